@@ -1,0 +1,37 @@
+package io.nott.testsupport;
+
+/** Reads the slot ranges of one line of {@code CLUSTER NODES} output. */
+final class ClusterNodesLine {
+
+    private static final int FIRST_SLOT_FIELD = 8;
+
+    private ClusterNodesLine() {
+    }
+
+    static boolean hasSlots(String line) {
+        return line.trim().split(" ").length > FIRST_SLOT_FIELD;
+    }
+
+    /** The client port of the node a line describes ({@code ip:port@busport}). */
+    static int port(String line) {
+        String address = line.trim().split(" ")[1];
+        return Integer.parseInt(address.substring(address.indexOf(':') + 1, address.indexOf('@')));
+    }
+
+    static boolean servesSlot(String line, int slot) {
+        String[] fields = line.trim().split(" ");
+        for (int i = FIRST_SLOT_FIELD; i < fields.length; i++) {
+            String range = fields[i];
+            if (range.startsWith("[")) {
+                continue; // a slot being migrated or imported
+            }
+            int dash = range.indexOf('-');
+            int from = Integer.parseInt(dash < 0 ? range : range.substring(0, dash));
+            int to = dash < 0 ? from : Integer.parseInt(range.substring(dash + 1));
+            if (slot >= from && slot <= to) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

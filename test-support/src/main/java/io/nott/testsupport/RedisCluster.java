@@ -1,0 +1,293 @@
+package io.nott.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real Redis Cluster made of {@value #NODE_COUNT} local {@code redis-server} processes
+ * (3 masters, 3 replicas) on free loopback ports, formed with {@code redis-cli --cluster create}.
+ *
+ * <p>Tests get real slot routing, MOVED redirects, hash-tag transactions and failover; nothing
+ * is mocked. Start one with {@link #start()}, close it to kill every process and delete its
+ * files. {@link #stopNode(Node)} and {@link #restartNode(Node)} let a test take a master down
+ * and watch its replica take over.
+ */
+public final class RedisCluster implements AutoCloseable {
+
+    public static final int NODE_COUNT = 6;
+    /** Short so that failover tests finish quickly; still long enough to ride out a busy CI core. */
+    static final int NODE_TIMEOUT_MILLIS = 2000;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path directory;
+    private final RedisBinaries binaries;
+    private final List<Node> nodes;
+
+    private RedisCluster(Path directory, RedisBinaries binaries, List<Node> nodes) {
+        this.directory = directory;
+        this.binaries = binaries;
+        this.nodes = nodes;
+    }
+
+    /** Starts six nodes on free ports, forms the cluster and waits until every slot is served. */
+    public static RedisCluster start() {
+        RedisBinaries binaries = RedisBinaries.locate();
+        Path directory;
+        try {
+            directory = Files.createTempDirectory("redis-cluster-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Node> nodes = new ArrayList<>();
+        for (int port : freePortsWithBusPorts(NODE_COUNT)) {
+            nodes.add(new Node(port, directory.resolve(String.valueOf(port))));
+        }
+        RedisCluster cluster = new RedisCluster(directory, binaries, nodes);
+        try {
+            nodes.forEach(cluster::launch);
+            cluster.create();
+            cluster.awaitHealthy();
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** The node addresses as {@code redis://127.0.0.1:port}, the form Quarkus' redis client takes. */
+    public List<String> uris() {
+        return nodes.stream().map(Node::uri).toList();
+    }
+
+    /** {@link #uris()} joined with commas, for {@code quarkus.redis.hosts}. */
+    public String hosts() {
+        return String.join(",", uris());
+    }
+
+    public List<Node> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    /** The nodes that are masters right now, as the cluster itself reports them. */
+    public List<Node> masters() {
+        return nodes.stream().filter(Node::isRunning).filter(n -> "master".equals(n.role(binaries))).toList();
+    }
+
+    /** The master that currently serves the slot of {@code key}. */
+    public Node masterOf(String key) {
+        Node any = anyRunningNode();
+        int slot = Integer.parseInt(cli(any, "CLUSTER", "KEYSLOT", key).trim());
+        for (Node master : masters()) {
+            for (String line : cli(master, "CLUSTER", "NODES").split("\n")) {
+                if (line.contains("myself") && ClusterNodesLine.servesSlot(line, slot)) {
+                    return master;
+                }
+            }
+        }
+        throw new IllegalStateException("No running master serves slot " + slot + " of key " + key);
+    }
+
+    /** Kills a node the hard way (SIGKILL), as a crashed host would. */
+    public void stopNode(Node node) {
+        node.kill();
+    }
+
+    /** Starts a stopped node again with its old identity; it rejoins the cluster. */
+    public void restartNode(Node node) {
+        launch(node);
+    }
+
+    /** Waits until all 16384 slots are served by running masters and every node says the cluster is ok. */
+    public void awaitHealthy() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = healthProblem().orElse(null);
+            if (last == null) {
+                return;
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException("Redis Cluster in " + directory + " not healthy after " + READY_TIMEOUT
+                + ": " + last + "; node logs are in " + directory);
+    }
+
+    /** Runs {@code redis-cli} against one node and returns its output. */
+    public String cli(Node node, String... args) {
+        List<String> command = new ArrayList<>(List.of(binaries.cli().toString(), "-h", "127.0.0.1", "-p",
+                String.valueOf(node.port())));
+        command.addAll(List.of(args));
+        return run(command, Duration.ofSeconds(10));
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(Node::kill);
+        deleteRecursively(directory);
+    }
+
+    private Optional<String> healthProblem() {
+        for (Node node : nodes) {
+            if (!node.isRunning()) {
+                continue;
+            }
+            String info;
+            try {
+                info = cli(node, "CLUSTER", "INFO");
+            } catch (RuntimeException e) {
+                return Optional.of("node " + node.port() + " does not answer: " + e.getMessage());
+            }
+            if (!info.contains("cluster_state:ok") || !info.contains("cluster_slots_ok:16384")) {
+                return Optional.of("node " + node.port() + " reports " + info.lines().limit(3).toList());
+            }
+            // Right after a kill the others still believe in the dead master until the node
+            // timeout passes: healthy also means every slot owner is a running process.
+            for (String line : cli(node, "CLUSTER", "NODES").split("\n")) {
+                if (ClusterNodesLine.hasSlots(line) && !isRunningPort(ClusterNodesLine.port(line))) {
+                    return Optional.of("node " + node.port() + " still routes slots to stopped node "
+                            + ClusterNodesLine.port(line));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean isRunningPort(int port) {
+        return nodes.stream().anyMatch(n -> n.port() == port && n.isRunning());
+    }
+
+    private void launch(Node node) {
+        try {
+            Files.createDirectories(node.directory());
+            ProcessBuilder builder = new ProcessBuilder(binaries.server().toString(),
+                    "--port", String.valueOf(node.port()),
+                    "--bind", "127.0.0.1",
+                    "--cluster-enabled", "yes",
+                    "--cluster-config-file", "nodes.conf",
+                    "--cluster-node-timeout", String.valueOf(NODE_TIMEOUT_MILLIS),
+                    "--appendonly", "no",
+                    "--save", "",
+                    "--dir", node.directory().toString(),
+                    "--logfile", node.directory().resolve("redis.log").toString(),
+                    "--daemonize", "no")
+                    .redirectErrorStream(true)
+                    .redirectOutput(node.directory().resolve("stdout.log").toFile());
+            node.attach(builder.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start redis-server on port " + node.port(), e);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!node.isRunning()) {
+                throw new IllegalStateException("redis-server on port " + node.port() + " exited; see "
+                        + node.directory().resolve("redis.log"));
+            }
+            try {
+                if (cli(node, "PING").trim().equals("PONG")) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // still starting
+            }
+            sleep(25);
+        }
+        throw new IllegalStateException("redis-server on port " + node.port() + " did not answer PING");
+    }
+
+    private void create() {
+        List<String> command = new ArrayList<>(List.of(binaries.cli().toString(), "--cluster", "create"));
+        nodes.forEach(n -> command.add("127.0.0.1:" + n.port()));
+        command.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
+        String output = run(command, Duration.ofSeconds(60));
+        if (!output.contains("All 16384 slots covered")) {
+            throw new IllegalStateException("redis-cli --cluster create failed:\n" + output);
+        }
+    }
+
+    private Node anyRunningNode() {
+        return nodes.stream().filter(Node::isRunning).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no Redis node is running"));
+    }
+
+    static String run(List<String> command, Duration timeout) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            byte[] output = process.getInputStream().readAllBytes();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("timed out: " + command);
+            }
+            String text = new String(output, StandardCharsets.UTF_8);
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("exit " + process.exitValue() + " from " + command + ": " + text);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Free ports whose cluster bus port (port + 10000) is free too. Random bases keep parallel
+     * test JVMs from racing for the same ports.
+     */
+    static List<Integer> freePortsWithBusPorts(int count) {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int base = ThreadLocalRandom.current().nextInt(20000, 55000 - count);
+            List<Integer> ports = new ArrayList<>();
+            for (int port = base; port < base + count && isFree(port) && isFree(port + 10000); port++) {
+                ports.add(port);
+            }
+            if (ports.size() == count) {
+                return ports;
+            }
+        }
+        throw new IllegalStateException("no " + count + " free loopback ports with free bus ports");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // leftovers in /tmp are harmless; the processes are already gone
+        }
+    }
+}

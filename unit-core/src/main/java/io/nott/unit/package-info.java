@@ -1,0 +1,2 @@
+/** Computing units: the model, the Lua sandbox, the ngx API and the phase runner. */
+package io.nott.unit;
