@@ -13,11 +13,19 @@ public final class RedisKeys {
     /** The seed's index of hand-written units; each id is a plain string key {@code <id>} = {@code phase||code[||sampling]}. */
     public static final String LEGACY_INDEX = "coding_units";
 
+    /** Edge node ids scored by the epoch millis of their last heartbeat. */
+    public static final String EDGES = "{cu}:edges";
+
     private RedisKeys() {
     }
 
     public static String unit(String id) {
         return "{cu}:unit:" + id;
+    }
+
+    /** One edge node's latest heartbeat (JSON string with a TTL). */
+    public static String edge(String nodeId) {
+        return "{cu}:edge:" + nodeId;
     }
 
     public static String history(String id) {
