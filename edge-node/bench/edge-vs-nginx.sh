@@ -30,10 +30,11 @@ done
 
 WORK=$(mktemp -d /tmp/edge-bench.XXXXXX)
 PIDS=()
+chmod 755 "$WORK" # nginx workers run as an unprivileged user and must read the origin's files
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$WORK"
+  if [ "${KEEP:-0}" = 1 ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
@@ -46,6 +47,7 @@ mkdir -p "$WORK/www/hls" "$WORK/nginx-cache"
 head -c 102400 /dev/urandom >"$WORK/www/hls/seg.ts"
 printf '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:1\n#EXTINF:2.0,\nseg1.ts\n#EXTINF:2.0,\nseg2.ts\n#EXTINF:2.0,\nseg3.ts\n' >"$WORK/www/hls/live.m3u8"
 render() { sed -e "s#@DIR@#$WORK#g" -e "s#@ORIGIN_PORT@#$ORIGIN_PORT#g" -e "s#@PORT@#$NGINX_PORT#g" "$@"; }
+chmod -R a+rwX "$WORK"
 render "$HERE/nginx-origin.conf.template" >"$WORK/origin.conf"
 taskset -c "$CLIENT_CORE" nginx -p "$WORK" -c "$WORK/origin.conf" >"$WORK/origin.out" 2>&1 &
 PIDS+=($!)
@@ -124,11 +126,14 @@ measure() { # $1 url, $2 duration
 import re, sys
 text = sys.stdin.read()
 def ms(v):
-    n, u = re.match(r"([\d.]+)(us|ms|s|m)", v).groups()
-    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
+    m = re.match(r"([\d.]+)(us|ms|s|m)?", v)
+    if not m:
+        return float("nan")
+    n, u = m.groups()
+    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u or "ms"]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
-p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
+p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 if errors:
     sys.exit("wrk saw %s non-2xx answers:\n%s" % (errors.group(1), text))
@@ -168,3 +173,25 @@ start_nginx on
 units_on
 row "cache hit, 100 KB segment, seed units on" "/hls/seg.ts?token=token"
 row "cache hit, small playlist, seed units on" "/hls/live.m3u8?token=token"
+
+# Edge only (nginx here has no Redis Cluster client): the same row with a unit that calls Redis
+# on every request (the seed's per-IP counter), which moves the access phase to a virtual thread.
+edge_row() { # $1 label, $2 path
+  local runs=()
+  measure "http://127.0.0.1:$EDGE_PORT$2" "$WARMUP" >/dev/null
+  for _ in $(seq 1 "$ROUNDS"); do runs+=("$(measure "http://127.0.0.1:$EDGE_PORT$2" "$DURATION")"); done
+  python3 - "$1" "${runs[@]}" <<'PY'
+import statistics, sys
+runs = [tuple(map(float, r.split())) for r in sys.argv[2:]]
+m = [statistics.median(r[i] for r in runs) for i in range(3)]
+print(f"| {sys.argv[1]} | {m[0]:.0f} | {m[1]:.2f} | {m[2]:.2f} | – | – | – | – |")
+PY
+}
+rcli set counter "access||local n = edge_computing.redis_client:incr(ngx.var.remote_addr)
+ngx.header['X-Request-Counter'] = n"
+rcli sadd coding_units counter
+for _ in $(seq 1 200); do
+  curl -s -D - -o /dev/null -H 'Referer: http://localhost/' "http://127.0.0.1:$EDGE_PORT/hls/live.m3u8?token=token" | grep -qi x-request-counter && break
+  sleep 0.1
+done
+edge_row "cache hit, small playlist, seed units + Redis counter unit (edge only)" "/hls/live.m3u8?token=token"

@@ -40,6 +40,7 @@ public final class UnitSync implements AutoCloseable {
     private final MeterRegistry registry;
     private volatile long noticedAtNanos;
     private volatile boolean redisHealthy = true;
+    private volatile boolean forced;
 
     public UnitSync(SnapshotHolder holder, RedisUnitSource source, SnapshotFile file, Clock clock, Duration pollInterval,
             MeterRegistry registry) {
@@ -64,10 +65,31 @@ public final class UnitSync implements AutoCloseable {
         schedulePoll();
     }
 
-    /** Asks for a sync soon (a push arrived, or the subscription came back); coalesces bursts. */
+    /** Asks for a sync soon (the subscription came back, a message may have been missed); coalesces bursts. */
     public void requestSync() {
+        requestSync(false);
+    }
+
+    /**
+     * A push on {@code cu:changes} carrying {@code version}: when it is newer than what runs, the
+     * sync fetches at once without asking for the version first (two round trips fewer).
+     */
+    public void pushed(String version) {
+        long pushed;
+        try {
+            pushed = Long.parseLong(version.trim());
+        } catch (NumberFormatException e) {
+            pushed = Long.MAX_VALUE; // not a number: treat as "something changed"
+        }
+        requestSync(pushed > holder.current().snapshot().version());
+    }
+
+    private void requestSync(boolean moved) {
         if (noticedAtNanos == 0) {
             noticedAtNanos = System.nanoTime();
+        }
+        if (moved) {
+            forced = true;
         }
         if (queued.compareAndSet(false, true)) {
             thread.execute(() -> {
@@ -110,8 +132,9 @@ public final class UnitSync implements AutoCloseable {
 
     void syncIfMoved() {
         try {
-            String fingerprint = source.fingerprint();
-            if (holder.loaded() && fingerprint.equals(holder.current().fingerprint())) {
+            boolean known = forced;
+            forced = false;
+            if (!known && holder.loaded() && source.fingerprint().equals(holder.current().fingerprint())) {
                 noticedAtNanos = 0;
                 healthy();
                 return;
@@ -137,7 +160,8 @@ public final class UnitSync implements AutoCloseable {
             if (redisHealthy) {
                 redisHealthy = false;
                 LOG.warnf("Unit sync failed (%s); keeping the %d units of version %d until Redis answers again",
-                        e.getMessage(), holder.current().snapshot().units().size(), holder.current().snapshot().version());
+                        e.getMessage() == null ? e.toString() : e.getMessage(), holder.current().snapshot().units().size(),
+                        holder.current().snapshot().version());
             }
         }
     }

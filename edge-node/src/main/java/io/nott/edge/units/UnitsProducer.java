@@ -72,7 +72,7 @@ public class UnitsProducer {
         unitSync.start();
         unitSync.schedule(new Heartbeat(redis, holder, nodeId(config), config.sync().heartbeatTtl(), clock),
                 config.sync().heartbeatInterval());
-        subscriber = new ChangeSubscriber(vertx, redisNodes(), version -> unitSync.requestSync(), unitSync::requestSync);
+        subscriber = new ChangeSubscriber(vertx, redisNodes(), unitSync::pushed, unitSync::requestSync);
         subscriber.start();
     }
 
