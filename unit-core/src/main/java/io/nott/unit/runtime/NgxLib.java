@@ -24,7 +24,7 @@ import org.luaj.vm2.lib.VarArgFunction;
 final class NgxLib {
 
     /** {@code ngx.null}: the JSON/Redis null sentinel. */
-    static final LuaValue NULL = new LuaUserdata("ngx.null");
+    static final LuaValue NULL = new LuaUserdata("userdata: NULL");
 
     private static final LuaString CTX = LuaString.valueOf("ctx");
     private static final LuaString STATUS = LuaString.valueOf("status");

@@ -219,8 +219,16 @@ public final class BudgetHook extends DebugLib {
         long total = 0;
         for (int r = b; r <= c && r < stack.length; r++) {
             LuaValue x = stack[r];
-            if (x != null && x.isstring()) {
-                total += x.isnumber() && !(x instanceof org.luaj.vm2.LuaString) ? 24 : x.rawlen();
+            if (x instanceof org.luaj.vm2.LuaDouble) {
+                // CONCAT operands are always fresh temporaries (Lua's code generator moves them
+                // there), so rewriting them changes nothing but the text: LuaJIT's %.14g, not Java's.
+                x = LuaNumbers.normalize(x);
+                stack[r] = x;
+            }
+            if (x instanceof org.luaj.vm2.LuaString s) {
+                total += s.m_length;
+            } else if (x != null && x.isnumber()) {
+                total += 24;
             }
         }
         if (total > 4096) {

@@ -28,6 +28,8 @@ final class SafeStringLib {
         t.set("format", new Format(string.get("format")));
         t.set("gsub", new Gsub(string.get("gsub"), string.get("find")));
         t.set("byte", new Byte(string.get("byte")));
+        t.set("upper", new AsciiCase(true));
+        t.set("lower", new AsciiCase(false));
         return t;
     }
 
@@ -103,14 +105,44 @@ final class SafeStringLib {
             this.original = original;
         }
 
+        private final LuaFormat format = new LuaFormat();
+
         @Override
         public Varargs invoke(Varargs args) {
             long total = byteLen(args.arg1());
             for (int i = 2; i <= args.narg(); i++) {
-                total += Math.max(byteLen(args.arg(i)), 100) ;
+                total += Math.max(byteLen(args.arg(i)), 100);
             }
             charge(total, "string.format");
-            return original.invoke(args);
+            return format.invoke(args);
+        }
+    }
+
+    /**
+     * string.upper/lower byte by byte in the C locale: LuaJ decodes the bytes as UTF-8 first, which
+     * mangles binary data and non-ASCII text.
+     */
+    static final class AsciiCase extends VarArgFunction {
+        private final boolean upper;
+
+        AsciiCase(boolean upper) {
+            this.upper = upper;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaString s = args.checkstring(1);
+            byte[] out = new byte[s.m_length];
+            for (int i = 0; i < out.length; i++) {
+                byte b = s.m_bytes[s.m_offset + i];
+                if (upper && b >= 'a' && b <= 'z') {
+                    b -= 32;
+                } else if (!upper && b >= 'A' && b <= 'Z') {
+                    b += 32;
+                }
+                out[i] = b;
+            }
+            return LuaString.valueUsing(out);
         }
     }
 
