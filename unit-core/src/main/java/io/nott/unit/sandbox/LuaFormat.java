@@ -113,6 +113,10 @@ final class LuaFormat extends VarArgFunction {
         if (v.type() == LuaValue.TNUMBER) {
             return LuaNumbers.text(v);
         }
+        LuaValue h = v.metatag(LuaValue.TOSTRING);
+        if (!h.isnil()) {
+            return text(h.call(v).checkstring());
+        }
         return v.tojstring();
     }
 
@@ -120,7 +124,8 @@ final class LuaFormat extends VarArgFunction {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             return Double.isNaN(d) ? "nan" : d > 0 ? "inf" : "-inf";
         }
-        return String.format(Locale.ROOT, spec + conv, d);
+        // Exact binary value, rounded as C does: 1.005 is 1.00499999... and prints 1.00 with %.2f.
+        return String.format(Locale.ROOT, spec + conv, new java.math.BigDecimal(d));
     }
 
     /** C's %g: %e or %f with P significant digits, trailing zeros removed unless '#'. */
@@ -134,11 +139,11 @@ final class LuaFormat extends VarArgFunction {
         }
         String sign = d < 0 || (d == 0 && 1 / d < 0) ? "-" : flags.contains("+") ? "+" : flags.contains(" ") ? " " : "";
         double a = Math.abs(d);
-        String e = String.format(Locale.ROOT, "%." + (p - 1) + "e", a);
+        String e = String.format(Locale.ROOT, "%." + (p - 1) + "e", new java.math.BigDecimal(a));
         int x = Integer.parseInt(e.substring(e.indexOf('e') + 1));
         String body;
         if (p > x && x >= -4) {
-            body = String.format(Locale.ROOT, "%." + (p - 1 - x) + "f", a);
+            body = String.format(Locale.ROOT, "%." + (p - 1 - x) + "f", new java.math.BigDecimal(a));
             if (!flags.contains("#")) {
                 body = stripZeros(body);
             }
