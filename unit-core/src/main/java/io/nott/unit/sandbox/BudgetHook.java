@@ -200,6 +200,22 @@ public final class BudgetHook extends DebugLib {
         }
     }
 
+    /**
+     * Counts work done by library code that runs no Lua instructions (pattern matching) against
+     * the instruction budget, and checks the wall clock.
+     */
+    public void spend(int steps) {
+        if (tripped != null) {
+            throw tripped;
+        }
+        instructions += steps;
+        if (instructions > instructionLimit) {
+            throw trip(new UnitAbort.BudgetExceeded(
+                    "instruction budget exceeded: more than " + instructionLimit + " instructions"));
+        }
+        checkDeadline();
+    }
+
     /** Checks the wall clock from long-running library code (regex matching) that runs no instructions. */
     public void checkDeadline() {
         if (tripped != null) {

@@ -53,6 +53,8 @@ class HostileUnitTest {
                 Arguments.of("loop in __tostring", "string.format('%s', setmetatable({}, {__tostring = function() while true do end end}))"),
                 Arguments.of("loop in gsub callback", "string.gsub('aaaa', 'a', function() while true do end end)"),
                 Arguments.of("loop in sort comparator", "table.sort({3, 2, 1}, function(a, b) while true do end end)"),
+                Arguments.of("Lua pattern backtracking", "string.find(string.rep('a', 5000), '.-.-.-.-b')"),
+                Arguments.of("Lua pattern backtracking in gsub", "string.gsub(string.rep('a', 3000), '(.-)(.-)(.-)b', '%1')"),
                 Arguments.of("regex backtracking", "ngx.re.find(string.rep('a', 30), '(.*a.*){12}z')"));
     }
 
@@ -94,15 +96,17 @@ class HostileUnitTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("errors")
     void runawayResourcesEndAsErrors(String name, String code, String message) {
-        UnitOutcome o = run(code);
+        // A roomy wall-clock budget: on a loaded machine the size limit must be what stops these.
+        UnitOutcome o = run(unit("hostile", Phase.ACCESS, code).withBudget(new Budget(5_000_000, 10_000)));
         assertThat(o.kind()).as(o.message()).isEqualTo(Kind.ERROR);
         assertThat(o.message()).contains(message);
     }
 
     @Test
     void growingTablesHitTheMemoryLimit() {
-        UnitOutcome o = run(unit("grow", Phase.ACCESS, "local t = {} local i = 0 while true do i = i + 1 t[i] = {i} end")
-                .withBudget(new Budget(50_000_000_000L, 5_000)));
+        UnitOutcome o = run(unit("grow", Phase.ACCESS,
+                "local t = {} local i = 0 while true do i = i + 1 t[i] = {i, i, i, i, i, i, i, i, x = i} end")
+                .withBudget(new Budget(50_000_000_000L, 60_000)));
         assertThat(o.kind()).as(o.message()).isEqualTo(Kind.ERROR);
         assertThat(o.message()).contains("memory limit exceeded");
     }
