@@ -32,8 +32,12 @@ class NginxConfigRendererTest {
 
         String exec = conf.lines().filter(l -> l.strip().startsWith("exec ")).findFirst().orElseThrow();
         assertThat(exec).contains("-i rtmp://127.0.0.1:19999/encoder/${name} ")
-                .contains("scale=640:360", "scale=426:240", "-b:v 750k", "-b:v 400k", "-b:v 200k")
-                .contains("-preset veryfast", "fps=30", "-g 60 -keyint_min 60 -sc_threshold 0")
+                // fps once, each size scaled once: the two 426x240 rungs share one scaler
+                .contains("-filter_complex \"[0:v]fps=30,split=2[s0][s1];[s0]scale=640:360[v0];"
+                        + "[s1]scale=426:240,split=2[v1][v2]\"")
+                .contains("-map [v0] -map 0:a:0? -c:v libx264", "-map [v2]")
+                .contains("-b:v 750k", "-b:v 400k", "-b:v 200k")
+                .contains("-preset veryfast", "-g 60 -keyint_min 60 -sc_threshold 0")
                 .contains("rtmp://127.0.0.1:19999/hls/${name}_high", "/hls/${name}_mid", "/hls/${name}_low")
                 .endsWith("2>>" + work.resolve("logs") + "/transcoder-${name}.log;");
         assertThat(conf).contains("hls_variant _high BANDWIDTH=965800 RESOLUTION=640x360;")
@@ -62,6 +66,17 @@ class NginxConfigRendererTest {
         assertThat(test.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(test.exitValue()).as(output).isZero();
         assertThat(output).contains("syntax is ok");
+    }
+
+    @Test
+    void aSingleSizeLadderNeedsNoSplitBeforeScaling() {
+        assertThat(TranscoderCommand.filterGraph(25, java.util.List.of(
+                io.nott.ingest.config.Rendition.parse("a:640x360:700:64"))))
+                .isEqualTo("[0:v]fps=25,scale=640:360[v0]");
+        assertThat(TranscoderCommand.filterGraph(30, java.util.List.of(
+                io.nott.ingest.config.Rendition.parse("a:640x360:700:64"),
+                io.nott.ingest.config.Rendition.parse("b:640x360:300:64"))))
+                .isEqualTo("[0:v]fps=30,scale=640:360,split=2[v0][v1]");
     }
 
     @Test
