@@ -13,6 +13,7 @@ import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class PlayerBrowserTest {
+
+    private static final Logger LOG = Logger.getLogger(PlayerBrowserTest.class);
 
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration SOON = Duration.ofSeconds(30);
@@ -63,7 +66,11 @@ class PlayerBrowserTest {
     @Test
     void playsTheLiveStreamAndShowsWhatTheEdgeSaid() {
         edge.streams(COLORBAR);
+        long opened = System.nanoTime();
         try (PlayerPage page = chromium.open(pageUrl(""), 1280, 800)) {
+            page.awaitStarted(START);
+            // A figure, not an assertion: how long a viewer waits for the first picture.
+            LOG.infof("measured: first frame %d ms after opening the page", (System.nanoTime() - opened) / 1_000_000);
             VideoState played = page.awaitAdvance(4.0, START);
 
             assertThat(played.videoWidth()).isIn(LiveHlsStream.HIGH_WIDTH, LiveHlsStream.LOW_WIDTH);
