@@ -30,7 +30,15 @@ class PlayerBrowserTest {
 
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration SOON = Duration.ofSeconds(30);
-    private static final String COLORBAR = "[{\"name\":\"colorbar\",\"url\":\"/hls/colorbar.m3u8\"}]";
+    /**
+     * The ingest's answer shape ({@code io.nott.ingest.stream.LiveStream}): its master URL names the
+     * public edge address, which the page reduces to a path under its HLS base (here the fake edge).
+     */
+    private static final String COLORBAR = """
+            [{"name":"colorbar","state":"live","bitrateKbps":1100,"testSource":true,
+              "urls":{"master":"http://10.255.255.1:8080/hls/colorbar.m3u8","rtmp":"rtmp://localhost:1935/encoder/colorbar"},
+              "renditions":[{"name":"high","resolution":"640x360","playlist":"colorbar_high.m3u8"},
+                            {"name":"low","resolution":"426x240","playlist":"colorbar_low.m3u8"}]}]""";
 
     private static LiveHlsStream stream;
     private static FakeEdgeServer edge;
@@ -160,11 +168,11 @@ class PlayerBrowserTest {
     void playsOnAPhoneFromAnyReasonableStreamListShape() {
         // An absolute URL with the ingest's own address is reduced to its path: viewers go through the edge.
         edge.streams("{\"streams\":[{\"name\":\"colorbar\",\"masterPlaylistUrl\":\"http://10.255.255.1:8083/hls/colorbar.m3u8\"},"
-                + "\"plain\",{\"id\":\"ended\",\"live\":false},{\"nameless\":true}]}");
+                + "\"plain\",{\"id\":\"ended\",\"live\":false},{\"name\":\"later\",\"state\":\"starting\"},{\"nameless\":true}]}");
         try (PlayerPage page = chromium.open(pageUrl(""), 390, 844)) {
             page.awaitAdvance(2.0, START);
 
-            assertThat(page.listedStreams()).containsExactly("colorbar", "plain");
+            assertThat(page.listedStreams()).containsExactly("colorbar", "plain", "later");
             assertThat(page.fitsViewportWidth()).isTrue();
             page.screenshot("player-phone");
         }
