@@ -88,6 +88,9 @@ class PlayerBrowserTest {
             assertThat(page.awaitEdgeHeader(FakeEdgeServer.CACHE_STATUS, SOON)).isEqualTo("HIT");
             assertThat(page.awaitEdgeHeader(FakeEdgeServer.METRICS_HEADER, SOON)).startsWith("segment=colorbar_");
             assertThat(page.screenshot("player-playing")).exists();
+            // The page's Content-Security-Policy lets Clappr and hls.js do all they need.
+            assertThat(page.errors()).noneMatch(e -> e.contains("Content Security Policy"));
+            assertThat(page.errors()).isEmpty();
         }
     }
 
