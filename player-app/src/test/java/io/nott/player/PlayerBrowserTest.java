@@ -1,0 +1,165 @@
+package io.nott.player;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nott.player.browser.FakeEdgeServer;
+import io.nott.player.browser.HeadlessChromium;
+import io.nott.player.browser.LiveHlsStream;
+import io.nott.player.browser.PlayerPage;
+import io.nott.player.browser.PlayerPage.VideoState;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The page in Debian's headless Chromium, playing a real live HLS stream FFmpeg makes during the
+ * test, served by a fake edge on another origin ({@code ?api=} points the page at it).
+ */
+@QuarkusTest
+class PlayerBrowserTest {
+
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final Duration SOON = Duration.ofSeconds(30);
+    private static final String COLORBAR = "[{\"name\":\"colorbar\",\"url\":\"/hls/colorbar.m3u8\"}]";
+
+    private static LiveHlsStream stream;
+    private static FakeEdgeServer edge;
+    private static HeadlessChromium chromium;
+
+    @TestHTTPResource("/app")
+    URL app;
+
+    @BeforeAll
+    static void startStreamEdgeAndBrowser() throws Exception {
+        stream = LiveHlsStream.start("colorbar");
+        edge = FakeEdgeServer.start(stream.directory());
+        chromium = HeadlessChromium.launch();
+        stream.awaitSegments(3, START);
+    }
+
+    @AfterAll
+    static void stopAll() throws Exception {
+        try (LiveHlsStream s = stream; FakeEdgeServer e = edge; HeadlessChromium c = chromium) {
+            // closed in reverse order
+        }
+    }
+
+    @BeforeEach
+    void plainEdge() {
+        edge.reset();
+    }
+
+    private String pageUrl(String extraQuery) {
+        return app + "?api=" + URLEncoder.encode(edge.origin(), StandardCharsets.UTF_8) + extraQuery;
+    }
+
+    @Test
+    void playsTheLiveStreamAndShowsWhatTheEdgeSaid() {
+        edge.streams(COLORBAR);
+        try (PlayerPage page = chromium.open(pageUrl(""), 1280, 800)) {
+            VideoState played = page.awaitAdvance(4.0, START);
+
+            assertThat(played.videoWidth()).isIn(LiveHlsStream.HIGH_WIDTH, LiveHlsStream.LOW_WIDTH);
+            assertThat(played.paused()).isFalse();
+            assertThat(page.messageKind()).isNull();
+            assertThat(page.listedStreams()).containsExactly("colorbar");
+            assertThat(page.awaitEdgeHeader(FakeEdgeServer.CACHE_STATUS, SOON)).isEqualTo("HIT");
+            assertThat(page.awaitEdgeHeader(FakeEdgeServer.METRICS_HEADER, SOON)).startsWith("segment=colorbar_");
+            assertThat(page.screenshot("player-playing")).exists();
+        }
+    }
+
+    @Test
+    void qualitySelectorSwitchesTheRendition() {
+        edge.streams(COLORBAR);
+        try (PlayerPage page = chromium.open(pageUrl(""), 1280, 800)) {
+            VideoState started = page.awaitStarted(START);
+            int other = started.videoWidth() == LiveHlsStream.HIGH_WIDTH ? LiveHlsStream.LOW_WIDTH : LiveHlsStream.HIGH_WIDTH;
+
+            page.chooseQualityWidth(other, SOON);
+
+            assertThat(page.awaitVideoWidth(other, START).videoWidth()).isEqualTo(other);
+            page.awaitAdvance(2.0, SOON);
+        }
+    }
+
+    @Test
+    void showsAccessDeniedOn403AndPlaysOnceTheTokenIsGiven() {
+        edge.streams(COLORBAR).requireToken("letmein");
+        try (PlayerPage page = chromium.open(pageUrl(""), 1280, 800)) {
+            String message = page.awaitMessage("forbidden", START);
+            assertThat(message).contains("403").contains("token");
+            page.screenshot("player-forbidden");
+
+            page.useToken("letmein");
+
+            page.awaitAdvance(3.0, START);
+            assertThat(page.messageKind()).isNull();
+        }
+    }
+
+    @Test
+    void takesTheTokenFromTheUrlAsTheSeedDoes() {
+        edge.streams(COLORBAR).requireToken("letmein");
+        try (PlayerPage page = chromium.open(pageUrl("&token=letmein"), 1280, 800)) {
+            page.awaitAdvance(3.0, START);
+            assertThat(page.page().context().cookies()).anySatisfy(c -> {
+                assertThat(c.name).isEqualTo("superstition");
+                assertThat(c.value).isEqualTo("letmein");
+            });
+        }
+    }
+
+    @Test
+    void saysSoWhenNoStreamIsLive() {
+        edge.streams("[]");
+        try (PlayerPage page = chromium.open(pageUrl(""), 1280, 800)) {
+            assertThat(page.awaitMessage("empty", SOON)).contains("No stream is live");
+        }
+    }
+
+    @Test
+    void saysSoWhenTheChosenStreamIsNotLive() {
+        edge.streams(COLORBAR);
+        try (PlayerPage page = chromium.open(pageUrl("&stream=gone"), 1280, 800)) {
+            assertThat(page.awaitMessage("offline", SOON)).contains("\"gone\"").contains("404");
+        }
+    }
+
+    @Test
+    void saysSoWhenTheStreamStallsAndRecovers() {
+        edge.streams(COLORBAR);
+        try (PlayerPage page = chromium.open(pageUrl(""), 1280, 800)) {
+            page.awaitAdvance(2.0, START);
+
+            edge.freezePlaylists(true);
+            assertThat(page.awaitMessage("stalled", START)).contains("stalled");
+            page.screenshot("player-stalled");
+
+            edge.freezePlaylists(false);
+            page.awaitNoMessage(START);
+            page.awaitAdvance(2.0, START);
+        }
+    }
+
+    @Test
+    void playsOnAPhoneFromAnyReasonableStreamListShape() {
+        // An absolute URL with the ingest's own address is reduced to its path: viewers go through the edge.
+        edge.streams("{\"streams\":[{\"name\":\"colorbar\",\"masterPlaylistUrl\":\"http://10.255.255.1:8083/hls/colorbar.m3u8\"},"
+                + "\"plain\",{\"id\":\"ended\",\"live\":false},{\"nameless\":true}]}");
+        try (PlayerPage page = chromium.open(pageUrl(""), 390, 844)) {
+            page.awaitAdvance(2.0, START);
+
+            assertThat(page.listedStreams()).containsExactly("colorbar", "plain");
+            assertThat(page.fitsViewportWidth()).isTrue();
+            page.screenshot("player-phone");
+        }
+    }
+}
