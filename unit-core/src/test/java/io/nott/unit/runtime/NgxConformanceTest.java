@@ -178,6 +178,15 @@ class NgxConformanceTest {
     }
 
     @Test
+    void closuresStoredInCtxStillWorkInALaterPhase() {
+        RequestState state = new RequestState();
+        f.run(Phase.ACCESS, get("/"), state, unit("a", Phase.ACCESS,
+                "local prefix = 'seen:' ngx.ctx.describe = function(x) return prefix .. x .. tostring(type(ngx)) end"));
+        f.run(Phase.LOG, get("/"), state, unit("l", Phase.LOG, "ngx.log(ngx.INFO, ngx.ctx.describe('later'))"));
+        assertThat(state.logs()).extracting(RequestState.LogLine::message).containsExactly("seen:latertable");
+    }
+
+    @Test
     void redirectSetsLocationAndExits() {
         RequestState state = new RequestState();
         PhaseResult r = f.run(Phase.REWRITE, get("/old"), state, unit("r", Phase.REWRITE, "return ngx.redirect('/new', 301)"));
