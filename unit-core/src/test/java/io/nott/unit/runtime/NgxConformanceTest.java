@@ -210,6 +210,22 @@ class NgxConformanceTest {
     }
 
     @Test
+    void everyContentUnitAddsToTheBodyUnlessOneExits() {
+        RequestState state = new RequestState();
+        PhaseResult r = f.run(Phase.CONTENT, get("/"), state,
+                unit("c1", Phase.CONTENT, "ngx.say('one')").withOrder(1),
+                unit("c2", Phase.CONTENT, "ngx.say('two') ngx.exit(ngx.OK)").withOrder(2),
+                unit("c3", Phase.CONTENT, "ngx.print('three') return ngx.exit(202)").withOrder(3),
+                unit("c4", Phase.CONTENT, "ngx.say('never')").withOrder(4));
+        assertThat(r.action()).isEqualTo(PhaseResult.Action.RESPONSE);
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(new String(state.body(), StandardCharsets.UTF_8)).isEqualTo("one\ntwo\nthree");
+        assertThat(r.outcomes()).extracting(UnitOutcome::unitId).containsExactly("c1", "c2", "c3");
+        PhaseResult silent = f.run(Phase.CONTENT, get("/"), new RequestState(), unit("quiet", Phase.CONTENT, "local x = 1"));
+        assertThat(silent.isContinue()).isTrue();
+    }
+
+    @Test
     void sayThenExitInAccessAnswersWithTheBody() {
         RequestState state = new RequestState();
         PhaseResult r = f.run(Phase.ACCESS, get("/"), state, unit("c", Phase.ACCESS,
