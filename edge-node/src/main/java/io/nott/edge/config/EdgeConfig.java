@@ -1,6 +1,11 @@
 package io.nott.edge.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Settings of an edge node, under {@code edge.*}. */
@@ -9,4 +14,142 @@ public interface EdgeConfig {
 
     /** This node's name in heartbeats and metrics; the host name when absent. */
     Optional<String> nodeId();
+
+    /** Routes by name: a path prefix and the upstream group it goes to. */
+    Map<String, RouteConfig> routes();
+
+    /** Upstream groups by name. */
+    Map<String, UpstreamConfig> upstreams();
+
+    /** The HTTP cache. */
+    CacheConfig cache();
+
+    /** How units reach this node from Redis. */
+    SyncConfig sync();
+
+    /** How units run. */
+    UnitsConfig units();
+
+    /** Snapshot sync and heartbeat. */
+    interface SyncConfig {
+
+        /** Fallback poll of {@code {cu}:version} (and the legacy {@code coding_units}), with +-25% jitter; default 1s. Pushes on {@code cu:changes} are applied at once. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Where the last good snapshot is kept for starts with Redis down; default {@code ${java.io.tmpdir}/nott-edge/<node-id>/units-snapshot.json}. */
+        Optional<String> snapshotFile();
+
+        /** How often the heartbeat ({@code {cu}:edge:<node-id>}, read by the registry's GET /edges) is written; default 5s. */
+        @WithDefault("5s")
+        Duration heartbeatInterval();
+
+        /** Lifetime of one heartbeat key; default 30s. */
+        @WithDefault("30s")
+        Duration heartbeatTtl();
+    }
+
+    /** Unit execution. */
+    interface UnitsConfig {
+
+        /** Longest wait of one {@code edge_computing.redis_client} call before it returns nil and an error; default 250ms. */
+        @WithDefault("250ms")
+        Duration redisTimeout();
+
+        /** Largest body a {@code body_filter} that calls {@code redis_client} may collect (it sees the body as one chunk); default 16M. */
+        @WithDefault("16M")
+        MemorySize maxFilteredBody();
+    }
+
+    /** One route. */
+    interface RouteConfig {
+
+        /** Path prefix, matched as whole segments ({@code /hls} matches {@code /hls/a.ts}, not {@code /hlsx}); the path is passed on unchanged. */
+        String prefix();
+
+        /** Name of the upstream group under {@code edge.upstreams}. */
+        String upstream();
+
+        /** Whether responses of this route go through the cache ({@code proxy_cache}); default true. */
+        @WithDefault("true")
+        boolean cache();
+
+        /**
+         * {@code proxy_cache_valid}: lifetimes by status for responses without freshness headers,
+         * e.g. {@code 200 302=10m,404=1m,any=5s}; default none (only Cache-Control/Expires make a
+         * response cacheable).
+         */
+        Optional<List<String>> cacheValid();
+
+        /** {@code proxy_ignore_headers Cache-Control Expires}: the route's {@code cache-valid} always wins; default false. */
+        @WithDefault("false")
+        boolean cacheIgnoreHeaders();
+    }
+
+    /** One upstream group. */
+    interface UpstreamConfig {
+
+        /** Servers as {@code host:port}, used round-robin. */
+        List<String> servers();
+
+        /** Longest wait for a connection before answering 504; default 2s. */
+        @WithDefault("2s")
+        Duration connectTimeout();
+
+        /** Longest silence from the upstream (head or body) before answering 504; default 30s. */
+        @WithDefault("30s")
+        Duration readTimeout();
+
+        /** Failures that take a server out of rotation (nginx {@code max_fails}); default 1. Ignored for a lone server. */
+        @WithDefault("1")
+        int maxFails();
+
+        /** How long a failed server stays out of rotation (nginx {@code fail_timeout}); default 10s. */
+        @WithDefault("10s")
+        Duration failTimeout();
+
+        /** Keep-alive connections pooled per server; default 64. */
+        @WithDefault("64")
+        int keepalive();
+
+        /** How long an idle pooled connection is kept; default 60s. */
+        @WithDefault("60s")
+        Duration keepaliveTimeout();
+    }
+
+    /** The HTTP cache (nginx {@code proxy_cache_*}). */
+    interface CacheConfig {
+
+        /** The cache as a whole; default true. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Memory for cached bodies and headers; least recently used entries go first; default 256M. */
+        @WithDefault("256M")
+        MemorySize maxSize();
+
+        /** Larger responses stream through uncached; default 16M. */
+        @WithDefault("16M")
+        MemorySize maxEntrySize();
+
+        /** The cache key ({@code proxy_cache_key}), from $request_method, $scheme, $host, $request_uri, $uri, $args, $http_*; default {@code $request_method $host$request_uri}. */
+        @WithDefault("$request_method $host$request_uri")
+        String key();
+
+        /** {@code proxy_cache_lock_timeout}: how long concurrent misses wait for the one upstream request; default 5s. */
+        @WithDefault("5s")
+        Duration lockTimeout();
+
+        /** Entries not read for this long are dropped, fresh or stale (nginx {@code inactive}); default 10m. */
+        @WithDefault("10m")
+        Duration inactive();
+
+        /** {@code proxy_cache_use_stale}: any of error, timeout, updating; default all three. */
+        @WithDefault("error,timeout,updating")
+        List<String> useStale();
+
+        /** A client's {@code Cache-Control: no-cache} or {@code Pragma: no-cache} bypasses the lookup (X-Cache-Status BYPASS); default true. */
+        @WithDefault("true")
+        boolean bypassOnNoCache();
+    }
 }

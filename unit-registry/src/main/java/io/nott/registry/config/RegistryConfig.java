@@ -2,16 +2,90 @@ package io.nott.registry.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Settings of the unit registry, under {@code registry.*}. */
 @ConfigMapping(prefix = "registry")
 public interface RegistryConfig {
 
-    /** How many previous versions of a unit {@code {cu}:history:<id>} keeps. */
+    /** How many versions of a unit {@code {cu}:history:<id>} keeps (newest first). Default 50. */
     @WithDefault("50")
     int historyLimit();
 
-    /** The largest unit source accepted, in bytes; larger bodies answer 413. */
+    /** The largest unit source accepted, in UTF-8 bytes; larger code answers 413. Default 65536. */
     @WithDefault("65536")
     int maxCodeBytes();
+
+    /** The most host patterns one unit may name. Default 64. */
+    @WithDefault("64")
+    int maxHosts();
+
+    /** Approximate number of entries the {@code {cu}:audit} stream keeps (XADD MAXLEN ~). Default 10000. */
+    @WithDefault("10000")
+    long auditLimit();
+
+    /**
+     * How often one change is retried when another writer changed the registry between our
+     * WATCH and EXEC before giving up with 503. Default 25.
+     */
+    @WithDefault("25")
+    int maxWriteAttempts();
+
+    /** The {@code Retry-After} seconds sent with 503 when Redis is unavailable. Default 2. */
+    @WithDefault("2")
+    int retryAfterSeconds();
+
+    /** Budget defaults and bounds for units that do not name their own. */
+    Budget budget();
+
+    /** Bearer tokens and their roles. */
+    Auth auth();
+
+    /** How the edge fleet is shown. */
+    Edges edges();
+
+    /** Instruction and wall-clock budget of one unit call. */
+    interface Budget {
+        /** Instructions a unit may run per call when it names none. Default 1000000. */
+        @WithDefault("1000000")
+        long defaultInstructions();
+
+        /** Wall milliseconds a unit may take per call when it names none. Default 50. */
+        @WithDefault("50")
+        long defaultWallMillis();
+
+        /** The largest instruction budget a unit may ask for. Default 50000000. */
+        @WithDefault("50000000")
+        long maxInstructions();
+
+        /** The largest wall budget a unit may ask for, in milliseconds. Default 1000. */
+        @WithDefault("1000")
+        long maxWallMillis();
+    }
+
+    /** Tokens as {@code secret} or {@code name:secret}; the name (or a fingerprint) is the audit actor. */
+    interface Auth {
+        /**
+         * Tokens that may read and write (role {@code editor}), comma separated. Env var
+         * {@code REGISTRY_AUTH_EDITOR_TOKENS}, e.g. from a Kubernetes Secret. No default; the prod
+         * profile refuses to start without one.
+         */
+        Optional<List<String>> editorTokens();
+
+        /** Tokens that may only read (role {@code viewer}), comma separated. Env var {@code REGISTRY_AUTH_VIEWER_TOKENS}. */
+        Optional<List<String>> viewerTokens();
+    }
+
+    /** Edge heartbeats. */
+    interface Edges {
+        /** A heartbeat older than this marks the node {@code stale} in {@code GET /edges}. Default 30s. */
+        @WithDefault("30s")
+        Duration staleAfter();
+
+        /** Heartbeats older than this are dropped from the fleet listing. Default 1h. */
+        @WithDefault("1h")
+        Duration forgetAfter();
+    }
 }

@@ -1,0 +1,27 @@
+package io.nott.edge.cache;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import java.util.Map;
+
+/**
+ * One stored response. The body buffer is written to every client as is (Vert.x sends a
+ * view of it), so a segment lives in memory once.
+ */
+public record CacheEntry(int status, MultiMap headers, Buffer body, long storedAtMillis, long freshUntilMillis) {
+
+    private static final int OVERHEAD = 256;
+
+    public boolean isFresh(long nowMillis) {
+        return nowMillis < freshUntilMillis;
+    }
+
+    /** Bytes this entry costs, for the cache's byte bound. */
+    public int weight() {
+        long size = OVERHEAD + body.length();
+        for (Map.Entry<String, String> header : headers) {
+            size += header.getKey().length() + header.getValue().length() + 32;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, size);
+    }
+}

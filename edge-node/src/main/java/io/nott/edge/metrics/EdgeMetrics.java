@@ -1,0 +1,58 @@
+package io.nott.edge.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.nott.edge.cache.CacheStatus;
+import io.nott.edge.proxy.ProxyContext;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The proxy's meters: requests by route, status and cache status, and upstream latency by
+ * group. Meters are looked up once per (route, status) and kept, so a request costs a map
+ * read and an increment.
+ */
+public final class EdgeMetrics {
+
+    private static final CacheStatus[] STATUSES = CacheStatus.values();
+
+    private final MeterRegistry registry;
+    private final ConcurrentHashMap<String, ConcurrentHashMap<Integer, Counter[]>> requests = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
+
+    public EdgeMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void recordRequest(ProxyContext context) {
+        String route = context.route().name();
+        int status = context.status();
+        CacheStatus cache = context.cacheStatus();
+        Counter[] byCache = requests.computeIfAbsent(route, r -> new ConcurrentHashMap<>())
+                .computeIfAbsent(status, s -> new Counter[STATUSES.length + 1]);
+        int slot = cache == null ? STATUSES.length : cache.ordinal();
+        Counter counter = byCache[slot];
+        if (counter == null) {
+            counter = Counter.builder("edge.requests")
+                    .description("Requests answered by the edge, by route, status and cache status")
+                    .tag("route", route)
+                    .tag("status", String.valueOf(status))
+                    .tag("cache", cache == null ? "NONE" : cache.name())
+                    .register(registry);
+            byCache[slot] = counter;
+        }
+        counter.increment();
+        long upstreamNanos = context.upstreamResponseNanos() >= 0 ? context.upstreamResponseNanos() : context.upstreamHeaderNanos();
+        if (upstreamNanos >= 0) {
+            upstreamTimers.computeIfAbsent(context.route().upstream().name(), name -> Timer.builder("edge.upstream.response")
+                    .description("Time from asking an upstream for a connection to its last body byte")
+                    .tag("upstream", name)
+                    .register(registry)).record(upstreamNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+}

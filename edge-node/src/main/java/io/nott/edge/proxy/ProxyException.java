@@ -1,0 +1,36 @@
+package io.nott.edge.proxy;
+
+/**
+ * The one exception type of the data plane: it carries the HTTP status the client gets and a
+ * short reason. {@link ProxyErrors} turns it (and anything else) into a response in one place.
+ */
+public final class ProxyException extends RuntimeException {
+
+    private final int status;
+    private final boolean timeout;
+
+    private ProxyException(int status, String message, boolean timeout, Throwable cause) {
+        super(message, cause, false, false);
+        this.status = status;
+        this.timeout = timeout;
+    }
+
+    /** 502: the upstream refused, reset or sent garbage. */
+    public static ProxyException badGateway(String message, Throwable cause) {
+        return new ProxyException(502, message, false, cause);
+    }
+
+    /** 504: the upstream did not connect or answer in time. */
+    public static ProxyException gatewayTimeout(String message, Throwable cause) {
+        return new ProxyException(504, message, true, cause);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** True for 504 (nginx's "timeout" condition), false for 502 ("error"). */
+    public boolean isTimeout() {
+        return timeout;
+    }
+}

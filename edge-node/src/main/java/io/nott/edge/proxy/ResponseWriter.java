@@ -1,0 +1,130 @@
+package io.nott.edge.proxy;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.ReadStream;
+import java.util.Map;
+
+/**
+ * Writes a {@link ProxyResponse} to the client: headers plus {@code X-Cache-Status}, a full body
+ * in one write, a streamed body with backpressure, the body filter on every chunk (which
+ * drops {@code Content-Length} and switches to chunked, like OpenResty).
+ */
+public final class ResponseWriter {
+
+    static final CharSequence X_CACHE_STATUS = HttpHeaders.createOptimized("X-Cache-Status");
+    private static final Buffer EMPTY = Buffer.buffer(0);
+
+    private ResponseWriter() {
+    }
+
+    /** Writes the response; {@code done} runs once it is fully sent or the client went away. */
+    public static void write(ProxyContext context, ProxyResponse response, Runnable done) {
+        HttpServerResponse out = context.request().response();
+        if (out.closed() || out.ended()) {
+            abort(response);
+            done.run();
+            return;
+        }
+        int status = response.status();
+        out.setStatusCode(status);
+        context.status(status);
+        MultiMap target = out.headers();
+        for (Map.Entry<String, String> header : response.headers()) {
+            target.add(header.getKey(), header.getValue());
+        }
+        if (context.cacheStatus() != null) {
+            target.set(X_CACHE_STATUS, context.cacheStatus().name());
+        }
+        BodyFilter filter = response.bodyFilter();
+        boolean bodyAllowed = status != 204 && status != 304 && status >= 200
+                && context.request().method() != HttpMethod.HEAD;
+        if (filter != null) {
+            target.remove(HttpHeaders.CONTENT_LENGTH);
+        }
+        switch (response.body()) {
+            case ResponseBody.Full full -> writeFull(context, out, full.buffer(), filter, bodyAllowed, done);
+            case ResponseBody.Streamed streamed -> writeStreamed(context, out, streamed, filter, bodyAllowed, done);
+        }
+    }
+
+    private static void writeFull(ProxyContext context, HttpServerResponse out, Buffer body, BodyFilter filter,
+            boolean bodyAllowed, Runnable done) {
+        if (!bodyAllowed) {
+            out.end().onComplete(ar -> done.run());
+            return;
+        }
+        Buffer toSend = body;
+        if (filter != null) {
+            toSend = filter.apply(body, true);
+            out.setChunked(true);
+        }
+        context.addBodyBytesSent(toSend.length());
+        out.end(toSend).onComplete(ar -> done.run());
+    }
+
+    private static void writeStreamed(ProxyContext context, HttpServerResponse out, ResponseBody.Streamed body,
+            BodyFilter filter, boolean bodyAllowed, Runnable done) {
+        ReadStream<Buffer> stream = body.stream();
+        if (bodyAllowed && (filter != null || body.contentLength() < 0)) {
+            out.setChunked(true);
+        }
+        boolean[] finished = new boolean[1];
+        Runnable finish = () -> {
+            if (!finished[0]) {
+                finished[0] = true;
+                done.run();
+            }
+        };
+        out.closeHandler(v -> {
+            if (!out.ended()) {
+                body.abort().run();
+                finish.run();
+            }
+        });
+        stream.exceptionHandler(failure -> {
+            // Head may be out already: the only honest signal left is to cut the connection.
+            if (!out.ended() && !out.closed()) {
+                out.reset();
+            }
+            finish.run();
+        });
+        stream.handler(chunk -> {
+            if (out.closed()) {
+                return;
+            }
+            Buffer toSend = filter == null ? chunk : filter.apply(chunk, false);
+            if (bodyAllowed && toSend.length() > 0) {
+                context.addBodyBytesSent(toSend.length());
+                out.write(toSend);
+                if (out.writeQueueFull()) {
+                    stream.pause();
+                    out.drainHandler(v -> stream.resume());
+                }
+            }
+        });
+        stream.endHandler(v -> {
+            if (out.closed()) {
+                finish.run();
+                return;
+            }
+            Buffer last = filter == null ? EMPTY : filter.apply(EMPTY, true);
+            if (bodyAllowed && last.length() > 0) {
+                context.addBodyBytesSent(last.length());
+                out.end(last).onComplete(ar -> finish.run());
+            } else {
+                out.end().onComplete(ar -> finish.run());
+            }
+        });
+        stream.resume();
+    }
+
+    private static void abort(ProxyResponse response) {
+        if (response.body() instanceof ResponseBody.Streamed streamed) {
+            streamed.abort().run();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.nott.edge.proxy;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.nott.edge.support.OriginResource;
+import io.nott.testsupport.RedisClusterResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/** The proxy inside Quarkus: configured routes reach the origin, the cache answers, /q/* stays Quarkus'. */
+@QuarkusTest
+@QuarkusTestResource(RedisClusterResource.class)
+@QuarkusTestResource(OriginResource.class)
+class EdgeProxyWiringTest {
+
+    @Test
+    void configuredRoutesReachTheOriginThroughTheCache() {
+        given().get("/hls/wiring.m3u8").then().statusCode(200)
+                .body(equalTo("origin /hls/wiring.m3u8"))
+                .header("X-Cache-Status", "MISS");
+        given().get("/hls/wiring.m3u8").then().statusCode(200)
+                .header("X-Cache-Status", "HIT");
+        given().get("/api/v1/streams").then().statusCode(200)
+                .body(equalTo("origin /api/v1/streams"))
+                .header("X-Cache-Status", (String) null);
+        given().get("/app/").then().statusCode(200).body(equalTo("origin /app/"));
+    }
+
+    @Test
+    void quarkusKeepsItsOwnPathsAndCountsProxiedRequests() {
+        given().get("/hls/counted.m3u8").then().statusCode(200);
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("edge_requests_total{cache=\"MISS\",route=\"hls\",status=\"200\"}"))
+                .body(containsString("edge_cache_size_bytes"));
+        given().get("/nowhere").then().statusCode(404);
+    }
+}

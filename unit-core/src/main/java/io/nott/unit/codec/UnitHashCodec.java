@@ -1,0 +1,149 @@
+package io.nott.unit.codec;
+
+import io.nott.unit.model.Budget;
+import io.nott.unit.model.ComputingUnit;
+import io.nott.unit.model.FailurePolicy;
+import io.nott.unit.model.Phase;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code {cu}:unit:<id>} hash fields &lt;-&gt; {@link ComputingUnit}. All values are strings;
+ * {@code hosts} is a JSON array of strings (regexes may contain commas), {@code updated_at} is
+ * ISO-8601. Missing optional fields take their defaults so older hashes keep loading.
+ */
+public final class UnitHashCodec {
+
+    public static final String ID = "id";
+    public static final String PHASE = "phase";
+    public static final String CODE = "code";
+    public static final String HOSTS = "hosts";
+    public static final String SAMPLING = "sampling";
+    public static final String SAMPLING_KEY = "sampling_key";
+    public static final String ORDER = "order";
+    public static final String ENABLED = "enabled";
+    public static final String BUDGET_INSTRUCTIONS = "budget_instructions";
+    public static final String BUDGET_WALL_MS = "budget_wall_ms";
+    public static final String FAILURE = "failure";
+    public static final String VERSION = "version";
+    public static final String UPDATED_AT = "updated_at";
+    public static final String UPDATED_BY = "updated_by";
+
+    private UnitHashCodec() {
+    }
+
+    public static Map<String, String> encode(ComputingUnit u) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(ID, u.id());
+        m.put(PHASE, u.phase().luaName());
+        m.put(CODE, u.code());
+        m.put(HOSTS, Json.write(u.hosts()));
+        m.put(SAMPLING, Integer.toString(u.sampling()));
+        if (u.samplingKey() != null) {
+            m.put(SAMPLING_KEY, u.samplingKey());
+        }
+        m.put(ORDER, Integer.toString(u.order()));
+        m.put(ENABLED, Boolean.toString(u.enabled()));
+        m.put(BUDGET_INSTRUCTIONS, Long.toString(u.budget().instructions()));
+        m.put(BUDGET_WALL_MS, Long.toString(u.budget().wallMillis()));
+        m.put(FAILURE, u.failure().wireName());
+        m.put(VERSION, Long.toString(u.version()));
+        if (u.updatedAt() != null) {
+            m.put(UPDATED_AT, u.updatedAt().toString());
+        }
+        if (u.updatedBy() != null) {
+            m.put(UPDATED_BY, u.updatedBy());
+        }
+        return m;
+    }
+
+    /** @throws UnitCodecException naming the field that is missing or malformed */
+    public static ComputingUnit decode(Map<String, String> h) {
+        String id = required(h, ID);
+        Phase phase;
+        try {
+            phase = Phase.parse(required(h, PHASE));
+        } catch (IllegalArgumentException e) {
+            throw new UnitCodecException(PHASE, e.getMessage());
+        }
+        String code = required(h, CODE);
+        List<String> hosts = hosts(h.get(HOSTS));
+        int sampling = (int) number(h, SAMPLING, 100);
+        int order = (int) number(h, ORDER, 0);
+        String enabled = h.getOrDefault(ENABLED, "true");
+        if (!enabled.equals("true") && !enabled.equals("false")) {
+            throw new UnitCodecException(ENABLED, "expected true or false, got '" + enabled + "'");
+        }
+        Budget budget;
+        try {
+            budget = new Budget(number(h, BUDGET_INSTRUCTIONS, Budget.DEFAULT.instructions()),
+                    number(h, BUDGET_WALL_MS, Budget.DEFAULT.wallMillis()));
+        } catch (IllegalArgumentException e) {
+            throw new UnitCodecException("budget", e.getMessage());
+        }
+        FailurePolicy failure;
+        try {
+            failure = h.containsKey(FAILURE) ? FailurePolicy.parse(h.get(FAILURE)) : FailurePolicy.OPEN;
+        } catch (IllegalArgumentException e) {
+            throw new UnitCodecException(FAILURE, e.getMessage());
+        }
+        Instant updatedAt = null;
+        if (h.get(UPDATED_AT) != null) {
+            try {
+                updatedAt = Instant.parse(h.get(UPDATED_AT));
+            } catch (DateTimeParseException e) {
+                throw new UnitCodecException(UPDATED_AT, "not an ISO-8601 instant: '" + h.get(UPDATED_AT) + "'");
+            }
+        }
+        return new ComputingUnit(id, phase, code, hosts, sampling, h.get(SAMPLING_KEY), order,
+                Boolean.parseBoolean(enabled), budget, failure, number(h, VERSION, 0), updatedAt,
+                h.get(UPDATED_BY), false);
+    }
+
+    private static String required(Map<String, String> h, String field) {
+        String v = h.get(field);
+        if (v == null) {
+            throw new UnitCodecException(field, "missing");
+        }
+        return v;
+    }
+
+    private static long number(Map<String, String> h, String field, long dflt) {
+        String v = h.get(field);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UnitCodecException(field, "expected an integer, got '" + v + "'");
+        }
+    }
+
+    private static List<String> hosts(String json) {
+        if (json == null || json.isBlank()) {
+            return List.of();
+        }
+        Object parsed;
+        try {
+            parsed = Json.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new UnitCodecException(HOSTS, e.getMessage());
+        }
+        if (!(parsed instanceof List<?> list)) {
+            throw new UnitCodecException(HOSTS, "expected a JSON array of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (Object o : list) {
+            if (!(o instanceof String s)) {
+                throw new UnitCodecException(HOSTS, "expected a JSON array of strings, found " + o);
+            }
+            out.add(s);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,110 @@
+package io.nott.unit.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A computing unit: Lua code attached to one request phase.
+ *
+ * @param id          {@code [a-z0-9][a-z0-9._-]{0,63}}
+ * @param phase       the request phase it runs in
+ * @param code        Lua source (the body of a chunk; it receives {@code edge_computing} as a global and as {@code ...})
+ * @param hosts       empty = every host; otherwise exact names, {@code *.suffix} wildcards or {@code ~regex}
+ * @param sampling    percent of requests that run it, 0-100
+ * @param samplingKey null for random sampling; otherwise an nginx variable name (e.g. {@code remote_addr})
+ *                    whose value decides deterministically, so one client is always in or always out
+ * @param order       lower runs first; ties by id
+ * @param enabled     disabled units are kept but never run
+ * @param budget      instruction and wall-clock budget per call
+ * @param failure     what an error or timeout does to the request
+ * @param version     the registry version that last changed this unit (0 for legacy units)
+ * @param updatedAt   when it was last changed, null if unknown
+ * @param updatedBy   who changed it last, null if unknown
+ * @param legacy      true when read from the seed's {@code coding_units} / {@code phase||code} format
+ */
+public record ComputingUnit(
+        String id,
+        Phase phase,
+        String code,
+        List<String> hosts,
+        int sampling,
+        String samplingKey,
+        int order,
+        boolean enabled,
+        Budget budget,
+        FailurePolicy failure,
+        long version,
+        Instant updatedAt,
+        String updatedBy,
+        boolean legacy) {
+
+    public ComputingUnit {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(phase, "phase");
+        Objects.requireNonNull(code, "code");
+        hosts = hosts == null ? List.of() : List.copyOf(hosts);
+        budget = budget == null ? Budget.DEFAULT : budget;
+        failure = failure == null ? FailurePolicy.OPEN : failure;
+        if (samplingKey != null && samplingKey.isBlank()) {
+            samplingKey = null;
+        }
+    }
+
+    /** An enabled unit for every host, sampled 100%, order 0, default budget, failure open. */
+    public static ComputingUnit of(String id, Phase phase, String code) {
+        return new ComputingUnit(id, phase, code, List.of(), 100, null, 0, true, Budget.DEFAULT,
+                FailurePolicy.OPEN, 0, null, null, false);
+    }
+
+    public ComputingUnit withHosts(List<String> newHosts) {
+        return new ComputingUnit(id, phase, code, newHosts, sampling, samplingKey, order, enabled, budget, failure,
+                version, updatedAt, updatedBy, legacy);
+    }
+
+    public ComputingUnit withSampling(int percent, String key) {
+        return new ComputingUnit(id, phase, code, hosts, percent, key, order, enabled, budget, failure,
+                version, updatedAt, updatedBy, legacy);
+    }
+
+    public ComputingUnit withOrder(int newOrder) {
+        return new ComputingUnit(id, phase, code, hosts, sampling, samplingKey, newOrder, enabled, budget, failure,
+                version, updatedAt, updatedBy, legacy);
+    }
+
+    public ComputingUnit withEnabled(boolean newEnabled) {
+        return new ComputingUnit(id, phase, code, hosts, sampling, samplingKey, order, newEnabled, budget, failure,
+                version, updatedAt, updatedBy, legacy);
+    }
+
+    public ComputingUnit withBudget(Budget newBudget) {
+        return new ComputingUnit(id, phase, code, hosts, sampling, samplingKey, order, enabled, newBudget, failure,
+                version, updatedAt, updatedBy, legacy);
+    }
+
+    public ComputingUnit withFailure(FailurePolicy newFailure) {
+        return new ComputingUnit(id, phase, code, hosts, sampling, samplingKey, order, enabled, budget, newFailure,
+                version, updatedAt, updatedBy, legacy);
+    }
+
+    public ComputingUnit withCode(String newCode) {
+        return new ComputingUnit(id, phase, newCode, hosts, sampling, samplingKey, order, enabled, budget, failure,
+                version, updatedAt, updatedBy, legacy);
+    }
+
+    public ComputingUnit withPhase(Phase newPhase) {
+        return new ComputingUnit(id, newPhase, code, hosts, sampling, samplingKey, order, enabled, budget, failure,
+                version, updatedAt, updatedBy, legacy);
+    }
+
+    /** Bookkeeping stamped by the registry on each change. */
+    public ComputingUnit withAudit(long newVersion, Instant newUpdatedAt, String newUpdatedBy) {
+        return new ComputingUnit(id, phase, code, hosts, sampling, samplingKey, order, enabled, budget, failure,
+                newVersion, newUpdatedAt, newUpdatedBy, legacy);
+    }
+
+    public ComputingUnit withLegacy(boolean newLegacy) {
+        return new ComputingUnit(id, phase, code, hosts, sampling, samplingKey, order, enabled, budget, failure,
+                version, updatedAt, updatedBy, newLegacy);
+    }
+}

@@ -1,0 +1,113 @@
+package io.nott.unit.model;
+
+import io.nott.unit.sandbox.UnitCompilationException;
+import io.nott.unit.sandbox.UnitCompiler;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Checks a unit before it is stored. Never executes the code: Lua is only compiled.
+ * Returns every problem at once so an operator can fix them in one round.
+ */
+public final class UnitValidator {
+
+    /** The id pattern from the design brief. */
+    public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\\.?(:\\d{1,5})?");
+    private static final Pattern VARIABLE = Pattern.compile("[a-z_][a-z0-9_]{0,63}");
+
+    private final ValidationLimits limits;
+
+    public UnitValidator(ValidationLimits limits) {
+        this.limits = limits;
+    }
+
+    public UnitValidator() {
+        this(ValidationLimits.DEFAULT);
+    }
+
+    public ValidationLimits limits() {
+        return limits;
+    }
+
+    /** @return empty when the unit is valid */
+    public List<FieldError> validate(ComputingUnit unit) {
+        List<FieldError> errors = new ArrayList<>();
+        validateId(unit.id()).ifPresent(errors::add);
+        if (unit.sampling() < 0 || unit.sampling() > 100) {
+            errors.add(new FieldError("sampling", "must be a percentage from 0 to 100, got " + unit.sampling()));
+        }
+        if (unit.samplingKey() != null && !VARIABLE.matcher(unit.samplingKey()).matches()) {
+            errors.add(new FieldError("samplingKey",
+                    "must be an nginx variable name such as remote_addr or cookie_session, got '" + unit.samplingKey() + "'"));
+        }
+        validateHosts(unit.hosts(), errors);
+        Budget b = unit.budget();
+        if (b.instructions() > limits.maxInstructions()) {
+            errors.add(new FieldError("budget.instructions",
+                    "must be at most " + limits.maxInstructions() + ", got " + b.instructions()));
+        }
+        if (b.wallMillis() > limits.maxWallMillis()) {
+            errors.add(new FieldError("budget.wallMillis",
+                    "must be at most " + limits.maxWallMillis() + " ms, got " + b.wallMillis()));
+        }
+        validateCode(unit, errors);
+        return List.copyOf(errors);
+    }
+
+    /** Checks an id alone (the registry checks path ids before it reads a body). */
+    public static java.util.Optional<FieldError> validateId(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            return java.util.Optional.of(new FieldError("id",
+                    "must match [a-z0-9][a-z0-9._-]{0,63} (lower case, starts with a letter or digit), got '" + id + "'"));
+        }
+        return java.util.Optional.empty();
+    }
+
+    private void validateHosts(List<String> hosts, List<FieldError> errors) {
+        if (hosts.size() > limits.maxHosts()) {
+            errors.add(new FieldError("hosts", "at most " + limits.maxHosts() + " patterns, got " + hosts.size()));
+        }
+        for (int i = 0; i < hosts.size(); i++) {
+            String h = hosts.get(i);
+            String field = "hosts[" + i + "]";
+            if (h == null || h.isBlank()) {
+                errors.add(new FieldError(field, "must not be empty"));
+            } else if (h.startsWith("~")) {
+                try {
+                    Pattern.compile(h.substring(1));
+                } catch (PatternSyntaxException e) {
+                    errors.add(new FieldError(field, "invalid regular expression: " + e.getDescription()
+                            + " near index " + e.getIndex()));
+                }
+            } else if (h.startsWith("*.")) {
+                if (!HOST.matcher(h.substring(2)).matches()) {
+                    errors.add(new FieldError(field, "'*.' must be followed by a host name, got '" + h + "'"));
+                }
+            } else if (!HOST.matcher(h).matches()) {
+                errors.add(new FieldError(field,
+                        "must be a host name (example.com), a wildcard (*.example.com) or a regex (~^edge[0-9]+$), got '" + h + "'"));
+            }
+        }
+    }
+
+    private void validateCode(ComputingUnit unit, List<FieldError> errors) {
+        int bytes = unit.code().getBytes(StandardCharsets.UTF_8).length;
+        if (unit.code().isBlank()) {
+            errors.add(new FieldError("code", "must not be empty"));
+            return;
+        }
+        if (bytes > limits.maxCodeBytes()) {
+            errors.add(new FieldError("code", "is " + bytes + " bytes, at most " + limits.maxCodeBytes() + " allowed"));
+            return;
+        }
+        try {
+            UnitCompiler.compileSource(unit.id(), unit.code());
+        } catch (UnitCompilationException e) {
+            errors.add(new FieldError("code", (e.line() > 0 ? "line " + e.line() + ": " : "") + e.detail()));
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.nott.unit.runtime;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One HTTP request as a host (the edge, or the registry's dry run) shows it to units. Getters
+ * are called lazily, only when a unit reads the value, so implementations should compute on
+ * demand rather than up front. Called on the thread that runs the phase.
+ */
+public interface HttpExchange {
+
+    /** {@code GET}, {@code POST}, ... */
+    String method();
+
+    /** {@code http} or {@code https}. */
+    String scheme();
+
+    /** The Host header without port (nginx's {@code $host}), lower case. */
+    String host();
+
+    /** The path without the query string, not decoded further than the host does (nginx's {@code $uri}). */
+    String uri();
+
+    /** The query string without {@code ?}, or null when there is none (nginx's {@code $args}). */
+    String rawQuery();
+
+    /** The first value of a request header, case-insensitive name; null when absent. */
+    String requestHeader(String name);
+
+    /** All request headers in arrival order with their original names (for {@code ngx.req.get_headers}). */
+    List<Map.Entry<String, String>> requestHeaders();
+
+    /** Client address as text (nginx's {@code $remote_addr}). */
+    String remoteAddress();
+
+    /**
+     * Any other nginx variable the host knows, by nginx name without {@code $}:
+     * {@code status}, {@code request_time}, {@code upstream_response_time},
+     * {@code upstream_connect_time}, {@code upstream_cache_status}, {@code tcpinfo_rtt},
+     * {@code server_name}, {@code server_port}, ... Null when unknown.
+     */
+    String variable(String name);
+
+    /** Replaces a request header before it goes upstream ({@code ngx.req.set_header}); values never contain CR/LF. */
+    void setRequestHeader(String name, List<String> values);
+
+    /** Removes a request header before it goes upstream ({@code ngx.req.clear_header}). */
+    void clearRequestHeader(String name);
+
+    /** The upstream response status once known (header_filter, body_filter, log), else 0. */
+    default int upstreamStatus() {
+        return 0;
+    }
+
+    /** An upstream response header once known (header_filter on), case-insensitive; null when absent. */
+    default String responseHeader(String name) {
+        return null;
+    }
+
+    /** All upstream response headers once known, in order. */
+    default List<Map.Entry<String, String>> responseHeaders() {
+        return List.of();
+    }
+}

@@ -1,0 +1,251 @@
+package io.nott.unit.runtime;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nott.unit.model.ComputingUnit;
+import io.nott.unit.model.FailurePolicy;
+import io.nott.unit.model.Phase;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaValue;
+
+/**
+ * Runs one phase of one request: the snapshot's units for the phase, filtered by host and
+ * sampling, in order, each under its budget, with its failure policy and circuit breaker, and
+ * an {@link UnitOutcome} per unit recorded in Micrometer.
+ *
+ * <p>Thread-safe. Each platform thread gets its own Lua runtime on first use (LuaJ globals are not
+ * thread-safe); virtual threads borrow one from a pool. Phases of one request may run on
+ * different threads, one after the other.
+ */
+public final class PhaseRunner {
+
+    private final RunnerSettings settings;
+    private final Clock clock;
+    private final UnitRedisClient redis;
+    private final UnitMeters meters;
+    private final ThreadLocal<LuaEngine> engines;
+    private final ConcurrentLinkedQueue<LuaEngine> pool = new ConcurrentLinkedQueue<>();
+    private final ConcurrentHashMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+
+    /**
+     * @param registry where outcome meters go; null for none
+     * @param redis    what {@code edge_computing.redis_client} reaches (e.g. {@link InMemoryUnitRedisClient})
+     */
+    public PhaseRunner(RunnerSettings settings, MeterRegistry registry, Clock clock, UnitRedisClient redis) {
+        this.settings = settings;
+        this.clock = clock;
+        this.redis = redis;
+        this.meters = new UnitMeters(registry);
+        this.engines = ThreadLocal.withInitial(this::newEngine);
+    }
+
+    private LuaEngine newEngine() {
+        return new LuaEngine(settings, clock, redis);
+    }
+
+    /**
+     * Runs the units of {@code phase} for one request. For {@link Phase#BODY_FILTER} use
+     * {@link #runBodyFilter}.
+     */
+    public PhaseResult run(UnitSnapshot snapshot, Phase phase, HttpExchange exchange, RequestState state) {
+        if (phase == Phase.BODY_FILTER) {
+            throw new IllegalArgumentException("body_filter runs per chunk: use runBodyFilter");
+        }
+        List<UnitSnapshot.Entry> entries = snapshot.entries(phase);
+        if (entries.isEmpty()) {
+            return PhaseResult.EMPTY;
+        }
+        boolean virtual = Thread.currentThread().isVirtual();
+        LuaEngine engine = virtual ? borrow() : engines.get();
+        try {
+            List<UnitOutcome> outcomes = new ArrayList<>(entries.size());
+            for (UnitSnapshot.Entry e : entries) {
+                if (!e.hosts.matchesAll() && !e.hosts.matches(exchange.host())) {
+                    continue;
+                }
+                ComputingUnit u = e.unit();
+                if (!sampled(u, exchange, state)) {
+                    outcomes.add(record(new UnitOutcome(u.id(), phase, UnitOutcome.Kind.SKIPPED, 0, 0, 0, null)));
+                    continue;
+                }
+                CircuitBreaker breaker = breaker(u);
+                if (!breaker.tryAcquire(clock)) {
+                    outcomes.add(record(new UnitOutcome(u.id(), phase, UnitOutcome.Kind.BREAKER_OPEN, 0, 0, 0,
+                            "circuit breaker open after repeated failures")));
+                    if (u.failure() == FailurePolicy.CLOSED) {
+                        return new PhaseResult(PhaseResult.Action.EXIT, 500, outcomes);
+                    }
+                    continue;
+                }
+                boolean hadBody = state.bodyWritten();
+                LuaEngine.Call call = engine.call(snapshot, e, phase, exchange, state);
+                breaker.record(call.kind().isFailure(), clock);
+                UnitOutcome outcome = record(new UnitOutcome(u.id(), phase, call.kind(), call.nanos(),
+                        call.instructions(), call.status(), call.message()));
+                outcomes.add(outcome);
+                PhaseResult end = decide(phase, u, call, state, hadBody, outcomes);
+                if (end != null) {
+                    return end;
+                }
+            }
+            return new PhaseResult(PhaseResult.Action.CONTINUE, 0, outcomes);
+        } finally {
+            if (virtual) {
+                pool.offer(engine);
+            }
+        }
+    }
+
+    /** What a finished call means for the rest of the phase; null to go on with the next unit. */
+    private static PhaseResult decide(Phase phase, ComputingUnit u, LuaEngine.Call call, RequestState state,
+                                      boolean hadBody, List<UnitOutcome> outcomes) {
+        if (call.kind().isFailure()) {
+            if (u.failure() == FailurePolicy.CLOSED) {
+                return new PhaseResult(PhaseResult.Action.EXIT, 500, outcomes);
+            }
+            return null;
+        }
+        int exit = call.status();
+        boolean producesResponse = phase == Phase.REWRITE || phase == Phase.ACCESS || phase == Phase.CONTENT;
+        if (producesResponse && state.bodyWritten() && (!hadBody || exit != 0 || phase != Phase.CONTENT)) {
+            int status = state.status() > 0 ? state.status() : exit >= 200 ? exit : 200;
+            if (exit >= 200 || exit == 0 || phase != Phase.CONTENT) {
+                return new PhaseResult(PhaseResult.Action.RESPONSE, status, outcomes);
+            }
+        }
+        if (call.kind() == UnitOutcome.Kind.EXIT) {
+            int status = exit == -1 ? 500 : exit;
+            if (phase == Phase.HEADER_FILTER) {
+                if (status >= 100) {
+                    state.setStatus(status);
+                }
+                return new PhaseResult(PhaseResult.Action.CONTINUE, 0, outcomes);
+            }
+            if (status < 0) {
+                // ngx.DONE / ngx.DECLINED: end this unit only.
+                return null;
+            }
+            return new PhaseResult(PhaseResult.Action.EXIT, status, outcomes);
+        }
+        return null;
+    }
+
+    /**
+     * Runs body_filter units on one chunk of the response body. {@code ngx.arg[1]} is the chunk,
+     * {@code ngx.arg[2]} the eof flag; units may replace either. Call once per chunk, the last
+     * call with {@code eof = true} (an empty chunk is fine).
+     */
+    public BodyChunk runBodyFilter(UnitSnapshot snapshot, HttpExchange exchange, RequestState state, byte[] chunk,
+                                   boolean eof) {
+        List<UnitSnapshot.Entry> entries = snapshot.entries(Phase.BODY_FILTER);
+        if (entries.isEmpty()) {
+            return new BodyChunk(chunk, eof, List.of());
+        }
+        boolean virtual = Thread.currentThread().isVirtual();
+        LuaEngine engine = virtual ? borrow() : engines.get();
+        try {
+            LuaValue[] data = {LuaString.valueUsing(chunk)};
+            boolean[] last = {eof};
+            List<UnitOutcome> outcomes = new ArrayList<>(entries.size());
+            for (UnitSnapshot.Entry e : entries) {
+                if (!e.hosts.matchesAll() && !e.hosts.matches(exchange.host())) {
+                    continue;
+                }
+                ComputingUnit u = e.unit();
+                if (!sampled(u, exchange, state)) {
+                    outcomes.add(record(new UnitOutcome(u.id(), Phase.BODY_FILTER, UnitOutcome.Kind.SKIPPED, 0, 0, 0, null)));
+                    continue;
+                }
+                CircuitBreaker breaker = breaker(u);
+                if (!breaker.tryAcquire(clock)) {
+                    outcomes.add(record(new UnitOutcome(u.id(), Phase.BODY_FILTER, UnitOutcome.Kind.BREAKER_OPEN, 0, 0,
+                            0, "circuit breaker open after repeated failures")));
+                    continue;
+                }
+                LuaValue before = data[0];
+                LuaEngine.Call call = engine.callBodyFilter(snapshot, e, exchange, state, data, last);
+                if (call.kind().isFailure()) {
+                    data[0] = before; // a failing filter leaves the chunk as it was
+                }
+                breaker.record(call.kind().isFailure(), clock);
+                outcomes.add(record(new UnitOutcome(u.id(), Phase.BODY_FILTER, call.kind(), call.nanos(),
+                        call.instructions(), call.status(), call.message())));
+            }
+            LuaString out = data[0].strvalue();
+            byte[] bytes = out.m_offset == 0 && out.m_length == out.m_bytes.length ? out.m_bytes : copy(out);
+            return new BodyChunk(bytes, last[0], outcomes);
+        } finally {
+            if (virtual) {
+                pool.offer(engine);
+            }
+        }
+    }
+
+    private static byte[] copy(LuaString s) {
+        byte[] b = new byte[s.m_length];
+        System.arraycopy(s.m_bytes, s.m_offset, b, 0, s.m_length);
+        return b;
+    }
+
+    private LuaEngine borrow() {
+        LuaEngine e = pool.poll();
+        return e != null ? e : newEngine();
+    }
+
+    private UnitOutcome record(UnitOutcome o) {
+        meters.record(o);
+        return o;
+    }
+
+    private boolean sampled(ComputingUnit u, HttpExchange exchange, RequestState state) {
+        int pct = u.sampling();
+        if (pct >= 100) {
+            return true;
+        }
+        if (pct <= 0) {
+            return false;
+        }
+        if (u.samplingKey() == null) {
+            return ThreadLocalRandom.current().nextInt(100) < pct;
+        }
+        String v = NgxVariables.resolve(u.samplingKey(), exchange, state, clock);
+        return bucket(u.id(), v == null ? "" : v) < pct;
+    }
+
+    /** Deterministic bucket 0-99 for a unit and a key value (one client always in or always out). */
+    static int bucket(String unitId, String value) {
+        long h = 0xcbf29ce484222325L;
+        String s = unitId + '\u0000' + value;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        return (int) Math.floorMod(h, 100L);
+    }
+
+    private CircuitBreaker breaker(ComputingUnit u) {
+        int codeHash = u.code().hashCode();
+        CircuitBreaker b = breakers.get(u.id());
+        if (b == null || b.unitVersion != u.version() || b.codeHash != codeHash) {
+            CircuitBreaker fresh = new CircuitBreaker(settings.breakerFailureThreshold(),
+                    settings.breakerCoolDown().toMillis(), u.version(), codeHash);
+            b = b == null ? breakers.putIfAbsent(u.id(), fresh) : (breakers.replace(u.id(), b, fresh) ? null : breakers.get(u.id()));
+            if (b == null) {
+                b = fresh;
+            }
+        }
+        return b;
+    }
+
+    /** {@code closed}, {@code open} or {@code half_open}: the breaker of a unit (closed when it never failed). */
+    public String breakerState(String unitId) {
+        CircuitBreaker b = breakers.get(unitId);
+        return b == null ? "closed" : b.state().name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

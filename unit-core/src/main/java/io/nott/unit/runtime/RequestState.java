@@ -1,0 +1,151 @@
+package io.nott.unit.runtime;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+
+/**
+ * What units leave behind for one request, shared by all its phases: {@code ngx.ctx}, the
+ * response status and header changes, the body written by {@code ngx.say}/{@code ngx.print} and
+ * the lines logged by {@code ngx.log}. One instance per request; not for concurrent use (phases of
+ * a request run one after the other, possibly on different threads).
+ */
+public final class RequestState {
+
+    /** A change units made to one response header: new values, or removal when {@code values} is empty. */
+    public record HeaderChange(String name, List<String> values) {
+
+        public boolean removed() {
+            return values.isEmpty();
+        }
+    }
+
+    /** One {@code ngx.log}/{@code print} line. */
+    public record LogLine(String unitId, int level, String message) {
+
+        /** nginx's level name: {@code error}, {@code warn}, {@code notice}, {@code info}, {@code debug}, ... */
+        public String levelName() {
+            return switch (level) {
+                case 0 -> "stderr";
+                case 1 -> "emerg";
+                case 2 -> "alert";
+                case 3 -> "crit";
+                case 4 -> "error";
+                case 5 -> "warn";
+                case 6 -> "notice";
+                case 7 -> "info";
+                default -> "debug";
+            };
+        }
+    }
+
+    static final int MAX_LOG_LINES = 200;
+    static final int MAX_LOG_LINE_CHARS = 4096;
+
+    private final Map<String, HeaderChange> headerChanges = new LinkedHashMap<>();
+    private final Map<String, String> variables = new HashMap<>();
+    private final List<LogLine> logs = new ArrayList<>();
+    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private int droppedLogLines;
+    private int status;
+    private boolean bodyWritten;
+    private LuaValue ctx;
+
+    /** The status set by {@code ngx.status = n}, {@code ngx.exit} or {@code ngx.redirect}; 0 when untouched. */
+    public int status() {
+        return status;
+    }
+
+    public void setStatus(int status) {
+        this.status = status;
+    }
+
+    /** Response header changes in the order units made them; the host applies them to the response. */
+    public List<HeaderChange> headerChanges() {
+        return List.copyOf(headerChanges.values());
+    }
+
+    /** The change for one header (case-insensitive), or null. */
+    public HeaderChange headerChange(String name) {
+        return headerChanges.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    void changeHeader(String name, List<String> values) {
+        String key = name.toLowerCase(Locale.ROOT);
+        headerChanges.remove(key);
+        headerChanges.put(key, new HeaderChange(name, List.copyOf(values)));
+    }
+
+    /** The body written by {@code ngx.say}/{@code ngx.print}. */
+    public byte[] body() {
+        return body.toByteArray();
+    }
+
+    /** True once a unit wrote a body (even an empty one). */
+    public boolean bodyWritten() {
+        return bodyWritten;
+    }
+
+    int bodySize() {
+        return body.size();
+    }
+
+    void appendBody(byte[] bytes, int off, int len) {
+        bodyWritten = true;
+        body.write(bytes, off, len);
+    }
+
+    /** Lines logged by units, at most {@value #MAX_LOG_LINES}. */
+    public List<LogLine> logs() {
+        return Collections.unmodifiableList(logs);
+    }
+
+    /** Log lines refused once {@value #MAX_LOG_LINES} were kept. */
+    public int droppedLogLines() {
+        return droppedLogLines;
+    }
+
+    void log(String unitId, int level, String message) {
+        if (logs.size() >= MAX_LOG_LINES) {
+            droppedLogLines++;
+            return;
+        }
+        String m = message.length() > MAX_LOG_LINE_CHARS ? message.substring(0, MAX_LOG_LINE_CHARS) + "..." : message;
+        logs.add(new LogLine(unitId, level, m));
+    }
+
+    /** Variables assigned with {@code ngx.var.name = value} (visible to later units of this request). */
+    public Map<String, String> variables() {
+        return Collections.unmodifiableMap(variables);
+    }
+
+    String variable(String name) {
+        return variables.get(name);
+    }
+
+    void setVariable(String name, String value) {
+        if (value == null) {
+            variables.remove(name);
+        } else {
+            variables.put(name, value);
+        }
+    }
+
+    LuaValue ctx() {
+        if (ctx == null) {
+            ctx = new LuaTable();
+        }
+        return ctx;
+    }
+
+    void setCtx(LuaValue value) {
+        ctx = value;
+    }
+}

@@ -1,0 +1,67 @@
+package io.nott.unit.runtime;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.nott.unit.model.Phase;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Micrometer meters for unit outcomes, tagged by unit id and phase:
+ * {@code cu.unit.calls} (counter, also tagged {@code outcome}) and {@code cu.unit.duration}
+ * (timer, calls that ran). Meters are looked up once per unit/phase/outcome and cached.
+ */
+final class UnitMeters {
+
+    static final String CALLS = "cu.unit.calls";
+    static final String DURATION = "cu.unit.duration";
+
+    private final MeterRegistry registry;
+    private final ConcurrentHashMap<String, Set> byUnit = new ConcurrentHashMap<>();
+
+    UnitMeters(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    private final class Set {
+        final String unit;
+        final Counter[][] counters = new Counter[Phase.values().length][UnitOutcome.Kind.values().length];
+        final Timer[] timers = new Timer[Phase.values().length];
+
+        Set(String unit) {
+            this.unit = unit;
+        }
+
+        Counter counter(Phase p, UnitOutcome.Kind k) {
+            Counter c = counters[p.ordinal()][k.ordinal()];
+            if (c == null) {
+                c = Counter.builder(CALLS).description("Computing unit calls by outcome")
+                        .tag("unit", unit).tag("phase", p.luaName()).tag("outcome", k.wireName()).register(registry);
+                counters[p.ordinal()][k.ordinal()] = c;
+            }
+            return c;
+        }
+
+        Timer timer(Phase p) {
+            Timer t = timers[p.ordinal()];
+            if (t == null) {
+                t = Timer.builder(DURATION).description("Computing unit call duration")
+                        .tag("unit", unit).tag("phase", p.luaName()).register(registry);
+                timers[p.ordinal()] = t;
+            }
+            return t;
+        }
+    }
+
+    void record(UnitOutcome o) {
+        if (registry == null) {
+            return;
+        }
+        Set s = byUnit.computeIfAbsent(o.unitId(), Set::new);
+        s.counter(o.phase(), o.kind()).increment();
+        if (o.durationNanos() > 0) {
+            s.timer(o.phase()).record(o.durationNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+}

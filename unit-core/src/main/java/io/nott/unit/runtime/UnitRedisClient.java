@@ -1,0 +1,47 @@
+package io.nott.unit.runtime;
+
+import java.util.List;
+
+/**
+ * What {@code edge_computing.redis_client} reaches. Blocking calls: the host runs phases whose units
+ * use it off the event loop (see {@link UnitSnapshot#usesRedis}). Keys arrive already confined to
+ * {@link io.nott.unit.codec.RedisSchema#UNIT_DATA_PREFIX}; implementations must use them as given.
+ * Failures are reported by throwing {@link UnitRedisException}; Lua then sees {@code nil, message}
+ * as with lua-resty-redis.
+ */
+public interface UnitRedisClient {
+
+    /** @return the value or null when the key does not exist */
+    String get(String key);
+
+    /** SET key value [EX seconds when ttlSeconds &gt; 0] */
+    void set(String key, String value, long ttlSeconds);
+
+    long incrby(String key, long delta);
+
+    /** @return true when a timeout was set */
+    boolean expire(String key, long seconds);
+
+    /** @return number of keys removed */
+    long del(String key);
+
+    String hget(String key, String field);
+
+    /** @return true when the field is new */
+    boolean hset(String key, String field, String value);
+
+    long hincrby(String key, String field, long delta);
+
+    /** @return true when the member was added */
+    boolean sadd(String key, String member);
+
+    /** @return true when the member was removed */
+    boolean srem(String key, String member);
+
+    boolean sismember(String key, String member);
+
+    List<String> smembers(String key);
+
+    /** @return seconds to live, -1 without expiry, -2 when the key does not exist */
+    long ttl(String key);
+}

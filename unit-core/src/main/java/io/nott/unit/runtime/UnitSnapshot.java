@@ -1,0 +1,132 @@
+package io.nott.unit.runtime;
+
+import io.nott.unit.model.ComputingUnit;
+import io.nott.unit.model.Phase;
+import io.nott.unit.sandbox.CompiledUnit;
+import io.nott.unit.sandbox.UnitCompilationException;
+import io.nott.unit.sandbox.UnitCompiler;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * An immutable set of units at one registry version, compiled once. A unit that does not compile
+ * (or has a bad host pattern) is left out and its error kept in {@link #errors()}; the others load.
+ * Enabled units are grouped by phase in run order ({@code order}, then id). Safe to share between
+ * threads; swap a whole snapshot to change units.
+ */
+public final class UnitSnapshot {
+
+    /** One loaded unit: compiled code, host filter, and its slot for per-thread closures. */
+    static final class Entry {
+        final CompiledUnit compiled;
+        final HostMatcher hosts;
+        final int slot;
+        final boolean usesRedis;
+
+        Entry(CompiledUnit compiled, HostMatcher hosts, int slot) {
+            this.compiled = compiled;
+            this.hosts = hosts;
+            this.slot = slot;
+            this.usesRedis = compiled.unit().code().contains("redis_client");
+        }
+
+        ComputingUnit unit() {
+            return compiled.unit();
+        }
+    }
+
+    public static final UnitSnapshot EMPTY = build(0, List.of());
+
+    private final long version;
+    private final List<ComputingUnit> units;
+    private final Map<String, UnitCompilationException> errors;
+    private final EnumMap<Phase, List<Entry>> byPhase;
+    private final int slots;
+
+    private UnitSnapshot(long version, List<ComputingUnit> units, Map<String, UnitCompilationException> errors,
+                         EnumMap<Phase, List<Entry>> byPhase, int slots) {
+        this.version = version;
+        this.units = units;
+        this.errors = errors;
+        this.byPhase = byPhase;
+        this.slots = slots;
+    }
+
+    /** Compiles every enabled unit once. Never throws for a bad unit. */
+    public static UnitSnapshot build(long version, Collection<ComputingUnit> units) {
+        List<ComputingUnit> sorted = new ArrayList<>(units);
+        sorted.sort(Comparator.comparingInt(ComputingUnit::order).thenComparing(ComputingUnit::id));
+        Map<String, UnitCompilationException> errors = new LinkedHashMap<>();
+        EnumMap<Phase, List<Entry>> byPhase = new EnumMap<>(Phase.class);
+        for (Phase p : Phase.values()) {
+            byPhase.put(p, new ArrayList<>());
+        }
+        int slot = 0;
+        for (ComputingUnit u : sorted) {
+            if (!u.enabled()) {
+                continue;
+            }
+            try {
+                HostMatcher hosts = HostMatcher.of(u.hosts());
+                byPhase.get(u.phase()).add(new Entry(UnitCompiler.compile(u), hosts, slot++));
+            } catch (UnitCompilationException e) {
+                errors.put(u.id(), e);
+            } catch (PatternSyntaxException e) {
+                errors.put(u.id(), new UnitCompilationException(u.id(), 0, "bad host pattern: " + e.getDescription()));
+            }
+        }
+        byPhase.replaceAll((p, list) -> List.copyOf(list));
+        return new UnitSnapshot(version, List.copyOf(sorted), Map.copyOf(errors), byPhase, slot);
+    }
+
+    public long version() {
+        return version;
+    }
+
+    /** All units given to {@link #build}, in run order, including disabled and failed ones. */
+    public List<ComputingUnit> units() {
+        return units;
+    }
+
+    /** Units left out because they do not compile, by id. */
+    public Map<String, UnitCompilationException> errors() {
+        return errors;
+    }
+
+    /** Ids of the units that run in {@code phase}, in run order (before host and sampling filters). */
+    public List<String> unitIds(Phase phase) {
+        return byPhase.get(phase).stream().map(e -> e.unit().id()).toList();
+    }
+
+    /** True when at least one unit runs in {@code phase}: the host can skip the phase otherwise. */
+    public boolean has(Phase phase) {
+        return !byPhase.get(phase).isEmpty();
+    }
+
+    /**
+     * True when a unit of {@code phase} mentions {@code redis_client}: such a phase makes blocking
+     * Redis calls and must run off the event loop.
+     */
+    public boolean usesRedis(Phase phase) {
+        for (Entry e : byPhase.get(phase)) {
+            if (e.usesRedis) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    List<Entry> entries(Phase phase) {
+        return byPhase.get(phase);
+    }
+
+    int slots() {
+        return slots;
+    }
+}

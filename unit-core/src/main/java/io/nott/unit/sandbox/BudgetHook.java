@@ -1,0 +1,272 @@
+package io.nott.unit.sandbox;
+
+import io.nott.unit.model.Budget;
+import java.lang.management.ManagementFactory;
+import org.luaj.vm2.Lua;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.DebugLib;
+
+/**
+ * Counts what a unit call spends and stops it when the budget runs out. LuaJ's interpreter calls
+ * {@code globals.debuglib} on every call, instruction and return; we install this counting-only
+ * subclass there and never load the {@code debug} library, so units cannot see, replace or remove
+ * the hook. One instance per Lua runtime (per thread); {@link #arm} before a call, {@link #disarm} after.
+ *
+ * <p>Enforced here: the instruction budget (every instruction), the wall-clock budget (checked
+ * every {@value #CHECK_EVERY} instructions), call depth (on each call), the size of {@code ..}
+ * results (before the CONCAT instruction runs) and memory allocated by the call (thread allocation
+ * counter, every {@value #CHECK_EVERY} instructions, plus explicit {@link #chargeBytes} from the
+ * string functions that can build large strings in one step).
+ */
+public final class BudgetHook extends DebugLib {
+
+    static final int CHECK_EVERY = 1024;
+    private static final ThreadLocal<BudgetHook> CURRENT = new ThreadLocal<>();
+    private static final com.sun.management.ThreadMXBean THREADS = threadBean();
+
+    private Thread owner;
+    private boolean armed;
+    private long instructions;
+    private long instructionLimit;
+    private long deadlineNanos;
+    private int depth;
+    private int maxDepth;
+    private int maxStringBytes;
+    private long maxAllocated;
+    private long charged;
+    private long allocBaseline = -1;
+    private UnitAbort tripped;
+    private LuaClosure[] frames = new LuaClosure[16];
+    private LuaValue[][] stacks = new LuaValue[16][];
+
+    private static com.sun.management.ThreadMXBean threadBean() {
+        try {
+            if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean b
+                    && b.isThreadAllocatedMemorySupported() && b.isThreadAllocatedMemoryEnabled()) {
+                return b;
+            }
+        } catch (RuntimeException | Error e) {
+            // Not available (some native images): explicit charging and the instruction budget remain.
+        }
+        return null;
+    }
+
+    /** The hook armed on the calling thread, or null outside a unit call. */
+    public static BudgetHook current() {
+        return CURRENT.get();
+    }
+
+    /** Starts counting for one call on the calling thread. */
+    public void arm(Budget budget, SandboxLimits limits) {
+        owner = Thread.currentThread();
+        instructions = 0;
+        instructionLimit = budget.instructions();
+        deadlineNanos = System.nanoTime() + budget.wallMillis() * 1_000_000L;
+        depth = 0;
+        maxDepth = limits.maxCallDepth();
+        maxStringBytes = limits.maxStringBytes();
+        maxAllocated = limits.maxAllocatedBytes();
+        charged = 0;
+        allocBaseline = -1;
+        tripped = null;
+        armed = true;
+        CURRENT.set(this);
+    }
+
+    public void disarm() {
+        armed = false;
+        CURRENT.remove();
+        // Drop references to the finished call's stacks so they can be collected.
+        java.util.Arrays.fill(frames, 0, Math.min(frames.length, depth + 1), null);
+        java.util.Arrays.fill(stacks, 0, Math.min(stacks.length, depth + 1), null);
+        depth = 0;
+    }
+
+    public long instructions() {
+        return instructions;
+    }
+
+    public int maxStringBytes() {
+        return maxStringBytes;
+    }
+
+    /**
+     * Accounts for a large allocation a library function is about to make (strings, bodies). Throws
+     * when it would not fit in one string or in the call's memory allowance.
+     */
+    public void chargeBytes(long bytes, String what) {
+        if (bytes > maxStringBytes) {
+            throw tripResource(what + " would build a string of " + bytes + " bytes; the limit is " + maxStringBytes);
+        }
+        charged += bytes;
+        if (charged > maxAllocated) {
+            throw tripResource("memory limit exceeded: the call allocated more than " + maxAllocated + " bytes");
+        }
+    }
+
+    /** The hook that counts for the calling thread (closures may outlive the runtime that made them). */
+    private BudgetHook self() {
+        if (owner == Thread.currentThread()) {
+            return this;
+        }
+        return CURRENT.get();
+    }
+
+    @Override
+    public void onCall(LuaFunction f) {
+        BudgetHook h = self();
+        if (h != null && h.armed) {
+            h.enter(null, null);
+        }
+    }
+
+    @Override
+    public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
+        BudgetHook h = self();
+        if (h != null && h.armed) {
+            h.enter(c, stack);
+        }
+    }
+
+    private void enter(LuaClosure c, LuaValue[] stack) {
+        if (tripped != null) {
+            throw tripped;
+        }
+        // LuaJ calls onCall before its try/finally: throw before counting so depth stays balanced.
+        if (depth >= maxDepth) {
+            throw new UnitAbort.ResourceLimitExceeded("stack overflow: more than " + maxDepth + " nested calls");
+        }
+        depth++;
+        if (depth >= frames.length) {
+            frames = java.util.Arrays.copyOf(frames, frames.length * 2);
+            stacks = java.util.Arrays.copyOf(stacks, stacks.length * 2);
+        }
+        frames[depth] = c;
+        stacks[depth] = stack;
+    }
+
+    @Override
+    public void onReturn() {
+        BudgetHook h = self();
+        if (h != null && h.armed && h.depth > 0) {
+            h.frames[h.depth] = null;
+            h.stacks[h.depth] = null;
+            h.depth--;
+        }
+    }
+
+    @Override
+    public void onInstruction(int pc, Varargs v, int top) {
+        BudgetHook h = self();
+        if (h != null && h.armed) {
+            h.step(pc);
+        }
+    }
+
+    private void step(int pc) {
+        if (tripped != null) {
+            throw tripped;
+        }
+        if (++instructions > instructionLimit) {
+            throw trip(new UnitAbort.BudgetExceeded(
+                    "instruction budget exceeded: more than " + instructionLimit + " instructions"));
+        }
+        if ((instructions & (CHECK_EVERY - 1)) == 0) {
+            periodicChecks();
+        }
+        LuaClosure c = frames[depth];
+        if (c != null) {
+            int i = c.p.code[pc];
+            if ((i & 0x3f) == Lua.OP_CONCAT) {
+                checkConcat(i, stacks[depth]);
+            }
+        }
+    }
+
+    private void periodicChecks() {
+        if (System.nanoTime() - deadlineNanos > 0) {
+            throw trip(new UnitAbort.BudgetExceeded("wall-clock budget exceeded"));
+        }
+        if (THREADS != null) {
+            long now = THREADS.getCurrentThreadAllocatedBytes();
+            if (allocBaseline < 0) {
+                allocBaseline = now;
+            } else if (now - allocBaseline + charged > maxAllocated) {
+                throw tripResource("memory limit exceeded: the call allocated more than " + maxAllocated + " bytes");
+            }
+        }
+    }
+
+    /**
+     * Counts work done by library code that runs no Lua instructions (pattern matching) against
+     * the instruction budget, and checks the wall clock.
+     */
+    public void spend(int steps) {
+        if (tripped != null) {
+            throw tripped;
+        }
+        instructions += steps;
+        if (instructions > instructionLimit) {
+            throw trip(new UnitAbort.BudgetExceeded(
+                    "instruction budget exceeded: more than " + instructionLimit + " instructions"));
+        }
+        checkDeadline();
+    }
+
+    /** Checks the wall clock from long-running library code (regex matching) that runs no instructions. */
+    public void checkDeadline() {
+        if (tripped != null) {
+            throw tripped;
+        }
+        if (System.nanoTime() - deadlineNanos > 0) {
+            throw trip(new UnitAbort.BudgetExceeded("wall-clock budget exceeded"));
+        }
+    }
+
+    private void checkConcat(int i, LuaValue[] stack) {
+        if (stack == null) {
+            return;
+        }
+        int b = i >>> 23;
+        int c = (i >> 14) & 0x1ff;
+        long total = 0;
+        for (int r = b; r <= c && r < stack.length; r++) {
+            LuaValue x = stack[r];
+            if (x instanceof org.luaj.vm2.LuaDouble) {
+                // CONCAT operands are always fresh temporaries (Lua's code generator moves them
+                // there), so rewriting them changes nothing but the text: LuaJIT's %.14g, not Java's.
+                x = LuaNumbers.normalize(x);
+                stack[r] = x;
+            }
+            if (x instanceof org.luaj.vm2.LuaString s) {
+                total += s.m_length;
+            } else if (x != null && x.isnumber()) {
+                total += 24;
+            }
+        }
+        if (total > 4096) {
+            chargeBytes(total, "'..'");
+        }
+    }
+
+    /**
+     * LuaJ asks the installed debuglib for a traceback on every error. Units get no tracebacks
+     * (they would expose frames and cost time on every error); the message keeps unit and line.
+     */
+    @Override
+    public String traceback(int level) {
+        return "";
+    }
+
+    private UnitAbort trip(UnitAbort abort) {
+        tripped = abort;
+        return abort;
+    }
+
+    private UnitAbort tripResource(String message) {
+        return trip(new UnitAbort.ResourceLimitExceeded(message));
+    }
+}

@@ -1,0 +1,238 @@
+package io.nott.unit.sandbox;
+
+import java.io.ByteArrayInputStream;
+import java.util.concurrent.ThreadLocalRandom;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LoadState;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Prototype;
+import org.luaj.vm2.UpValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.lib.BaseLib;
+import org.luaj.vm2.lib.Bit32Lib;
+import org.luaj.vm2.lib.PackageLib;
+import org.luaj.vm2.lib.StringLib;
+import org.luaj.vm2.lib.TableLib;
+import org.luaj.vm2.lib.VarArgFunction;
+import org.luaj.vm2.lib.jse.JseMathLib;
+import org.luaj.vm2.lib.jse.JseOsLib;
+
+/**
+ * The sandbox, stated in one place. A unit sees:
+ * <ul>
+ *   <li>base functions: {@code assert error getmetatable setmetatable ipairs pairs next pcall xpcall
+ *       rawequal rawget rawset rawlen select tonumber tostring type unpack _VERSION}, plus our own
+ *       {@code load}/{@code loadstring} (source only, never bytecode) and {@code print} (to the request log);</li>
+ *   <li>{@code string} (without {@code dump}; {@code rep}, {@code format}, {@code gsub}, {@code byte}
+ *       size-checked), {@code table} ({@code concat}, {@code unpack} size-checked), {@code math}
+ *       ({@code random} per thread, {@code randomseed} ignored), {@code bit32},
+ *       {@code os} with {@code time}, {@code clock} and {@code date} only;</li>
+ *   <li>and from the runtime: {@code ngx} and {@code edge_computing}.</li>
+ * </ul>
+ * Not there: {@code io}, the rest of {@code os}, {@code luajava}, {@code debug}, {@code coroutine}
+ * (LuaJ runs each coroutine on its own Java thread), {@code require}, {@code package},
+ * {@code dofile}, {@code loadfile}, {@code collectgarbage}, {@code string.dump}. Every library
+ * table, the shared base and every metatable handed out is a {@link ReadOnlyTable}; the JVM-wide
+ * string metatable is one too, so no unit can poison another's {@code ("x"):upper()}.
+ */
+public final class LuaSandbox {
+
+    /** JVM-wide read-only libraries, shared by every thread (their functions are stateless). */
+    public static final ReadOnlyTable STRING;
+    public static final ReadOnlyTable TABLE;
+    public static final ReadOnlyTable MATH;
+    public static final ReadOnlyTable BIT32;
+    public static final ReadOnlyTable OS;
+    private static final ReadOnlyTable STRING_META;
+
+    static {
+        Globals scratch = new Globals();
+        scratch.load(new BaseLib());
+        scratch.load(new PackageLib());
+        scratch.load(new StringLib());
+        scratch.load(new TableLib());
+        scratch.load(new JseMathLib());
+        scratch.load(new Bit32Lib());
+        scratch.load(new JseOsLib());
+        STRING = ReadOnlyTable.copyOf(SafeStringLib.wrap(scratch.get("string").checktable()), null);
+        TABLE = ReadOnlyTable.copyOf(SafeStringLib.wrapTable(scratch.get("table").checktable()), null);
+        LuaTable math = copy(scratch.get("math").checktable());
+        math.set("random", new Random());
+        math.set("randomseed", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                return NONE; // a shared generator must not be made predictable by one unit
+            }
+        });
+        MATH = ReadOnlyTable.copyOf(math, null);
+        BIT32 = ReadOnlyTable.copyOf(scratch.get("bit32").checktable(), null);
+        LuaTable os = new LuaTable();
+        LuaValue jseOs = scratch.get("os");
+        for (String name : new String[] {"time", "clock", "date", "difftime"}) {
+            os.set(name, jseOs.get(name));
+        }
+        OS = ReadOnlyTable.copyOf(os, null);
+        STRING_META = ReadOnlyTable.of("__index", STRING);
+        LuaString.s_metatable = STRING_META;
+    }
+
+    private LuaSandbox() {
+    }
+
+    /** Makes sure the JVM-wide string metatable is the read-only one (idempotent). */
+    public static void install() {
+        LuaString.s_metatable = STRING_META;
+    }
+
+    private static LuaTable copy(LuaTable source) {
+        LuaTable t = new LuaTable();
+        for (Varargs n = source.next(LuaValue.NIL); !n.arg1().isnil(); n = source.next(n.arg1())) {
+            t.rawset(n.arg1(), n.arg(2));
+        }
+        return t;
+    }
+
+    /**
+     * Globals for one thread: the base library (its {@code pcall} reports to the hook), the
+     * compiler for our {@code load}, and {@code hook} installed as {@code debuglib}. The Globals
+     * table itself is never given to a unit.
+     */
+    public static Globals newGlobals(BudgetHook hook) {
+        install();
+        Globals g = new Globals();
+        g.load(new BaseLib());
+        LoadState.install(g);
+        LuaC.install(g);
+        g.debuglib = hook;
+        return g;
+    }
+
+    /**
+     * A fresh (unsealed) table with the base functions and libraries; the runtime adds {@code ngx}
+     * and {@code edge_computing} and then seals it with {@link ReadOnlyTable#copyOf}.
+     *
+     * @param envOfCaller gives the environment {@code load} binds chunks to when no env is passed
+     * @param print       where {@code print} goes
+     */
+    public static LuaTable baseLibrary(Globals g, java.util.function.Supplier<LuaValue> envOfCaller, LuaValue print) {
+        LuaTable base = new LuaTable();
+        for (String name : new String[] {"assert", "error", "getmetatable", "setmetatable", "ipairs", "pairs",
+                "next", "pcall", "xpcall", "rawequal", "rawget", "rawset", "rawlen", "select", "tonumber", "type",
+                "_VERSION"}) {
+            base.set(name, g.get(name));
+        }
+        base.set("tostring", new ToString(g.get("tostring")));
+        base.set("unpack", TABLE.get("unpack"));
+        Load load = new Load(g, envOfCaller);
+        base.set("load", load);
+        base.set("loadstring", load);
+        base.set("print", print);
+        base.set("string", STRING);
+        base.set("table", TABLE);
+        base.set("math", MATH);
+        base.set("bit32", BIT32);
+        base.set("os", OS);
+        return base;
+    }
+
+    /**
+     * Binds a compiled chunk to an environment so that the hook sees its instructions: the closure
+     * is created over {@code g} (LuaJ takes the hook from the Globals a closure was made with) and
+     * its {@code _ENV} upvalue is then pointed at {@code env}.
+     */
+    public static LuaClosure bind(Prototype p, Globals g, LuaValue env) {
+        LuaClosure c = new LuaClosure(p, g);
+        if (c.upValues.length > 0) {
+            c.upValues[0] = new UpValue(new LuaValue[] {env}, 0);
+        }
+        return c;
+    }
+
+    /** {@code tostring} with LuaJIT's number format. */
+    static final class ToString extends VarArgFunction {
+        private final LuaValue original;
+
+        ToString(LuaValue original) {
+            this.original = original;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue v = args.checkvalue(1);
+            if (v.type() == LuaValue.TNUMBER) {
+                return LuaNumbers.normalize(v.isint() ? LuaValue.valueOf(v.toint()) : v);
+            }
+            return original.invoke(args);
+        }
+    }
+
+    /** {@code math.random} on the calling thread's generator, with Lua's argument rules. */
+    static final class Random extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            switch (args.narg()) {
+                case 0:
+                    return valueOf(r.nextDouble());
+                case 1: {
+                    int m = args.checkint(1);
+                    if (m < 1) {
+                        argerror(1, "interval is empty");
+                    }
+                    return valueOf(1 + r.nextInt(m));
+                }
+                default: {
+                    int m = args.checkint(1);
+                    int n = args.checkint(2);
+                    if (n < m) {
+                        argerror(2, "interval is empty");
+                    }
+                    return valueOf(m + (int) r.nextLong((long) n - m + 1));
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code load(chunk [, chunkname [, mode [, env]]])} and {@code loadstring(chunk [, chunkname])}:
+     * source strings only; bytecode is refused whatever the mode says. The chunk runs under the
+     * caller's budget because it is bound like the unit itself.
+     */
+    static final class Load extends VarArgFunction {
+        private final Globals g;
+        private final java.util.function.Supplier<LuaValue> envOfCaller;
+
+        Load(Globals g, java.util.function.Supplier<LuaValue> envOfCaller) {
+            this.g = g;
+            this.envOfCaller = envOfCaller;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue chunk = args.arg1();
+            if (!chunk.isstring()) {
+                return varargsOf(NIL, valueOf("load: only string chunks are supported in units"));
+            }
+            LuaString source = chunk.checkstring();
+            if (source.length() > 0 && source.luaByte(0) == 27) {
+                return varargsOf(NIL, valueOf("attempt to load a binary chunk: only source is accepted"));
+            }
+            String name = args.optjstring(2, "=(load)");
+            LuaValue env = args.narg() >= 4 ? args.arg(4) : envOfCaller.get();
+            try {
+                Prototype p = LuaC.instance.compile(new ByteArrayInputStream(source.m_bytes, source.m_offset,
+                        source.m_length), name.startsWith("=") || name.startsWith("@") ? name : "=" + name);
+                return LuaSandbox.bind(p, g, env);
+            } catch (LuaError e) {
+                return varargsOf(NIL, valueOf(e.getMessage()));
+            } catch (java.io.IOException | RuntimeException e) {
+                return varargsOf(NIL, valueOf("load: " + e.getMessage()));
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.nott.unit.sandbox;
+
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+
+/**
+ * A Lua table no unit can change: library tables, {@code ngx}, the shared base environment and
+ * every metatable the sandbox hands out. Writes of any kind (assignment, {@code rawset},
+ * {@code table.insert}, {@code setmetatable}) raise "attempt to modify a read-only table".
+ * Reads, {@code pairs} and {@code next} work as usual.
+ */
+public final class ReadOnlyTable extends LuaTable {
+
+    private boolean sealed;
+
+    private ReadOnlyTable() {
+    }
+
+    /** A sealed copy of {@code source} (shallow) with an optional metatable (which should be read-only too). */
+    public static ReadOnlyTable copyOf(LuaTable source, LuaValue metatable) {
+        ReadOnlyTable t = new ReadOnlyTable();
+        for (Varargs n = source.next(NIL); !n.arg1().isnil(); n = source.next(n.arg1())) {
+            t.rawset(n.arg1(), n.arg(2));
+        }
+        if (metatable != null) {
+            t.setmetatable(metatable);
+        }
+        t.sealed = true;
+        return t;
+    }
+
+    /** A sealed table with only a metatable, e.g. {@code ngx.var} whose keys come from {@code __index}. */
+    public static ReadOnlyTable proxy(LuaValue metatable) {
+        return copyOf(new LuaTable(), metatable);
+    }
+
+    /** A sealed metatable built from key/value pairs, e.g. {@code __index}, fn. */
+    public static ReadOnlyTable of(Object... keyValues) {
+        LuaTable t = new LuaTable();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            t.rawset(LuaValue.valueOf((String) keyValues[i]), (LuaValue) keyValues[i + 1]);
+        }
+        return copyOf(t, null);
+    }
+
+    private void check() {
+        if (sealed) {
+            throw new LuaError("attempt to modify a read-only table");
+        }
+    }
+
+    @Override
+    public LuaValue setmetatable(LuaValue metatable) {
+        check();
+        return super.setmetatable(metatable);
+    }
+
+    @Override
+    public void rawset(int key, LuaValue value) {
+        check();
+        super.rawset(key, value);
+    }
+
+    @Override
+    public void rawset(LuaValue key, LuaValue value) {
+        check();
+        super.rawset(key, value);
+    }
+
+    @Override
+    public void hashset(LuaValue key, LuaValue value) {
+        check();
+        super.hashset(key, value);
+    }
+
+    @Override
+    public void insert(int pos, LuaValue value) {
+        check();
+        super.insert(pos, value);
+    }
+
+    @Override
+    public LuaValue remove(int pos) {
+        check();
+        return super.remove(pos);
+    }
+
+    @Override
+    public void sort(LuaValue comparator) {
+        check();
+        super.sort(comparator);
+    }
+
+    @Override
+    public void presize(int narray, int nhash) {
+        check();
+        super.presize(narray, nhash);
+    }
+
+    @Override
+    public void presize(int narray) {
+        check();
+        super.presize(narray);
+    }
+}

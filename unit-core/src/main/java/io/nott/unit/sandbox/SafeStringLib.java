@@ -1,0 +1,232 @@
+package io.nott.unit.sandbox;
+
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.VarArgFunction;
+
+/**
+ * Size checks in front of the library functions that can build a huge string (or a huge list of
+ * results) in one Java call, where the instruction hook cannot intervene: the size is computed
+ * first and charged to the running call ({@link BudgetHook#chargeBytes}), so {@code string.rep}
+ * to gigabytes ends as an error instead of an {@link OutOfMemoryError}.
+ */
+final class SafeStringLib {
+
+    /** Below this a result cannot hurt; skip the bookkeeping. */
+    private static final long SMALL = 64 * 1024;
+
+    private SafeStringLib() {
+    }
+
+    static LuaTable wrap(LuaTable string) {
+        LuaTable t = copy(string);
+        t.rawset(LuaValue.valueOf("dump"), LuaValue.NIL);
+        t.set("rep", new Rep());
+        t.set("format", new Format(string.get("format")));
+        t.set("find", new LuaPatterns.Find());
+        t.set("match", new LuaPatterns.Match());
+        t.set("gmatch", new LuaPatterns.Gmatch());
+        t.set("gsub", new LuaPatterns.Gsub());
+        t.set("byte", new Byte(string.get("byte")));
+        t.set("upper", new AsciiCase(true));
+        t.set("lower", new AsciiCase(false));
+        return t;
+    }
+
+    static LuaTable wrapTable(LuaTable table) {
+        LuaTable t = copy(table);
+        t.set("concat", new Concat(table.get("concat")));
+        t.set("unpack", new Unpack(table.get("unpack")));
+        return t;
+    }
+
+    private static LuaTable copy(LuaTable source) {
+        LuaTable t = new LuaTable();
+        for (Varargs n = source.next(LuaValue.NIL); !n.arg1().isnil(); n = source.next(n.arg1())) {
+            t.rawset(n.arg1(), n.arg(2));
+        }
+        return t;
+    }
+
+    static void charge(long bytes, String what) {
+        if (bytes < SMALL) {
+            return;
+        }
+        BudgetHook hook = BudgetHook.current();
+        if (hook != null) {
+            hook.chargeBytes(bytes, what);
+        } else if (bytes > SandboxLimits.DEFAULT.maxStringBytes()) {
+            throw new LuaError(what + " would build a string of " + bytes + " bytes");
+        }
+    }
+
+    static int maxUnpack() {
+        return SandboxLimits.DEFAULT.maxUnpack();
+    }
+
+    private static long byteLen(LuaValue v) {
+        return v instanceof LuaString s ? s.length() : v.isnumber() ? 24 : 0;
+    }
+
+    /** string.rep(s, n [, sep]) */
+    static final class Rep extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaString s = args.checkstring(1);
+            long n = (long) args.checkdouble(2);
+            LuaString sep = args.optstring(3, LuaString.valueOf(""));
+            if (n <= 0) {
+                return LuaString.valueOf("");
+            }
+            long total = s.length() * n + sep.length() * (n - 1);
+            if (total > Integer.MAX_VALUE - 16 || total < 0) {
+                charge(Long.MAX_VALUE / 2, "string.rep");
+            }
+            charge(total, "string.rep");
+            byte[] out = new byte[(int) total];
+            int pos = 0;
+            for (long i = 0; i < n; i++) {
+                if (i > 0 && sep.length() > 0) {
+                    System.arraycopy(sep.m_bytes, sep.m_offset, out, pos, sep.m_length);
+                    pos += sep.m_length;
+                }
+                System.arraycopy(s.m_bytes, s.m_offset, out, pos, s.m_length);
+                pos += s.m_length;
+            }
+            return LuaString.valueUsing(out);
+        }
+    }
+
+    /** string.format: the output is at most the format plus the text of each argument (widths are 2 digits). */
+    static final class Format extends VarArgFunction {
+        private final LuaValue original;
+
+        Format(LuaValue original) {
+            this.original = original;
+        }
+
+        private final LuaFormat format = new LuaFormat();
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            long total = byteLen(args.arg1());
+            for (int i = 2; i <= args.narg(); i++) {
+                total += Math.max(byteLen(args.arg(i)), 100);
+            }
+            charge(total, "string.format");
+            return format.invoke(args);
+        }
+    }
+
+    /**
+     * string.upper/lower byte by byte in the C locale: LuaJ decodes the bytes as UTF-8 first, which
+     * mangles binary data and non-ASCII text.
+     */
+    static final class AsciiCase extends VarArgFunction {
+        private final boolean upper;
+
+        AsciiCase(boolean upper) {
+            this.upper = upper;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaString s = args.checkstring(1);
+            byte[] out = new byte[s.m_length];
+            for (int i = 0; i < out.length; i++) {
+                byte b = s.m_bytes[s.m_offset + i];
+                if (upper && b >= 'a' && b <= 'z') {
+                    b -= 32;
+                } else if (!upper && b >= 'A' && b <= 'Z') {
+                    b += 32;
+                }
+                out[i] = b;
+            }
+            return LuaString.valueUsing(out);
+        }
+    }
+
+    /** string.byte(s, i, j): at most {@code maxUnpack} results, like LuaJIT's "string slice too long". */
+    static final class Byte extends VarArgFunction {
+        private final LuaValue original;
+
+        Byte(LuaValue original) {
+            this.original = original;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaString s = args.checkstring(1);
+            int l = s.length();
+            int i = posrelat(args.optint(2, 1), l);
+            int j = posrelat(args.optint(3, i), l);
+            if (i < 1) {
+                i = 1;
+            }
+            if (j > l) {
+                j = l;
+            }
+            if ((long) j - i + 1 > maxUnpack()) {
+                throw new LuaError("string slice too long");
+            }
+            return original.invoke(args);
+        }
+
+        private static int posrelat(int pos, int len) {
+            return pos >= 0 ? pos : len + pos + 1;
+        }
+    }
+
+    /** table.concat: sums the pieces first. */
+    static final class Concat extends VarArgFunction {
+        private final LuaValue original;
+
+        Concat(LuaValue original) {
+            this.original = original;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaTable t = args.checktable(1);
+            long sep = args.isnoneornil(2) ? 0 : args.checkstring(2).length();
+            int i = args.optint(3, 1);
+            int j = args.isnoneornil(4) ? t.length() : args.checkint(4);
+            long total = 0;
+            for (long k = i; k <= j; k++) {
+                LuaValue v = t.get((int) k);
+                if (!v.isstring()) {
+                    break; // the original raises its own error for this element
+                }
+                total += byteLen(v) + sep;
+                if (total > Integer.MAX_VALUE) {
+                    break;
+                }
+            }
+            charge(total, "table.concat");
+            return original.invoke(args);
+        }
+    }
+
+    /** unpack / table.unpack: at most {@code maxUnpack} results ("too many results to unpack"). */
+    static final class Unpack extends VarArgFunction {
+        private final LuaValue original;
+
+        Unpack(LuaValue original) {
+            this.original = original;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaTable t = args.checktable(1);
+            long i = args.optint(2, 1);
+            long j = args.isnoneornil(3) ? t.length() : args.checkint(3);
+            if (j - i + 1 > maxUnpack()) {
+                throw new LuaError("too many results to unpack");
+            }
+            return original.invoke(args);
+        }
+    }
+}

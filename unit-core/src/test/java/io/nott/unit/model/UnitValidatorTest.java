@@ -1,0 +1,47 @@
+package io.nott.unit.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class UnitValidatorTest {
+
+    private final UnitValidator validator = new UnitValidator(new ValidationLimits(100, 1000, 100, 2));
+
+    @Test
+    void validUnitHasNoErrors() {
+        ComputingUnit u = ComputingUnit.of("auth-1.x", Phase.ACCESS, "if ngx.var.arg_t ~= 'x' then return ngx.exit(403) end")
+                .withHosts(List.of("example.com", "*.cdn.example.com"))
+                .withBudget(new Budget(1000, 100));
+        assertThat(validator.validate(u)).isEmpty();
+    }
+
+    @Test
+    void reportsEveryProblemWithItsField() {
+        ComputingUnit u = new ComputingUnit("Bad Id", Phase.ACCESS, "local x = = 1", List.of("~(", "exa mple", "*."),
+                101, "Remote-Addr", 0, true, new Budget(5000, 500), FailurePolicy.OPEN, 0, null, null, false);
+        List<FieldError> errors = validator.validate(u);
+        assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder(
+                "id", "sampling", "samplingKey", "hosts", "hosts[0]", "hosts[1]", "hosts[2]",
+                "budget.instructions", "budget.wallMillis", "code");
+        assertThat(errors).filteredOn(e -> e.field().equals("code")).first()
+                .satisfies(e -> assertThat(e.message()).startsWith("line 1:").contains("unexpected symbol"));
+        assertThat(errors).filteredOn(e -> e.field().equals("hosts[0]")).first()
+                .satisfies(e -> assertThat(e.message()).contains("invalid regular expression"));
+    }
+
+    @Test
+    void codeSizeIsBounded() {
+        ComputingUnit u = ComputingUnit.of("big", Phase.LOG, "-- " + "x".repeat(200)).withBudget(new Budget(10, 10));
+        assertThat(validator.validate(u)).extracting(FieldError::message)
+                .containsExactly("is 203 bytes, at most 100 allowed");
+    }
+
+    @Test
+    void validationNeverExecutesCode() {
+        // Would loop forever if run: compile only.
+        ComputingUnit u = ComputingUnit.of("loop", Phase.ACCESS, "while true do end");
+        assertThat(new UnitValidator().validate(u)).isEmpty();
+    }
+}

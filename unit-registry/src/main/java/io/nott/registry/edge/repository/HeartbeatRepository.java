@@ -1,0 +1,116 @@
+package io.nott.registry.edge.repository;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nott.registry.config.RegistryConfig;
+import io.nott.registry.edge.EdgeStatus;
+import io.nott.registry.unit.repository.RedisGuard;
+import io.nott.registry.unit.repository.RedisKeys;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.sortedset.ScoreRange;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Edge heartbeats as every edge node writes them (unit-core's {@code RedisSchema}):
+ * <ul>
+ * <li>{@code {cu}:edges} sorted set: node id scored by the epoch millis of its last heartbeat
+ * (the index, so nobody scans keys on a cluster);</li>
+ * <li>{@code {cu}:edge:<nodeId>} string with a TTL: the latest heartbeat as JSON with
+ * {@code nodeId}, {@code version} (applied), {@code at} (ISO-8601 or epoch millis),
+ * {@code units} (loaded) and {@code errors} (array of strings).</li>
+ * </ul>
+ * A node whose key expired but is still in the index is shown from its index score alone.
+ */
+@ApplicationScoped
+public class HeartbeatRepository {
+
+    private final RedisDataSource redis;
+    private final RedisGuard guard;
+    private final RegistryConfig config;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public HeartbeatRepository(RedisDataSource redis, RedisGuard guard, RegistryConfig config, ObjectMapper json,
+            Clock clock) {
+        this.redis = redis;
+        this.guard = guard;
+        this.config = config;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** Every node seen within {@code registry.edges.forget-after}, compared with the current global version. */
+    public List<EdgeStatus> fleet(long currentVersion) {
+        Instant now = clock.instant();
+        long since = now.minus(config.edges().forgetAfter()).toEpochMilli();
+        return guard.call("reading edge heartbeats", () -> {
+            List<EdgeStatus> fleet = new ArrayList<>();
+            var index = redis.sortedSet(String.class).zrangebyscoreWithScores(RedisKeys.EDGES,
+                    ScoreRange.from((double) since, Double.POSITIVE_INFINITY));
+            for (var entry : index) {
+                String nodeId = entry.value();
+                String raw = redis.value(String.class).get(RedisKeys.edge(nodeId));
+                JsonNode beat = parse(raw);
+                Instant at = instant(beat == null ? null : beat.get("at"));
+                if (at == null) {
+                    at = Instant.ofEpochMilli((long) entry.score());
+                }
+                Long version = beat == null ? null : number(beat, "version", "appliedVersion");
+                Long units = beat == null ? null : number(beat, "units", "unitsLoaded");
+                List<String> errors = new ArrayList<>();
+                if (beat == null) {
+                    errors.add(raw == null ? "heartbeat expired" : "heartbeat is not JSON");
+                } else if (beat.path("errors").isArray()) {
+                    beat.path("errors").forEach(e -> errors.add(e.isTextual() ? e.asText() : e.toString()));
+                }
+                boolean stale = at.isBefore(now.minus(config.edges().staleAfter()));
+                fleet.add(new EdgeStatus(nodeId, version, at, units == null ? null : units.intValue(), errors, stale,
+                        version == null || version < currentVersion));
+            }
+            return fleet;
+        });
+    }
+
+    private JsonNode parse(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            JsonNode node = json.readTree(raw);
+            return node != null && node.isObject() ? node : null;
+        } catch (Exception notJson) {
+            return null;
+        }
+    }
+
+    private static Long number(JsonNode beat, String... names) {
+        for (String name : names) {
+            JsonNode n = beat.get(name);
+            if (n != null && n.canConvertToLong()) {
+                return n.asLong();
+            }
+            if (n != null && n.isTextual() && n.asText().matches("\\d+")) {
+                return Long.valueOf(n.asText());
+            }
+        }
+        return null;
+    }
+
+    private static Instant instant(JsonNode at) {
+        if (at == null || at.isNull()) {
+            return null;
+        }
+        if (at.canConvertToLong()) {
+            return Instant.ofEpochMilli(at.asLong());
+        }
+        try {
+            return Instant.parse(at.asText());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.nott.registry.unit;
+
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** The body of {@code PUT /units/{id}} (and of inline dry runs and validation): a unit as an operator writes it. */
+@Schema(description = "A computing unit as written by an operator; omitted fields take their defaults")
+public record UnitRequest(
+        @Schema(description = "Must equal the id in the path when given", example = "geo-block") String id,
+        @Schema(description = "rewrite, access, content, header_filter, body_filter or log (also access_by_lua_block etc.)", example = "access") String phase,
+        @Schema(description = "Lua source", example = "if ngx.var.arg_block == '1' then ngx.exit(403) end") String code,
+        @Schema(description = "Empty = every host; exact names, *.suffix wildcards or ~regex") List<String> hosts,
+        @Schema(description = "Percent of requests that run the unit, 0-100, default 100") Integer sampling,
+        @Schema(description = "Optional nginx variable whose value makes sampling deterministic, e.g. remote_addr") String samplingKey,
+        @Schema(description = "Lower runs first; ties by id; default 0") Integer order,
+        @Schema(description = "Default true") Boolean enabled,
+        Budget budget,
+        @Schema(description = "open (log and continue, default) or closed (answer 500)") String failure) {
+
+    /** Optional per-unit budget; missing values take the configured defaults. */
+    public record Budget(Long instructions, Long wallMillis) {
+    }
+}

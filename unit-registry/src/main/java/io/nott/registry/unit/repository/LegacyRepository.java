@@ -1,0 +1,75 @@
+package io.nott.registry.unit.repository;
+
+import io.nott.registry.error.RegistryException;
+import io.nott.registry.unit.LegacyUnit;
+import io.nott.registry.unit.service.LegacyFormat;
+import io.quarkus.redis.datasource.RedisDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The seed's hand-written units: ids in the set {@code coding_units}, each a string key
+ * {@code <id>}. These keys live in arbitrary slots, so they are read one by one and are never
+ * part of a registry transaction.
+ */
+@ApplicationScoped
+public class LegacyRepository {
+
+    private final RedisDataSource redis;
+    private final RedisGuard guard;
+    private final LegacyFormat format;
+
+    public LegacyRepository(RedisDataSource redis, RedisGuard guard, LegacyFormat format) {
+        this.redis = redis;
+        this.guard = guard;
+        this.format = format;
+    }
+
+    public List<LegacyUnit> list() {
+        return guard.call("listing legacy units", () -> {
+            List<LegacyUnit> units = new ArrayList<>();
+            for (String id : redis.set(String.class).smembers(RedisKeys.LEGACY_INDEX)) {
+                units.add(read(id));
+            }
+            units.sort(Comparator.comparing(LegacyUnit::id));
+            return units;
+        });
+    }
+
+    public Optional<LegacyUnit> find(String id) {
+        return guard.call("reading legacy unit " + id, () -> redis.set(String.class)
+                .sismember(RedisKeys.LEGACY_INDEX, id) ? Optional.of(read(id)) : Optional.empty());
+    }
+
+    /** Removes the legacy string and its index entry (after an import). Two slots: not one transaction. */
+    public void remove(String id) {
+        guard.call("removing legacy unit " + id, () -> {
+            redis.set(String.class).srem(RedisKeys.LEGACY_INDEX, id);
+            redis.key().del(RedisKeys.legacy(id));
+            return null;
+        });
+    }
+
+    private LegacyUnit read(String id) {
+        String raw;
+        try {
+            raw = redis.value(String.class).get(RedisKeys.legacy(id));
+        } catch (RuntimeException e) {
+            if (e.getMessage() != null && e.getMessage().contains("WRONGTYPE")) {
+                return new LegacyUnit(id, null, "key " + id + " is not a string");
+            }
+            throw e;
+        }
+        if (raw == null) {
+            return new LegacyUnit(id, null, "listed in coding_units but key " + id + " does not exist");
+        }
+        try {
+            return new LegacyUnit(id, format.parse(id, raw), null);
+        } catch (RegistryException e) {
+            return new LegacyUnit(id, null, e.getMessage());
+        }
+    }
+}

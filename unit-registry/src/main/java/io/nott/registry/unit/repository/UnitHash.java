@@ -1,0 +1,24 @@
+package io.nott.registry.unit.repository;
+
+import io.nott.registry.unit.StoredUnit;
+import io.nott.registry.unit.UnitMapping;
+import io.nott.unit.codec.UnitHashCodec;
+import java.util.Map;
+
+/**
+ * The fields of the {@code {cu}:unit:<id>} hash, to and from {@link StoredUnit}. The encoding is
+ * unit-core's {@link UnitHashCodec}, the same one every edge decodes with.
+ */
+public final class UnitHash {
+
+    private UnitHash() {
+    }
+
+    public static Map<String, String> toHash(StoredUnit unit) {
+        return UnitHashCodec.encode(UnitMapping.toCore(unit));
+    }
+
+    public static StoredUnit fromHash(Map<String, String> hash) {
+        return UnitMapping.toStored(UnitHashCodec.decode(hash));
+    }
+}

@@ -1,0 +1,193 @@
+package io.nott.registry.unit.rest;
+
+import io.nott.registry.auth.Caller;
+import io.nott.registry.auth.EditorOnly;
+import io.nott.registry.error.RegistryException;
+import io.nott.registry.unit.StoredUnit;
+import io.nott.registry.unit.UnitPatch;
+import io.nott.registry.unit.UnitRequest;
+import io.nott.registry.unit.dryrun.DryRunRequest;
+import io.nott.registry.unit.dryrun.DryRunResult;
+import io.nott.registry.unit.dryrun.DryRunService;
+import io.nott.registry.unit.repository.LegacyRepository;
+import io.nott.registry.unit.repository.UnitRepository;
+import io.nott.registry.unit.repository.UnitRepository.Committed;
+import io.nott.registry.unit.service.Preconditions;
+import io.nott.registry.unit.service.UnitService;
+import io.nott.registry.unit.service.UnitValidation;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Computing units: CRUD with ETags, history and rollback, validation, legacy import. */
+@Path("/api/v1/units")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "units")
+@SecurityScheme(securitySchemeName = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer")
+@SecurityRequirement(name = "bearer")
+public class UnitResource {
+
+    private final UnitRepository units;
+    private final LegacyRepository legacy;
+    private final UnitService service;
+    private final UnitValidation validation;
+    private final Caller caller;
+    private final DryRunService dryRun;
+
+    public UnitResource(UnitRepository units, LegacyRepository legacy, UnitService service, UnitValidation validation,
+            Caller caller, DryRunService dryRun) {
+        this.dryRun = dryRun;
+        this.units = units;
+        this.legacy = legacy;
+        this.service = service;
+        this.validation = validation;
+        this.caller = caller;
+    }
+
+    @GET
+    @Operation(summary = "Every unit (registry units, then legacy ones); ETag = the global version")
+    public Response list(@HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        UnitRepository.Listing listing = units.list();
+        String etag = Preconditions.etag(listing.version());
+        if (etag.equals(ifNoneMatch)) {
+            return Response.notModified().header(HttpHeaders.ETAG, etag).build();
+        }
+        List<UnitView> views = new ArrayList<>();
+        listing.units().forEach(u -> views.add(UnitView.of(u)));
+        legacy.list().forEach(l -> views.add(UnitView.of(l)));
+        return Response.ok(new UnitListView(listing.version(), views)).header(HttpHeaders.ETAG, etag).build();
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "One unit; ETag = its version. Falls back to a legacy unit of that id")
+    public Response get(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        var found = units.find(id);
+        if (found.isPresent()) {
+            String etag = Preconditions.etag(found.get().version());
+            if (etag.equals(ifNoneMatch)) {
+                return Response.notModified().header(HttpHeaders.ETAG, etag).build();
+            }
+            return Response.ok(UnitView.of(found.get())).header(HttpHeaders.ETAG, etag).build();
+        }
+        return legacy.find(id).map(l -> Response.ok(UnitView.of(l)).build())
+                .orElseThrow(() -> RegistryException.notFound("No unit " + id));
+    }
+
+    @PUT
+    @Path("{id}")
+    @EditorOnly
+    @Operation(summary = "Create or replace a unit. If-None-Match: * = create only; If-Match: \"<version>\" = "
+            + "only if unchanged (else 412)")
+    public Response put(@PathParam("id") String id, UnitRequest request,
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        UnitService.PutResult result = service.put(id, request, new Preconditions(ifMatch, ifNoneMatch), caller.actor());
+        StoredUnit unit = result.committed().unit().orElseThrow();
+        Response.ResponseBuilder builder = result.created()
+                ? Response.created(URI.create("/api/v1/units/" + id)) : Response.ok();
+        return builder.entity(UnitView.of(unit)).header(HttpHeaders.ETAG, Preconditions.etag(unit.version())).build();
+    }
+
+    @PATCH
+    @Path("{id}")
+    @EditorOnly
+    @Operation(summary = "Change enabled, sampling, order or hosts; honours If-Match")
+    public Response patch(@PathParam("id") String id, UnitPatch patch,
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        return written(service.patch(id, patch, new Preconditions(ifMatch, null), caller.actor()));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @EditorOnly
+    @Operation(summary = "Delete a unit (its history stays, so it can be rolled back); honours If-Match")
+    public Response delete(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        Committed committed = service.delete(id, new Preconditions(ifMatch, null), caller.actor());
+        return Response.noContent().header("X-Registry-Version", committed.version()).build();
+    }
+
+    @GET
+    @Path("{id}/versions")
+    @Operation(summary = "The unit's history, newest first (deletes appear as deleted entries)")
+    public List<VersionView> versions(@PathParam("id") String id) {
+        var history = units.history(id);
+        if (history.isEmpty()) {
+            throw RegistryException.notFound("Unit " + id + " has no history");
+        }
+        return history.stream().map(h -> new VersionView(h.version(), h.action(), h.at(), h.actor(), h.deleted(),
+                h.unit())).toList();
+    }
+
+    @POST
+    @Path("{id}/rollback")
+    @EditorOnly
+    @Operation(summary = "Make the content of an earlier version the newest version; honours If-Match")
+    public Response rollback(@PathParam("id") String id, RollbackRequest request,
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        if (request == null || request.version() == null) {
+            throw RegistryException.badRequest("version", "Send {\"version\": <n>}, a version from GET /units/" + id
+                    + "/versions");
+        }
+        return written(service.rollback(id, request.version(), new Preconditions(ifMatch, null), caller.actor()));
+    }
+
+    @POST
+    @Path("{id}/import")
+    @EditorOnly
+    @Operation(summary = "Import a legacy (coding_units) unit into the registry format; removes the legacy key "
+            + "unless keepLegacy=true")
+    public Response importLegacy(@PathParam("id") String id, @QueryParam("keepLegacy") @DefaultValue("false") boolean keep) {
+        Committed committed = service.importLegacy(id, keep, caller.actor());
+        StoredUnit unit = committed.unit().orElseThrow();
+        return Response.created(URI.create("/api/v1/units/" + id)).entity(UnitView.of(unit))
+                .header(HttpHeaders.ETAG, Preconditions.etag(unit.version())).build();
+    }
+
+    @POST
+    @Path("validate")
+    @Operation(summary = "Check a unit without storing or running it: every problem with its field, Lua errors "
+            + "with their line")
+    public ValidationView validate(UnitRequest request) {
+        validation.checkSize(request);
+        // A draft may not have an id yet; it is then checked under a placeholder name.
+        var problems = validation.problems(request != null && request.id() == null ? "draft" : null, request);
+        return new ValidationView(problems.isEmpty(), problems);
+    }
+
+    @POST
+    @Path("test")
+    @EditorOnly
+    @Operation(summary = "Dry run: run a unit (inline or by id) or the stored chain against a sample request in the "
+            + "edge's sandbox and runner; answers status, headers, body, log lines, outcome, duration, instructions. "
+            + "Nothing is stored")
+    public DryRunResult test(DryRunRequest request) {
+        return dryRun.run(request);
+    }
+
+    private static Response written(Committed committed) {
+        StoredUnit unit = committed.unit().orElseThrow();
+        return Response.ok(UnitView.of(unit)).header(HttpHeaders.ETAG, Preconditions.etag(unit.version())).build();
+    }
+}

@@ -1,0 +1,42 @@
+package io.nott.registry.unit.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.nott.registry.unit.repository.RedisKeys;
+import io.quarkus.redis.datasource.RedisDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Tells the edges about a new version on {@code cu:changes}. A lost message is not fatal:
+ * edges also poll {@code {cu}:version}, so a failed publish is logged and counted, never
+ * turned into an error for a change that is already committed.
+ */
+@ApplicationScoped
+public class ChangePublisher {
+
+    private static final Logger LOG = Logger.getLogger(ChangePublisher.class);
+
+    private final RedisDataSource redis;
+    private final Timer latency;
+    private final MeterRegistry meters;
+
+    public ChangePublisher(RedisDataSource redis, MeterRegistry meters) {
+        this.redis = redis;
+        this.meters = meters;
+        this.latency = Timer.builder("registry.publish").description("Time to PUBLISH a new version on cu:changes")
+                .publishPercentiles(0.5, 0.99).register(meters);
+    }
+
+    public void publish(long version) {
+        Timer.Sample sample = Timer.start(meters);
+        try {
+            redis.pubsub(String.class).publish(RedisKeys.CHANGES, String.valueOf(version));
+            sample.stop(latency);
+        } catch (RuntimeException e) {
+            meters.counter("registry.publish.failures").increment();
+            LOG.warnf("Version %d committed but not published on %s (%s); edges will see it by polling",
+                    version, RedisKeys.CHANGES, e.toString());
+        }
+    }
+}

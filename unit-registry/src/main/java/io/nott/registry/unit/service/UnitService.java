@@ -1,0 +1,165 @@
+package io.nott.registry.unit.service;
+
+import io.nott.registry.error.Problem;
+import io.nott.registry.error.RegistryException;
+import io.nott.registry.unit.LegacyUnit;
+import io.nott.registry.unit.StoredUnit;
+import io.nott.registry.unit.UnitPatch;
+import io.nott.registry.unit.UnitRequest;
+import io.nott.registry.unit.UnitSpec;
+import io.nott.registry.unit.repository.HistoryEntry;
+import io.nott.registry.unit.repository.LegacyRepository;
+import io.nott.registry.unit.repository.UnitRepository;
+import io.nott.registry.unit.repository.UnitRepository.Committed;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The registry's write rules: validate, check preconditions inside the transaction, commit, publish. */
+@ApplicationScoped
+public class UnitService {
+
+    private final UnitRepository units;
+    private final LegacyRepository legacy;
+    private final UnitValidation validation;
+    private final ChangePublisher publisher;
+
+    public UnitService(UnitRepository units, LegacyRepository legacy, UnitValidation validation,
+            ChangePublisher publisher) {
+        this.units = units;
+        this.legacy = legacy;
+        this.validation = validation;
+        this.publisher = publisher;
+    }
+
+    /** Creates or replaces a unit; {@code created} tells which. */
+    public record PutResult(Committed committed, boolean created) {
+    }
+
+    public PutResult put(String id, UnitRequest request, Preconditions preconditions, String actor) {
+        UnitSpec spec = validation.validate(id, request);
+        requireId(id);
+        boolean[] created = new boolean[1];
+        Committed committed = units.commit(id, actor, current -> {
+            preconditions.check(id, current.unit());
+            created[0] = current.unit().isEmpty();
+            return new UnitRepository.Change(spec, created[0] ? "create" : "update",
+                    (created[0] ? "created " : "replaced ") + spec.phase() + " unit");
+        });
+        publisher.publish(committed.version());
+        return new PutResult(committed, created[0]);
+    }
+
+    public Committed patch(String id, UnitPatch patch, Preconditions preconditions, String actor) {
+        requireId(id);
+        if (patch == null || (patch.enabled() == null && patch.sampling() == null && patch.order() == null
+                && patch.hosts() == null)) {
+            throw RegistryException.badRequest(null, "Send at least one of enabled, sampling, order, hosts");
+        }
+        List<Problem> problems = validation.patchProblems(id, patch.hosts(), patch.sampling());
+        if (!problems.isEmpty()) {
+            throw RegistryException.invalid(problems);
+        }
+        Committed committed = units.commit(id, actor, current -> {
+            StoredUnit existing = current.unit().orElseThrow(() -> RegistryException.notFound("No unit " + id));
+            preconditions.check(id, current.unit());
+            UnitSpec spec = existing.spec();
+            List<String> changes = new ArrayList<>();
+            if (patch.enabled() != null) {
+                spec = spec.withEnabled(patch.enabled());
+                changes.add("enabled=" + patch.enabled());
+            }
+            if (patch.sampling() != null) {
+                spec = spec.withSampling(patch.sampling());
+                changes.add("sampling=" + patch.sampling());
+            }
+            if (patch.order() != null) {
+                spec = spec.withOrder(patch.order());
+                changes.add("order=" + patch.order());
+            }
+            if (patch.hosts() != null) {
+                spec = spec.withHosts(patch.hosts());
+                changes.add("hosts=" + patch.hosts());
+            }
+            return new UnitRepository.Change(spec, "patch", String.join(", ", changes));
+        });
+        publisher.publish(committed.version());
+        return committed;
+    }
+
+    public Committed delete(String id, Preconditions preconditions, String actor) {
+        requireId(id);
+        Committed committed = units.commit(id, actor, current -> {
+            current.unit().orElseThrow(() -> RegistryException.notFound("No unit " + id));
+            preconditions.check(id, current.unit());
+            return new UnitRepository.Change(null, "delete", "deleted unit");
+        });
+        publisher.publish(committed.version());
+        return committed;
+    }
+
+    /** Writes the content of an earlier version as a new version (a deleted unit comes back). */
+    public Committed rollback(String id, long toVersion, Preconditions preconditions, String actor) {
+        requireId(id);
+        HistoryEntry target = units.history(id).stream().filter(e -> e.version() == toVersion).findFirst()
+                .orElseThrow(() -> RegistryException.notFound("Unit " + id + " has no version " + toVersion
+                        + " in its history; GET /api/v1/units/" + id + "/versions lists them"));
+        if (target.deleted()) {
+            throw RegistryException.badRequest("version", "Version " + toVersion + " of " + id
+                    + " is a delete; roll back to a version that has content");
+        }
+        Committed committed = units.commit(id, actor, current -> {
+            preconditions.check(id, current.unit());
+            return new UnitRepository.Change(target.unit(), "rollback", "rolled back to version " + toVersion);
+        });
+        publisher.publish(committed.version());
+        return committed;
+    }
+
+    /**
+     * Imports a seed-format unit into the registry format (create only), then removes the
+     * legacy key unless asked to keep it. The removal touches other slots, so it runs after the
+     * commit: if it fails the unit exists in both formats and the import can be repeated.
+     */
+    public Committed importLegacy(String id, boolean keepLegacy, String actor) {
+        requireId(id);
+        LegacyUnit found = legacy.find(id).orElseThrow(() -> RegistryException.notFound("No legacy unit " + id
+                + " in coding_units"));
+        if (found.spec() == null) {
+            throw RegistryException.badRequest("legacy", "Legacy unit " + id + " cannot be imported: " + found.problem());
+        }
+        List<Problem> problems = validation.problems(id, asRequest(found.spec()));
+        if (!problems.isEmpty()) {
+            throw RegistryException.invalid(problems);
+        }
+        Committed committed = units.commit(id, actor, current -> {
+            if (current.unit().isPresent()) {
+                throw RegistryException.conflict("Unit " + id + " already exists in the registry format at version "
+                        + current.unit().get().version() + "; delete it first or keep the legacy unit");
+            }
+            return new UnitRepository.Change(found.spec(), "import", "imported from the legacy coding_units format");
+        });
+        publisher.publish(committed.version());
+        if (!keepLegacy) {
+            legacy.remove(id);
+        }
+        return committed;
+    }
+
+    static UnitRequest asRequest(UnitSpec s) {
+        return new UnitRequest(s.id(), s.phase(), s.code(), s.hosts(), s.sampling(), s.samplingKey(), s.order(),
+                s.enabled(), new UnitRequest.Budget(s.budget().instructions(), s.budget().wallMillis()), s.failure());
+    }
+
+    /** Path words of the API that can therefore not be unit ids. */
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("validate", "test");
+
+    private static void requireId(String id) {
+        if (id == null || !UnitValidation.ID.matcher(id).matches()) {
+            throw RegistryException.badRequest("id", "id must match " + UnitValidation.ID.pattern());
+        }
+        if (RESERVED.contains(id)) {
+            throw RegistryException.badRequest("id", "'" + id + "' is an API path word and cannot be a unit id");
+        }
+    }
+}

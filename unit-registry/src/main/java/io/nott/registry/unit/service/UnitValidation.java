@@ -1,0 +1,171 @@
+package io.nott.registry.unit.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nott.registry.config.RegistryConfig;
+import io.nott.registry.error.Problem;
+import io.nott.registry.error.RegistryException;
+import io.nott.registry.unit.UnitBudget;
+import io.nott.registry.unit.UnitRequest;
+import io.nott.registry.unit.UnitSpec;
+import io.nott.unit.model.Budget;
+import io.nott.unit.model.ComputingUnit;
+import io.nott.unit.model.FailurePolicy;
+import io.nott.unit.model.FieldError;
+import io.nott.unit.model.Phase;
+import io.nott.unit.model.UnitValidator;
+import io.nott.unit.model.ValidationLimits;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a unit as written and normalises it into a {@link UnitSpec}. The rules are
+ * unit-core's {@link UnitValidator} (the edges' own), with the limits from the registry's
+ * configuration; Lua is compiled, never executed. Every problem is reported with its field.
+ */
+@ApplicationScoped
+public class UnitValidation {
+
+    public static final Pattern ID = UnitValidator.ID;
+    private static final Pattern LINE = Pattern.compile("(?s)line (\\d+): (.*)");
+
+    private final RegistryConfig config;
+    private final MeterRegistry meters;
+    private final UnitValidator validator;
+
+    public UnitValidation(RegistryConfig config, MeterRegistry meters) {
+        this.config = config;
+        this.meters = meters;
+        this.validator = new UnitValidator(new ValidationLimits(config.maxCodeBytes(),
+                config.budget().maxInstructions(), config.budget().maxWallMillis(), config.maxHosts()));
+    }
+
+    /** The normalised unit, or a 413 (code too large) / 400 (every other problem) exception. */
+    public UnitSpec validate(String pathId, UnitRequest request) {
+        checkSize(request);
+        List<Problem> problems = problems(pathId, request);
+        if (!problems.isEmpty()) {
+            throw RegistryException.invalid(problems);
+        }
+        return normalise(pathId, request);
+    }
+
+    /** A 413 when the code is larger than {@code registry.max-code-bytes}. */
+    public void checkSize(UnitRequest request) {
+        if (request != null && request.code() != null) {
+            int bytes = request.code().getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > config.maxCodeBytes()) {
+                failed("code");
+                throw RegistryException.tooLarge("code", "code is " + bytes + " bytes; the limit is "
+                        + config.maxCodeBytes() + " bytes (registry.max-code-bytes)");
+            }
+        }
+    }
+
+    /** Every problem of the unit; empty when it is valid. */
+    public List<Problem> problems(String pathId, UnitRequest request) {
+        List<Problem> problems = new ArrayList<>();
+        if (request == null) {
+            problems.add(new Problem(null, "Send the unit as a JSON object"));
+            return count(problems);
+        }
+        String id = pathId != null ? pathId : request.id();
+        if (pathId != null && request.id() != null && !request.id().equals(pathId)) {
+            problems.add(new Problem("id", "id in the body (" + request.id() + ") differs from the path (" + pathId + ")"));
+        }
+        Phase phase = Phase.ACCESS;
+        try {
+            phase = Phase.parse(request.phase());
+        } catch (IllegalArgumentException e) {
+            problems.add(new Problem("phase", e.getMessage()));
+        }
+        FailurePolicy failure = FailurePolicy.OPEN;
+        if (request.failure() != null) {
+            try {
+                failure = FailurePolicy.parse(request.failure());
+            } catch (IllegalArgumentException e) {
+                problems.add(new Problem("failure", e.getMessage()));
+            }
+        }
+        Budget budget;
+        UnitBudget asked = budget(request);
+        if (asked.instructions() < 1) {
+            problems.add(new Problem("budget.instructions", "must be at least 1, got " + asked.instructions()));
+        }
+        if (asked.wallMillis() < 1) {
+            problems.add(new Problem("budget.wallMillis", "must be at least 1 ms, got " + asked.wallMillis()));
+        }
+        // an invalid half is replaced by its default so the other half is still checked against its bound
+        budget = new Budget(asked.instructions() < 1 ? Budget.DEFAULT.instructions() : asked.instructions(),
+                asked.wallMillis() < 1 ? Budget.DEFAULT.wallMillis() : asked.wallMillis());
+        List<String> hosts = withoutNulls(request.hosts(), problems);
+        ComputingUnit unit = new ComputingUnit(id == null ? "" : id, phase, request.code() == null ? "" : request.code(),
+                hosts, request.sampling() == null ? 100 : request.sampling(), request.samplingKey(),
+                request.order() == null ? 0 : request.order(), true, budget, failure, 0, null, null, false);
+        for (FieldError error : validator.validate(unit)) {
+            problems.add(toProblem(error));
+        }
+        return count(problems);
+    }
+
+    /** Problems of a hosts list and sampling (PATCH), by the same rules. */
+    public List<Problem> patchProblems(String id, List<String> hosts, Integer sampling) {
+        List<Problem> problems = new ArrayList<>();
+        ComputingUnit probe = new ComputingUnit(id, Phase.ACCESS, "local _ = 1", withoutNulls(hosts, problems),
+                sampling == null ? 100 : sampling, null, 0, true, Budget.DEFAULT, FailurePolicy.OPEN, 0, null, null,
+                false);
+        validator.validate(probe).forEach(e -> problems.add(toProblem(e)));
+        return count(problems);
+    }
+
+    private static List<String> withoutNulls(List<String> hosts, List<Problem> problems) {
+        if (hosts == null) {
+            return List.of();
+        }
+        // List.of(...).contains(null) throws, so look for nulls by stream
+        if (hosts.stream().anyMatch(java.util.Objects::isNull)) {
+            problems.add(new Problem("hosts", "host patterns must be strings, found null"));
+            return hosts.stream().filter(java.util.Objects::nonNull).toList();
+        }
+        return hosts;
+    }
+
+    private static Problem toProblem(FieldError error) {
+        if ("code".equals(error.field())) {
+            Matcher m = LINE.matcher(error.message());
+            if (m.matches()) {
+                return new Problem("code", "Lua does not compile: " + m.group(2), Integer.parseInt(m.group(1)));
+            }
+        }
+        return new Problem(error.field(), error.field() + " " + error.message());
+    }
+
+    private UnitBudget budget(UnitRequest r) {
+        RegistryConfig.Budget defaults = config.budget();
+        UnitRequest.Budget b = r.budget();
+        return new UnitBudget(
+                b == null || b.instructions() == null ? defaults.defaultInstructions() : b.instructions(),
+                b == null || b.wallMillis() == null ? defaults.defaultWallMillis() : b.wallMillis());
+    }
+
+    private UnitSpec normalise(String pathId, UnitRequest r) {
+        return new UnitSpec(pathId != null ? pathId : r.id(), Phase.parse(r.phase()).luaName(), r.code(),
+                r.hosts() == null ? List.of() : r.hosts(), r.sampling() == null ? 100 : r.sampling(), r.samplingKey(),
+                r.order() == null ? 0 : r.order(), r.enabled() == null || r.enabled(), budget(r),
+                r.failure() == null ? "open" : FailurePolicy.parse(r.failure()).wireName());
+    }
+
+    private List<Problem> count(List<Problem> problems) {
+        problems.forEach(p -> failed(p.field()));
+        return problems;
+    }
+
+    private void failed(String field) {
+        meters.counter("registry.validation.failures", "field",
+                field == null ? "body" : field.replaceAll("\\[\\d+]", "").toLowerCase(Locale.ROOT)).increment();
+    }
+}
