@@ -40,6 +40,8 @@ trap cleanup EXIT
 now() { date +%s.%N; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime of one process
 segments() { curl -sf "$HLS/${STREAM}_$1.m3u8" | grep -v '^#' | grep -c . || true; }
+written() { curl -sf "$API/q/metrics" | grep "^ingest_segments_written_total{rendition=\"$1\",stream=\"$STREAM\"}" | awk '{print int($2)}'; }
+seconds_of() { echo "$1" | sed 's/s$//'; }
 
 INGEST_STREAM_KEY=$KEY "$JAVA" -Dquarkus.http.port="$HTTP_PORT" -Dingest.rtmp-port="$RTMP_PORT" \
   -Dingest.hls.http-port="$HLS_PORT" -Dingest.nginx.work-dir="$WORK" -Dingest.hls.fragment="$FRAGMENT" \
@@ -65,10 +67,10 @@ STREAM_JSON=$(curl -sf "$API/api/v1/streams/$STREAM")
 TRANSCODER=$(echo "$STREAM_JSON" | sed -n 's/.*"transcoderPid":\([0-9]*\).*/\1/p')
 SOURCE=$(pgrep -f "encoder/$STREAM[?]key=" | head -1)
 HZ=$(getconf CLK_TCK)
-T0=$(now); TR0=$(cpu_ticks "$TRANSCODER"); SR0=$(cpu_ticks "$SOURCE")
+T0=$(now); TR0=$(cpu_ticks "$TRANSCODER"); SR0=$(cpu_ticks "$SOURCE"); W0=$(written low)
 LOAD0=$(cut -d' ' -f1 /proc/loadavg)
 sleep "$SECONDS_CPU"
-T1=$(now); TR1=$(cpu_ticks "$TRANSCODER"); SR1=$(cpu_ticks "$SOURCE")
+T1=$(now); TR1=$(cpu_ticks "$TRANSCODER"); SR1=$(cpu_ticks "$SOURCE"); W1=$(written low)
 LOAD1=$(cut -d' ' -f1 /proc/loadavg)
 STREAM_JSON=$(curl -sf "$API/api/v1/streams/$STREAM")
 
@@ -80,5 +82,7 @@ printf 'transcoder (3 renditions, one ffmpeg) CPU:     %.2f cores over %s s\n' \
   "$(echo "($TR1 - $TR0) / $HZ / ($T1 - $T0)" | bc -l)" "$SECONDS_CPU"
 printf 'test source (testsrc2 + x264 ultrafast) CPU:   %.2f cores\n' \
   "$(echo "($SR1 - $SR0) / $HZ / ($T1 - $T0)" | bc -l)"
+printf 'real time: %s segments of %s in %.0f s (%.2f x real time)\n' "$((W1 - W0))" "$FRAGMENT" \
+  "$(echo "$T1 - $T0" | bc)" "$(echo "($W1 - $W0) * $(seconds_of "$FRAGMENT") / ($T1 - $T0)" | bc -l)"
 echo "measured rendition bitrates (video+audio kb/s, nginx-rtmp bw_in): $(echo "$STREAM_JSON" | grep -o '"name":"[a-z]*","resolution":"[0-9x]*","targetKbps":[0-9]*,"measuredKbps":[0-9]*' | sed 's/"name":"\([a-z]*\)".*"measuredKbps":\([0-9]*\)/\1=\2/' | tr '\n' ' ')"
 echo "load average during the window: $LOAD0 -> $LOAD1 (other work on the machine skews the figures)"

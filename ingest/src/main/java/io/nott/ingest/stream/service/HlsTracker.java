@@ -44,7 +44,7 @@ public class HlsTracker {
         this.registry = registry;
     }
 
-    @Scheduled(every = "${ingest.hls.scan-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void scan() {
         if (!Files.isDirectory(hlsDir)) {
             return;

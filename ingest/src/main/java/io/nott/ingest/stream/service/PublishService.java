@@ -95,9 +95,14 @@ public class PublishService {
                 if (s == null) {
                     return PublishDecision.refuse("no authorised publish of stream " + stream);
                 }
-                if (!s.renditionsSeen().add(r.name()) && r.equals(ladder.get(0))) {
-                    registry.counter("ingest.transcoder.restarts", "stream", stream).increment();
-                    LOG.warnf("Transcoder of stream %s restarted", stream);
+                boolean first = s.renditionsSeen().add(r.name());
+                if (r.equals(ladder.get(0))) {
+                    if (first) {
+                        LOG.infof("Transcoder of stream %s publishes its renditions", stream);
+                    } else {
+                        registry.counter("ingest.transcoder.restarts", "stream", stream).increment();
+                        LOG.warnf("Transcoder of stream %s restarted", stream);
+                    }
                 }
                 return PublishDecision.allow();
             }
