@@ -24,6 +24,43 @@ public interface EdgeConfig {
     /** The HTTP cache. */
     CacheConfig cache();
 
+    /** How units reach this node from Redis. */
+    SyncConfig sync();
+
+    /** How units run. */
+    UnitsConfig units();
+
+    /** Snapshot sync and heartbeat. */
+    interface SyncConfig {
+
+        /** Fallback poll of {@code {cu}:version} (and the legacy {@code coding_units}), with +-25% jitter; default 1s. Pushes on {@code cu:changes} are applied at once. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Where the last good snapshot is kept for starts with Redis down; default {@code ${java.io.tmpdir}/nott-edge/<node-id>/units-snapshot.json}. */
+        Optional<String> snapshotFile();
+
+        /** How often the heartbeat ({@code {cu}:edge:<node-id>}, read by the registry's GET /edges) is written; default 5s. */
+        @WithDefault("5s")
+        Duration heartbeatInterval();
+
+        /** Lifetime of one heartbeat key; default 30s. */
+        @WithDefault("30s")
+        Duration heartbeatTtl();
+    }
+
+    /** Unit execution. */
+    interface UnitsConfig {
+
+        /** Longest wait of one {@code edge_computing.redis_client} call before it returns nil and an error; default 250ms. */
+        @WithDefault("250ms")
+        Duration redisTimeout();
+
+        /** Largest body a {@code body_filter} that calls {@code redis_client} may collect (it sees the body as one chunk); default 16M. */
+        @WithDefault("16M")
+        MemorySize maxFilteredBody();
+    }
+
     /** One route. */
     interface RouteConfig {
 

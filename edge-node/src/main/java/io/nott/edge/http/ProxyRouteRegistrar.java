@@ -6,6 +6,7 @@ import io.nott.edge.metrics.EdgeMetrics;
 import io.nott.edge.proxy.EdgeProxy;
 import io.nott.edge.proxy.ProxyInterceptor;
 import io.nott.edge.route.RouteTable;
+import io.nott.edge.units.LuaPhasesInterceptor;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,8 +27,11 @@ public class ProxyRouteRegistrar {
     private final EdgeMetrics metrics;
     private final Vertx vertx;
     private final Clock clock;
+    private final LuaPhasesInterceptor luaPhases;
 
-    public ProxyRouteRegistrar(RouteTable routes, HttpCache cache, EdgeMetrics metrics, Vertx vertx, Clock clock) {
+    public ProxyRouteRegistrar(RouteTable routes, HttpCache cache, EdgeMetrics metrics, Vertx vertx, Clock clock,
+            LuaPhasesInterceptor luaPhases) {
+        this.luaPhases = luaPhases;
         this.routes = routes;
         this.cache = cache;
         this.metrics = metrics;
@@ -36,7 +40,8 @@ public class ProxyRouteRegistrar {
     }
 
     void register(@Observes Router router) {
-        List<ProxyInterceptor> chain = List.of(new CacheInterceptor(cache, vertx, clock));
+        // OpenResty's order: rewrite/access (and content) before the cache lookup, filters on the way out.
+        List<ProxyInterceptor> chain = List.of(luaPhases, new CacheInterceptor(cache, vertx, clock));
         router.route().order(-1000).handler(new EdgeProxy(routes, chain, metrics));
     }
 }

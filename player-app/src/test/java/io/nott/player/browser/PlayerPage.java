@@ -23,10 +23,20 @@ public final class PlayerPage implements AutoCloseable {
 
     private final Page page;
     private final HeadlessChromium browser;
+    private final java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     PlayerPage(Page page, HeadlessChromium browser) {
         this.page = page;
         this.browser = browser;
+    }
+
+    void recordError(String text) {
+        errors.add(text);
+    }
+
+    /** Console errors and uncaught exceptions of the page so far (failed loads show here too). */
+    public java.util.List<String> errors() {
+        return java.util.List.copyOf(errors);
     }
 
     /** The Playwright page, for anything this class does not cover. */

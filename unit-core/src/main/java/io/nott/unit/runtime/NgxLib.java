@@ -24,7 +24,7 @@ import org.luaj.vm2.lib.VarArgFunction;
 final class NgxLib {
 
     /** {@code ngx.null}: the JSON/Redis null sentinel. */
-    static final LuaValue NULL = new LuaUserdata("ngx.null");
+    static final LuaValue NULL = new LuaUserdata("userdata: NULL");
 
     private static final LuaString CTX = LuaString.valueOf("ctx");
     private static final LuaString STATUS = LuaString.valueOf("status");
@@ -302,45 +302,49 @@ final class NgxLib {
 
     private Varargs write(Varargs a, boolean newline) {
         ctx.require(CallContext.REQUEST, newline ? "ngx.say" : "ngx.print");
-        StringBuilder sb = new StringBuilder();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64);
         for (int i = 1; i <= a.narg(); i++) {
-            appendOutput(sb, a.arg(i), 0);
+            appendOutput(out, a.arg(i), 0);
         }
         if (newline) {
-            sb.append('\n');
+            out.write('\n');
         }
-        byte[] bytes = latin1(sb);
-        if ((long) ctx.state.bodySize() + bytes.length > ctx.settings.maxBodyBytes()) {
+        if ((long) ctx.state.bodySize() + out.size() > ctx.settings.maxBodyBytes()) {
             throw new UnitAbort.ResourceLimitExceeded("response body larger than " + ctx.settings.maxBodyBytes() + " bytes");
         }
         io.nott.unit.sandbox.BudgetHook hook = io.nott.unit.sandbox.BudgetHook.current();
-        if (hook != null && bytes.length > 65536) {
-            hook.chargeBytes(bytes.length, "ngx.say");
+        if (hook != null && out.size() > 65536) {
+            hook.chargeBytes(out.size(), "ngx.say");
         }
+        byte[] bytes = out.toByteArray();
         ctx.state.appendBody(bytes, 0, bytes.length);
         return LuaValue.ONE;
     }
 
-    private void appendOutput(StringBuilder sb, LuaValue v, int depth) {
-        if (v.istable()) {
+    private void appendOutput(java.io.ByteArrayOutputStream out, LuaValue v, int depth) {
+        if (v instanceof LuaString s) {
+            out.write(s.m_bytes, s.m_offset, s.m_length);
+        } else if (v.istable()) {
             if (depth > 16) {
                 throw new LuaError("ngx.say: table nested too deep");
             }
             LuaTable t = v.checktable();
             int n = t.length();
             for (int i = 1; i <= n; i++) {
-                appendOutput(sb, t.get(i), depth + 1);
+                appendOutput(out, t.get(i), depth + 1);
             }
         } else if (v == NULL) {
-            sb.append("null");
+            out.writeBytes(NULL_BYTES);
         } else if (v.isnil() || v.isboolean()) {
-            sb.append(v.isnil() ? "nil" : v.toboolean() ? "true" : "false");
-        } else if (v.isstring()) {
-            latin1Append(sb, v);
+            out.writeBytes((v.isnil() ? "nil" : v.toboolean() ? "true" : "false").getBytes(StandardCharsets.US_ASCII));
+        } else if (v.isnumber()) {
+            out.writeBytes(LuaNumbers.text(v).getBytes(StandardCharsets.US_ASCII));
         } else {
             throw new LuaError("ngx.say/print: cannot output a " + v.typename() + " value");
         }
     }
+
+    private static final byte[] NULL_BYTES = "null".getBytes(StandardCharsets.US_ASCII);
 
     private Varargs log(Varargs a) {
         ctx.require(CallContext.ALL, "ngx.log");

@@ -65,7 +65,7 @@ public final class PhaseRunner {
         try {
             List<UnitOutcome> outcomes = new ArrayList<>(entries.size());
             for (UnitSnapshot.Entry e : entries) {
-                if (!e.hosts.matches(exchange.host())) {
+                if (!e.hosts.matchesAll() && !e.hosts.matches(exchange.host())) {
                     continue;
                 }
                 ComputingUnit u = e.unit();
@@ -74,7 +74,7 @@ public final class PhaseRunner {
                     continue;
                 }
                 CircuitBreaker breaker = breaker(u);
-                if (!breaker.tryAcquire(clock.millis())) {
+                if (!breaker.tryAcquire(clock)) {
                     outcomes.add(record(new UnitOutcome(u.id(), phase, UnitOutcome.Kind.BREAKER_OPEN, 0, 0, 0,
                             "circuit breaker open after repeated failures")));
                     if (u.failure() == FailurePolicy.CLOSED) {
@@ -84,7 +84,7 @@ public final class PhaseRunner {
                 }
                 boolean hadBody = state.bodyWritten();
                 LuaEngine.Call call = engine.call(snapshot, e, phase, exchange, state);
-                breaker.record(call.kind().isFailure(), clock.millis());
+                breaker.record(call.kind().isFailure(), clock);
                 UnitOutcome outcome = record(new UnitOutcome(u.id(), phase, call.kind(), call.nanos(),
                         call.instructions(), call.status(), call.message()));
                 outcomes.add(outcome);
@@ -153,7 +153,7 @@ public final class PhaseRunner {
             boolean[] last = {eof};
             List<UnitOutcome> outcomes = new ArrayList<>(entries.size());
             for (UnitSnapshot.Entry e : entries) {
-                if (!e.hosts.matches(exchange.host())) {
+                if (!e.hosts.matchesAll() && !e.hosts.matches(exchange.host())) {
                     continue;
                 }
                 ComputingUnit u = e.unit();
@@ -162,7 +162,7 @@ public final class PhaseRunner {
                     continue;
                 }
                 CircuitBreaker breaker = breaker(u);
-                if (!breaker.tryAcquire(clock.millis())) {
+                if (!breaker.tryAcquire(clock)) {
                     outcomes.add(record(new UnitOutcome(u.id(), Phase.BODY_FILTER, UnitOutcome.Kind.BREAKER_OPEN, 0, 0,
                             0, "circuit breaker open after repeated failures")));
                     continue;
@@ -172,7 +172,7 @@ public final class PhaseRunner {
                 if (call.kind().isFailure()) {
                     data[0] = before; // a failing filter leaves the chunk as it was
                 }
-                breaker.record(call.kind().isFailure(), clock.millis());
+                breaker.record(call.kind().isFailure(), clock);
                 outcomes.add(record(new UnitOutcome(u.id(), Phase.BODY_FILTER, call.kind(), call.nanos(),
                         call.instructions(), call.status(), call.message())));
             }

@@ -1,0 +1,145 @@
+package io.nott.edge.units;
+
+import io.nott.edge.proxy.ProxyContext;
+import io.nott.edge.proxy.ProxyResponse;
+import io.nott.unit.runtime.HttpExchange;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The request as units see it, built lazily over the live Vert.x request: nothing is copied
+ * unless a unit asks for it. Request header changes go straight into the request's headers,
+ * which is what the upstream request (and the cache key) is built from.
+ */
+final class EdgeExchange implements HttpExchange {
+
+    private final ProxyContext context;
+    private final HttpServerRequest request;
+    private ProxyResponse response;
+
+    EdgeExchange(ProxyContext context) {
+        this.context = context;
+        this.request = context.request();
+    }
+
+    /** The response header_filter/body_filter/log see. */
+    void response(ProxyResponse value) {
+        this.response = value;
+    }
+
+    @Override
+    public String method() {
+        return request.method().name();
+    }
+
+    @Override
+    public String scheme() {
+        return request.scheme() == null ? "http" : request.scheme();
+    }
+
+    @Override
+    public String host() {
+        return context.host();
+    }
+
+    @Override
+    public String uri() {
+        return request.path();
+    }
+
+    @Override
+    public String rawQuery() {
+        return request.query();
+    }
+
+    @Override
+    public String requestHeader(String name) {
+        return request.getHeader(name);
+    }
+
+    @Override
+    public List<Map.Entry<String, String>> requestHeaders() {
+        List<Map.Entry<String, String>> all = new ArrayList<>();
+        for (Map.Entry<String, String> header : request.headers()) {
+            all.add(Map.entry(header.getKey(), header.getValue()));
+        }
+        return all;
+    }
+
+    @Override
+    public String remoteAddress() {
+        SocketAddress remote = request.remoteAddress();
+        return remote == null ? "" : remote.hostAddress();
+    }
+
+    @Override
+    public String variable(String name) {
+        return switch (name) {
+            case "status" -> context.status() > 0 ? Integer.toString(context.status())
+                    : response != null ? Integer.toString(response.status()) : null;
+            case "request_time" -> seconds(System.nanoTime() - context.startNanos());
+            case "upstream_response_time" -> context.upstreamResponseNanos() >= 0 ? seconds(context.upstreamResponseNanos())
+                    : context.upstreamHeaderNanos() >= 0 ? seconds(context.upstreamHeaderNanos()) : null;
+            case "upstream_header_time" -> context.upstreamHeaderNanos() >= 0 ? seconds(context.upstreamHeaderNanos()) : null;
+            case "upstream_connect_time" -> context.upstreamConnectNanos() >= 0 ? seconds(context.upstreamConnectNanos()) : null;
+            case "upstream_cache_status" -> context.cacheStatus() == null ? null : context.cacheStatus().name();
+            case "upstream_addr" -> context.upstreamAddress();
+            case "upstream_status" -> context.upstreamStatus() > 0 ? Integer.toString(context.upstreamStatus()) : null;
+            case "tcpinfo_rtt" -> TcpInfo.rttMicros(request);
+            case "body_bytes_sent" -> Long.toString(context.bodyBytesSent());
+            case "server_name" -> context.host();
+            case "server_port" -> request.localAddress() == null ? null : Integer.toString(request.localAddress().port());
+            case "server_addr" -> request.localAddress() == null ? null : request.localAddress().hostAddress();
+            case "server_protocol" -> switch (request.version()) {
+                case HTTP_1_0 -> "HTTP/1.0";
+                case HTTP_1_1 -> "HTTP/1.1";
+                case HTTP_2 -> "HTTP/2.0";
+            };
+            case "route" -> context.route().name();
+            default -> null;
+        };
+    }
+
+    @Override
+    public void setRequestHeader(String name, List<String> values) {
+        request.headers().set(name, values);
+    }
+
+    @Override
+    public void clearRequestHeader(String name) {
+        request.headers().remove(name);
+    }
+
+    @Override
+    public int upstreamStatus() {
+        return response == null ? 0 : response.status();
+    }
+
+    @Override
+    public String responseHeader(String name) {
+        return response == null ? null : response.headers().get(name);
+    }
+
+    @Override
+    public List<Map.Entry<String, String>> responseHeaders() {
+        if (response == null) {
+            return List.of();
+        }
+        List<Map.Entry<String, String>> all = new ArrayList<>();
+        for (Map.Entry<String, String> header : response.headers()) {
+            all.add(Map.entry(header.getKey(), header.getValue()));
+        }
+        return all;
+    }
+
+    /** nginx's format: seconds with millisecond resolution, e.g. {@code 0.002}. */
+    static String seconds(long nanos) {
+        long millis = Math.max(0, nanos) / 1_000_000;
+        long whole = millis / 1000;
+        long frac = millis % 1000;
+        return whole + (frac < 10 ? ".00" : frac < 100 ? ".0" : ".") + frac;
+    }
+}

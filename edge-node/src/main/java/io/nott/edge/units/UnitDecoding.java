@@ -1,0 +1,59 @@
+package io.nott.edge.units;
+
+import io.nott.unit.codec.LegacyUnitFormat;
+import io.nott.unit.codec.UnitHashCodec;
+import io.nott.unit.model.ComputingUnit;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Turns what Redis holds into units, and computes the fingerprint that says whether anything moved. */
+final class UnitDecoding {
+
+    private UnitDecoding() {
+    }
+
+    static List<ComputingUnit> decode(FetchedUnits fetched, List<String> rejected) {
+        Map<String, ComputingUnit> units = new LinkedHashMap<>();
+        fetched.legacy().forEach((id, value) -> {
+            LegacyUnitFormat.Result result = LegacyUnitFormat.parse(id, value);
+            if (result.ok()) {
+                units.put(id, result.unit());
+            } else {
+                rejected.add(id + " (legacy): " + result.rejection());
+            }
+        });
+        fetched.hashes().forEach((id, hash) -> {
+            try {
+                units.put(id, UnitHashCodec.decode(hash));
+            } catch (RuntimeException e) {
+                rejected.add(id + ": " + e.getMessage());
+            }
+        });
+        return new ArrayList<>(units.values());
+    }
+
+    static String fingerprint(long version, Map<String, String> legacy) {
+        if (legacy.isEmpty()) {
+            return "v" + version;
+        }
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            new TreeMap<>(legacy).forEach((id, value) -> {
+                digest.update(id.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            });
+            return "v" + version + "+legacy:" + HexFormat.of().formatHex(digest.digest(), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+}

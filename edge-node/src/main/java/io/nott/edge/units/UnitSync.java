@@ -1,0 +1,170 @@
+package io.nott.edge.units;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.nott.unit.model.ComputingUnit;
+import io.nott.unit.runtime.UnitSnapshot;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps the node's snapshot in step with Redis: a push on {@code cu:changes} or a jittered poll
+ * of {@code {cu}:version} (plus the legacy values) triggers a sync; the sync fetches and
+ * compiles only when the fingerprint moved, off the event loop on its own thread, swaps the
+ * snapshot atomically and saves it to disk. Any Redis failure keeps the current units.
+ */
+public final class UnitSync implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(UnitSync.class);
+
+    private final SnapshotHolder holder;
+    private final RedisUnitSource source;
+    private final SnapshotFile file;
+    private final Clock clock;
+    private final Duration pollInterval;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("edge-unit-sync").factory());
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private final Timer syncLatency;
+    private final Counter redisFailures;
+    private final MeterRegistry registry;
+    private volatile long noticedAtNanos;
+    private volatile boolean redisHealthy = true;
+
+    public UnitSync(SnapshotHolder holder, RedisUnitSource source, SnapshotFile file, Clock clock, Duration pollInterval,
+            MeterRegistry registry) {
+        this.holder = holder;
+        this.source = source;
+        this.file = file;
+        this.clock = clock;
+        this.pollInterval = pollInterval;
+        this.registry = registry;
+        this.syncLatency = Timer.builder("edge.units.sync.latency")
+                .description("From noticing a change (push received or poll saw the version move) to the new snapshot serving")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        this.redisFailures = Counter.builder("edge.units.sync.failures")
+                .description("Syncs that failed because Redis did not answer; the current units stay").register(registry);
+    }
+
+    /** Loads the disk snapshot (so a start with Redis down still serves units), then syncs and starts polling. */
+    public void start() {
+        thread.execute(this::loadFromDisk);
+        thread.execute(this::syncIfMoved);
+        schedulePoll();
+    }
+
+    /** Asks for a sync soon (a push arrived, or the subscription came back); coalesces bursts. */
+    public void requestSync() {
+        if (noticedAtNanos == 0) {
+            noticedAtNanos = System.nanoTime();
+        }
+        if (queued.compareAndSet(false, true)) {
+            thread.execute(() -> {
+                queued.set(false);
+                syncIfMoved();
+            });
+        }
+    }
+
+    /** Runs a task on the sync thread (the heartbeat shares it, so Redis calls stay off the event loop). */
+    public void schedule(Runnable task, Duration every) {
+        thread.scheduleWithFixedDelay(task, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void schedulePoll() {
+        long base = pollInterval.toMillis();
+        long jittered = base + ThreadLocalRandom.current().nextLong(-base / 4, base / 4 + 1);
+        thread.schedule(() -> {
+            try {
+                syncIfMoved();
+            } finally {
+                schedulePoll();
+            }
+        }, Math.max(10, jittered), TimeUnit.MILLISECONDS);
+    }
+
+    private void loadFromDisk() {
+        try {
+            file.load().ifPresent(units -> {
+                if (!holder.loaded()) {
+                    apply(units, "disk");
+                    LOG.infof("Loaded %d units at version %d from %s", holder.current().snapshot().units().size(),
+                            units.version(), file.path());
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf("Could not read the last snapshot: %s", e.getMessage());
+        }
+    }
+
+    void syncIfMoved() {
+        try {
+            String fingerprint = source.fingerprint();
+            if (holder.loaded() && fingerprint.equals(holder.current().fingerprint())) {
+                noticedAtNanos = 0;
+                healthy();
+                return;
+            }
+            if (noticedAtNanos == 0) {
+                noticedAtNanos = System.nanoTime();
+            }
+            FetchedUnits units = source.fetch();
+            apply(units, "redis");
+            long noticed = noticedAtNanos;
+            noticedAtNanos = 0;
+            if (noticed != 0) {
+                syncLatency.record(System.nanoTime() - noticed, TimeUnit.NANOSECONDS);
+            }
+            healthy();
+            try {
+                file.save(units);
+            } catch (IOException e) {
+                LOG.errorf("Could not save the snapshot to %s: %s", file.path(), e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            redisFailures.increment();
+            if (redisHealthy) {
+                redisHealthy = false;
+                LOG.warnf("Unit sync failed (%s); keeping the %d units of version %d until Redis answers again",
+                        e.getMessage(), holder.current().snapshot().units().size(), holder.current().snapshot().version());
+            }
+        }
+    }
+
+    private void healthy() {
+        if (!redisHealthy) {
+            redisHealthy = true;
+            LOG.info("Unit sync reaches Redis again");
+        }
+    }
+
+    private void apply(FetchedUnits units, String from) {
+        List<String> rejected = new ArrayList<>();
+        List<ComputingUnit> decoded = units.decode(rejected);
+        UnitSnapshot snapshot = UnitSnapshot.build(units.version(), decoded);
+        holder.swap(new AppliedSnapshot(snapshot, units.fingerprint(), clock.millis(), from, List.copyOf(rejected)));
+        snapshot.errors().forEach((id, e) -> {
+            Counter.builder("edge.units.compile.errors").description("Units skipped because they do not compile")
+                    .tag("unit", id).register(registry).increment();
+            LOG.errorf("Unit %s skipped: %s", id, e.getMessage());
+        });
+        rejected.forEach(r -> LOG.errorf("Unit skipped: %s", r));
+        LOG.infof("Applied units version %d from %s: %d loaded, %d skipped", units.version(), from,
+                decoded.size() - snapshot.errors().size(), snapshot.errors().size() + rejected.size());
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}
