@@ -351,6 +351,7 @@ async function loadEdges() {
       s.appendChild(badge(e.stale ? 'stale' : 'alive', e.stale ? 'stale' : 'on'));
       if (e.behind) s.appendChild(badge('behind', 'legacy'));
       cell(row, s);
+      cell(row, e.source || '');
       cell(row, (e.errors || []).join('\n'));
       body.appendChild(row);
     }
