@@ -129,6 +129,15 @@ class ChartWiringTest {
     }
 
     @Test
+    void theClusterJobIsRenamedWhenWhatItRunsChangesSoUpgradesNeverPatchAnImmutableJob() {
+        String name = Charts.render(Variant.DEFAULTS).podTemplate("redis-cluster-init").name();
+        String again = Charts.parse(Charts.renderText(Variant.DEFAULTS, Map.of())).podTemplate("redis-cluster-init").name();
+        String changed = Charts.parse(Charts.renderText(Variant.DEFAULTS, Map.of("redis.clusterInit.waitSeconds", 120)))
+                .podTemplate("redis-cluster-init").name();
+        assertThat(name).startsWith("nott-redis-cluster-init-").isEqualTo(again).isNotEqualTo(changed);
+    }
+
+    @Test
     void anExternalRedisClusterReplacesTheStatefulSet() {
         RenderedChart chart = Charts.render(Variant.EXTERNAL_REDIS);
         assertThat(chart.kind("StatefulSet")).isEmpty();
