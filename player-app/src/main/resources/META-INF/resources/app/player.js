@@ -191,11 +191,14 @@
     return state.streams.filter(function (s) { return s.name === name; })[0];
   }
 
-  /** What to play: the one asked for in the URL, else the one playing, else the default, else the first live. */
+  /**
+   * What to play: the one chosen last (a click beats the URL), else the one the URL asks for,
+   * else the default, else the first live one.
+   */
   function chooseStream() {
+    if (state.current) return findStream(state.current.name) || state.current;
     var asked = params.get('stream');
     if (asked) return findStream(asked) || { name: asked, url: playlistUrl(null, asked) };
-    if (state.current) return findStream(state.current.name) || state.current;
     return findStream(state.config.defaultStream) || state.streams[0] || null;
   }
 

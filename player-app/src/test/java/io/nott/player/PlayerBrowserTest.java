@@ -144,10 +144,16 @@ class PlayerBrowserTest {
     }
 
     @Test
-    void saysSoWhenTheChosenStreamIsNotLive() {
-        edge.streams(COLORBAR);
+    void saysSoWhenTheChosenStreamIsNotLiveAndSwitchesOnAClick() {
+        edge.streams("[{\"name\":\"colorbar\"},{\"name\":\"gone\"}]");
         try (PlayerPage page = chromium.open(pageUrl("&stream=gone"), 1280, 800)) {
             assertThat(page.awaitMessage("offline", SOON)).contains("\"gone\"").contains("404");
+
+            page.chooseStream("colorbar");
+
+            page.awaitNoMessage(START);
+            page.awaitAdvance(4.0, START);
+            assertThat(page.messageKind()).isNull();
         }
     }
 

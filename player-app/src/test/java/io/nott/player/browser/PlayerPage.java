@@ -117,6 +117,11 @@ public final class PlayerPage implements AutoCloseable {
                 "() => Array.from(document.querySelectorAll('#streams button')).map(b => b.dataset.stream)");
     }
 
+    /** Clicks the stream's button in the list, as a viewer would. */
+    public void chooseStream(String name) {
+        page.click("#streams button[data-stream=\"" + name + "\"]");
+    }
+
     /** Enters a token in the token field and submits it, as a viewer would. */
     public void useToken(String token) {
         page.fill("#token", token);

@@ -30,6 +30,12 @@ final class NgxLib {
     private static final LuaString STATUS = LuaString.valueOf("status");
 
     private final CallContext ctx;
+    /**
+     * Names seen as Lua strings, decoded and validated once. Keys are usually the same constant
+     * LuaString instances of the unit's prototype, so an identity map hits; bounded.
+     */
+    private final java.util.IdentityHashMap<LuaValue, String> varNames = new java.util.IdentityHashMap<>();
+    private final java.util.IdentityHashMap<LuaValue, String> headerNames = new java.util.IdentityHashMap<>();
 
     NgxLib(CallContext ctx) {
         this.ctx = ctx;
@@ -151,7 +157,16 @@ final class NgxLib {
 
     private Varargs varGet(Varargs a) {
         ctx.require(CallContext.ALL, "ngx.var");
-        String v = NgxVariables.resolve(a.arg(2).checkjstring(), ctx.exchange, ctx.state, ctx.clock);
+        LuaValue key = a.arg(2);
+        String name = varNames.get(key);
+        if (name == null) {
+            name = key.checkjstring();
+            if (varNames.size() > 512) {
+                varNames.clear();
+            }
+            varNames.put(key, name);
+        }
+        String v = NgxVariables.resolve(name, ctx.exchange, ctx.state, ctx.clock);
         return v == null ? LuaValue.NIL : LuaValue.valueOf(v);
     }
 
@@ -240,7 +255,15 @@ final class NgxLib {
             return LuaValue.NONE;
         }
         ctx.require(CallContext.HEADERS_WRITABLE, "ngx.header");
-        String name = headerName(a.arg(2));
+        LuaValue key = a.arg(2);
+        String name = headerNames.get(key);
+        if (name == null) {
+            name = headerName(key);
+            if (headerNames.size() > 512) {
+                headerNames.clear();
+            }
+            headerNames.put(key, name);
+        }
         ctx.state.changeHeader(name, headerValues(name, a.arg(3)));
         return LuaValue.NONE;
     }

@@ -178,6 +178,15 @@ class NgxConformanceTest {
     }
 
     @Test
+    void closuresStoredInCtxStillWorkInALaterPhase() {
+        RequestState state = new RequestState();
+        f.run(Phase.ACCESS, get("/"), state, unit("a", Phase.ACCESS,
+                "local prefix = 'seen:' ngx.ctx.describe = function(x) return prefix .. x .. tostring(type(ngx)) end"));
+        f.run(Phase.LOG, get("/"), state, unit("l", Phase.LOG, "ngx.log(ngx.INFO, ngx.ctx.describe('later'))"));
+        assertThat(state.logs()).extracting(RequestState.LogLine::message).containsExactly("seen:latertable");
+    }
+
+    @Test
     void redirectSetsLocationAndExits() {
         RequestState state = new RequestState();
         PhaseResult r = f.run(Phase.REWRITE, get("/old"), state, unit("r", Phase.REWRITE, "return ngx.redirect('/new', 301)"));
@@ -198,6 +207,22 @@ class NgxConformanceTest {
         assertThat(r.action()).isEqualTo(PhaseResult.Action.RESPONSE);
         assertThat(r.status()).isEqualTo(201);
         assertThat(new String(state.body(), StandardCharsets.UTF_8)).isEqualTo("hello /hello 1.5 true nil\nabc7");
+    }
+
+    @Test
+    void everyContentUnitAddsToTheBodyUnlessOneExits() {
+        RequestState state = new RequestState();
+        PhaseResult r = f.run(Phase.CONTENT, get("/"), state,
+                unit("c1", Phase.CONTENT, "ngx.say('one')").withOrder(1),
+                unit("c2", Phase.CONTENT, "ngx.say('two') ngx.exit(ngx.OK)").withOrder(2),
+                unit("c3", Phase.CONTENT, "ngx.print('three') return ngx.exit(202)").withOrder(3),
+                unit("c4", Phase.CONTENT, "ngx.say('never')").withOrder(4));
+        assertThat(r.action()).isEqualTo(PhaseResult.Action.RESPONSE);
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(new String(state.body(), StandardCharsets.UTF_8)).isEqualTo("one\ntwo\nthree");
+        assertThat(r.outcomes()).extracting(UnitOutcome::unitId).containsExactly("c1", "c2", "c3");
+        PhaseResult silent = f.run(Phase.CONTENT, get("/"), new RequestState(), unit("quiet", Phase.CONTENT, "local x = 1"));
+        assertThat(silent.isContinue()).isTrue();
     }
 
     @Test
