@@ -10,7 +10,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@QuarkusTestResource(RedisClusterResource.class)
+@QuarkusTestResource(value = RedisClusterResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = io.nott.edge.support.OriginResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = io.nott.edge.support.EdgeStateResource.class, restrictToAnnotatedClass = true)
 class EdgeHealthTest {
 
     @Test

@@ -58,7 +58,8 @@ public final class UnitSync implements AutoCloseable {
 
     /** Loads the disk snapshot (so a start with Redis down still serves units), then syncs and starts polling. */
     public void start() {
-        thread.execute(this::loadFromDisk);
+        // Synchronous on purpose: after a restart the units (an auth check, say) hold from the first request.
+        loadFromDisk();
         thread.execute(this::syncIfMoved);
         schedulePoll();
     }

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /** The proxy inside Quarkus: configured routes reach the origin, the cache answers, /q/* stays Quarkus'. */
 @QuarkusTest
-@QuarkusTestResource(RedisClusterResource.class)
-@QuarkusTestResource(OriginResource.class)
+@QuarkusTestResource(value = RedisClusterResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = OriginResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = io.nott.edge.support.EdgeStateResource.class, restrictToAnnotatedClass = true)
 class EdgeProxyWiringTest {
 
     @Test

@@ -1,0 +1,192 @@
+package io.nott.edge.units;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nott.edge.support.OriginResource;
+import io.nott.testsupport.InjectRedisCluster;
+import io.nott.testsupport.Node;
+import io.nott.testsupport.RedisCluster;
+import io.nott.testsupport.RedisClusterResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Units reaching a running edge through a real Redis Cluster: the seed's redis-cli flow, the
+ * registry's format with push, compile failures, heartbeat and disk snapshot, and a master
+ * failover while the edge serves.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = RedisClusterResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = OriginResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = io.nott.edge.support.EdgeStateResource.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EdgeUnitsSyncTest {
+
+    /** The seed's "How to use it" unit, with the newlines redis-cli's quoted string turns "\n" into. */
+    static final String SEED_AUTHENTICATION = "rewrite||local token = ngx.var.arg_token or ngx.var.cookie_superstition \n"
+            + " if token ~= 'token' then \n return ngx.exit(ngx.HTTP_FORBIDDEN) \n else \n"
+            + " ngx.header['Set-Cookie'] = {'superstition=token'} \n end";
+
+    @InjectRedisCluster
+    RedisCluster cluster;
+
+    private String cli(String key, String... args) {
+        return cluster.cli(cluster.masterOf(key), args).trim();
+    }
+
+    private long bumpVersion() {
+        long version = Long.parseLong(cli("{cu}:version", "INCR", "{cu}:version"));
+        cli("{cu}:version", "PUBLISH", "cu:changes", String.valueOf(version));
+        return version;
+    }
+
+    private long putUnit(String id, String phase, String code) {
+        cli("{cu}:units", "HSET", "{cu}:unit:" + id, "id", id, "phase", phase, "code", code, "budget_wall_ms", "2000");
+        cli("{cu}:units", "SADD", "{cu}:units", id);
+        return bumpVersion();
+    }
+
+    private long deleteUnit(String id) {
+        cli("{cu}:units", "DEL", "{cu}:unit:" + id);
+        cli("{cu}:units", "SREM", "{cu}:units", id);
+        return bumpVersion();
+    }
+
+    static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 30 s: " + what);
+            }
+            try {
+                Thread.sleep(20); // polling a condition, not waiting for time to pass
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theSeedsRedisCliFlowProtectsTheStreams() {
+        cli("authentication", "SET", "authentication", SEED_AUTHENTICATION);
+        cli("coding_units", "SADD", "coding_units", "authentication");
+        try {
+            await("the legacy unit answers 403", () -> given().get("/hls/colorbar.m3u8").statusCode() == 403);
+            Response allowed = given().get("/hls/colorbar.m3u8?token=token");
+            assertThat(allowed.statusCode()).isEqualTo(200);
+            assertThat(allowed.body().asString()).isEqualTo("origin /hls/colorbar.m3u8?token=token");
+            assertThat(allowed.header("Set-Cookie")).isEqualTo("superstition=token");
+            assertThat(given().cookie("superstition", "token").get("/hls/colorbar.m3u8").statusCode()).isEqualTo(200);
+        } finally {
+            cli("coding_units", "SREM", "coding_units", "authentication");
+            cli("authentication", "DEL", "authentication");
+        }
+        await("removing the legacy unit opens the streams again", () -> given().get("/hls/colorbar.m3u8").statusCode() == 200);
+    }
+
+    @Test
+    @Order(2)
+    void aUnitAddedInRedisTakesEffectWithoutRestartAndIsReportedAndSaved() throws Exception {
+        long version = putUnit("tagger", "header_filter", "ngx.header['X-Tagged'] = 'yes'");
+        await("the pushed unit runs", () -> "yes".equals(given().get("/hls/tagged.m3u8").header("X-Tagged")));
+        await("the heartbeat reports version " + version, () -> {
+            String beat = cli("{cu}:edges", "GET", "{cu}:edge:" + io.nott.edge.support.EdgeStateResource.nodeId());
+            return beat.contains("\"version\":" + version);
+        });
+        assertThat(cli("{cu}:edges", "ZSCORE", "{cu}:edges", io.nott.edge.support.EdgeStateResource.nodeId())).isNotBlank();
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name.startsWith('Computing units') }.data.version", org.hamcrest.Matchers.equalTo((int) version));
+        await("the snapshot is on disk", () -> {
+            try {
+                return Files.readString(io.nott.edge.support.EdgeStateResource.snapshotFile()).contains("X-Tagged");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        deleteUnit("tagger");
+        await("the removed unit stops", () -> given().get("/hls/tagged.m3u8").header("X-Tagged") == null);
+    }
+
+    @Test
+    @Order(3)
+    void aUnitThatDoesNotCompileIsSkippedWithAnErrorMetricAndTheRestLoad() {
+        putUnit("broken", "access", "if then end");
+        putUnit("still-works", "header_filter", "ngx.header['X-Still'] = 'here'");
+        try {
+            await("the good unit runs", () -> "here".equals(given().get("/hls/x.m3u8").header("X-Still")));
+            assertThat(given().get("/q/metrics").body().asString())
+                    .contains("edge_units_compile_errors_total{unit=\"broken\"}");
+            await("the heartbeat names the broken unit",
+                    () -> cli("{cu}:edges", "GET", "{cu}:edge:" + io.nott.edge.support.EdgeStateResource.nodeId()).contains("broken"));
+        } finally {
+            deleteUnit("broken");
+            deleteUnit("still-works");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aMasterFailoverWhileServingFailsNoRequest() throws Exception {
+        putUnit("guard", "access", """
+                if ngx.var.arg_token ~= 'token' then return ngx.exit(403) end
+                local n = edge_computing.redis_client:incr('hits')
+                """);
+        await("the guard runs", () -> given().get("/hls/f.m3u8").statusCode() == 403);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger served = new AtomicInteger();
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        List<Future<?>> loops = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int client = i;
+            loops.add(clients.submit(() -> {
+                while (running.get()) {
+                    int status = given().get("/hls/f" + client + ".m3u8?token=token").statusCode();
+                    served.incrementAndGet();
+                    if (status != 200) {
+                        failures.add("status " + status);
+                    }
+                }
+            }));
+        }
+        Node master = cluster.masterOf("{cu}:version");
+        try {
+            await("requests flow", () -> served.get() > 50);
+            cluster.stopNode(master);
+            int before = served.get();
+            cluster.awaitHealthy();
+            await("requests keep flowing after the failover", () -> served.get() > before + 100);
+        } finally {
+            running.set(false);
+            for (Future<?> loop : loops) {
+                loop.get(30, TimeUnit.SECONDS);
+            }
+            clients.shutdown();
+            cluster.restartNode(master);
+            cluster.awaitHealthy();
+        }
+        assertThat(failures).isEmpty();
+        // The sync survived the failover: a change made now still arrives.
+        long version = deleteUnit("guard");
+        await("version " + version + " applied after the failover", () -> given().get("/hls/f.m3u8").statusCode() == 200);
+    }
+}
