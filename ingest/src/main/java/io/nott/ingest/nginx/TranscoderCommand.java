@@ -49,6 +49,8 @@ public final class TranscoderCommand {
     /**
      * The video graph: the frame rate is set once, each distinct picture size is scaled once
      * and split between the renditions that share it; output {@code [vN]} feeds rendition N.
+     * {@code setsar=1} after each scale: 426x240 is not exactly 16:9, so without it FFmpeg keeps
+     * the aspect ratio through a sample aspect ratio of 640:639 and players show 427 pixels wide.
      */
     static String filterGraph(int fps, List<Rendition> ladder) {
         Map<String, List<Integer>> bySize = new LinkedHashMap<>();
@@ -70,7 +72,7 @@ public final class TranscoderCommand {
             } else {
                 graph.append(',');
             }
-            graph.append("scale=").append(size.getKey());
+            graph.append("scale=").append(size.getKey()).append(",setsar=1");
             if (size.getValue().size() > 1) {
                 graph.append(",split=").append(size.getValue().size());
             }

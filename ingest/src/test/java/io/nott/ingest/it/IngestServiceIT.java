@@ -108,6 +108,8 @@ class IngestServiceIT {
             JsonNode audio = stream(probe, "audio");
             assertThat(video.path("codec_name").asText()).isEqualTo("h264");
             assertThat(video.path("width").asInt() + "x" + video.path("height").asInt()).isEqualTo(v[1] + "x" + v[2]);
+            // Square pixels, so players show the ladder's own widths (426, not 427).
+            assertThat(video.path("sample_aspect_ratio").asText()).isEqualTo("1:1");
             assertThat(audio.path("codec_name").asText()).isEqualTo("aac");
             assertThat(probe.path("format").path("duration").asDouble()).as(rendition + " segment duration")
                     .isBetween(1.5, 2.7);
@@ -213,7 +215,7 @@ class IngestServiceIT {
         try {
             Files.write(file, segment);
             Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries",
-                    "stream=codec_type,codec_name,width,height:format=duration", "-of", "json", file.toString())
+                    "stream=codec_type,codec_name,width,height,sample_aspect_ratio:format=duration", "-of", "json", file.toString())
                     .redirectErrorStream(true).start();
             byte[] out = probe.getInputStream().readAllBytes();
             assertThat(probe.waitFor(30, TimeUnit.SECONDS)).isTrue();

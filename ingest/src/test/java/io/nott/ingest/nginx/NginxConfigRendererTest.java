@@ -33,8 +33,8 @@ class NginxConfigRendererTest {
         String exec = conf.lines().filter(l -> l.strip().startsWith("exec ")).findFirst().orElseThrow();
         assertThat(exec).contains("-i rtmp://127.0.0.1:19999/encoder/${name} ")
                 // fps once, each size scaled once: the two 426x240 rungs share one scaler
-                .contains("-filter_complex \"[0:v]fps=30,split=2[s0][s1];[s0]scale=640:360[v0];"
-                        + "[s1]scale=426:240,split=2[v1][v2]\"")
+                .contains("-filter_complex \"[0:v]fps=30,split=2[s0][s1];[s0]scale=640:360,setsar=1[v0];"
+                        + "[s1]scale=426:240,setsar=1,split=2[v1][v2]\"")
                 .contains("-map [v0] -map 0:a:0? -c:v libx264", "-map [v2]")
                 .contains("-b:v 750k", "-b:v 400k", "-b:v 200k")
                 .contains("-preset veryfast", "-g 60 -keyint_min 60 -sc_threshold 0")
@@ -72,11 +72,11 @@ class NginxConfigRendererTest {
     void aSingleSizeLadderNeedsNoSplitBeforeScaling() {
         assertThat(TranscoderCommand.filterGraph(25, java.util.List.of(
                 io.nott.ingest.config.Rendition.parse("a:640x360:700:64"))))
-                .isEqualTo("[0:v]fps=25,scale=640:360[v0]");
+                .isEqualTo("[0:v]fps=25,scale=640:360,setsar=1[v0]");
         assertThat(TranscoderCommand.filterGraph(30, java.util.List.of(
                 io.nott.ingest.config.Rendition.parse("a:640x360:700:64"),
                 io.nott.ingest.config.Rendition.parse("b:640x360:300:64"))))
-                .isEqualTo("[0:v]fps=30,scale=640:360,split=2[v0][v1]");
+                .isEqualTo("[0:v]fps=30,scale=640:360,setsar=1,split=2[v0][v1]");
     }
 
     @Test
