@@ -466,17 +466,7 @@ final class NgxLib {
             }
             LuaValue key = LuaValue.valueOf(raw ? e.getKey() : e.getKey().toLowerCase(Locale.ROOT));
             LuaValue value = LuaValue.valueOf(e.getValue());
-            LuaValue existing = t.rawget(key);
-            if (existing.isnil()) {
-                t.rawset(key, value);
-            } else if (existing.istable()) {
-                existing.checktable().insert(0, value);
-            } else {
-                LuaTable list = new LuaTable();
-                list.insert(0, existing);
-                list.insert(0, value);
-                t.rawset(key, list);
-            }
+            NgxStrings.addRepeatable(t, key, value);
         }
         if (!raw) {
             t.setmetatable(HEADERS_META);
