@@ -7,5 +7,8 @@ cd "$(dirname "$0")/.."
 if [[ -z "${JAVA_HOME:-}" && -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
   export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 fi
+# helm-java's template answers Helm's lookup from the kubeconfig's cluster; the plain manifests
+# must never depend on (or touch) a real cluster, so point it at an empty config.
+export KUBECONFIG=/dev/null
 ./mvnw -B -q -pl deploy -Prender-manifests process-classes
 git status --short -- deploy/k8s 2>/dev/null || true

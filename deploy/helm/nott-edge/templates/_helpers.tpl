@@ -154,6 +154,17 @@ A Secret value that stays stable: the given value, else the one already in the c
 {{- .Values.ingest.auth.existingSecret | default (include "nott.componentName" (dict "ctx" . "component" "ingest-auth")) -}}
 {{- end -}}
 
+{{/* The in-chart cluster's nodes by stable DNS name (pod.headless-service), space-separated. */}}
+{{- define "nott.redisNodeNames" -}}
+{{- $name := include "nott.componentName" (dict "ctx" . "component" "redis") -}}
+{{- $headless := include "nott.componentName" (dict "ctx" . "component" "redis-nodes") -}}
+{{- $nodes := list -}}
+{{- range $i := until 6 -}}
+{{- $nodes = append $nodes (printf "%s-%d.%s" $name $i $headless) -}}
+{{- end -}}
+{{- join " " $nodes -}}
+{{- end -}}
+
 {{/* Comma list of redis:// URLs: the in-chart cluster's pods, or redis.external.hosts. */}}
 {{- define "nott.redisHosts" -}}
 {{- if .Values.redis.enabled -}}

@@ -57,6 +57,10 @@ public final class RenderManifests {
     public static Map<Path, String> render(Path deployDir) {
         String manifest = ChartRenderer.of(deployDir)
                 .template(RELEASE, "default", List.of(deployDir.resolve(VALUES)), Map.of());
+        if (Pattern.compile("(?m)^kind: Secret$").matcher(manifest).find()) {
+            throw new IllegalStateException("the plain manifests would carry a Secret with credentials: "
+                    + deployDir.resolve(VALUES) + " must name existing Secrets for every credential");
+        }
         Map<String, StringBuilder> bySource = new LinkedHashMap<>();
         for (String document : manifest.split("(?m)^---\\s*$")) {
             Matcher source = SOURCE.matcher(document);

@@ -70,7 +70,7 @@ class ChartWiringTest {
     void withoutAutoscalingTheDeploymentCarriesTheReplicas() {
         RenderedChart chart = Charts.render(Variant.NO_AUTOSCALING);
         assertThat(chart.kind("HorizontalPodAutoscaler")).isEmpty();
-        assertThat(chart.kind("PodDisruptionBudget")).isEmpty();
+        assertThat(chart.find("PodDisruptionBudget", "nott-edge")).isEmpty();
         assertThat(chart.one("Deployment", "nott-edge").at("/spec/replicas").asInt()).isEqualTo(4);
         assertThat(chart.one("Service", "nott-rtmp").at("/spec/type").asText()).isEqualTo("LoadBalancer");
         assertThat(chart.one("Service", "nott-rtmp").at("/spec/ports/0/port").asInt()).isEqualTo(1935);
@@ -110,6 +110,9 @@ class ChartWiringTest {
         JsonNode redis = chart.one("StatefulSet", "nott-redis");
         assertThat(redis.at("/spec/replicas").asInt()).isEqualTo(6);
         assertThat(redis.at("/spec/volumeClaimTemplates/0/spec/resources/requests/storage").asText()).isEqualTo("1Gi");
+        JsonNode redisPdb = chart.one("PodDisruptionBudget", "nott-redis");
+        assertThat(redisPdb.at("/spec/maxUnavailable").asInt()).isEqualTo(1);
+        assertThat(NetworkPolicies.matches(redisPdb.at("/spec/selector"), chart.podTemplate("redis").labels())).isTrue();
         JsonNode headless = chart.one("Service", redis.at("/spec/serviceName").asText());
         assertThat(headless.at("/spec/clusterIP").asText()).isEqualTo("None");
 
@@ -126,6 +129,15 @@ class ChartWiringTest {
                 .findFirst().orElseThrow().path("value").asText();
         assertThat(hosts).isEqualTo(String.join(",", java.util.stream.IntStream.range(0, 6)
                 .mapToObj(i -> "redis://nott-redis-" + i + ".nott-redis-nodes:6379").toList()));
+    }
+
+    @Test
+    void theClusterJobIsRenamedWhenWhatItRunsChangesSoUpgradesNeverPatchAnImmutableJob() {
+        String name = Charts.render(Variant.DEFAULTS).podTemplate("redis-cluster-init").name();
+        String again = Charts.parse(Charts.renderText(Variant.DEFAULTS, Map.of())).podTemplate("redis-cluster-init").name();
+        String changed = Charts.parse(Charts.renderText(Variant.DEFAULTS, Map.of("redis.clusterInit.waitSeconds", 120)))
+                .podTemplate("redis-cluster-init").name();
+        assertThat(name).startsWith("nott-redis-cluster-init-").isEqualTo(again).isNotEqualTo(changed);
     }
 
     @Test

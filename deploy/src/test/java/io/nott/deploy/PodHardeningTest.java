@@ -63,6 +63,17 @@ class PodHardeningTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("variants")
+    void theEdgeKeepsItsSnapshotOnAVolume(Variant variant) {
+        PodTemplate edge = Charts.render(variant).podTemplate("edge");
+        String file = edge.containers().findFirst().orElseThrow().path("env").findParents("name").stream()
+                .filter(e -> e.path("name").asText().equals("EDGE_SYNC_SNAPSHOT_FILE")).findFirst()
+                .orElseThrow(() -> new AssertionError("edge has no EDGE_SYNC_SNAPSHOT_FILE")).path("value").asText();
+        assertThat(mountPaths(edge)).as("the snapshot's directory is a mounted volume")
+                .contains(file.substring(0, file.lastIndexOf('/')));
+    }
+
     private static List<String> mountPaths(PodTemplate pod) {
         return pod.containers().flatMap(c -> RenderedChart.stream(c.path("volumeMounts")))
                 .map(m -> m.path("mountPath").asText()).toList();

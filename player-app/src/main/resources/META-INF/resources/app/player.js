@@ -120,11 +120,14 @@
       if (!item || typeof item !== 'object') return null;
       var name = item.name || item.id || item.key || item.stream;
       if (!name) return null;
-      if (item.live === false || item.status === 'offline' || item.active === false) return null;
-      var given = item.masterPlaylistUrl || item.masterUrl || item.master_url || item.masterPlaylist
-        || item.master || item.playlistUrl || item.playlist || item.url || item.hls || item.src;
+      var status = typeof (item.state || item.status) === 'string' ? (item.state || item.status) : '';
+      if (item.live === false || item.active === false || status === 'offline' || status === 'ended') return null;
+      // The ingest answers {name, state, urls: {master, rtmp}, renditions}; older or other APIs differ.
+      var urls = item.urls && typeof item.urls === 'object' ? item.urls : {};
+      var given = urls.master || urls.hls || item.masterPlaylistUrl || item.masterUrl || item.master_url
+        || item.masterPlaylist || item.master || item.playlistUrl || item.playlist || item.url || item.hls || item.src;
       if (given && typeof given === 'object') given = given.href || given.url;
-      return { name: String(name), url: playlistUrl(given, String(name)) };
+      return { name: String(name), url: playlistUrl(given, String(name)), state: status };
     }).filter(Boolean);
   }
 
@@ -168,6 +171,13 @@
       var b = document.createElement('button');
       b.type = 'button';
       b.textContent = s.name;
+      if (s.state && s.state !== 'live') {
+        // e.g. "starting" (no segment yet) or "stalled", as the ingest reports it
+        var badge = document.createElement('span');
+        badge.className = 'state';
+        badge.textContent = s.state;
+        b.appendChild(badge);
+      }
       b.dataset.stream = s.name;
       b.setAttribute('aria-pressed', String(!!state.current && state.current.name === s.name));
       b.addEventListener('click', function () { play(s, false); });
@@ -181,11 +191,14 @@
     return state.streams.filter(function (s) { return s.name === name; })[0];
   }
 
-  /** What to play: the one asked for in the URL, else the one playing, else the default, else the first live. */
+  /**
+   * What to play: the one chosen last (a click beats the URL), else the one the URL asks for,
+   * else the default, else the first live one.
+   */
   function chooseStream() {
+    if (state.current) return findStream(state.current.name) || state.current;
     var asked = params.get('stream');
     if (asked) return findStream(asked) || { name: asked, url: playlistUrl(null, asked) };
-    if (state.current) return findStream(state.current.name) || state.current;
     return findStream(state.config.defaultStream) || state.streams[0] || null;
   }
 

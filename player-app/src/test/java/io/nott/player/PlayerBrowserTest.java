@@ -13,6 +13,7 @@ import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,9 +26,19 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class PlayerBrowserTest {
 
+    private static final Logger LOG = Logger.getLogger(PlayerBrowserTest.class);
+
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration SOON = Duration.ofSeconds(30);
-    private static final String COLORBAR = "[{\"name\":\"colorbar\",\"url\":\"/hls/colorbar.m3u8\"}]";
+    /**
+     * The ingest's answer shape ({@code io.nott.ingest.stream.LiveStream}): its master URL names the
+     * public edge address, which the page reduces to a path under its HLS base (here the fake edge).
+     */
+    private static final String COLORBAR = """
+            [{"name":"colorbar","state":"live","bitrateKbps":1100,"testSource":true,
+              "urls":{"master":"http://10.255.255.1:8080/hls/colorbar.m3u8","rtmp":"rtmp://localhost:1935/encoder/colorbar"},
+              "renditions":[{"name":"high","resolution":"640x360","playlist":"colorbar_high.m3u8"},
+                            {"name":"low","resolution":"426x240","playlist":"colorbar_low.m3u8"}]}]""";
 
     private static LiveHlsStream stream;
     private static FakeEdgeServer edge;
@@ -63,7 +74,11 @@ class PlayerBrowserTest {
     @Test
     void playsTheLiveStreamAndShowsWhatTheEdgeSaid() {
         edge.streams(COLORBAR);
+        long opened = System.nanoTime();
         try (PlayerPage page = chromium.open(pageUrl(""), 1280, 800)) {
+            page.awaitStarted(START);
+            // A figure, not an assertion: how long a viewer waits for the first picture.
+            LOG.infof("measured: first frame %d ms after opening the page", (System.nanoTime() - opened) / 1_000_000);
             VideoState played = page.awaitAdvance(4.0, START);
 
             assertThat(played.videoWidth()).isIn(LiveHlsStream.HIGH_WIDTH, LiveHlsStream.LOW_WIDTH);
@@ -73,6 +88,9 @@ class PlayerBrowserTest {
             assertThat(page.awaitEdgeHeader(FakeEdgeServer.CACHE_STATUS, SOON)).isEqualTo("HIT");
             assertThat(page.awaitEdgeHeader(FakeEdgeServer.METRICS_HEADER, SOON)).startsWith("segment=colorbar_");
             assertThat(page.screenshot("player-playing")).exists();
+            // The page's Content-Security-Policy lets Clappr and hls.js do all they need.
+            assertThat(page.errors()).noneMatch(e -> e.contains("Content Security Policy"));
+            assertThat(page.errors()).isEmpty();
         }
     }
 
@@ -126,10 +144,16 @@ class PlayerBrowserTest {
     }
 
     @Test
-    void saysSoWhenTheChosenStreamIsNotLive() {
-        edge.streams(COLORBAR);
+    void saysSoWhenTheChosenStreamIsNotLiveAndSwitchesOnAClick() {
+        edge.streams("[{\"name\":\"colorbar\"},{\"name\":\"gone\"}]");
         try (PlayerPage page = chromium.open(pageUrl("&stream=gone"), 1280, 800)) {
             assertThat(page.awaitMessage("offline", SOON)).contains("\"gone\"").contains("404");
+
+            page.chooseStream("colorbar");
+
+            page.awaitNoMessage(START);
+            page.awaitAdvance(4.0, START);
+            assertThat(page.messageKind()).isNull();
         }
     }
 
@@ -153,11 +177,11 @@ class PlayerBrowserTest {
     void playsOnAPhoneFromAnyReasonableStreamListShape() {
         // An absolute URL with the ingest's own address is reduced to its path: viewers go through the edge.
         edge.streams("{\"streams\":[{\"name\":\"colorbar\",\"masterPlaylistUrl\":\"http://10.255.255.1:8083/hls/colorbar.m3u8\"},"
-                + "\"plain\",{\"id\":\"ended\",\"live\":false},{\"nameless\":true}]}");
+                + "\"plain\",{\"id\":\"ended\",\"live\":false},{\"name\":\"later\",\"state\":\"starting\"},{\"nameless\":true}]}");
         try (PlayerPage page = chromium.open(pageUrl(""), 390, 844)) {
             page.awaitAdvance(2.0, START);
 
-            assertThat(page.listedStreams()).containsExactly("colorbar", "plain");
+            assertThat(page.listedStreams()).containsExactly("colorbar", "plain", "later");
             assertThat(page.fitsViewportWidth()).isTrue();
             page.screenshot("player-phone");
         }

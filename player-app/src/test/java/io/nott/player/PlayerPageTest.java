@@ -22,6 +22,7 @@ class PlayerPageTest {
                 .statusCode(200)
                 .header("Content-Type", startsWith("text/html"))
                 .header("Cache-Control", equalTo("no-cache"))
+                .header("Content-Security-Policy", containsString("script-src 'self' 'unsafe-eval'"))
                 .body(containsString("<title>NOTT</title>"))
                 .body(containsString("src=\"/app/vendor/clappr.min.js\""))
                 .body(containsString("id=\"edge\""));

@@ -2,8 +2,6 @@ package io.nott.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -52,7 +49,7 @@ public final class RedisCluster implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         List<Node> nodes = new ArrayList<>();
-        for (int port : freePortsWithBusPorts(NODE_COUNT)) {
+        for (int port : FreePorts.consecutiveWithBusPorts(NODE_COUNT)) {
             nodes.add(new Node(port, directory.resolve(String.valueOf(port))));
         }
         RedisCluster cluster = new RedisCluster(directory, binaries, nodes);
@@ -241,33 +238,6 @@ public final class RedisCluster implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * Free ports whose cluster bus port (port + 10000) is free too. Random bases keep parallel
-     * test JVMs from racing for the same ports.
-     */
-    static List<Integer> freePortsWithBusPorts(int count) {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20000, 55000 - count);
-            List<Integer> ports = new ArrayList<>();
-            for (int port = base; port < base + count && isFree(port) && isFree(port + 10000); port++) {
-                ports.add(port);
-            }
-            if (ports.size() == count) {
-                return ports;
-            }
-        }
-        throw new IllegalStateException("no " + count + " free loopback ports with free bus ports");
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 

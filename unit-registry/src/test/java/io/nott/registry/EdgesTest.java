@@ -38,7 +38,8 @@ class EdgesTest {
         String forgotten = Api.freshId("edge-forgotten");
         Instant now = Instant.now();
         heartbeat(fresh, now, "{\"nodeId\":\"" + fresh + "\",\"version\":" + version + ",\"at\":\"" + now
-                + "\",\"units\":3,\"errors\":[\"bad-unit: line 2: unexpected symbol\"]}");
+                + "\",\"units\":3,\"errors\":[\"bad-unit: line 2: unexpected symbol\"],\"source\":\"redis\","
+                + "\"appliedAt\":\"" + now + "\"}");
         heartbeat(old, now.minusSeconds(120), "{\"nodeId\":\"" + old + "\",\"version\":0,\"at\":"
                 + now.minusSeconds(120).toEpochMilli() + ",\"units\":1,\"errors\":[]}");
         heartbeat(gone, now.minusSeconds(600), null);
@@ -48,7 +49,7 @@ class EdgesTest {
         assertThat(fleet.getLong("version")).isGreaterThanOrEqualTo(version);
         Map<String, Object> f = fleet.getMap("edges.find { it.nodeId == '" + fresh + "' }");
         assertThat(f).containsEntry("unitsLoaded", 3).containsEntry("stale", false)
-                .containsEntry("appliedVersion", (int) version);
+                .containsEntry("appliedVersion", (int) version).containsEntry("source", "redis");
         assertThat(f.get("errors").toString()).contains("bad-unit");
         Map<String, Object> o = fleet.getMap("edges.find { it.nodeId == '" + old + "' }");
         assertThat(o).containsEntry("stale", true).containsEntry("behind", true);

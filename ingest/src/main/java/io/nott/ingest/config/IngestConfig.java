@@ -1,17 +1,158 @@
 package io.nott.ingest.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Settings of the ingest service, under {@code ingest.*}. */
 @ConfigMapping(prefix = "ingest")
 public interface IngestConfig {
 
-    /** The RTMP port nginx-rtmp listens on for publishers. */
+    /** The RTMP port nginx-rtmp listens on for publishers. Default {@code 1935}. */
     @WithDefault("1935")
     int rtmpPort();
 
-    /** The nginx binary that carries the RTMP module. */
-    @WithDefault("/usr/sbin/nginx")
-    String nginxBinary();
+    /**
+     * The stream key a publisher must append to its URL
+     * ({@code rtmp://host:1935/encoder/<name>?key=<key>}); it also authorises the write endpoints
+     * ({@code Authorization: Bearer <key>}). No default: without a key every outside publish is
+     * refused. Set it from a Secret ({@code INGEST_STREAM_KEY}); it is never logged.
+     */
+    Optional<String> streamKey();
+
+    /**
+     * Where nginx reaches this service for its {@code on_publish} callbacks. Default
+     * {@code http://127.0.0.1:${quarkus.http.port}}: the callbacks are accepted from loopback only.
+     */
+    @WithDefault("http://127.0.0.1:${quarkus.http.port}")
+    String callbackBaseUrl();
+
+    /** The base of the HLS URLs the API shows. Default {@code http://localhost:8083/hls}. */
+    @WithDefault("http://localhost:${ingest.hls.http-port}/hls")
+    String publicHlsBaseUrl();
+
+    /** The base of the RTMP publish URLs the API shows. Default {@code rtmp://localhost:1935/encoder}. */
+    @WithDefault("rtmp://localhost:${ingest.rtmp-port}/encoder")
+    String publicRtmpBaseUrl();
+
+    /** The nginx process. */
+    Nginx nginx();
+
+    /** HLS output and its HTTP server. */
+    Hls hls();
+
+    /** The FFmpeg ladder started by nginx-rtmp's {@code exec}. */
+    Transcoder transcoder();
+
+    /** The synthetic colour-bar source. */
+    TestSource testSource();
+
+    /** Settings of the supervised nginx. */
+    interface Nginx {
+
+        /** The nginx binary. Default {@code /usr/sbin/nginx} (Debian's nginx-light). */
+        @WithDefault("/usr/sbin/nginx")
+        String binary();
+
+        /** The RTMP dynamic module. Default {@code /usr/lib/nginx/modules/ngx_rtmp_module.so} (libnginx-mod-rtmp). */
+        @WithDefault("/usr/lib/nginx/modules/ngx_rtmp_module.so")
+        String rtmpModule();
+
+        /**
+         * Directory for the rendered {@code nginx.conf}, pid, temp files and logs; nginx never
+         * touches {@code /etc/nginx}. Default {@code ${java.io.tmpdir}/nott-ingest}.
+         */
+        @WithDefault("${java.io.tmpdir}/nott-ingest")
+        Path workDir();
+
+        /**
+         * The {@code user} nginx workers run as; only used when the service runs as root (then
+         * the default is {@code root}, since the workers write into the service's directories).
+         */
+        Optional<String> user();
+
+        /** How long to wait for nginx to accept connections after a start. Default {@code 10s}. */
+        @WithDefault("10s")
+        Duration startTimeout();
+
+        /** How long to wait for nginx to exit after SIGTERM before killing it. Default {@code 10s}. */
+        @WithDefault("10s")
+        Duration stopTimeout();
+
+        /** First delay before restarting a dead nginx; doubles per crash, up to 30 s. Default {@code 1s}. */
+        @WithDefault("1s")
+        Duration restartBackoff();
+    }
+
+    /** Settings of the HLS output. */
+    interface Hls {
+
+        /** Port of nginx's HTTP server that serves {@code /hls/}. Default {@code 8083}. */
+        @WithDefault("8083")
+        int httpPort();
+
+        /** Directory nginx-rtmp writes playlists and segments to. Default {@code <work-dir>/hls}. */
+        Optional<Path> directory();
+
+        /** Target segment length; a multiple of the keyframe interval. Default {@code 4s}. */
+        @WithDefault("4s")
+        Duration fragment();
+
+        /** Length of the live playlist window. Default {@code 20s}. */
+        @WithDefault("20s")
+        Duration playlistLength();
+    }
+
+    /** Settings of the transcoder. */
+    interface Transcoder {
+
+        /** The FFmpeg binary. Default {@code /usr/bin/ffmpeg}. */
+        @WithDefault("/usr/bin/ffmpeg")
+        String ffmpeg();
+
+        /** Output frame rate of every rendition. Default {@code 30}. */
+        @WithDefault("30")
+        int fps();
+
+        /** x264 preset. Default {@code veryfast} (real time for the ladder on 2 cores). */
+        @WithDefault("veryfast")
+        String preset();
+
+        /** Distance between keyframes. Default {@code 2s}. */
+        @WithDefault("2s")
+        Duration keyframeInterval();
+
+        /** How long nginx-rtmp waits before respawning a dead transcoder. Default {@code 1s}. */
+        @WithDefault("1s")
+        Duration respawnDelay();
+
+        /**
+         * The rendition ladder, {@code name:WIDTHxHEIGHT:videoKbps:audioKbps} per entry; the
+         * variant playlist of rendition {@code high} is {@code <stream>_high.m3u8}. Default
+         * {@code high:640x360:750:128,mid:426x240:400:128,low:426x240:200:64} (the seed's ladder).
+         */
+        @WithDefault("high:640x360:750:128,mid:426x240:400:128,low:426x240:200:64")
+        @WithConverter(RenditionConverter.class)
+        List<Rendition> ladder();
+    }
+
+    /** Settings of the colour-bar test source ({@code testsrc2} plus a 440 Hz sine). */
+    interface TestSource {
+
+        /** Picture size. Default {@code 1280x720}. */
+        @WithDefault("1280x720")
+        String size();
+
+        /** Frame rate. Default {@code 30}. */
+        @WithDefault("30")
+        int frameRate();
+
+        /** Video bitrate in kb/s. Default {@code 1500}. */
+        @WithDefault("1500")
+        int videoKbps();
+    }
 }

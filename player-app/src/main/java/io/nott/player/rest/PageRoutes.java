@@ -18,6 +18,25 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class PageRoutes {
 
+    /**
+     * Only this origin's scripts run. Clappr compiles its templates with {@code new Function}
+     * ('unsafe-eval') and injects its styles ('unsafe-inline' styles); hls.js runs a worker from a
+     * blob and plays through a blob media URL; Clappr probes autoplay with a data: video (blocking
+     * it leaves the player paused). Playlists and the stream list may come from another origin
+     * ({@code ?api=}, {@code ?hls=}), hence any connect-src.
+     */
+    static final String CONTENT_SECURITY_POLICY = String.join("; ",
+            "default-src 'self'",
+            "script-src 'self' 'unsafe-eval'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "media-src 'self' blob: data:",
+            "worker-src 'self' blob:",
+            "connect-src *",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'self'");
+
     private final PlayerConfig config;
     private final PageAssets assets;
 
@@ -39,6 +58,7 @@ public class PageRoutes {
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .putHeader("X-Content-Type-Options", "nosniff")
                 .putHeader("Referrer-Policy", "no-referrer")
+                .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
                 .end(assets.indexPage());
     }
 

@@ -68,10 +68,23 @@ public final class HeadlessChromium implements AutoCloseable {
     public PlayerPage open(String url, int width, int height) {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height));
         Page page = context.newPage();
-        page.onConsoleMessage(m -> LOG.debugf("[browser %s] %s", m.type(), m.text()));
-        page.onPageError(e -> LOG.warnf("[browser page error] %s", e));
+        PlayerPage playerPage = new PlayerPage(page, this);
+        page.onConsoleMessage(m -> {
+            if ("error".equals(m.type()) || "warning".equals(m.type())) {
+                LOG.infof("[browser %s] %s", m.type(), m.text());
+            } else {
+                LOG.debugf("[browser %s] %s", m.type(), m.text());
+            }
+            if ("error".equals(m.type())) {
+                playerPage.recordError(m.text());
+            }
+        });
+        page.onPageError(e -> {
+            LOG.warnf("[browser page error] %s", e);
+            playerPage.recordError(e);
+        });
         page.navigate(url);
-        return new PlayerPage(page, this);
+        return playerPage;
     }
 
     /** Saves a full-page screenshot as {@code <artifacts>/<name>.png} and returns its path. */

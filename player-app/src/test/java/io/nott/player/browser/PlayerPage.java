@@ -23,10 +23,20 @@ public final class PlayerPage implements AutoCloseable {
 
     private final Page page;
     private final HeadlessChromium browser;
+    private final java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     PlayerPage(Page page, HeadlessChromium browser) {
         this.page = page;
         this.browser = browser;
+    }
+
+    void recordError(String text) {
+        errors.add(text);
+    }
+
+    /** Console errors and uncaught exceptions of the page so far (failed loads show here too). */
+    public java.util.List<String> errors() {
+        return java.util.List.copyOf(errors);
     }
 
     /** The Playwright page, for anything this class does not cover. */
@@ -105,6 +115,11 @@ public final class PlayerPage implements AutoCloseable {
     public java.util.List<String> listedStreams() {
         return (java.util.List<String>) page.evaluate(
                 "() => Array.from(document.querySelectorAll('#streams button')).map(b => b.dataset.stream)");
+    }
+
+    /** Clicks the stream's button in the list, as a viewer would. */
+    public void chooseStream(String name) {
+        page.click("#streams button[data-stream=\"" + name + "\"]");
     }
 
     /** Enters a token in the token field and submits it, as a viewer would. */

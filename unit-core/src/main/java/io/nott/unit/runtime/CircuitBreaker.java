@@ -32,11 +32,12 @@ final class CircuitBreaker {
     }
 
     /** @return true when the call may run */
-    boolean tryAcquire(long nowMillis) {
+    boolean tryAcquire(java.time.Clock clock) {
         State s = state;
         if (s == State.CLOSED) {
             return true;
         }
+        long nowMillis = clock.millis();
         if (s == State.OPEN && nowMillis - openedAt >= coolDownMillis && trialTaken.compareAndSet(false, true)) {
             state = State.HALF_OPEN;
             return true;
@@ -44,8 +45,15 @@ final class CircuitBreaker {
         return false;
     }
 
-    void record(boolean failure, long nowMillis) {
+    void record(boolean failure, java.time.Clock clock) {
         State s = state;
+        if (s == State.CLOSED && !failure) {
+            if (failures.get() != 0) {
+                failures.set(0);
+            }
+            return;
+        }
+        long nowMillis = clock.millis();
         if (s == State.HALF_OPEN) {
             if (failure) {
                 openedAt = nowMillis;

@@ -41,6 +41,11 @@ final class HostMatcher {
         return new HostMatcher(List.copyOf(tests));
     }
 
+    /** True when every host matches: the host need not even be computed. */
+    boolean matchesAll() {
+        return tests.isEmpty();
+    }
+
     boolean matches(String rawHost) {
         if (tests.isEmpty()) {
             return true;

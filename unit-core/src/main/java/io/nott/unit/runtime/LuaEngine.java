@@ -25,6 +25,8 @@ import org.luaj.vm2.UpValue;
 final class LuaEngine {
 
     private static final LuaString G = LuaString.valueOf("_G");
+    /** Installed between calls; never captured, since closures are only created during calls. */
+    private static final UpValue NO_ENV = new UpValue(new LuaValue[] {LuaValue.NIL}, 0);
 
     /** Result of one call, before the runner turns it into an outcome. */
     record Call(UnitOutcome.Kind kind, int status, long instructions, long nanos, String message) {
@@ -89,7 +91,9 @@ final class LuaEngine {
         } finally {
             hook.disarm();
             ctx.end();
-            closure.upValues[0] = new UpValue(new LuaValue[] {LuaValue.NIL}, 0);
+            // Let the call's env be collected. Not setValue(NIL): closures the unit created share
+            // that upvalue and may still run later (e.g. stored in ngx.ctx for the log phase).
+            closure.upValues[0] = NO_ENV;
         }
         return new Call(kind, status, hook.instructions(), System.nanoTime() - start, message);
     }

@@ -24,12 +24,18 @@ import org.luaj.vm2.lib.VarArgFunction;
 final class NgxLib {
 
     /** {@code ngx.null}: the JSON/Redis null sentinel. */
-    static final LuaValue NULL = new LuaUserdata("ngx.null");
+    static final LuaValue NULL = new LuaUserdata("userdata: NULL");
 
     private static final LuaString CTX = LuaString.valueOf("ctx");
     private static final LuaString STATUS = LuaString.valueOf("status");
 
     private final CallContext ctx;
+    /**
+     * Names seen as Lua strings, decoded and validated once. Keys are usually the same constant
+     * LuaString instances of the unit's prototype, so an identity map hits; bounded.
+     */
+    private final java.util.IdentityHashMap<LuaValue, String> varNames = new java.util.IdentityHashMap<>();
+    private final java.util.IdentityHashMap<LuaValue, String> headerNames = new java.util.IdentityHashMap<>();
 
     NgxLib(CallContext ctx) {
         this.ctx = ctx;
@@ -151,7 +157,16 @@ final class NgxLib {
 
     private Varargs varGet(Varargs a) {
         ctx.require(CallContext.ALL, "ngx.var");
-        String v = NgxVariables.resolve(a.arg(2).checkjstring(), ctx.exchange, ctx.state, ctx.clock);
+        LuaValue key = a.arg(2);
+        String name = varNames.get(key);
+        if (name == null) {
+            name = key.checkjstring();
+            if (varNames.size() > 512) {
+                varNames.clear();
+            }
+            varNames.put(key, name);
+        }
+        String v = NgxVariables.resolve(name, ctx.exchange, ctx.state, ctx.clock);
         return v == null ? LuaValue.NIL : LuaValue.valueOf(v);
     }
 
@@ -240,7 +255,15 @@ final class NgxLib {
             return LuaValue.NONE;
         }
         ctx.require(CallContext.HEADERS_WRITABLE, "ngx.header");
-        String name = headerName(a.arg(2));
+        LuaValue key = a.arg(2);
+        String name = headerNames.get(key);
+        if (name == null) {
+            name = headerName(key);
+            if (headerNames.size() > 512) {
+                headerNames.clear();
+            }
+            headerNames.put(key, name);
+        }
         ctx.state.changeHeader(name, headerValues(name, a.arg(3)));
         return LuaValue.NONE;
     }
@@ -302,45 +325,49 @@ final class NgxLib {
 
     private Varargs write(Varargs a, boolean newline) {
         ctx.require(CallContext.REQUEST, newline ? "ngx.say" : "ngx.print");
-        StringBuilder sb = new StringBuilder();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64);
         for (int i = 1; i <= a.narg(); i++) {
-            appendOutput(sb, a.arg(i), 0);
+            appendOutput(out, a.arg(i), 0);
         }
         if (newline) {
-            sb.append('\n');
+            out.write('\n');
         }
-        byte[] bytes = latin1(sb);
-        if ((long) ctx.state.bodySize() + bytes.length > ctx.settings.maxBodyBytes()) {
+        if ((long) ctx.state.bodySize() + out.size() > ctx.settings.maxBodyBytes()) {
             throw new UnitAbort.ResourceLimitExceeded("response body larger than " + ctx.settings.maxBodyBytes() + " bytes");
         }
         io.nott.unit.sandbox.BudgetHook hook = io.nott.unit.sandbox.BudgetHook.current();
-        if (hook != null && bytes.length > 65536) {
-            hook.chargeBytes(bytes.length, "ngx.say");
+        if (hook != null && out.size() > 65536) {
+            hook.chargeBytes(out.size(), "ngx.say");
         }
+        byte[] bytes = out.toByteArray();
         ctx.state.appendBody(bytes, 0, bytes.length);
         return LuaValue.ONE;
     }
 
-    private void appendOutput(StringBuilder sb, LuaValue v, int depth) {
-        if (v.istable()) {
+    private void appendOutput(java.io.ByteArrayOutputStream out, LuaValue v, int depth) {
+        if (v instanceof LuaString s) {
+            out.write(s.m_bytes, s.m_offset, s.m_length);
+        } else if (v.istable()) {
             if (depth > 16) {
                 throw new LuaError("ngx.say: table nested too deep");
             }
             LuaTable t = v.checktable();
             int n = t.length();
             for (int i = 1; i <= n; i++) {
-                appendOutput(sb, t.get(i), depth + 1);
+                appendOutput(out, t.get(i), depth + 1);
             }
         } else if (v == NULL) {
-            sb.append("null");
+            out.writeBytes(NULL_BYTES);
         } else if (v.isnil() || v.isboolean()) {
-            sb.append(v.isnil() ? "nil" : v.toboolean() ? "true" : "false");
-        } else if (v.isstring()) {
-            latin1Append(sb, v);
+            out.writeBytes((v.isnil() ? "nil" : v.toboolean() ? "true" : "false").getBytes(StandardCharsets.US_ASCII));
+        } else if (v.isnumber()) {
+            out.writeBytes(LuaNumbers.text(v).getBytes(StandardCharsets.US_ASCII));
         } else {
             throw new LuaError("ngx.say/print: cannot output a " + v.typename() + " value");
         }
     }
+
+    private static final byte[] NULL_BYTES = "null".getBytes(StandardCharsets.US_ASCII);
 
     private Varargs log(Varargs a) {
         ctx.require(CallContext.ALL, "ngx.log");
@@ -439,17 +466,7 @@ final class NgxLib {
             }
             LuaValue key = LuaValue.valueOf(raw ? e.getKey() : e.getKey().toLowerCase(Locale.ROOT));
             LuaValue value = LuaValue.valueOf(e.getValue());
-            LuaValue existing = t.rawget(key);
-            if (existing.isnil()) {
-                t.rawset(key, value);
-            } else if (existing.istable()) {
-                existing.checktable().insert(0, value);
-            } else {
-                LuaTable list = new LuaTable();
-                list.insert(0, existing);
-                list.insert(0, value);
-                t.rawset(key, list);
-            }
+            NgxStrings.addRepeatable(t, key, value);
         }
         if (!raw) {
             t.setmetatable(HEADERS_META);

@@ -166,17 +166,7 @@ final class NgxStrings {
             int eq = part.indexOf('=');
             LuaValue key = lua(unescapeUri(eq < 0 ? part : part.substring(0, eq)));
             LuaValue value = eq < 0 ? LuaValue.TRUE : lua(unescapeUri(part.substring(eq + 1)));
-            LuaValue existing = t.rawget(key);
-            if (existing.isnil()) {
-                t.rawset(key, value);
-            } else if (existing.istable()) {
-                existing.checktable().insert(0, value);
-            } else {
-                LuaTable list = new LuaTable();
-                list.insert(0, existing);
-                list.insert(0, value);
-                t.rawset(key, list);
-            }
+            addRepeatable(t, key, value);
         }
         return t;
     }
@@ -465,6 +455,24 @@ final class NgxStrings {
         @Override
         public String toString() {
             return s;
+        }
+    }
+
+    /**
+     * Adds a value the way OpenResty builds header and argument tables: a name seen once maps to
+     * its value, a repeated name to a table of all its values in order.
+     */
+    static void addRepeatable(LuaTable t, LuaValue key, LuaValue value) {
+        LuaValue existing = t.rawget(key);
+        if (existing.isnil()) {
+            t.rawset(key, value);
+        } else if (existing.istable()) {
+            existing.checktable().insert(0, value);
+        } else {
+            LuaTable list = new LuaTable();
+            list.insert(0, existing);
+            list.insert(0, value);
+            t.rawset(key, list);
         }
     }
 }

@@ -65,7 +65,7 @@ public final class PhaseRunner {
         try {
             List<UnitOutcome> outcomes = new ArrayList<>(entries.size());
             for (UnitSnapshot.Entry e : entries) {
-                if (!e.hosts.matches(exchange.host())) {
+                if (!e.hosts.matchesAll() && !e.hosts.matches(exchange.host())) {
                     continue;
                 }
                 ComputingUnit u = e.unit();
@@ -74,7 +74,7 @@ public final class PhaseRunner {
                     continue;
                 }
                 CircuitBreaker breaker = breaker(u);
-                if (!breaker.tryAcquire(clock.millis())) {
+                if (!breaker.tryAcquire(clock)) {
                     outcomes.add(record(new UnitOutcome(u.id(), phase, UnitOutcome.Kind.BREAKER_OPEN, 0, 0, 0,
                             "circuit breaker open after repeated failures")));
                     if (u.failure() == FailurePolicy.CLOSED) {
@@ -82,18 +82,17 @@ public final class PhaseRunner {
                     }
                     continue;
                 }
-                boolean hadBody = state.bodyWritten();
                 LuaEngine.Call call = engine.call(snapshot, e, phase, exchange, state);
-                breaker.record(call.kind().isFailure(), clock.millis());
+                breaker.record(call.kind().isFailure(), clock);
                 UnitOutcome outcome = record(new UnitOutcome(u.id(), phase, call.kind(), call.nanos(),
                         call.instructions(), call.status(), call.message()));
                 outcomes.add(outcome);
-                PhaseResult end = decide(phase, u, call, state, hadBody, outcomes);
+                PhaseResult end = decide(phase, u, call, state, outcomes);
                 if (end != null) {
                     return end;
                 }
             }
-            return new PhaseResult(PhaseResult.Action.CONTINUE, 0, outcomes);
+            return endOfPhase(phase, state, outcomes);
         } finally {
             if (virtual) {
                 pool.offer(engine);
@@ -101,38 +100,48 @@ public final class PhaseRunner {
         }
     }
 
-    /** What a finished call means for the rest of the phase; null to go on with the next unit. */
+    /**
+     * What a finished call means for the rest of the phase; null to go on with the next unit.
+     * <ul>
+     *   <li>error/timeout: 500 under a {@code closed} policy, else go on;</li>
+     *   <li>a body written in rewrite/access: that is the response, now;</li>
+     *   <li>{@code ngx.exit(status >= 200)} or {@code ngx.exit(ngx.ERROR)}: the response if a body
+     *       was written, else an exit with that status; in header_filter it sets the status;</li>
+     *   <li>{@code ngx.exit(ngx.OK)} and other negative codes end only the unit.</li>
+     * </ul>
+     * Content units all run (each may add to the body) unless one exits; see {@link #endOfPhase}.
+     */
     private static PhaseResult decide(Phase phase, ComputingUnit u, LuaEngine.Call call, RequestState state,
-                                      boolean hadBody, List<UnitOutcome> outcomes) {
+                                      List<UnitOutcome> outcomes) {
         if (call.kind().isFailure()) {
-            if (u.failure() == FailurePolicy.CLOSED) {
-                return new PhaseResult(PhaseResult.Action.EXIT, 500, outcomes);
+            return u.failure() == FailurePolicy.CLOSED ? new PhaseResult(PhaseResult.Action.EXIT, 500, outcomes) : null;
+        }
+        int exit = call.status() == -1 ? 500 : call.status();
+        boolean ends = call.kind() == UnitOutcome.Kind.EXIT && exit >= 100;
+        if (phase == Phase.HEADER_FILTER) {
+            if (ends) {
+                state.setStatus(exit);
+                return new PhaseResult(PhaseResult.Action.CONTINUE, 0, outcomes);
             }
             return null;
         }
-        int exit = call.status();
-        boolean producesResponse = phase == Phase.REWRITE || phase == Phase.ACCESS || phase == Phase.CONTENT;
-        if (producesResponse && state.bodyWritten() && (!hadBody || exit != 0 || phase != Phase.CONTENT)) {
-            int status = state.status() > 0 ? state.status() : exit >= 200 ? exit : 200;
-            if (exit >= 200 || exit == 0 || phase != Phase.CONTENT) {
-                return new PhaseResult(PhaseResult.Action.RESPONSE, status, outcomes);
-            }
+        boolean requestPhase = phase == Phase.REWRITE || phase == Phase.ACCESS || phase == Phase.CONTENT;
+        if (requestPhase && state.bodyWritten() && (ends || phase != Phase.CONTENT)) {
+            int status = state.status() > 0 ? state.status() : ends ? exit : 200;
+            return new PhaseResult(PhaseResult.Action.RESPONSE, status, outcomes);
         }
-        if (call.kind() == UnitOutcome.Kind.EXIT) {
-            int status = exit == -1 ? 500 : exit;
-            if (phase == Phase.HEADER_FILTER) {
-                if (status >= 100) {
-                    state.setStatus(status);
-                }
-                return new PhaseResult(PhaseResult.Action.CONTINUE, 0, outcomes);
-            }
-            if (status < 0) {
-                // ngx.DONE / ngx.DECLINED: end this unit only.
-                return null;
-            }
-            return new PhaseResult(PhaseResult.Action.EXIT, status, outcomes);
+        if (ends && phase != Phase.LOG) {
+            return new PhaseResult(PhaseResult.Action.EXIT, exit, outcomes);
         }
         return null;
+    }
+
+    /** After the last unit: content that wrote a body is the response; otherwise go on. */
+    private static PhaseResult endOfPhase(Phase phase, RequestState state, List<UnitOutcome> outcomes) {
+        if (phase == Phase.CONTENT && state.bodyWritten()) {
+            return new PhaseResult(PhaseResult.Action.RESPONSE, state.status() > 0 ? state.status() : 200, outcomes);
+        }
+        return new PhaseResult(PhaseResult.Action.CONTINUE, 0, outcomes);
     }
 
     /**
@@ -153,7 +162,7 @@ public final class PhaseRunner {
             boolean[] last = {eof};
             List<UnitOutcome> outcomes = new ArrayList<>(entries.size());
             for (UnitSnapshot.Entry e : entries) {
-                if (!e.hosts.matches(exchange.host())) {
+                if (!e.hosts.matchesAll() && !e.hosts.matches(exchange.host())) {
                     continue;
                 }
                 ComputingUnit u = e.unit();
@@ -162,7 +171,7 @@ public final class PhaseRunner {
                     continue;
                 }
                 CircuitBreaker breaker = breaker(u);
-                if (!breaker.tryAcquire(clock.millis())) {
+                if (!breaker.tryAcquire(clock)) {
                     outcomes.add(record(new UnitOutcome(u.id(), Phase.BODY_FILTER, UnitOutcome.Kind.BREAKER_OPEN, 0, 0,
                             0, "circuit breaker open after repeated failures")));
                     continue;
@@ -172,7 +181,7 @@ public final class PhaseRunner {
                 if (call.kind().isFailure()) {
                     data[0] = before; // a failing filter leaves the chunk as it was
                 }
-                breaker.record(call.kind().isFailure(), clock.millis());
+                breaker.record(call.kind().isFailure(), clock);
                 outcomes.add(record(new UnitOutcome(u.id(), Phase.BODY_FILTER, call.kind(), call.nanos(),
                         call.instructions(), call.status(), call.message())));
             }
@@ -229,18 +238,16 @@ public final class PhaseRunner {
         return (int) Math.floorMod(h, 100L);
     }
 
+    /** The unit's breaker; a changed unit (new version or code) starts with a fresh, closed one. */
     private CircuitBreaker breaker(ComputingUnit u) {
         int codeHash = u.code().hashCode();
         CircuitBreaker b = breakers.get(u.id());
-        if (b == null || b.unitVersion != u.version() || b.codeHash != codeHash) {
-            CircuitBreaker fresh = new CircuitBreaker(settings.breakerFailureThreshold(),
-                    settings.breakerCoolDown().toMillis(), u.version(), codeHash);
-            b = b == null ? breakers.putIfAbsent(u.id(), fresh) : (breakers.replace(u.id(), b, fresh) ? null : breakers.get(u.id()));
-            if (b == null) {
-                b = fresh;
-            }
+        if (b != null && b.unitVersion == u.version() && b.codeHash == codeHash) {
+            return b;
         }
-        return b;
+        return breakers.compute(u.id(), (id, old) -> old != null && old.unitVersion == u.version()
+                && old.codeHash == codeHash ? old : new CircuitBreaker(settings.breakerFailureThreshold(),
+                settings.breakerCoolDown().toMillis(), u.version(), codeHash));
     }
 
     /** {@code closed}, {@code open} or {@code half_open}: the breaker of a unit (closed when it never failed). */

@@ -49,10 +49,11 @@ public final class RequestState {
     static final int MAX_LOG_LINES = 200;
     static final int MAX_LOG_LINE_CHARS = 4096;
 
-    private final Map<String, HeaderChange> headerChanges = new LinkedHashMap<>();
-    private final Map<String, String> variables = new HashMap<>();
-    private final List<LogLine> logs = new ArrayList<>();
-    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    // Created on first use: most requests never log, write a body or set a variable.
+    private Map<String, HeaderChange> headerChanges;
+    private Map<String, String> variables;
+    private List<LogLine> logs;
+    private ByteArrayOutputStream body;
     private int droppedLogLines;
     private int status;
     private boolean bodyWritten;
@@ -69,15 +70,18 @@ public final class RequestState {
 
     /** Response header changes in the order units made them; the host applies them to the response. */
     public List<HeaderChange> headerChanges() {
-        return List.copyOf(headerChanges.values());
+        return headerChanges == null ? List.of() : List.copyOf(headerChanges.values());
     }
 
     /** The change for one header (case-insensitive), or null. */
     public HeaderChange headerChange(String name) {
-        return headerChanges.get(name.toLowerCase(Locale.ROOT));
+        return headerChanges == null ? null : headerChanges.get(name.toLowerCase(Locale.ROOT));
     }
 
     void changeHeader(String name, List<String> values) {
+        if (headerChanges == null) {
+            headerChanges = new LinkedHashMap<>();
+        }
         String key = name.toLowerCase(Locale.ROOT);
         headerChanges.remove(key);
         headerChanges.put(key, new HeaderChange(name, List.copyOf(values)));
@@ -85,7 +89,7 @@ public final class RequestState {
 
     /** The body written by {@code ngx.say}/{@code ngx.print}. */
     public byte[] body() {
-        return body.toByteArray();
+        return body == null ? new byte[0] : body.toByteArray();
     }
 
     /** True once a unit wrote a body (even an empty one). */
@@ -94,17 +98,20 @@ public final class RequestState {
     }
 
     int bodySize() {
-        return body.size();
+        return body == null ? 0 : body.size();
     }
 
     void appendBody(byte[] bytes, int off, int len) {
         bodyWritten = true;
+        if (body == null) {
+            body = new ByteArrayOutputStream(Math.max(64, len));
+        }
         body.write(bytes, off, len);
     }
 
     /** Lines logged by units, at most {@value #MAX_LOG_LINES}. */
     public List<LogLine> logs() {
-        return Collections.unmodifiableList(logs);
+        return logs == null ? List.of() : Collections.unmodifiableList(logs);
     }
 
     /** Log lines refused once {@value #MAX_LOG_LINES} were kept. */
@@ -113,6 +120,9 @@ public final class RequestState {
     }
 
     void log(String unitId, int level, String message) {
+        if (logs == null) {
+            logs = new ArrayList<>();
+        }
         if (logs.size() >= MAX_LOG_LINES) {
             droppedLogLines++;
             return;
@@ -123,14 +133,17 @@ public final class RequestState {
 
     /** Variables assigned with {@code ngx.var.name = value} (visible to later units of this request). */
     public Map<String, String> variables() {
-        return Collections.unmodifiableMap(variables);
+        return variables == null ? Map.of() : Collections.unmodifiableMap(variables);
     }
 
     String variable(String name) {
-        return variables.get(name);
+        return variables == null ? null : variables.get(name);
     }
 
     void setVariable(String name, String value) {
+        if (variables == null) {
+            variables = new HashMap<>();
+        }
         if (value == null) {
             variables.remove(name);
         } else {

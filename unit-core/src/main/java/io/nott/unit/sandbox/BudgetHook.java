@@ -200,6 +200,22 @@ public final class BudgetHook extends DebugLib {
         }
     }
 
+    /**
+     * Counts work done by library code that runs no Lua instructions (pattern matching) against
+     * the instruction budget, and checks the wall clock.
+     */
+    public void spend(int steps) {
+        if (tripped != null) {
+            throw tripped;
+        }
+        instructions += steps;
+        if (instructions > instructionLimit) {
+            throw trip(new UnitAbort.BudgetExceeded(
+                    "instruction budget exceeded: more than " + instructionLimit + " instructions"));
+        }
+        checkDeadline();
+    }
+
     /** Checks the wall clock from long-running library code (regex matching) that runs no instructions. */
     public void checkDeadline() {
         if (tripped != null) {
@@ -219,8 +235,16 @@ public final class BudgetHook extends DebugLib {
         long total = 0;
         for (int r = b; r <= c && r < stack.length; r++) {
             LuaValue x = stack[r];
-            if (x != null && x.isstring()) {
-                total += x.isnumber() && !(x instanceof org.luaj.vm2.LuaString) ? 24 : x.rawlen();
+            if (x instanceof org.luaj.vm2.LuaDouble) {
+                // CONCAT operands are always fresh temporaries (Lua's code generator moves them
+                // there), so rewriting them changes nothing but the text: LuaJIT's %.14g, not Java's.
+                x = LuaNumbers.normalize(x);
+                stack[r] = x;
+            }
+            if (x instanceof org.luaj.vm2.LuaString s) {
+                total += s.m_length;
+            } else if (x != null && x.isnumber()) {
+                total += 24;
             }
         }
         if (total > 4096) {

@@ -26,8 +26,13 @@ final class SafeStringLib {
         t.rawset(LuaValue.valueOf("dump"), LuaValue.NIL);
         t.set("rep", new Rep());
         t.set("format", new Format(string.get("format")));
-        t.set("gsub", new Gsub(string.get("gsub"), string.get("find")));
+        t.set("find", new LuaPatterns.Find());
+        t.set("match", new LuaPatterns.Match());
+        t.set("gmatch", new LuaPatterns.Gmatch());
+        t.set("gsub", new LuaPatterns.Gsub());
         t.set("byte", new Byte(string.get("byte")));
+        t.set("upper", new AsciiCase(true));
+        t.set("lower", new AsciiCase(false));
         return t;
     }
 
@@ -103,14 +108,44 @@ final class SafeStringLib {
             this.original = original;
         }
 
+        private final LuaFormat format = new LuaFormat();
+
         @Override
         public Varargs invoke(Varargs args) {
             long total = byteLen(args.arg1());
             for (int i = 2; i <= args.narg(); i++) {
-                total += Math.max(byteLen(args.arg(i)), 100) ;
+                total += Math.max(byteLen(args.arg(i)), 100);
             }
             charge(total, "string.format");
-            return original.invoke(args);
+            return format.invoke(args);
+        }
+    }
+
+    /**
+     * string.upper/lower byte by byte in the C locale: LuaJ decodes the bytes as UTF-8 first, which
+     * mangles binary data and non-ASCII text.
+     */
+    static final class AsciiCase extends VarArgFunction {
+        private final boolean upper;
+
+        AsciiCase(boolean upper) {
+            this.upper = upper;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaString s = args.checkstring(1);
+            byte[] out = new byte[s.m_length];
+            for (int i = 0; i < out.length; i++) {
+                byte b = s.m_bytes[s.m_offset + i];
+                if (upper && b >= 'a' && b <= 'z') {
+                    b -= 32;
+                } else if (!upper && b >= 'A' && b <= 'Z') {
+                    b += 32;
+                }
+                out[i] = b;
+            }
+            return LuaString.valueUsing(out);
         }
     }
 
@@ -192,126 +227,6 @@ final class SafeStringLib {
                 throw new LuaError("too many results to unpack");
             }
             return original.invoke(args);
-        }
-    }
-
-    /**
-     * string.gsub: a function or table replacement is wrapped so the text it returns is counted
-     * as it is produced; a string replacement gets an upper bound first and, when that bound is
-     * large, the exact result size by walking the matches with {@code string.find}.
-     */
-    static final class Gsub extends VarArgFunction {
-        private final LuaValue original;
-        private final LuaValue find;
-
-        Gsub(LuaValue original, LuaValue find) {
-            this.original = original;
-            this.find = find;
-        }
-
-        @Override
-        public Varargs invoke(Varargs args) {
-            LuaString s = args.checkstring(1);
-            LuaString pattern = args.checkstring(2);
-            LuaValue repl = args.arg(3);
-            int maxN = args.isnoneornil(4) ? Integer.MAX_VALUE : args.checkint(4);
-            if (repl.isstring()) {
-                LuaString r = repl.checkstring();
-                long escapes = 0;
-                for (int k = 0; k < r.length(); k++) {
-                    if (r.luaByte(k) == '%') {
-                        escapes++;
-                    }
-                }
-                long matches = Math.min((long) s.length() + 1, maxN);
-                long bound = s.length() + matches * (r.length() + escapes * s.length());
-                if (bound > SMALL) {
-                    charge(exactSize(s, pattern, r, maxN), "string.gsub");
-                }
-                return original.invoke(args);
-            }
-            if (repl.isfunction() || repl.istable()) {
-                Counting counting = new Counting(repl, s.length());
-                return original.invoke(varargsOf(new LuaValue[] {s, pattern, counting}, args.subargs(4)));
-            }
-            return original.invoke(args);
-        }
-
-        private long exactSize(LuaString s, LuaString pattern, LuaString r, int maxN) {
-            boolean anchored = pattern.length() > 0 && pattern.luaByte(0) == '^';
-            long size = s.length();
-            int pos = 1;
-            int count = 0;
-            while (pos <= s.length() + 1 && count < maxN) {
-                Varargs m = find.invoke(varargsOf(s, pattern, valueOf(pos)));
-                if (m.arg1().isnil()) {
-                    break;
-                }
-                int st = m.arg1().toint();
-                int en = m.arg(2).toint();
-                count++;
-                long matchLen = Math.max(0, en - st + 1);
-                size += expansion(r, m, matchLen) - matchLen;
-                if (size > Integer.MAX_VALUE) {
-                    return size;
-                }
-                pos = en >= st ? en + 1 : st + 1;
-                if (anchored) {
-                    break;
-                }
-            }
-            return size;
-        }
-
-        private static long expansion(LuaString r, Varargs m, long matchLen) {
-            long out = 0;
-            int captures = m.narg() - 2;
-            for (int k = 0; k < r.length(); k++) {
-                int c = r.luaByte(k);
-                if (c == '%' && k + 1 < r.length()) {
-                    int d = r.luaByte(++k);
-                    if (d == '0' || (d == '1' && captures == 0)) {
-                        out += matchLen;
-                    } else if (d >= '1' && d <= '9') {
-                        out += byteLen(m.arg(2 + d - '0'));
-                    } else {
-                        out += 1;
-                    }
-                } else {
-                    out++;
-                }
-            }
-            return out;
-        }
-    }
-
-    /** A gsub replacement that counts the bytes it hands back. */
-    static final class Counting extends VarArgFunction {
-        private final LuaValue repl;
-        private long produced;
-
-        Counting(LuaValue repl, long inputLength) {
-            this.repl = repl;
-            this.produced = inputLength;
-        }
-
-        @Override
-        public Varargs invoke(Varargs args) {
-            LuaValue v = repl.isfunction() ? repl.invoke(args).arg1() : repl.get(args.arg1());
-            long n = byteLen(v);
-            produced += n;
-            if (produced > SMALL) {
-                BudgetHook hook = BudgetHook.current();
-                int max = hook != null ? hook.maxStringBytes() : SandboxLimits.DEFAULT.maxStringBytes();
-                if (produced > max) {
-                    throw new UnitAbort.ResourceLimitExceeded(
-                            "string.gsub would build a string of more than " + max + " bytes");
-                }
-                if (hook != null) {
-                    hook.chargeBytes(n, "string.gsub");
-                }
-            }
-            return v;
         }
     }
 }

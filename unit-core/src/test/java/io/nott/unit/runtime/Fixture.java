@@ -43,6 +43,9 @@ final class Fixture {
 
     /** Runs one unit's code in {@code phase} and returns its single outcome. */
     UnitOutcome one(Phase phase, HttpExchange ex, RequestState state, String code) {
+        if (phase == Phase.BODY_FILTER) {
+            return runner.runBodyFilter(snapshot(unit("u", phase, code)), ex, state, new byte[0], true).outcomes().get(0);
+        }
         PhaseResult r = run(phase, ex, state, unit("u", phase, code));
         return r.outcomes().get(0);
     }

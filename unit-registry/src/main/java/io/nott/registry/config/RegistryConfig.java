@@ -18,6 +18,10 @@ public interface RegistryConfig {
     @WithDefault("65536")
     int maxCodeBytes();
 
+    /** The most host patterns one unit may name. Default 64. */
+    @WithDefault("64")
+    int maxHosts();
+
     /** Approximate number of entries the {@code {cu}:audit} stream keeps (XADD MAXLEN ~). Default 10000. */
     @WithDefault("10000")
     long auditLimit();
@@ -56,8 +60,8 @@ public interface RegistryConfig {
         @WithDefault("50000000")
         long maxInstructions();
 
-        /** The largest wall budget a unit may ask for, in milliseconds. Default 2000. */
-        @WithDefault("2000")
+        /** The largest wall budget a unit may ask for, in milliseconds. Default 1000. */
+        @WithDefault("1000")
         long maxWallMillis();
     }
 

@@ -1,5 +1,6 @@
 package io.nott.registry.unit;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -7,6 +8,7 @@ import java.util.List;
  * normalised: {@code phase} is the Lua name ({@code access}), {@code failure} is
  * {@code open} or {@code closed}.
  */
+@RegisterForReflection
 public record UnitSpec(String id, String phase, String code, List<String> hosts, int sampling, String samplingKey,
         int order, boolean enabled, UnitBudget budget, String failure) {
 

@@ -21,7 +21,7 @@ import java.util.List;
  * (the index, so nobody scans keys on a cluster);</li>
  * <li>{@code {cu}:edge:<nodeId>} string with a TTL: the latest heartbeat as JSON with
  * {@code nodeId}, {@code version} (applied), {@code at} (ISO-8601 or epoch millis),
- * {@code units} (loaded) and {@code errors} (array of strings).</li>
+ * {@code units} (loaded), {@code errors} (array of strings), {@code source} and {@code appliedAt}.</li>
  * </ul>
  * A node whose key expired but is still in the index is shown from its index score alone.
  */
@@ -68,8 +68,10 @@ public class HeartbeatRepository {
                     beat.path("errors").forEach(e -> errors.add(e.isTextual() ? e.asText() : e.toString()));
                 }
                 boolean stale = at.isBefore(now.minus(config.edges().staleAfter()));
+                String source = beat == null || !beat.path("source").isTextual() ? null : beat.get("source").asText();
+                Instant appliedAt = beat == null ? null : instant(beat.get("appliedAt"));
                 fleet.add(new EdgeStatus(nodeId, version, at, units == null ? null : units.intValue(), errors, stale,
-                        version == null || version < currentVersion));
+                        version == null || version < currentVersion, source, appliedAt));
             }
             return fleet;
         });

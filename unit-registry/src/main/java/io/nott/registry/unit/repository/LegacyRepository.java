@@ -48,7 +48,7 @@ public class LegacyRepository {
     public void remove(String id) {
         guard.call("removing legacy unit " + id, () -> {
             redis.set(String.class).srem(RedisKeys.LEGACY_INDEX, id);
-            redis.key().del(id);
+            redis.key().del(RedisKeys.legacy(id));
             return null;
         });
     }
@@ -56,7 +56,7 @@ public class LegacyRepository {
     private LegacyUnit read(String id) {
         String raw;
         try {
-            raw = redis.value(String.class).get(id);
+            raw = redis.value(String.class).get(RedisKeys.legacy(id));
         } catch (RuntimeException e) {
             if (e.getMessage() != null && e.getMessage().contains("WRONGTYPE")) {
                 return new LegacyUnit(id, null, "key " + id + " is not a string");

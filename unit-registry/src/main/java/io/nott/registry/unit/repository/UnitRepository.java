@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Units in the Redis Cluster. Every change is one WATCH + MULTI/EXEC on {@code {cu}}-tagged
@@ -57,6 +58,7 @@ public class UnitRepository {
     private record Attempt(Current current, Change change, RegistryException rejection, Instant at) {
     }
 
+    private final ReentrantLock writeLock = new ReentrantLock(true);
     private final RedisDataSource redis;
     private final RedisGuard guard;
     private final RegistryConfig config;
@@ -115,8 +117,21 @@ public class UnitRepository {
         return entries;
     }
 
-    /** Applies one change atomically, retrying while other writers win the race. */
+    /**
+     * Applies one change atomically, retrying while other writers win the race. Writers of this
+     * instance queue on a fair lock first: they would only starve each other on WATCH (every
+     * change touches {@code {cu}:version}); WATCH still guards against other registry replicas.
+     */
     public Committed commit(String id, String actor, Decision decision) {
+        writeLock.lock();
+        try {
+            return commitWatched(id, actor, decision);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private Committed commitWatched(String id, String actor, Decision decision) {
         String unitKey = RedisKeys.unit(id);
         for (int attempt = 1; attempt <= config.maxWriteAttempts(); attempt++) {
             OptimisticLockingTransactionResult<Attempt> result = guard.call("writing unit " + id,

@@ -6,6 +6,9 @@ import io.nott.registry.error.RegistryException;
 import io.nott.registry.unit.StoredUnit;
 import io.nott.registry.unit.UnitPatch;
 import io.nott.registry.unit.UnitRequest;
+import io.nott.registry.unit.dryrun.DryRunRequest;
+import io.nott.registry.unit.dryrun.DryRunResult;
+import io.nott.registry.unit.dryrun.DryRunService;
 import io.nott.registry.unit.repository.LegacyRepository;
 import io.nott.registry.unit.repository.UnitRepository;
 import io.nott.registry.unit.repository.UnitRepository.Committed;
@@ -50,9 +53,11 @@ public class UnitResource {
     private final UnitService service;
     private final UnitValidation validation;
     private final Caller caller;
+    private final DryRunService dryRun;
 
     public UnitResource(UnitRepository units, LegacyRepository legacy, UnitService service, UnitValidation validation,
-            Caller caller) {
+            Caller caller, DryRunService dryRun) {
+        this.dryRun = dryRun;
         this.units = units;
         this.legacy = legacy;
         this.service = service;
@@ -169,6 +174,16 @@ public class UnitResource {
         // A draft may not have an id yet; it is then checked under a placeholder name.
         var problems = validation.problems(request != null && request.id() == null ? "draft" : null, request);
         return new ValidationView(problems.isEmpty(), problems);
+    }
+
+    @POST
+    @Path("test")
+    @EditorOnly
+    @Operation(summary = "Dry run: run a unit (inline or by id) or the stored chain against a sample request in the "
+            + "edge's sandbox and runner; answers status, headers, body, log lines, outcome, duration, instructions. "
+            + "Nothing is stored")
+    public DryRunResult test(DryRunRequest request) {
+        return dryRun.run(request);
     }
 
     private static Response written(Committed committed) {

@@ -37,8 +37,8 @@ public class UnitService {
     }
 
     public PutResult put(String id, UnitRequest request, Preconditions preconditions, String actor) {
-        requireId(id);
         UnitSpec spec = validation.validate(id, request);
+        requireId(id);
         boolean[] created = new boolean[1];
         Committed committed = units.commit(id, actor, current -> {
             preconditions.check(id, current.unit());
@@ -56,11 +56,7 @@ public class UnitService {
                 && patch.hosts() == null)) {
             throw RegistryException.badRequest(null, "Send at least one of enabled, sampling, order, hosts");
         }
-        List<Problem> problems = new ArrayList<>();
-        if (patch.sampling() != null && (patch.sampling() < 0 || patch.sampling() > 100)) {
-            problems.add(new Problem("sampling", "sampling is a percentage: 0 to 100, got " + patch.sampling()));
-        }
-        validation.hostProblems(patch.hosts(), problems);
+        List<Problem> problems = validation.patchProblems(id, patch.hosts(), patch.sampling());
         if (!problems.isEmpty()) {
             throw RegistryException.invalid(problems);
         }
@@ -155,9 +151,15 @@ public class UnitService {
                 s.enabled(), new UnitRequest.Budget(s.budget().instructions(), s.budget().wallMillis()), s.failure());
     }
 
+    /** Path words of the API that can therefore not be unit ids. */
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("validate", "test");
+
     private static void requireId(String id) {
         if (id == null || !UnitValidation.ID.matcher(id).matches()) {
             throw RegistryException.badRequest("id", "id must match " + UnitValidation.ID.pattern());
+        }
+        if (RESERVED.contains(id)) {
+            throw RegistryException.badRequest("id", "'" + id + "' is an API path word and cannot be a unit id");
         }
     }
 }

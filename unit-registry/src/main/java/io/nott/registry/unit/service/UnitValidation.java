@@ -1,37 +1,47 @@
 package io.nott.registry.unit.service;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nott.registry.config.RegistryConfig;
 import io.nott.registry.error.Problem;
 import io.nott.registry.error.RegistryException;
 import io.nott.registry.unit.UnitBudget;
 import io.nott.registry.unit.UnitRequest;
 import io.nott.registry.unit.UnitSpec;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.nott.unit.model.Budget;
+import io.nott.unit.model.ComputingUnit;
+import io.nott.unit.model.FailurePolicy;
+import io.nott.unit.model.FieldError;
+import io.nott.unit.model.Phase;
+import io.nott.unit.model.UnitValidator;
+import io.nott.unit.model.ValidationLimits;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
- * Checks a unit as written and normalises it into a {@link UnitSpec}. Lua is compiled, never
- * executed. Every problem is reported with its field, not only the first one.
+ * Checks a unit as written and normalises it into a {@link UnitSpec}. The rules are
+ * unit-core's {@link UnitValidator} (the edges' own), with the limits from the registry's
+ * configuration; Lua is compiled, never executed. Every problem is reported with its field.
  */
 @ApplicationScoped
 public class UnitValidation {
 
-    public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\\d{1,5})?");
-    private static final Pattern VARIABLE = Pattern.compile("[a-z_][a-z0-9_]{0,63}");
+    public static final Pattern ID = UnitValidator.ID;
+    private static final Pattern LINE = Pattern.compile("(?s)line (\\d+): (.*)");
 
     private final RegistryConfig config;
     private final MeterRegistry meters;
+    private final UnitValidator validator;
 
     public UnitValidation(RegistryConfig config, MeterRegistry meters) {
         this.config = config;
         this.meters = meters;
+        this.validator = new UnitValidator(new ValidationLimits(config.maxCodeBytes(),
+                config.budget().maxInstructions(), config.budget().maxWallMillis(), config.maxHosts()));
     }
 
     /** The normalised unit, or a 413 (code too large) / 400 (every other problem) exception. */
@@ -64,88 +74,89 @@ public class UnitValidation {
             return count(problems);
         }
         String id = pathId != null ? pathId : request.id();
-        if (id == null || !ID.matcher(id).matches()) {
-            problems.add(new Problem("id", "id must match " + ID.pattern() + " (lower case, digits, . _ -; at most 64)"));
-        }
         if (pathId != null && request.id() != null && !request.id().equals(pathId)) {
             problems.add(new Problem("id", "id in the body (" + request.id() + ") differs from the path (" + pathId + ")"));
         }
-        if (request.phase() == null || request.phase().isBlank()) {
-            problems.add(new Problem("phase", "phase is required: one of " + Phases.ALL));
-        } else if (Phases.normalise(request.phase()).isEmpty()) {
-            problems.add(new Problem("phase", "unknown phase '" + request.phase() + "'; use one of " + Phases.ALL
-                    + " (or the *_by_lua_block spelling)"));
+        Phase phase = Phase.ACCESS;
+        try {
+            phase = Phase.parse(request.phase());
+        } catch (IllegalArgumentException e) {
+            problems.add(new Problem("phase", e.getMessage()));
         }
-        if (request.code() == null || request.code().isBlank()) {
-            problems.add(new Problem("code", "code is required (Lua source)"));
-        } else {
-            int bytes = request.code().getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > config.maxCodeBytes()) {
-                problems.add(new Problem("code", "code is " + bytes + " bytes; the limit is " + config.maxCodeBytes()));
-            } else {
-                LuaCheck.compile(id == null ? "unit" : id, request.code()).ifPresent(problems::add);
+        FailurePolicy failure = FailurePolicy.OPEN;
+        if (request.failure() != null) {
+            try {
+                failure = FailurePolicy.parse(request.failure());
+            } catch (IllegalArgumentException e) {
+                problems.add(new Problem("failure", e.getMessage()));
             }
         }
-        if (request.sampling() != null && (request.sampling() < 0 || request.sampling() > 100)) {
-            problems.add(new Problem("sampling", "sampling is a percentage: 0 to 100, got " + request.sampling()));
+        Budget budget;
+        UnitBudget asked = budget(request);
+        if (asked.instructions() < 1) {
+            problems.add(new Problem("budget.instructions", "must be at least 1, got " + asked.instructions()));
         }
-        if (request.samplingKey() != null && !VARIABLE.matcher(request.samplingKey()).matches()) {
-            problems.add(new Problem("samplingKey", "samplingKey must be an nginx variable name such as remote_addr"));
+        if (asked.wallMillis() < 1) {
+            problems.add(new Problem("budget.wallMillis", "must be at least 1 ms, got " + asked.wallMillis()));
         }
-        hostProblems(request.hosts(), problems);
-        if (request.failure() != null && !List.of("open", "closed").contains(request.failure().toLowerCase(Locale.ROOT))) {
-            problems.add(new Problem("failure", "failure must be open or closed, got '" + request.failure() + "'"));
+        // an invalid half is replaced by its default so the other half is still checked against its bound
+        budget = new Budget(asked.instructions() < 1 ? Budget.DEFAULT.instructions() : asked.instructions(),
+                asked.wallMillis() < 1 ? Budget.DEFAULT.wallMillis() : asked.wallMillis());
+        List<String> hosts = withoutNulls(request.hosts(), problems);
+        ComputingUnit unit = new ComputingUnit(id == null ? "" : id, phase, request.code() == null ? "" : request.code(),
+                hosts, request.sampling() == null ? 100 : request.sampling(), request.samplingKey(),
+                request.order() == null ? 0 : request.order(), true, budget, failure, 0, null, null, false);
+        for (FieldError error : validator.validate(unit)) {
+            problems.add(toProblem(error));
         }
-        budgetProblems(request.budget(), problems);
         return count(problems);
     }
 
-    /** Problems of a hosts list (also used by PATCH). */
-    public void hostProblems(List<String> hosts, List<Problem> problems) {
-        if (hosts == null) {
-            return;
-        }
-        for (int i = 0; i < hosts.size(); i++) {
-            String host = hosts.get(i);
-            String field = "hosts[" + i + "]";
-            if (host == null || host.isBlank()) {
-                problems.add(new Problem(field, "a host pattern must not be empty"));
-            } else if (host.startsWith("~")) {
-                try {
-                    Pattern.compile(host.substring(1));
-                } catch (PatternSyntaxException e) {
-                    problems.add(new Problem(field, "regex does not compile: " + e.getDescription()
-                            + " near index " + e.getIndex()));
-                }
-            } else if (!HOST.matcher(host.startsWith("*.") ? host.substring(2) : host).matches()) {
-                problems.add(new Problem(field, "'" + host + "' is neither a host name, *.suffix nor ~regex"));
-            }
-        }
+    /** Problems of a hosts list and sampling (PATCH), by the same rules. */
+    public List<Problem> patchProblems(String id, List<String> hosts, Integer sampling) {
+        List<Problem> problems = new ArrayList<>();
+        ComputingUnit probe = new ComputingUnit(id, Phase.ACCESS, "local _ = 1", withoutNulls(hosts, problems),
+                sampling == null ? 100 : sampling, null, 0, true, Budget.DEFAULT, FailurePolicy.OPEN, 0, null, null,
+                false);
+        validator.validate(probe).forEach(e -> problems.add(toProblem(e)));
+        return count(problems);
     }
 
-    private void budgetProblems(UnitRequest.Budget budget, List<Problem> problems) {
-        if (budget == null) {
-            return;
+    private static List<String> withoutNulls(List<String> hosts, List<Problem> problems) {
+        if (hosts == null) {
+            return List.of();
         }
-        RegistryConfig.Budget bounds = config.budget();
-        if (budget.instructions() != null && (budget.instructions() < 1 || budget.instructions() > bounds.maxInstructions())) {
-            problems.add(new Problem("budget.instructions", "instructions must be 1 to " + bounds.maxInstructions()));
+        // List.of(...).contains(null) throws, so look for nulls by stream
+        if (hosts.stream().anyMatch(java.util.Objects::isNull)) {
+            problems.add(new Problem("hosts", "host patterns must be strings, found null"));
+            return hosts.stream().filter(java.util.Objects::nonNull).toList();
         }
-        if (budget.wallMillis() != null && (budget.wallMillis() < 1 || budget.wallMillis() > bounds.maxWallMillis())) {
-            problems.add(new Problem("budget.wallMillis", "wallMillis must be 1 to " + bounds.maxWallMillis()));
+        return hosts;
+    }
+
+    private static Problem toProblem(FieldError error) {
+        if ("code".equals(error.field())) {
+            Matcher m = LINE.matcher(error.message());
+            if (m.matches()) {
+                return new Problem("code", "Lua does not compile: " + m.group(2), Integer.parseInt(m.group(1)));
+            }
         }
+        return new Problem(error.field(), error.field() + " " + error.message());
+    }
+
+    private UnitBudget budget(UnitRequest r) {
+        RegistryConfig.Budget defaults = config.budget();
+        UnitRequest.Budget b = r.budget();
+        return new UnitBudget(
+                b == null || b.instructions() == null ? defaults.defaultInstructions() : b.instructions(),
+                b == null || b.wallMillis() == null ? defaults.defaultWallMillis() : b.wallMillis());
     }
 
     private UnitSpec normalise(String pathId, UnitRequest r) {
-        RegistryConfig.Budget bounds = config.budget();
-        UnitRequest.Budget b = r.budget();
-        UnitBudget budget = new UnitBudget(
-                b == null || b.instructions() == null ? bounds.defaultInstructions() : b.instructions(),
-                b == null || b.wallMillis() == null ? bounds.defaultWallMillis() : b.wallMillis());
-        return new UnitSpec(pathId != null ? pathId : r.id(), Phases.normalise(r.phase()).orElseThrow(), r.code(),
+        return new UnitSpec(pathId != null ? pathId : r.id(), Phase.parse(r.phase()).luaName(), r.code(),
                 r.hosts() == null ? List.of() : r.hosts(), r.sampling() == null ? 100 : r.sampling(), r.samplingKey(),
-                r.order() == null ? 0 : r.order(), r.enabled() == null || r.enabled(), budget,
-                r.failure() == null ? "open" : r.failure().toLowerCase(Locale.ROOT));
+                r.order() == null ? 0 : r.order(), r.enabled() == null || r.enabled(), budget(r),
+                r.failure() == null ? "open" : FailurePolicy.parse(r.failure()).wireName());
     }
 
     private List<Problem> count(List<Problem> problems) {
@@ -154,7 +165,7 @@ public class UnitValidation {
     }
 
     private void failed(String field) {
-        meters.counter("registry.validation.failures", "field", field == null ? "body" : field.replaceAll("\\[\\d+]", ""))
-                .increment();
+        meters.counter("registry.validation.failures", "field",
+                field == null ? "body" : field.replaceAll("\\[\\d+]", "").toLowerCase(Locale.ROOT)).increment();
     }
 }

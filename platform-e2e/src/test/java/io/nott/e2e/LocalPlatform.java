@@ -1,0 +1,104 @@
+package io.nott.e2e;
+
+import io.nott.testsupport.FreePorts;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole platform started by the repository's own {@code ./platform up}, exactly as a
+ * newcomer starts it, but on free ports and with its own state directory so that it never
+ * meets a platform already running on this machine.
+ */
+final class LocalPlatform implements AutoCloseable {
+
+    private final Path root;
+    private final Path home;
+    private final Map<String, String> environment = new HashMap<>();
+    private final int edgePort;
+    private final int registryPort;
+
+    private LocalPlatform(Path root, Path home) {
+        this.root = root;
+        this.home = home;
+        List<Integer> redis = FreePorts.consecutiveWithBusPorts(6);
+        this.edgePort = FreePorts.one();
+        this.registryPort = FreePorts.one();
+        environment.put("PLATFORM_HOME", home.toString());
+        environment.put("PLATFORM_REDIS_BASE_PORT", String.valueOf(redis.get(0)));
+        environment.put("PLATFORM_EDGE_PORT", String.valueOf(edgePort));
+        environment.put("PLATFORM_REGISTRY_PORT", String.valueOf(registryPort));
+        environment.put("PLATFORM_INGEST_PORT", String.valueOf(FreePorts.one()));
+        environment.put("PLATFORM_PLAYER_PORT", String.valueOf(FreePorts.one()));
+        environment.put("PLATFORM_HLS_PORT", String.valueOf(FreePorts.one()));
+        environment.put("PLATFORM_RTMP_PORT", String.valueOf(FreePorts.one()));
+    }
+
+    static LocalPlatform up() {
+        Path root = Path.of(System.getProperty("platform.root", "..")).toAbsolutePath().normalize();
+        Path home = Path.of(System.getProperty("platform.home", "target/e2e-platform")).toAbsolutePath();
+        LocalPlatform platform = new LocalPlatform(root, home);
+        platform.run("up");
+        return platform;
+    }
+
+    String edge() {
+        return "http://127.0.0.1:" + edgePort;
+    }
+
+    String registry() {
+        return "http://127.0.0.1:" + registryPort;
+    }
+
+    String registryToken() {
+        try {
+            return Files.readString(home.resolve("registry-token")).strip();
+        } catch (IOException e) {
+            throw new IllegalStateException("./platform up wrote no registry token into " + home, e);
+        }
+    }
+
+    /** Ports the platform listened on; after {@link #close()} none may be in use. */
+    List<Integer> ports() {
+        return environment.entrySet().stream()
+                .filter(e -> e.getKey().endsWith("_PORT"))
+                .map(e -> Integer.parseInt(e.getValue()))
+                .toList();
+    }
+
+    @Override
+    public void close() {
+        run("down");
+    }
+
+    private void run(String command) {
+        Path log = home.resolve("platform-" + command + ".log");
+        try {
+            Files.createDirectories(home);
+            ProcessBuilder builder = new ProcessBuilder(root.resolve("platform").toString(), command)
+                    .directory(root.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
+            if (!process.waitFor(10, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("./platform " + command + " did not finish; see " + log);
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("./platform " + command + " failed:\n"
+                        + Files.readString(log, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not run ./platform " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package io.nott.unit.runtime;
+
+import static io.nott.unit.runtime.Fixture.get;
+import static io.nott.unit.runtime.Fixture.unit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nott.unit.model.Budget;
+import io.nott.unit.model.ComputingUnit;
+import io.nott.unit.model.Phase;
+import io.nott.unit.runtime.UnitOutcome.Kind;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Hostile units: each ends with its documented outcome, never with a hung or dead thread or an
+ * {@link OutOfMemoryError}, and the next call on the same thread (same Lua runtime) works.
+ */
+class HostileUnitTest {
+
+    private final Fixture f = new Fixture();
+
+    /** The same runtime (this thread's) still runs a normal unit correctly after each hostile one. */
+    @AfterEach
+    void nextCallOnTheSameThreadWorks() {
+        RequestState state = new RequestState();
+        PhaseResult r = f.run(Phase.ACCESS, get("/?token=token"), state, unit("healthy", Phase.ACCESS,
+                "local t = {} for i = 1, 100 do t[i] = ('x'):upper() .. i end\n"
+                        + "ngx.header['X-Ok'] = t[100] .. string.format('%.2f', 1.5) .. #string.rep('a', 3)"));
+        assertThat(r.outcomes()).extracting(UnitOutcome::kind).containsExactly(Kind.OK);
+        assertThat(state.headerChange("X-Ok").values()).containsExactly("X1001.503");
+    }
+
+    private UnitOutcome run(String code) {
+        return run(unit("hostile", Phase.ACCESS, code));
+    }
+
+    private UnitOutcome run(ComputingUnit u) {
+        return f.run(Phase.ACCESS, get("/"), new RequestState(), u).outcomes().get(0);
+    }
+
+    static Stream<Arguments> timeouts() {
+        return Stream.of(
+                Arguments.of("infinite loop", "while true do end"),
+                Arguments.of("loop in pcall", "while true do pcall(function() while true do end end) end"),
+                Arguments.of("loop in xpcall handler", "xpcall(function() error('x') end, function() while true do end end)"),
+                Arguments.of("tail-call loop", "local function f() return f() end return f()"),
+                Arguments.of("loop in a loaded chunk with its own env", "load('while true do end', 'x', 't', {})()"),
+                Arguments.of("loop in __tostring", "string.format('%s', setmetatable({}, {__tostring = function() while true do end end}))"),
+                Arguments.of("loop in gsub callback", "string.gsub('aaaa', 'a', function() while true do end end)"),
+                Arguments.of("loop in sort comparator", "table.sort({3, 2, 1}, function(a, b) while true do end end)"),
+                Arguments.of("Lua pattern backtracking", "string.find(string.rep('a', 5000), '.-.-.-.-b')"),
+                Arguments.of("Lua pattern backtracking in gsub", "string.gsub(string.rep('a', 3000), '(.-)(.-)(.-)b', '%1')"),
+                Arguments.of("regex backtracking", "ngx.re.find(string.rep('a', 30), '(.*a.*){12}z')"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("timeouts")
+    void runawayCodeTimesOut(String name, String code) {
+        UnitOutcome o = run(unit("hostile", Phase.ACCESS, code).withBudget(new Budget(2_000_000, 200)));
+        assertThat(o.kind()).as(o.message()).isEqualTo(Kind.TIMEOUT);
+        assertThat(o.message()).containsAnyOf("instruction budget exceeded", "wall-clock budget exceeded");
+    }
+
+    @Test
+    void wallClockBudgetStopsCodeWithAHugeInstructionBudget() {
+        UnitOutcome o = run(unit("slow", Phase.ACCESS, "while true do end").withBudget(new Budget(50_000_000_000L, 20)));
+        assertThat(o.kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(o.message()).isEqualTo("wall-clock budget exceeded");
+    }
+
+    static Stream<Arguments> errors() {
+        return Stream.of(
+                Arguments.of("deep recursion", "local function f(n) return 1 + f(n + 1) end return f(1)", "stack overflow"),
+                Arguments.of("deep recursion inside pcall", "local function f() return 1 + f() end print(pcall(f))", "stack overflow"),
+                Arguments.of("recursive __index", "local t = setmetatable({}, {__index = function(t, k) return t[k] end}) return t.x", "stack overflow"),
+                Arguments.of("string.rep to gigabytes", "local s = string.rep('x', 2^31)", "string.rep"),
+                Arguments.of("string.rep with a separator", "local s = ('x'):rep(1e9, 'yy')", "string.rep"),
+                Arguments.of("doubling concatenation", "local s = 'x' while true do s = s .. s end", "'..'"),
+                Arguments.of("concatenation of many registers", "local s = string.rep('x', 8e6) local t = s .. s .. s .. s", "'..'"),
+                Arguments.of("table.concat of a huge list", "local t = {} local s = string.rep('x', 1e6) for i = 1, 100 do t[i] = s end return table.concat(t)", "table.concat"),
+                Arguments.of("gsub expansion", "local s = string.rep('a', 1e5) return s:gsub('a', string.rep('b', 1000))", "string.gsub"),
+                Arguments.of("gsub table expansion", "local s = string.rep('a', 1e5) return s:gsub('a', {a = string.rep('b', 1000)})", "string.gsub"),
+                Arguments.of("string.format of huge args", "local s = string.rep('x', 1e7) return string.format('%s%s%s', s, s, s)", "string.format"),
+                Arguments.of("growing table of strings", "local t = {} while true do t[#t + 1] = string.rep('x', 1e6) .. #t end", "memory limit exceeded"),
+                Arguments.of("unpack of a huge range", "return unpack({}, 1, 1e8)", "too many results to unpack"),
+                Arguments.of("string.byte of a huge range", "return string.byte(string.rep('x', 1e6), 1, -1)", "string slice too long"),
+                Arguments.of("ngx.say body flood", "local s = string.rep('x', 8e6) for i = 1, 10 do ngx.say(s) end", "response body larger"),
+                Arguments.of("json of a cycle", "local t = {} t.t = t return edge_computing.json.encode(t)", "nested deeper"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("errors")
+    void runawayResourcesEndAsErrors(String name, String code, String message) {
+        // A roomy wall-clock budget: on a loaded machine the size limit must be what stops these.
+        UnitOutcome o = run(unit("hostile", Phase.ACCESS, code).withBudget(new Budget(5_000_000, 10_000)));
+        assertThat(o.kind()).as(o.message()).isEqualTo(Kind.ERROR);
+        assertThat(o.message()).contains(message);
+    }
+
+    @Test
+    void growingTablesHitTheMemoryLimit() {
+        UnitOutcome o = run(unit("grow", Phase.ACCESS,
+                "local t = {} local i = 0 while true do i = i + 1 t[i] = {i, i, i, i, i, i, i, i, x = i} end")
+                .withBudget(new Budget(50_000_000_000L, 60_000)));
+        assertThat(o.kind()).as(o.message()).isEqualTo(Kind.ERROR);
+        assertThat(o.message()).contains("memory limit exceeded");
+    }
+
+    @Test
+    void errorWithNonStringValues() {
+        assertThat(run("error({code = 1})").message()).isEqualTo("error object is a table value");
+        assertThat(run("error(nil)").message()).isNotBlank();
+        assertThat(run("error(42)").message()).contains("42");
+        assertThat(run("error(true)").message()).isEqualTo("error object is a boolean value");
+        assertThat(run("error(function() end)").message()).isEqualTo("error object is a function value");
+        // __tostring is never called to describe an error object: it could loop.
+        assertThat(run("error(setmetatable({}, {__tostring = function() while true do end end}))").message())
+                .isEqualTo("error object is a table value");
+        assertThat(run("error(setmetatable({}, {__tostring = function() while true do end end}))").kind())
+                .isEqualTo(Kind.ERROR);
+    }
+
+    static Stream<Arguments> escapes() {
+        return Stream.of(
+                Arguments.of("io.open('/etc/passwd')"),
+                Arguments.of("os.execute('id')"),
+                Arguments.of("os.exit(1)"),
+                Arguments.of("os.getenv('HOME')"),
+                Arguments.of("os.remove('/tmp/x')"),
+                Arguments.of("luajava.bindClass('java.lang.System')"),
+                Arguments.of("debug.sethook()"),
+                Arguments.of("debug.getinfo(1)"),
+                Arguments.of("require('os')"),
+                Arguments.of("dofile('/etc/passwd')"),
+                Arguments.of("loadfile('/etc/passwd')"),
+                Arguments.of("string.dump(function() end)"),
+                Arguments.of("package.loadlib('x', 'y')"),
+                Arguments.of("collectgarbage('collect')"),
+                Arguments.of("coroutine.create(function() end)"),
+                Arguments.of("setfenv(1, {})"),
+                Arguments.of("getfenv(1)"),
+                Arguments.of("rawget(_G, 'io').open('/etc/passwd')"),
+                Arguments.of("getmetatable('').__index.dump(print)"),
+                Arguments.of("_G.os.execute('id')"),
+                Arguments.of("edge_computing.redis_client.get.__index()"),
+                Arguments.of("assert(load(string.dump and '' or '\\27LuaQ'))()"),
+                Arguments.of("local f, err = load('\\27Lua') assert(f, err)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("escapes")
+    void escapeAttemptsFail(String code) {
+        UnitOutcome o = run(code);
+        assertThat(o.kind()).as(o.message()).isEqualTo(Kind.ERROR);
+    }
+
+    @Test
+    void bytecodeLoadingIsRefusedWithAMessage() {
+        RequestState state = new RequestState();
+        f.one(Phase.ACCESS, get("/"), state, "local f, err = load('\\27Lua') ngx.log(ngx.ERR, tostring(f), ' ', err)");
+        assertThat(state.logs().get(0).message()).isEqualTo("nil attempt to load a binary chunk: only source is accepted");
+    }
+
+    static Stream<Arguments> poisoning() {
+        return Stream.of(
+                Arguments.of("getmetatable('').__index.upper = function() return 'pwned' end"),
+                Arguments.of("getmetatable('').__index = {upper = function() return 'pwned' end}"),
+                Arguments.of("string.upper = function() return 'pwned' end"),
+                Arguments.of("rawset(string, 'upper', function() return 'pwned' end)"),
+                Arguments.of("table.insert(string, 1)"),
+                Arguments.of("setmetatable(string, {__index = function() return 'pwned' end})"),
+                Arguments.of("ngx.say = function() end"),
+                Arguments.of("rawset(ngx, 'exit', function() end)"),
+                Arguments.of("getmetatable(ngx.var).__index = function() return 'pwned' end"),
+                Arguments.of("getmetatable(_G).__index.tostring = function() return 'pwned' end"),
+                Arguments.of("getmetatable(_G).__index = {}"),
+                Arguments.of("math.floor = function() return 'pwned' end"),
+                Arguments.of("edge_computing.redis_client.get = function() return 'pwned' end"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("poisoning")
+    void sharedTablesCannotBePoisoned(String code) {
+        UnitOutcome o = run(code);
+        assertThat(o.kind()).as(o.message()).isEqualTo(Kind.ERROR);
+        assertThat(o.message()).contains("read-only");
+        RequestState state = new RequestState();
+        f.one(Phase.ACCESS, get("/?a=1"), state, "ngx.log(ngx.ERR, ('abc'):upper(), string.upper('x'), math.floor(1.5), "
+                + "tostring(1), ngx.var.arg_a, type(ngx.say), tostring(edge_computing.redis_client:get('nothing') == ngx.null))");
+        assertThat(state.logs().get(0).message()).isEqualTo("ABCX111functiontrue");
+    }
+
+    @Test
+    void globalsDoNotLeakBetweenCallsOrUnits() {
+        RequestState state = new RequestState();
+        f.run(Phase.ACCESS, get("/"), state,
+                unit("a", Phase.ACCESS, "leak = 'secret' ngx = nil string = nil _G.x = 1").withOrder(1),
+                unit("b", Phase.ACCESS, "ngx.log(ngx.ERR, tostring(leak), tostring(x), type(string))").withOrder(2));
+        assertThat(state.logs().get(0).message()).isEqualTo("nilniltable");
+    }
+
+    @Test
+    void crlfInHeadersIsRefusedEverywhere() {
+        for (String code : List.of("ngx.header['X'] = 'a\\r\\nSet-Cookie: x=1'", "ngx.header['X'] = {'ok', 'a\\nb'}",
+                "ngx.req.set_header('X', 'a\\r\\nb')", "ngx.redirect('http://x/\\r\\nSet-Cookie: a=b')",
+                "ngx.header['X\\r\\nY'] = 'a'")) {
+            RequestState state = new RequestState();
+            SimulatedExchange ex = get("/");
+            UnitOutcome o = f.one(Phase.ACCESS, ex, state, code);
+            assertThat(o.kind()).as(code).isEqualTo(Kind.ERROR);
+            assertThat(state.headerChanges()).as(code).isEmpty();
+            assertThat(ex.requestHeader("X")).isNull();
+        }
+    }
+
+    @Test
+    void redisKeysAreConfinedToTheUnitPrefix() {
+        f.redis.set("{cu}:units", "registry-secret", 0);
+        f.redis.set("{cu}:version", "7", 0);
+        RequestState state = new RequestState();
+        UnitOutcome o = f.one(Phase.ACCESS, get("/"), state, String.join("\n",
+                "local r = edge_computing.redis_client",
+                "ngx.log(ngx.ERR, tostring(r:get('{cu}:units') == ngx.null))",
+                "r:set('{cu}:version', '999')",
+                "r:del('{cu}:units')",
+                "r:incr('../{cu}:version')"));
+        assertThat(o.kind()).as(o.message()).isEqualTo(Kind.OK);
+        assertThat(state.logs().get(0).message()).isEqualTo("true");
+        assertThat(f.redis.get("{cu}:units")).isEqualTo("registry-secret");
+        assertThat(f.redis.get("{cu}:version")).isEqualTo("7");
+        assertThat(f.redis.dump().keySet()).allMatch(k -> k.startsWith("ud:") || k.startsWith("{cu}:"))
+                .contains("ud:{cu}:version", "ud:../{cu}:version");
+    }
+
+    @Test
+    void repeatedFailuresOpenTheCircuitBreakerAndACoolDownTrialClosesIt() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(0);
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return java.time.Instant.ofEpochMilli(now.get());
+            }
+        };
+        Fixture g = new Fixture(RunnerSettings.DEFAULT, clock);
+        ComputingUnit flaky = unit("flaky", Phase.ACCESS, "if ngx.var.arg_fail then error('boom') end");
+        for (int i = 0; i < 5; i++) {
+            assertThat(g.run(Phase.ACCESS, get("/?fail=1"), new RequestState(), flaky).outcomes().get(0).kind()).isEqualTo(Kind.ERROR);
+        }
+        assertThat(g.runner.breakerState("flaky")).isEqualTo("open");
+        assertThat(g.run(Phase.ACCESS, get("/"), new RequestState(), flaky).outcomes().get(0).kind()).isEqualTo(Kind.BREAKER_OPEN);
+        now.addAndGet(10_000);
+        assertThat(g.run(Phase.ACCESS, get("/?fail=1"), new RequestState(), flaky).outcomes().get(0).kind()).isEqualTo(Kind.ERROR);
+        assertThat(g.runner.breakerState("flaky")).isEqualTo("open");
+        assertThat(g.run(Phase.ACCESS, get("/"), new RequestState(), flaky).outcomes().get(0).kind()).isEqualTo(Kind.BREAKER_OPEN);
+        now.addAndGet(10_000);
+        assertThat(g.run(Phase.ACCESS, get("/"), new RequestState(), flaky).outcomes().get(0).kind()).isEqualTo(Kind.OK);
+        assertThat(g.runner.breakerState("flaky")).isEqualTo("closed");
+        assertThat(g.meters.get("cu.unit.calls").tags("unit", "flaky", "phase", "access", "outcome", "breaker_open")
+                .counter().count()).isEqualTo(2.0);
+        assertThat(g.meters.get("cu.unit.calls").tags("unit", "flaky", "outcome", "error").counter().count()).isEqualTo(6.0);
+        assertThat(g.meters.get("cu.unit.duration").tags("unit", "flaky").timer().count()).isEqualTo(7);
+    }
+
+    @Test
+    void breakerOpenWithClosedFailurePolicyAnswers500() {
+        ComputingUnit strict = unit("strict", Phase.ACCESS, "error('down')").withFailure(io.nott.unit.model.FailurePolicy.CLOSED);
+        for (int i = 0; i < 5; i++) {
+            f.run(Phase.ACCESS, get("/"), new RequestState(), strict);
+        }
+        PhaseResult r = f.run(Phase.ACCESS, get("/"), new RequestState(), strict);
+        assertThat(r.outcomes().get(0).kind()).isEqualTo(Kind.BREAKER_OPEN);
+        assertThat(r.status()).isEqualTo(500);
+    }
+}

@@ -1,0 +1,266 @@
+package io.nott.registry.unit.dryrun;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nott.registry.error.RegistryException;
+import io.nott.registry.unit.LegacyUnit;
+import io.nott.registry.unit.StoredUnit;
+import io.nott.registry.unit.UnitMapping;
+import io.nott.registry.unit.UnitSpec;
+import io.nott.registry.unit.repository.LegacyRepository;
+import io.nott.registry.unit.repository.UnitRepository;
+import io.nott.registry.unit.service.UnitValidation;
+import io.nott.unit.model.ComputingUnit;
+import io.nott.unit.model.Phase;
+import io.nott.unit.runtime.BodyChunk;
+import io.nott.unit.runtime.InMemoryUnitRedisClient;
+import io.nott.unit.runtime.PhaseResult;
+import io.nott.unit.runtime.PhaseRunner;
+import io.nott.unit.runtime.RequestState;
+import io.nott.unit.runtime.RunnerSettings;
+import io.nott.unit.runtime.SimulatedExchange;
+import io.nott.unit.runtime.UnitOutcome;
+import io.nott.unit.runtime.UnitSnapshot;
+import io.nott.unit.sandbox.UnitCompilationException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs units against a sample request in the same sandbox and phase runner the edges use,
+ * like CloudFront's TestFunction. Nothing is stored: the units' {@code redis_client} gets a
+ * fresh in-memory store per run, and no meters of the edge's kind are recorded.
+ *
+ * <p>The request goes through the phases as on an edge: rewrite, access and content may end it
+ * ({@code ngx.exit}, {@code ngx.say}); otherwise the sample upstream response is used; then
+ * header_filter, body_filter (the whole body as one chunk) and log run on that response.
+ */
+@ApplicationScoped
+public class DryRunService {
+
+    private static final List<Phase> REQUEST_PHASES = List.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT);
+
+    private final UnitRepository units;
+    private final LegacyRepository legacy;
+    private final UnitValidation validation;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    public DryRunService(UnitRepository units, LegacyRepository legacy, UnitValidation validation, Clock clock,
+            MeterRegistry meters) {
+        this.units = units;
+        this.legacy = legacy;
+        this.validation = validation;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    public DryRunResult run(DryRunRequest request) {
+        if (request == null) {
+            throw RegistryException.badRequest(null, "Send {unit | unitId | chain, request}");
+        }
+        boolean chain = Boolean.TRUE.equals(request.chain());
+        Phase only = request.phase() == null ? null : parsePhase(request.phase());
+        Map<String, ComputingUnit> selected = new LinkedHashMap<>();
+        if (chain) {
+            storedChain().forEach(u -> selected.put(u.id(), u));
+        }
+        ComputingUnit focus = focus(request);
+        if (focus == null && !chain) {
+            throw RegistryException.badRequest("unit", "Give an inline unit, a unitId, or chain: true");
+        }
+        if (focus != null) {
+            // the unit under test runs even when it is switched off in the registry
+            selected.put(focus.id(), focus.withEnabled(true));
+        }
+        UnitSnapshot snapshot = UnitSnapshot.build(0, selected.values());
+        DryRunResult result = execute(snapshot, only, request.request(), request.response(), focus);
+        meters.counter("registry.dryruns", "outcome", result.outcome()).increment();
+        return result;
+    }
+
+    private ComputingUnit focus(DryRunRequest request) {
+        if (request.unit() != null) {
+            String pathId = request.unit().id() == null ? "draft" : null;
+            UnitSpec spec = validation.validate(pathId, request.unit());
+            return UnitMapping.toCore(spec, 0, clock.instant(), "dry-run", false);
+        }
+        if (request.unitId() != null) {
+            Optional<StoredUnit> stored = units.find(request.unitId());
+            if (stored.isPresent()) {
+                return UnitMapping.toCore(stored.get());
+            }
+            LegacyUnit old = legacy.find(request.unitId()).orElseThrow(() -> RegistryException.notFound("No unit "
+                    + request.unitId()));
+            if (old.spec() == null) {
+                throw RegistryException.badRequest("unitId", "Legacy unit " + old.id() + " cannot run: " + old.problem());
+            }
+            return UnitMapping.toCore(old.spec(), 0, null, null, true);
+        }
+        return null;
+    }
+
+    /** What an edge would load right now: registry units, plus legacy units no registry unit shadows. */
+    private List<ComputingUnit> storedChain() {
+        List<ComputingUnit> chain = new ArrayList<>();
+        for (StoredUnit u : units.list().units()) {
+            chain.add(UnitMapping.toCore(u));
+        }
+        for (LegacyUnit l : legacy.list()) {
+            if (l.spec() != null && chain.stream().noneMatch(u -> u.id().equals(l.id()))) {
+                chain.add(UnitMapping.toCore(l.spec(), 0, null, null, true));
+            }
+        }
+        return chain;
+    }
+
+    private DryRunResult execute(UnitSnapshot snapshot, Phase only, DryRunRequest.SampleRequest sampleRequest,
+            DryRunRequest.SampleResponse sampleResponse, ComputingUnit focus) {
+        DryRunRequest.SampleResponse upstream = sampleResponse == null
+                ? new DryRunRequest.SampleResponse(200, Map.of(), "") : sampleResponse;
+        int upstreamStatus = upstream.status() == null ? 200 : upstream.status();
+        SimulatedExchange exchange = exchange(sampleRequest, upstream, upstreamStatus);
+        PhaseRunner runner = new PhaseRunner(RunnerSettings.DEFAULT, null, clock, new InMemoryUnitRedisClient(clock));
+        RequestState state = new RequestState();
+        List<UnitOutcome> outcomes = new ArrayList<>();
+
+        int status = 0;
+        byte[] body = null;
+        for (Phase phase : REQUEST_PHASES) {
+            if (only != null && only != phase) {
+                continue;
+            }
+            PhaseResult r = runner.run(snapshot, phase, exchange, state);
+            outcomes.addAll(r.outcomes());
+            if (r.action() != PhaseResult.Action.CONTINUE) {
+                status = r.status();
+                body = state.bodyWritten() ? state.body() : new byte[0];
+                break;
+            }
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        if (body == null) {
+            status = upstreamStatus;
+            if (upstream.headers() != null) {
+                upstream.headers().forEach((k, v) -> headers.put(k, List.of(v)));
+            }
+            body = upstream.body() == null ? new byte[0] : upstream.body().getBytes(StandardCharsets.UTF_8);
+        }
+        if (only == null || only == Phase.HEADER_FILTER) {
+            PhaseResult r = runner.run(snapshot, Phase.HEADER_FILTER, exchange, state);
+            outcomes.addAll(r.outcomes());
+            if (r.action() == PhaseResult.Action.EXIT) {
+                status = r.status();
+            }
+        }
+        if (state.status() > 0) {
+            status = state.status();
+        }
+        for (RequestState.HeaderChange change : state.headerChanges()) {
+            headers.keySet().removeIf(name -> name.equalsIgnoreCase(change.name()));
+            if (!change.removed()) {
+                headers.put(change.name(), change.values());
+            }
+        }
+        if (only == null || only == Phase.BODY_FILTER) {
+            BodyChunk chunk = runner.runBodyFilter(snapshot, exchange, state, body, true);
+            outcomes.addAll(chunk.outcomes());
+            body = chunk.data();
+        }
+        if (only == null || only == Phase.LOG) {
+            outcomes.addAll(runner.run(snapshot, Phase.LOG, exchange, state).outcomes());
+        }
+        return result(snapshot, focus, exchange, state, outcomes, status, headers, body);
+    }
+
+    private static SimulatedExchange exchange(DryRunRequest.SampleRequest r, DryRunRequest.SampleResponse upstream,
+            int upstreamStatus) {
+        SimulatedExchange.Builder b = SimulatedExchange.builder();
+        if (r != null) {
+            if (r.method() != null && !r.method().isBlank()) {
+                b.method(r.method().strip().toUpperCase(java.util.Locale.ROOT));
+            }
+            if (r.uri() != null && !r.uri().isBlank()) {
+                if (!r.uri().startsWith("/")) {
+                    throw RegistryException.badRequest("request.uri", "uri must start with /, e.g. /hls/live.m3u8?a=1");
+                }
+                try {
+                    java.net.URI.create(r.uri());
+                } catch (IllegalArgumentException e) {
+                    throw RegistryException.badRequest("request.uri", "uri is not a valid request target: "
+                            + e.getMessage());
+                }
+                b.target(r.uri());
+            }
+            if (r.headers() != null) {
+                r.headers().forEach(b::header);
+            }
+            if (r.clientAddress() != null && !r.clientAddress().isBlank()) {
+                b.remoteAddress(r.clientAddress().strip());
+            }
+            if (r.variables() != null) {
+                r.variables().forEach(b::variable);
+            }
+        }
+        b.upstreamStatus(upstreamStatus);
+        if (upstream.headers() != null) {
+            upstream.headers().forEach(b::responseHeader);
+        }
+        return b.build();
+    }
+
+    private static DryRunResult result(UnitSnapshot snapshot, ComputingUnit focus, SimulatedExchange exchange,
+            RequestState state, List<UnitOutcome> outcomes, int status, Map<String, List<String>> headers, byte[] body) {
+        long nanos = 0;
+        long instructions = 0;
+        List<DryRunResult.UnitCall> calls = new ArrayList<>();
+        for (UnitOutcome o : outcomes) {
+            nanos += o.durationNanos();
+            instructions += o.instructions();
+            calls.add(new DryRunResult.UnitCall(o.unitId(), o.phase().luaName(), o.kind().wireName(),
+                    o.durationNanos() / 1000, o.instructions(), o.status() == 0 ? null : o.status(), o.message()));
+        }
+        List<String> logs = state.logs().stream()
+                .map(l -> "[" + l.levelName() + "] " + l.unitId() + ": " + l.message()).toList();
+        Map<String, String> compileErrors = new LinkedHashMap<>();
+        for (Map.Entry<String, UnitCompilationException> e : snapshot.errors().entrySet()) {
+            compileErrors.put(e.getKey(), (e.getValue().line() > 0 ? "line " + e.getValue().line() + ": " : "")
+                    + e.getValue().detail());
+        }
+        Map<String, List<String>> requestHeaders = new LinkedHashMap<>();
+        exchange.requestHeaders().forEach(h -> requestHeaders.computeIfAbsent(h.getKey(), k -> new ArrayList<>())
+                .add(h.getValue()));
+        String outcome = outcome(focus, outcomes, compileErrors);
+        return new DryRunResult(status, headers, new String(body, StandardCharsets.UTF_8), logs, outcome, nanos / 1000,
+                instructions, calls, compileErrors, requestHeaders);
+    }
+
+    /** The worst thing that happened to the unit under test (or to any unit of a chain). */
+    private static String outcome(ComputingUnit focus, List<UnitOutcome> outcomes, Map<String, String> compileErrors) {
+        if (focus != null && compileErrors.containsKey(focus.id())) {
+            return "compile_error";
+        }
+        List<UnitOutcome.Kind> order = List.of(UnitOutcome.Kind.ERROR, UnitOutcome.Kind.TIMEOUT,
+                UnitOutcome.Kind.BREAKER_OPEN, UnitOutcome.Kind.EXIT, UnitOutcome.Kind.OK, UnitOutcome.Kind.SKIPPED);
+        List<UnitOutcome> relevant = outcomes.stream().filter(o -> focus == null || o.unitId().equals(focus.id()))
+                .toList();
+        for (UnitOutcome.Kind kind : order) {
+            if (relevant.stream().anyMatch(o -> o.kind() == kind)) {
+                return kind.wireName();
+            }
+        }
+        return "not_run";
+    }
+
+    private static Phase parsePhase(String phase) {
+        try {
+            return Phase.parse(phase);
+        } catch (IllegalArgumentException e) {
+            throw RegistryException.badRequest("phase", e.getMessage());
+        }
+    }
+}

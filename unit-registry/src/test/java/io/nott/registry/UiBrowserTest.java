@@ -1,0 +1,112 @@
+package io.nott.registry;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import io.nott.testsupport.RedisClusterResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The operator UI in Debian's headless Chromium, offline: create a unit, dry-run it, find it in the list. */
+@QuarkusTest
+@QuarkusTestResource(RedisClusterResource.class)
+class UiBrowserTest {
+
+    private static Playwright playwright;
+    private static Browser browser;
+
+    @TestHTTPResource("/ui")
+    URL ui;
+
+    @BeforeAll
+    static void launch() {
+        playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(Paths.get("/usr/bin/chromium"))
+                .setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+    }
+
+    @AfterAll
+    static void close() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
+
+    @Test
+    void createDryRunAndListAUnit() {
+        try {
+            run();
+        } finally {
+            lastPage.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", "ui-browser-test.png")));
+            lastPage.close();
+        }
+    }
+
+    private Page lastPage;
+
+    private void run() {
+        String id = Api.freshId("ui-unit");
+        Page page = browser.newPage();
+        lastPage = page;
+        // two shared cores: give slow answers time before an expectation fails
+        page.setDefaultTimeout(20_000);
+        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(20_000);
+        page.navigate(ui.toString());
+        page.locator("#token").fill(Api.EDITOR);
+        page.locator("#sign-in").click();
+
+        page.locator("#new-unit").click();
+        page.locator("#unit-id").fill(id);
+        page.locator("#unit-phase").selectOption("access");
+        page.locator(".CodeMirror-lines").click();
+        page.keyboard().press("Control+A");
+        page.keyboard().press("Delete");
+        // Validation as you type: broken Lua is reported with its line.
+        page.keyboard().type("if then");
+        assertThat(page.locator("#problems")).containsText("line 1");
+        assertThat(page.locator(".lua-error-line")).hasCount(1);
+        page.keyboard().press("Control+A");
+        page.keyboard().press("Delete");
+        page.keyboard().type("if ngx.var.arg_token ~= 'abc' then return ngx.exit(403) end");
+        assertThat(page.locator("#problems")).hasText("valid");
+        // CodeMirror's Lua mode highlights keywords.
+        assertThat(page.locator(".cm-keyword").first()).isVisible();
+
+        page.locator("#save").click();
+        assertThat(page.locator("#message")).containsText("Saved " + id);
+
+        page.locator("#dryrun-uri").fill("/hls/live.m3u8?token=wrong");
+        page.locator("#run-test").click();
+        assertThat(page.locator("#test-result")).containsText("status: 403");
+        assertThat(page.locator("#test-result")).containsText("outcome: exit");
+
+        Locator row = page.locator("#units-table tr[data-id='" + id + "']");
+        assertThat(row).isVisible();
+        assertThat(row).containsText("access");
+        assertThat(row).containsText("enabled");
+
+        // Disable through the UI: the list shows the new status.
+        page.locator("#toggle-enabled").click();
+        assertThat(page.locator("#message")).containsText("Disabled");
+        assertThat(row).containsText("disabled");
+    }
+}

@@ -1,0 +1,54 @@
+package io.nott.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nott.registry.unit.UnitBudget;
+import io.nott.registry.unit.UnitSpec;
+import io.nott.registry.unit.repository.UnitRepository;
+import io.nott.testsupport.InjectRedisCluster;
+import io.nott.testsupport.RedisCluster;
+import io.nott.testsupport.RedisClusterResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Another registry replica commits between our WATCH and EXEC: our EXEC must be discarded and
+ * the change decided again on the new state, so neither write is lost.
+ */
+@QuarkusTest
+@QuarkusTestResource(RedisClusterResource.class)
+class WatchRetryTest {
+
+    @InjectRedisCluster
+    RedisCluster cluster;
+
+    @Inject
+    UnitRepository units;
+
+    @Test
+    void aWriteThatLosesTheWatchRaceIsDecidedAgain() {
+        String id = Api.freshId("watch");
+        UnitSpec spec = new UnitSpec(id, "access", "local a = 1", List.of(), 100, null, 0, true,
+                new UnitBudget(1000, 10), "open");
+        AtomicInteger decisions = new AtomicInteger();
+        long[] seen = new long[2];
+        UnitRepository.Committed committed = units.commit(id, "test", current -> {
+            int n = decisions.incrementAndGet();
+            seen[n - 1] = current.globalVersion();
+            if (n == 1) {
+                // the "other replica": changes a watched key on its own connection
+                cluster.cli(cluster.masterOf("{cu}:version"), "INCR", "{cu}:version");
+            }
+            return new UnitRepository.Change(spec, "create", "created");
+        });
+        assertThat(decisions).hasValue(2);
+        assertThat(seen[1]).isEqualTo(seen[0] + 1);
+        assertThat(committed.version()).isEqualTo(seen[1] + 1);
+        assertThat(units.history(id)).hasSize(1);
+        assertThat(units.find(id)).get().extracting(u -> u.version()).isEqualTo(committed.version());
+    }
+}
