@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  *
  * <p>The phase is everything before the first {@code ||} (a phase name never contains
  * {@code |}); the sampling is a trailing {@code ||<0-100>}; everything between is code, so code
- * may contain {@code |} and {@code ||} anywhere (strings, comments). A value not in that shape is
+ * may contain {@code |} and {@code ||} anywhere (strings, comments). Line breaks written as a
+ * literal {@code \n} from a shell are read as line breaks (see {@link ShellEscapes}). A value not in that shape is
  * rejected with a reason and nothing of it is loaded.
  */
 public final class LegacyUnitFormat {
@@ -65,7 +66,8 @@ public final class LegacyUnitFormat {
         if (rest.isBlank()) {
             return reject("the code part is empty");
         }
-        ComputingUnit unit = ComputingUnit.of(id, phase, rest).withSampling(sampling, null).withLegacy(true);
+        String code = ShellEscapes.outsideLuaStrings(rest);
+        ComputingUnit unit = ComputingUnit.of(id, phase, code).withSampling(sampling, null).withLegacy(true);
         return new Result(unit, null);
     }
 

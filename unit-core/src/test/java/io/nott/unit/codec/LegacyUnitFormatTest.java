@@ -62,4 +62,23 @@ class LegacyUnitFormatTest {
         assertThat(LegacyUnitFormat.format(u)).isEqualTo("log||ngx.log(ngx.ERR, 'a||b')||30");
         assertThat(LegacyUnitFormat.parse("c", LegacyUnitFormat.format(u)).unit()).isEqualTo(u);
     }
+
+    @Test
+    void literalLineBreaksTypedThroughAShellBecomeLineBreaksOutsideStrings() {
+        // `redis-cli set authentication "rewrite||... \n ..."` from bash keeps backslash + n.
+        String typed = "rewrite||local token = ngx.var.arg_token -- the seed's check \\n"
+                + " if token ~= 'a\\nb' then \\n return ngx.exit(403) \\n end --[[ keep \\n ]] local s = [[x\\ny]]";
+
+        ComputingUnit u = LegacyUnitFormat.parse("authentication", typed).unit();
+
+        assertThat(u.code()).isEqualTo("local token = ngx.var.arg_token -- the seed's check \n"
+                + " if token ~= 'a\\nb' then \n return ngx.exit(403) \n end --[[ keep \\n ]] local s = [[x\\ny]]");
+        assertThat(io.nott.unit.sandbox.UnitCompiler.compile(u)).isNotNull();
+    }
+
+    @Test
+    void codeWithoutLiteralEscapesIsKeptByteForByte() {
+        String code = "local s = \"tab\\there\" ngx.say(s)";
+        assertThat(LegacyUnitFormat.parse("plain", "content||" + code).unit().code()).isEqualTo(code);
+    }
 }
