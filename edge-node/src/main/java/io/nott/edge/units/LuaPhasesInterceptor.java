@@ -32,6 +32,9 @@ import org.jboss.logging.Logger;
  */
 public final class LuaPhasesInterceptor implements ProxyInterceptor {
 
+    /** The phases before the upstream, in OpenResty's order. */
+    private static final Phase[] REQUEST_PHASES = {Phase.REWRITE, Phase.ACCESS, Phase.CONTENT};
+
     private static final Logger LOG = Logger.getLogger("io.nott.edge.units.ngx");
 
     private final SnapshotHolder holder;
@@ -53,7 +56,7 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
     @Override
     public Future<ProxyResponse> handleRequest(ProxyContext context) {
         UnitSnapshot snapshot = holder.snapshot();
-        if (!hasAny(snapshot)) {
+        if (snapshot.isEmpty()) {
             return context.sendRequest();
         }
         Units units = new Units(snapshot, new EdgeExchange(context), new RequestState());
@@ -68,13 +71,8 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
         return afterRequestPhases(context, units, requestPhases(units));
     }
 
-    private static boolean hasAny(UnitSnapshot s) {
-        return s.has(Phase.REWRITE) || s.has(Phase.ACCESS) || s.has(Phase.CONTENT) || s.has(Phase.HEADER_FILTER)
-                || s.has(Phase.BODY_FILTER) || s.has(Phase.LOG);
-    }
-
     private PhaseResult requestPhases(Units units) {
-        for (Phase phase : new Phase[] {Phase.REWRITE, Phase.ACCESS, Phase.CONTENT}) {
+        for (Phase phase : REQUEST_PHASES) {
             if (units.snapshot().has(phase)) {
                 PhaseResult result = runner.run(units.snapshot(), phase, units.exchange(), units.state());
                 report(result.outcomes());

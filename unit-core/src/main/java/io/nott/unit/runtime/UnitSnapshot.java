@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,9 @@ public final class UnitSnapshot {
     private final List<ComputingUnit> units;
     private final Map<String, UnitCompilationException> errors;
     private final EnumMap<Phase, List<Entry>> byPhase;
+    // Derived once here because hosts ask them on every request.
+    private final EnumSet<Phase> phasesWithUnits = EnumSet.noneOf(Phase.class);
+    private final EnumSet<Phase> phasesUsingRedis = EnumSet.noneOf(Phase.class);
     private final int slots;
 
     private UnitSnapshot(long version, List<ComputingUnit> units, Map<String, UnitCompilationException> errors,
@@ -56,6 +60,14 @@ public final class UnitSnapshot {
         this.errors = errors;
         this.byPhase = byPhase;
         this.slots = slots;
+        byPhase.forEach((phase, entries) -> {
+            if (!entries.isEmpty()) {
+                phasesWithUnits.add(phase);
+            }
+            if (entries.stream().anyMatch(e -> e.usesRedis)) {
+                phasesUsingRedis.add(phase);
+            }
+        });
     }
 
     /** Compiles every enabled unit once. Never throws for a bad unit. */
@@ -106,7 +118,12 @@ public final class UnitSnapshot {
 
     /** True when at least one unit runs in {@code phase}: the host can skip the phase otherwise. */
     public boolean has(Phase phase) {
-        return !byPhase.get(phase).isEmpty();
+        return phasesWithUnits.contains(phase);
+    }
+
+    /** True when no unit runs in any phase: the host can skip units altogether. */
+    public boolean isEmpty() {
+        return phasesWithUnits.isEmpty();
     }
 
     /**
@@ -114,12 +131,7 @@ public final class UnitSnapshot {
      * Redis calls and must run off the event loop.
      */
     public boolean usesRedis(Phase phase) {
-        for (Entry e : byPhase.get(phase)) {
-            if (e.usesRedis) {
-                return true;
-            }
-        }
-        return false;
+        return phasesUsingRedis.contains(phase);
     }
 
     List<Entry> entries(Phase phase) {
