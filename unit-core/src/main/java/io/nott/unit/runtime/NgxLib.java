@@ -120,7 +120,7 @@ final class NgxLib {
         }
         if (key.raweq(STATUS)) {
             ctx.require(CallContext.ALL, "ngx.status");
-            int s = ctx.state.status() > 0 ? ctx.state.status() : ctx.exchange.upstreamStatus();
+            int s = ctx.state.responseStatus(ctx.exchange);
             return LuaValue.valueOf(s);
         }
         return LuaValue.NIL;
@@ -243,7 +243,7 @@ final class NgxLib {
             }
             return t;
         }
-        String v = ctx.exchange.responseHeader(name);
+        String v = ctx.state.responseHeader(ctx.exchange, name);
         return v == null ? LuaValue.NIL : LuaValue.valueOf(v);
     }
 

@@ -50,13 +50,8 @@ final class NgxVariables {
             case "https":
                 return "https".equals(ex.scheme()) ? "on" : "";
             case "status": {
-                if (state.status() > 0) {
-                    return Integer.toString(state.status());
-                }
-                if (ex.upstreamStatus() > 0) {
-                    return Integer.toString(ex.upstreamStatus());
-                }
-                return ex.variable("status");
+                int status = state.responseStatus(ex);
+                return status > 0 ? Integer.toString(status) : ex.variable("status");
             }
             case "time_iso8601":
                 return ISO.format(Instant.ofEpochMilli(clock.millis()));
@@ -90,7 +85,7 @@ final class NgxVariables {
             if (c != null) {
                 return c.removed() ? null : String.join(", ", c.values());
             }
-            return ex.responseHeader(h);
+            return state.responseHeader(ex, h);
         }
         return ex.variable(name);
     }

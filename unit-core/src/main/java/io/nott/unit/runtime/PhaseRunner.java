@@ -56,10 +56,42 @@ public final class PhaseRunner {
         if (phase == Phase.BODY_FILTER) {
             throw new IllegalArgumentException("body_filter runs per chunk: use runBodyFilter");
         }
-        List<UnitSnapshot.Entry> entries = snapshot.entries(phase);
-        if (entries.isEmpty()) {
+        if (!snapshot.has(phase)) {
             return PhaseResult.EMPTY;
         }
+        return loop(snapshot, phase, exchange, state, null);
+    }
+
+    /**
+     * Runs body_filter units on one chunk of the response body. {@code ngx.arg[1]} is the chunk,
+     * {@code ngx.arg[2]} the eof flag; units may replace either. Call once per chunk, the last
+     * call with {@code eof = true} (an empty chunk is fine).
+     */
+    public BodyChunk runBodyFilter(UnitSnapshot snapshot, HttpExchange exchange, RequestState state, byte[] chunk,
+                                   boolean eof) {
+        if (!snapshot.has(Phase.BODY_FILTER)) {
+            return new BodyChunk(chunk, eof, List.of());
+        }
+        Chunk data = new Chunk(new LuaValue[] {LuaString.valueUsing(chunk)}, new boolean[] {eof});
+        PhaseResult result = loop(snapshot, Phase.BODY_FILTER, exchange, state, data);
+        LuaString out = data.value[0].strvalue();
+        byte[] bytes = out.m_offset == 0 && out.m_length == out.m_bytes.length ? out.m_bytes : copy(out);
+        return new BodyChunk(bytes, data.eof[0], result.outcomes());
+    }
+
+    /** body_filter's {@code ngx.arg[1]} and {@code ngx.arg[2]} while its units run. */
+    private record Chunk(LuaValue[] value, boolean[] eof) {
+    }
+
+    /**
+     * The one loop over a phase's eligible units, for every phase: host filter, sampling, circuit
+     * breaker, an engine for this thread, one meter record per unit. body_filter passes its chunk;
+     * a failing filter leaves the chunk as it was and, since the status is already sent, never
+     * ends the phase.
+     */
+    private PhaseResult loop(UnitSnapshot snapshot, Phase phase, HttpExchange exchange, RequestState state,
+                             Chunk chunk) {
+        List<UnitSnapshot.Entry> entries = snapshot.entries(phase);
         boolean virtual = Thread.currentThread().isVirtual();
         LuaEngine engine = virtual ? borrow() : engines.get();
         try {
@@ -77,17 +109,27 @@ public final class PhaseRunner {
                 if (!breaker.tryAcquire(clock)) {
                     outcomes.add(record(new UnitOutcome(u.id(), phase, UnitOutcome.Kind.BREAKER_OPEN, 0, 0, 0,
                             "circuit breaker open after repeated failures")));
-                    if (u.failure() == FailurePolicy.CLOSED) {
+                    if (u.failure() == FailurePolicy.CLOSED && chunk == null) {
                         return new PhaseResult(PhaseResult.Action.EXIT, 500, outcomes);
                     }
                     continue;
                 }
-                LuaEngine.Call call = engine.call(snapshot, e, phase, exchange, state);
+                LuaEngine.Call call;
+                if (chunk == null) {
+                    call = engine.call(snapshot, e, phase, exchange, state);
+                } else {
+                    LuaValue before = chunk.value[0];
+                    boolean eofBefore = chunk.eof[0];
+                    call = engine.callBodyFilter(snapshot, e, exchange, state, chunk.value, chunk.eof);
+                    if (call.kind().isFailure()) {
+                        chunk.value[0] = before; // a failing filter leaves the chunk as it was
+                        chunk.eof[0] = eofBefore;
+                    }
+                }
                 breaker.record(call.kind().isFailure(), clock);
-                UnitOutcome outcome = record(new UnitOutcome(u.id(), phase, call.kind(), call.nanos(),
-                        call.instructions(), call.status(), call.message()));
-                outcomes.add(outcome);
-                PhaseResult end = decide(phase, u, call, state, outcomes);
+                outcomes.add(record(new UnitOutcome(u.id(), phase, call.kind(), call.nanos(),
+                        call.instructions(), call.status(), call.message())));
+                PhaseResult end = chunk == null ? decide(phase, u, call, state, outcomes) : null;
                 if (end != null) {
                     return end;
                 }
@@ -106,7 +148,7 @@ public final class PhaseRunner {
      *   <li>error/timeout: 500 under a {@code closed} policy, else go on;</li>
      *   <li>a body written in rewrite/access: that is the response, now;</li>
      *   <li>{@code ngx.exit(status >= 200)} or {@code ngx.exit(ngx.ERROR)}: the response if a body
-     *       was written, else an exit with that status; in header_filter it sets the status;</li>
+     *       was written, else an exit with that status; in header_filter it also sets the status;</li>
      *   <li>{@code ngx.exit(ngx.OK)} and other negative codes end only the unit.</li>
      * </ul>
      * Content units all run (each may add to the body) unless one exits; see {@link #endOfPhase}.
@@ -121,7 +163,7 @@ public final class PhaseRunner {
         if (phase == Phase.HEADER_FILTER) {
             if (ends) {
                 state.setStatus(exit);
-                return new PhaseResult(PhaseResult.Action.CONTINUE, 0, outcomes);
+                return new PhaseResult(PhaseResult.Action.EXIT, exit, outcomes);
             }
             return null;
         }
@@ -142,57 +184,6 @@ public final class PhaseRunner {
             return new PhaseResult(PhaseResult.Action.RESPONSE, state.status() > 0 ? state.status() : 200, outcomes);
         }
         return new PhaseResult(PhaseResult.Action.CONTINUE, 0, outcomes);
-    }
-
-    /**
-     * Runs body_filter units on one chunk of the response body. {@code ngx.arg[1]} is the chunk,
-     * {@code ngx.arg[2]} the eof flag; units may replace either. Call once per chunk, the last
-     * call with {@code eof = true} (an empty chunk is fine).
-     */
-    public BodyChunk runBodyFilter(UnitSnapshot snapshot, HttpExchange exchange, RequestState state, byte[] chunk,
-                                   boolean eof) {
-        List<UnitSnapshot.Entry> entries = snapshot.entries(Phase.BODY_FILTER);
-        if (entries.isEmpty()) {
-            return new BodyChunk(chunk, eof, List.of());
-        }
-        boolean virtual = Thread.currentThread().isVirtual();
-        LuaEngine engine = virtual ? borrow() : engines.get();
-        try {
-            LuaValue[] data = {LuaString.valueUsing(chunk)};
-            boolean[] last = {eof};
-            List<UnitOutcome> outcomes = new ArrayList<>(entries.size());
-            for (UnitSnapshot.Entry e : entries) {
-                if (!e.hosts.matchesAll() && !e.hosts.matches(exchange.host())) {
-                    continue;
-                }
-                ComputingUnit u = e.unit();
-                if (!sampled(u, exchange, state)) {
-                    outcomes.add(record(new UnitOutcome(u.id(), Phase.BODY_FILTER, UnitOutcome.Kind.SKIPPED, 0, 0, 0, null)));
-                    continue;
-                }
-                CircuitBreaker breaker = breaker(u);
-                if (!breaker.tryAcquire(clock)) {
-                    outcomes.add(record(new UnitOutcome(u.id(), Phase.BODY_FILTER, UnitOutcome.Kind.BREAKER_OPEN, 0, 0,
-                            0, "circuit breaker open after repeated failures")));
-                    continue;
-                }
-                LuaValue before = data[0];
-                LuaEngine.Call call = engine.callBodyFilter(snapshot, e, exchange, state, data, last);
-                if (call.kind().isFailure()) {
-                    data[0] = before; // a failing filter leaves the chunk as it was
-                }
-                breaker.record(call.kind().isFailure(), clock);
-                outcomes.add(record(new UnitOutcome(u.id(), Phase.BODY_FILTER, call.kind(), call.nanos(),
-                        call.instructions(), call.status(), call.message())));
-            }
-            LuaString out = data[0].strvalue();
-            byte[] bytes = out.m_offset == 0 && out.m_length == out.m_bytes.length ? out.m_bytes : copy(out);
-            return new BodyChunk(bytes, last[0], outcomes);
-        } finally {
-            if (virtual) {
-                pool.offer(engine);
-            }
-        }
     }
 
     private static byte[] copy(LuaString s) {

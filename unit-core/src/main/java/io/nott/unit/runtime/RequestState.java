@@ -58,6 +58,7 @@ public final class RequestState {
     private int status;
     private boolean bodyWritten;
     private LuaValue ctx;
+    private ResponseHead response;
 
     /** The status set by {@code ngx.status = n}, {@code ngx.exit} or {@code ngx.redirect}; 0 when untouched. */
     public int status() {
@@ -149,6 +150,27 @@ public final class RequestState {
         } else {
             variables.put(name, value);
         }
+    }
+
+    /**
+     * Makes {@code response} what later phases read as the response (header_filter on). The
+     * request pipeline calls this before header_filter, with the upstream's or the local answer.
+     */
+    public void response(ResponseHead value) {
+        this.response = value;
+    }
+
+    /** The status units read: {@code ngx.status} as set, else the response's, else the upstream's. */
+    int responseStatus(HttpExchange exchange) {
+        if (status > 0) {
+            return status;
+        }
+        return response != null ? response.status() : exchange.upstreamStatus();
+    }
+
+    /** A response header as units read it before their own changes: the response's, else the upstream's. */
+    String responseHeader(HttpExchange exchange, String name) {
+        return response != null ? response.header(name) : exchange.responseHeader(name);
     }
 
     LuaValue ctx() {

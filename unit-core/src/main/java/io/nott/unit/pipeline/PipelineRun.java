@@ -1,0 +1,185 @@
+package io.nott.unit.pipeline;
+
+import io.nott.unit.model.Phase;
+import io.nott.unit.runtime.BodyChunk;
+import io.nott.unit.runtime.HttpExchange;
+import io.nott.unit.runtime.PhaseResult;
+import io.nott.unit.runtime.PhaseRunner;
+import io.nott.unit.runtime.RequestState;
+import io.nott.unit.runtime.UnitOutcome;
+import io.nott.unit.runtime.UnitSnapshot;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One request going through the units, as a small state machine whose steps the host drives in
+ * this order, each step at most once except body_filter:
+ * <ol>
+ *   <li>{@link #runRequestPhases()}: rewrite → access → content; either a {@link LocalAnswer} or
+ *       null ("go upstream", which for the edge may be the cache);</li>
+ *   <li>{@link #runHeaderFilter(HostResponse)} on the response about to be sent (upstream, cache
+ *       or local answer): header_filter runs, then its status, header changes and exit apply;</li>
+ *   <li>{@link #runBodyFilter(byte[], boolean)} once per chunk, the last with {@code eof};</li>
+ *   <li>{@link #runLog()} after the response went out.</li>
+ * </ol>
+ * Every OpenResty rule (what ends the request, which status and body an exit produces, what
+ * header_filter sees) is decided here, so the edge and the dry run cannot drift. Each step may run
+ * on any thread; {@link #blocks(Phase)} tells the host which ones make blocking Redis calls and
+ * must run off an event loop. Steps for phases without units cost a check and allocate nothing.
+ * Not for concurrent use: steps of one request run one after the other.
+ */
+public final class PipelineRun {
+
+    private static final BodyChunk DROPPED = new BodyChunk(new byte[0], true, List.of());
+
+    private final PhaseRunner runner;
+    private final UnitSnapshot snapshot;
+    private final HttpExchange exchange;
+    private final RequestState state = new RequestState();
+    private final Phase only;
+    private final Consumer<UnitOutcome> outcomes;
+    private boolean bodyDone;
+
+    PipelineRun(PhaseRunner runner, UnitSnapshot snapshot, HttpExchange exchange, Phase only,
+                Consumer<UnitOutcome> outcomes) {
+        this.runner = runner;
+        this.snapshot = snapshot;
+        this.exchange = exchange;
+        this.only = only;
+        this.outcomes = outcomes;
+    }
+
+    public UnitSnapshot snapshot() {
+        return snapshot;
+    }
+
+    public HttpExchange exchange() {
+        return exchange;
+    }
+
+    /** What the units left behind: ctx, body, header changes, log lines. */
+    public RequestState state() {
+        return state;
+    }
+
+    /** True when units of {@code phase} run for this request (the snapshot has some, and no phase filter excludes it). */
+    public boolean runs(Phase phase) {
+        return snapshot.has(phase) && (only == null || only == phase);
+    }
+
+    /** True when a unit of {@code phase} calls {@code redis_client}: run that step off the event loop. */
+    public boolean blocks(Phase phase) {
+        return runs(phase) && snapshot.usesRedis(phase);
+    }
+
+    /** True when rewrite, access or content have units to run. */
+    public boolean hasRequestPhases() {
+        return runs(Phase.REWRITE) || runs(Phase.ACCESS) || runs(Phase.CONTENT);
+    }
+
+    /** True when {@link #runRequestPhases()} makes blocking Redis calls. */
+    public boolean requestPhasesBlock() {
+        return blocks(Phase.REWRITE) || blocks(Phase.ACCESS) || blocks(Phase.CONTENT);
+    }
+
+    /**
+     * Step 1: rewrite, access and content in order. A phase ends the request with
+     * <ul>
+     *   <li>{@code ngx.exit(status)}, {@code ngx.redirect}, a {@code closed} failure (500): nginx's
+     *       answer for the status ({@link ErrorPages#exit});</li>
+     *   <li>a body written with {@code ngx.say}/{@code ngx.print} (in rewrite/access as soon as the
+     *       unit returns, in content after every content unit): that body as {@code text/plain}
+     *       (nginx's {@code default_type}) with {@code ngx.status}, else the exit status, else 200.</li>
+     * </ul>
+     * Content units that write nothing let the request go upstream (unlike nginx's
+     * {@code content_by_lua}, which replaces {@code proxy_pass}): a content unit answers only the
+     * requests it wants to.
+     *
+     * @return the local answer, or null to go upstream
+     */
+    public LocalAnswer runRequestPhases() {
+        LocalAnswer answer = requestPhase(Phase.REWRITE);
+        if (answer == null) {
+            answer = requestPhase(Phase.ACCESS);
+        }
+        if (answer == null) {
+            answer = requestPhase(Phase.CONTENT);
+        }
+        return answer;
+    }
+
+    private LocalAnswer requestPhase(Phase phase) {
+        if (!runs(phase)) {
+            return null;
+        }
+        PhaseResult r = runner.run(snapshot, phase, exchange, state);
+        report(r.outcomes());
+        return switch (r.action()) {
+            case CONTINUE -> null;
+            case EXIT -> ErrorPages.exit(r.status(), state.status());
+            case RESPONSE -> new LocalAnswer(r.status(), "text/plain", state.body());
+        };
+    }
+
+    /**
+     * Step 2, on every response (upstream, cache hit, error, local answer). header_filter units see
+     * this response: {@code ngx.status} is its status (a status units set before going upstream is
+     * replaced by the upstream's, as in nginx), {@code ngx.header} its headers under the changes
+     * units made. Then their status applies; {@code ngx.exit(status)} in header_filter replaces the
+     * response with nginx's answer for that status; and every header change units made in any
+     * phase so far is applied to the response.
+     */
+    public void runHeaderFilter(HostResponse response) {
+        state.response(response);
+        state.setStatus(response.status());
+        if (runs(Phase.HEADER_FILTER)) {
+            PhaseResult r = runner.run(snapshot, Phase.HEADER_FILTER, exchange, state);
+            report(r.outcomes());
+            if (r.action() == PhaseResult.Action.EXIT) {
+                LocalAnswer page = ErrorPages.exit(r.status(), 0);
+                response.replaceBody(page.contentType(), page.body());
+                state.setStatus(page.status());
+            }
+            if (state.status() != response.status()) {
+                response.status(state.status());
+            }
+        }
+        List<RequestState.HeaderChange> changes = state.headerChanges();
+        for (int i = 0; i < changes.size(); i++) {
+            RequestState.HeaderChange change = changes.get(i);
+            if (change.removed()) {
+                response.removeHeader(change.name());
+            } else {
+                response.setHeader(change.name(), change.values());
+            }
+        }
+    }
+
+    /**
+     * Step 3, per chunk of the response body ({@code ngx.arg[1]}, {@code ngx.arg[2]}). Once a
+     * unit set {@code ngx.arg[2] = true}, later chunks are dropped (an empty last chunk comes back).
+     * A failing filter leaves its chunk unchanged under either failure policy: the status is sent.
+     */
+    public BodyChunk runBodyFilter(byte[] chunk, boolean eof) {
+        if (bodyDone) {
+            return DROPPED;
+        }
+        BodyChunk out = runner.runBodyFilter(snapshot, exchange, state, chunk, eof);
+        report(out.outcomes());
+        bodyDone = out.eof();
+        return out;
+    }
+
+    /** Step 4, after the response was sent. Exits and failures here change nothing. */
+    public void runLog() {
+        if (runs(Phase.LOG)) {
+            report(runner.run(snapshot, Phase.LOG, exchange, state).outcomes());
+        }
+    }
+
+    private void report(List<UnitOutcome> list) {
+        for (int i = 0; i < list.size(); i++) {
+            outcomes.accept(list.get(i));
+        }
+    }
+}
