@@ -6,7 +6,7 @@ import io.nott.edge.metrics.EdgeMetrics;
 import io.nott.edge.proxy.EdgeProxy;
 import io.nott.edge.proxy.ProxyInterceptor;
 import io.nott.edge.route.RouteTable;
-import io.nott.edge.units.LuaPhasesInterceptor;
+import io.nott.edge.units.run.LuaPhasesInterceptor;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;

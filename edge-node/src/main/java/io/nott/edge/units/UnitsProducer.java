@@ -2,6 +2,9 @@ package io.nott.edge.units;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nott.edge.config.EdgeConfig;
+import io.nott.edge.units.run.LuaPhasesInterceptor;
+import io.nott.edge.units.run.OffLoop;
+import io.nott.unit.pipeline.RequestPipeline;
 import io.nott.unit.runtime.PhaseRunner;
 import io.nott.unit.runtime.RunnerSettings;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -49,7 +52,8 @@ public class UnitsProducer {
     @Produces
     @Singleton
     LuaPhasesInterceptor luaPhases(SnapshotHolder holder, PhaseRunner runner, OffLoop offLoop, EdgeConfig config) {
-        return new LuaPhasesInterceptor(holder, runner, offLoop, config.units().maxFilteredBody().asLongValue());
+        return new LuaPhasesInterceptor(holder, new RequestPipeline(runner), offLoop,
+                config.units().maxFilteredBody().asLongValue());
     }
 
     @Produces

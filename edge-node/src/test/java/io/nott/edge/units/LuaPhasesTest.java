@@ -7,9 +7,12 @@ import io.nott.edge.cache.CachePolicy;
 import io.nott.edge.cache.CacheSettings;
 import io.nott.edge.support.Origin;
 import io.nott.edge.support.ProxyBed;
+import io.nott.edge.units.run.LuaPhasesInterceptor;
+import io.nott.edge.units.run.OffLoop;
 import io.nott.edge.upstream.UpstreamSettings;
 import io.nott.unit.model.ComputingUnit;
 import io.nott.unit.model.Phase;
+import io.nott.unit.pipeline.RequestPipeline;
 import io.nott.unit.runtime.InMemoryUnitRedisClient;
 import io.nott.unit.runtime.PhaseRunner;
 import io.nott.unit.runtime.RunnerSettings;
@@ -60,7 +63,7 @@ class LuaPhasesTest {
         holder = new SnapshotHolder(registry, Clock.systemUTC());
         offLoop = new OffLoop();
         PhaseRunner runner = new PhaseRunner(RunnerSettings.DEFAULT, registry, Clock.systemUTC(), recording(memory));
-        LuaPhasesInterceptor lua = new LuaPhasesInterceptor(holder, runner, offLoop, 1 << 20);
+        LuaPhasesInterceptor lua = new LuaPhasesInterceptor(holder, new RequestPipeline(runner), offLoop, 1 << 20);
         bed = new ProxyBed(vertx, CacheSettings.defaults(), List.of(new ProxyBed.RouteSpec("hls", "/hls",
                 UpstreamSettings.of("hls", List.of(origin.address())), CachePolicy.parse(true, List.of("200=60s"), false))),
                 List.of(lua));
@@ -187,6 +190,22 @@ class LuaPhasesTest {
                 ComputingUnit.of("tag", Phase.HEADER_FILTER, "ngx.header['X-Status-Seen'] = ngx.status"));
         assertThat(bed.get("/hls/x?deny=1").headers().firstValue("X-Status-Seen")).hasValue("403");
         assertThat(bed.get("/hls/x").headers().firstValue("X-Status-Seen")).hasValue("200");
+    }
+
+    @Test
+    void exitsAnswerWithNginxsPageAndAHeaderFilterExitReplacesTheUpstreamBody() {
+        units(ComputingUnit.of("deny", Phase.ACCESS, "if ngx.var.arg_deny then ngx.header['X-A'] = '1' return ngx.exit(403) end"),
+                ComputingUnit.of("gone", Phase.HEADER_FILTER, "if ngx.var.arg_gone then return ngx.exit(410) end"));
+        HttpResponse<String> denied = bed.get("/hls/x?deny=1");
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(denied.body()).isEqualTo("<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n"
+                + "<center><h1>403 Forbidden</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n");
+        assertThat(denied.headers().firstValue("Content-Type")).hasValue("text/html");
+        assertThat(denied.headers().firstValue("X-A")).hasValue("1");
+        HttpResponse<String> gone = bed.get("/hls/y?gone=1");
+        assertThat(gone.statusCode()).isEqualTo(410);
+        assertThat(gone.body()).contains("<title>410 Gone</title>");
+        assertThat(bed.get("/hls/y").body()).startsWith("#EXTM3U");
     }
 
     @Test

@@ -11,9 +11,10 @@ import io.nott.registry.unit.repository.UnitRepository;
 import io.nott.registry.unit.service.UnitValidation;
 import io.nott.unit.model.ComputingUnit;
 import io.nott.unit.model.Phase;
-import io.nott.unit.runtime.BodyChunk;
+import io.nott.unit.pipeline.BufferedResponse;
+import io.nott.unit.pipeline.PipelineRun;
+import io.nott.unit.pipeline.RequestPipeline;
 import io.nott.unit.runtime.InMemoryUnitRedisClient;
-import io.nott.unit.runtime.PhaseResult;
 import io.nott.unit.runtime.PhaseRunner;
 import io.nott.unit.runtime.RequestState;
 import io.nott.unit.runtime.RunnerSettings;
@@ -31,18 +32,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runs units against a sample request in the same sandbox and phase runner the edges use,
- * like CloudFront's TestFunction. Nothing is stored: the units' {@code redis_client} gets a
- * fresh in-memory store per run, and no meters of the edge's kind are recorded.
- *
- * <p>The request goes through the phases as on an edge: rewrite, access and content may end it
- * ({@code ngx.exit}, {@code ngx.say}); otherwise the sample upstream response is used; then
- * header_filter, body_filter (the whole body as one chunk) and log run on that response.
+ * Runs units against a sample request through unit-core's {@link RequestPipeline}, the one the
+ * edges use, like CloudFront's TestFunction: the sample upstream response is what "go upstream"
+ * returns, so status, body and headers are what an edge would answer. Nothing is stored: the
+ * units' {@code redis_client} gets a fresh in-memory store per run, and no meters of the edge's
+ * kind are recorded. The {@code phase} filter runs only that phase's units.
  */
 @ApplicationScoped
 public class DryRunService {
-
-    private static final List<Phase> REQUEST_PHASES = List.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT);
 
     private final UnitRepository units;
     private final LegacyRepository legacy;
@@ -118,63 +115,31 @@ public class DryRunService {
         return chain;
     }
 
+    /**
+     * Runs unit-core's request pipeline with the sample upstream response plugged in as "the
+     * upstream": the same steps, in the same order, as on an edge; body_filter sees the whole
+     * body as one chunk.
+     */
     private DryRunResult execute(UnitSnapshot snapshot, Phase only, DryRunRequest.SampleRequest sampleRequest,
             DryRunRequest.SampleResponse sampleResponse, ComputingUnit focus) {
         DryRunRequest.SampleResponse upstream = sampleResponse == null
                 ? new DryRunRequest.SampleResponse(200, Map.of(), "") : sampleResponse;
         int upstreamStatus = upstream.status() == null ? 200 : upstream.status();
         SimulatedExchange exchange = exchange(sampleRequest, upstream, upstreamStatus);
-        PhaseRunner runner = new PhaseRunner(RunnerSettings.DEFAULT, null, clock, new InMemoryUnitRedisClient(clock));
-        RequestState state = new RequestState();
+        RequestPipeline pipeline = new RequestPipeline(new PhaseRunner(RunnerSettings.DEFAULT, null, clock,
+                new InMemoryUnitRedisClient(clock)));
         List<UnitOutcome> outcomes = new ArrayList<>();
-
-        int status = 0;
-        byte[] body = null;
-        for (Phase phase : REQUEST_PHASES) {
-            if (only != null && only != phase) {
-                continue;
-            }
-            PhaseResult r = runner.run(snapshot, phase, exchange, state);
-            outcomes.addAll(r.outcomes());
-            if (r.action() != PhaseResult.Action.CONTINUE) {
-                status = r.status();
-                body = state.bodyWritten() ? state.body() : new byte[0];
-                break;
-            }
-        }
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        if (body == null) {
-            status = upstreamStatus;
+        PipelineRun run = pipeline.start(snapshot, exchange, only, outcomes::add);
+        BufferedResponse response = pipeline.run(run, () -> {
+            Map<String, List<String>> headers = new LinkedHashMap<>();
             if (upstream.headers() != null) {
                 upstream.headers().forEach((k, v) -> headers.put(k, List.of(v)));
             }
-            body = upstream.body() == null ? new byte[0] : upstream.body().getBytes(StandardCharsets.UTF_8);
-        }
-        if (only == null || only == Phase.HEADER_FILTER) {
-            PhaseResult r = runner.run(snapshot, Phase.HEADER_FILTER, exchange, state);
-            outcomes.addAll(r.outcomes());
-            if (r.action() == PhaseResult.Action.EXIT) {
-                status = r.status();
-            }
-        }
-        if (state.status() > 0) {
-            status = state.status();
-        }
-        for (RequestState.HeaderChange change : state.headerChanges()) {
-            headers.keySet().removeIf(name -> name.equalsIgnoreCase(change.name()));
-            if (!change.removed()) {
-                headers.put(change.name(), change.values());
-            }
-        }
-        if (only == null || only == Phase.BODY_FILTER) {
-            BodyChunk chunk = runner.runBodyFilter(snapshot, exchange, state, body, true);
-            outcomes.addAll(chunk.outcomes());
-            body = chunk.data();
-        }
-        if (only == null || only == Phase.LOG) {
-            outcomes.addAll(runner.run(snapshot, Phase.LOG, exchange, state).outcomes());
-        }
-        return result(snapshot, focus, exchange, state, outcomes, status, headers, body);
+            return new BufferedResponse(upstreamStatus, headers,
+                    upstream.body() == null ? new byte[0] : upstream.body().getBytes(StandardCharsets.UTF_8));
+        });
+        return result(snapshot, focus, exchange, run.state(), outcomes, response.status(), response.headers(),
+                response.body());
     }
 
     private static SimulatedExchange exchange(DryRunRequest.SampleRequest r, DryRunRequest.SampleResponse upstream,

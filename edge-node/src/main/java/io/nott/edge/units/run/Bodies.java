@@ -1,4 +1,4 @@
-package io.nott.edge.units;
+package io.nott.edge.units.run;
 
 import io.nott.edge.proxy.ResponseBody;
 import io.vertx.core.Future;

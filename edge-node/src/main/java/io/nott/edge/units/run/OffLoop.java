@@ -1,4 +1,4 @@
-package io.nott.edge.units;
+package io.nott.edge.units.run;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;

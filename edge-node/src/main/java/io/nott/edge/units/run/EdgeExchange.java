@@ -1,8 +1,12 @@
-package io.nott.edge.units;
+package io.nott.edge.units.run;
 
 import io.nott.edge.proxy.ProxyContext;
 import io.nott.edge.proxy.ProxyResponse;
+import io.nott.edge.proxy.ResponseBody;
+import io.nott.unit.pipeline.HostResponse;
 import io.nott.unit.runtime.HttpExchange;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import java.util.ArrayList;
@@ -12,9 +16,10 @@ import java.util.Map;
 /**
  * The request as units see it, built lazily over the live Vert.x request: nothing is copied
  * unless a unit asks for it. Request header changes go straight into the request's headers,
- * which is what the upstream request (and the cache key) is built from.
+ * which is what the upstream request (and the cache key) is built from. Also the response the
+ * pipeline changes after header_filter, so one object per request serves both.
  */
-final class EdgeExchange implements HttpExchange {
+final class EdgeExchange implements HttpExchange, HostResponse {
 
     private final ProxyContext context;
     private final HttpServerRequest request;
@@ -133,6 +138,47 @@ final class EdgeExchange implements HttpExchange {
             all.add(Map.entry(header.getKey(), header.getValue()));
         }
         return all;
+    }
+
+    // ---- HostResponse: the response about to be sent -----------------------------------------
+
+    @Override
+    public int status() {
+        return response.status();
+    }
+
+    @Override
+    public String header(String name) {
+        return response.headers().get(name);
+    }
+
+    @Override
+    public void status(int status) {
+        response.status(status);
+    }
+
+    @Override
+    public void setHeader(String name, List<String> values) {
+        response.mutableHeaders().set(name, values);
+    }
+
+    @Override
+    public void removeHeader(String name) {
+        response.mutableHeaders().remove(name);
+    }
+
+    @Override
+    public void replaceBody(String contentType, byte[] body) {
+        if (response.body() instanceof ResponseBody.Streamed streamed) {
+            streamed.abort().run(); // the upstream's body is not sent: free its connection
+        }
+        response.body(new ResponseBody.Full(Buffer.buffer(body)));
+        if (contentType == null) {
+            response.mutableHeaders().remove(HttpHeaders.CONTENT_TYPE);
+        } else {
+            response.mutableHeaders().set(HttpHeaders.CONTENT_TYPE, contentType);
+        }
+        response.mutableHeaders().set(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length));
     }
 
     /** nginx's format: seconds with millisecond resolution, e.g. {@code 0.002}. */

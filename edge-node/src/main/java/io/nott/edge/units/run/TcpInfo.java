@@ -1,4 +1,4 @@
-package io.nott.edge.units;
+package io.nott.edge.units.run;
 
 import io.netty.channel.Channel;
 import io.vertx.core.http.HttpServerRequest;
