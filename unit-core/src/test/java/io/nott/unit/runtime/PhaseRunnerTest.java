@@ -132,4 +132,22 @@ class PhaseRunnerTest {
         assertThat(s.errors().get("bad").line()).isEqualTo(1);
         assertThat(f.runner.run(s, Phase.ACCESS, get("/"), new RequestState()).status()).isEqualTo(401);
     }
+
+    @Test
+    void bodyFilterGoesThroughTheSameLoopAsEveryOtherPhase() {
+        UnitSnapshot s = Fixture.snapshot(
+                unit("other-host", Phase.BODY_FILTER, "ngx.arg[1] = 'wrong host'").withHosts(List.of("b.example.com")),
+                unit("sampled-out", Phase.BODY_FILTER, "ngx.arg[1] = 'sampled'").withSampling(0, null).withOrder(1),
+                unit("broken", Phase.BODY_FILTER, "ngx.arg[1] = 'half' error('bf')").withFailure(FailurePolicy.CLOSED)
+                        .withOrder(2),
+                unit("upper", Phase.BODY_FILTER, "ngx.arg[1] = string.upper(ngx.arg[1])").withOrder(3));
+        BodyChunk c = f.runner.runBodyFilter(s, get("/"), new RequestState(), "abc".getBytes(), true);
+        assertThat(new String(c.data())).isEqualTo("ABC");
+        assertThat(c.outcomes()).extracting(UnitOutcome::unitId, UnitOutcome::kind).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("sampled-out", Kind.SKIPPED),
+                org.assertj.core.groups.Tuple.tuple("broken", Kind.ERROR),
+                org.assertj.core.groups.Tuple.tuple("upper", Kind.OK));
+        assertThat(f.meters.get("cu.unit.calls").tag("unit", "upper").tag("phase", "body_filter").counter().count())
+                .isEqualTo(1.0);
+    }
 }
