@@ -40,8 +40,13 @@ final class LocalPlatform implements AutoCloseable {
     }
 
     static LocalPlatform up() {
+        return up("");
+    }
+
+    /** A platform whose state lives in {@code <platform.home><suffix>}, apart from other test classes' platforms. */
+    static LocalPlatform up(String suffix) {
         Path root = Path.of(System.getProperty("platform.root", "..")).toAbsolutePath().normalize();
-        Path home = Path.of(System.getProperty("platform.home", "target/e2e-platform")).toAbsolutePath();
+        Path home = Path.of(System.getProperty("platform.home", "target/e2e-platform") + suffix).toAbsolutePath();
         LocalPlatform platform = new LocalPlatform(root, home);
         platform.run("up");
         return platform;
