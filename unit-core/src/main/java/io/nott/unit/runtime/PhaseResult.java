@@ -19,6 +19,8 @@ public record PhaseResult(Action action, int status, List<UnitOutcome> outcomes)
         /**
          * Finish the request now with {@link #status()}: an error page, or a redirect whose
          * {@code Location} is in {@link RequestState#headerChanges()}; headers set before still apply.
+         * From header_filter ({@code ngx.exit}, or a {@code closed} failure as 500): the response
+         * becomes the answer for that status. The request pipeline turns it into nginx's answer.
          */
         EXIT,
         /** A unit produced the response ({@code ngx.say}/{@code ngx.print}): send {@link RequestState#body()} with {@link #status()}. */
