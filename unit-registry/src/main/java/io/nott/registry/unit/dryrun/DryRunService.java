@@ -49,9 +49,11 @@ public class DryRunService {
     private final UnitValidation validation;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final RunnerSettings settings;
 
     public DryRunService(UnitRepository units, LegacyRepository legacy, UnitValidation validation, Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters, RunnerSettings settings) {
+        this.settings = settings;
         this.units = units;
         this.legacy = legacy;
         this.validation = validation;
@@ -124,7 +126,7 @@ public class DryRunService {
                 ? new DryRunRequest.SampleResponse(200, Map.of(), "") : sampleResponse;
         int upstreamStatus = upstream.status() == null ? 200 : upstream.status();
         SimulatedExchange exchange = exchange(sampleRequest, upstream, upstreamStatus);
-        PhaseRunner runner = new PhaseRunner(RunnerSettings.DEFAULT, null, clock, new InMemoryUnitRedisClient(clock));
+        PhaseRunner runner = new PhaseRunner(settings, null, clock, new InMemoryUnitRedisClient(clock));
         RequestState state = new RequestState();
         List<UnitOutcome> outcomes = new ArrayList<>();
 
