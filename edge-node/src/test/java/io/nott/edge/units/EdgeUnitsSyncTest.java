@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nott.edge.support.OriginResource;
 import io.nott.testsupport.InjectRedisCluster;
+import io.nott.testsupport.Poll;
 import io.nott.testsupport.Node;
 import io.nott.testsupport.RedisCluster;
 import io.nott.testsupport.RedisClusterResource;
@@ -70,18 +71,7 @@ class EdgeUnitsSyncTest {
     }
 
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 30 s: " + what);
-            }
-            try {
-                Thread.sleep(20); // polling a condition, not waiting for time to pass
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Poll.upTo(Duration.ofSeconds(30), what).until(condition::getAsBoolean);
     }
 
     @Test

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.nott.edge.support.OriginResource;
+import io.nott.testsupport.FreePorts;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -31,10 +31,7 @@ class UnitsFromDiskTest {
         @Override
         public Map<String, String> start() {
             try {
-                int deadPort;
-                try (ServerSocket socket = new ServerSocket(0)) {
-                    deadPort = socket.getLocalPort();
-                }
+                int deadPort = FreePorts.one(); // nobody listens there: Redis is down
                 Path file = Files.createTempDirectory("edge-disk-").resolve("units-snapshot.json");
                 new SnapshotFile(file).save(new FetchedUnits(42,
                         Map.of("tagger", Map.of("id", "tagger", "phase", "header_filter",
