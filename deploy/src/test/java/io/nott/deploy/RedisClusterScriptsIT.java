@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the Secret provides. Also: a second run of the Job changes nothing, and a node that comes
  * back with a new IP (a rescheduled pod) rejoins under its new address.
  */
-class RedisClusterScriptsTest {
+class RedisClusterScriptsIT {
 
     private static final String PASSWORD = "s3cretFromTheSecret";
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -48,7 +48,7 @@ class RedisClusterScriptsTest {
         startNode = Files.writeString(temp.resolve("start-node.sh"), scripts.path("start-node.sh").asText());
         createCluster = Files.writeString(temp.resolve("create-cluster.sh"), scripts.path("create-cluster.sh").asText());
         // one port on every address a node may get (127.0.0.2-13), its cluster-bus port (+10000) too
-        port = FreePorts.freeOnAllWithBusPort(IntStream.rangeClosed(2, 13).mapToObj(RedisClusterScriptsTest::loopback)
+        port = FreePorts.freeOnAllWithBusPort(IntStream.rangeClosed(2, 13).mapToObj(RedisClusterScriptsIT::loopback)
                 .toList());
     }
 

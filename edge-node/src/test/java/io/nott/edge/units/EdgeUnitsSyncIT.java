@@ -38,7 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @QuarkusTestResource(value = OriginResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = io.nott.edge.support.EdgeStateResource.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class EdgeUnitsSyncTest {
+class EdgeUnitsSyncIT {
 
     /** The seed's "How to use it" unit, with the newlines redis-cli's quoted string turns "\n" into. */
     static final String SEED_AUTHENTICATION = "rewrite||local token = ngx.var.arg_token or ngx.var.cookie_superstition \n"

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
  * finds the last good snapshot on disk, becomes ready and enforces those units.
  */
 @QuarkusTest
-@QuarkusTestResource(value = UnitsFromDiskTest.RedisDownWithSnapshot.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = UnitsFromDiskIT.RedisDownWithSnapshot.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = OriginResource.class, restrictToAnnotatedClass = true)
-class UnitsFromDiskTest {
+class UnitsFromDiskIT {
 
     /** Points Redis at a closed port and leaves a snapshot (written by the edge's own code) where the edge looks. */
     public static class RedisDownWithSnapshot implements QuarkusTestResourceLifecycleManager {
@@ -36,7 +36,7 @@ class UnitsFromDiskTest {
                 new SnapshotFile(file).save(new FetchedUnits(42,
                         Map.of("tagger", Map.of("id", "tagger", "phase", "header_filter",
                                 "code", "ngx.header['X-From-Disk'] = 'yes'", "budget_wall_ms", "2000")),
-                        Map.of("authentication", EdgeUnitsSyncTest.SEED_AUTHENTICATION)));
+                        Map.of("authentication", EdgeUnitsSyncIT.SEED_AUTHENTICATION)));
                 return Map.of("quarkus.redis.hosts", "redis://127.0.0.1:" + deadPort,
                         "edge.sync.snapshot-file", file.toString(),
                         "edge.sync.poll-interval", "200ms");

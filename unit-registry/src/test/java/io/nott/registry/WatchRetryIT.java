@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(RedisClusterResource.class)
-class WatchRetryTest {
+class WatchRetryIT {
 
     @InjectRedisCluster
     RedisCluster cluster;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The operator UI in Debian's headless Chromium, offline: create a unit, dry-run it, find it in the list. */
 @QuarkusTest
 @QuarkusTestResource(RedisClusterResource.class)
-class UiBrowserTest {
+class UiBrowserIT {
 
     private static HeadlessChromium chromium;
 

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
  * test, served by a fake edge on another origin ({@code ?api=} points the page at it).
  */
 @QuarkusTest
-class PlayerBrowserTest {
+class PlayerBrowserIT {
 
-    private static final Logger LOG = Logger.getLogger(PlayerBrowserTest.class);
+    private static final Logger LOG = Logger.getLogger(PlayerBrowserIT.class);
 
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration SOON = Duration.ofSeconds(30);
