@@ -2,17 +2,20 @@ package io.nott.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nott.player.browser.HeadlessChromium;
-import io.nott.player.browser.PlayerPage;
 import io.nott.player.browser.PlayerPage.VideoState;
+import io.nott.player.browser.PlayerPage;
 import io.nott.testsupport.FreePorts;
+import io.nott.testsupport.HeadlessChromium;
+import io.nott.testsupport.Poll;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -82,7 +85,7 @@ class PlatformEndToEndIT {
     @Test
     @Order(1)
     void playsTheTestStreamThroughTheEdge() {
-        try (PlayerPage page = chromium.open(platform.edge() + "/app", 1280, 800)) {
+        try (PlayerPage page = PlayerPage.open(chromium, platform.edge() + "/app", 1280, 800)) {
             VideoState played = page.awaitAdvance(5.0, PLAY);
 
             assertThat(played.videoWidth()).isIn(HIGH_WIDTH, LOW_WIDTH);
@@ -99,7 +102,7 @@ class PlatformEndToEndIT {
         registry.put("authentication", "access", TOKEN_UNIT, "closed");
         try {
             awaitEdge("/hls/colorbar.m3u8", status -> status == 403);
-            try (PlayerPage page = chromium.open(platform.edge() + "/app", 1280, 800)) {
+            try (PlayerPage page = PlayerPage.open(chromium, platform.edge() + "/app", 1280, 800)) {
                 assertThat(page.awaitMessage("forbidden", PLAY)).contains("403");
                 page.screenshot("e2e-player-forbidden");
 
@@ -121,7 +124,7 @@ class PlatformEndToEndIT {
         try {
             // As in OpenResty, ngx.header turns '_' into '-' in header names.
             awaitEdgeHeader("/hls/colorbar.m3u8", "X-Metrics-request-time");
-            try (PlayerPage page = chromium.open(platform.edge() + "/app", 1280, 800)) {
+            try (PlayerPage page = PlayerPage.open(chromium, platform.edge() + "/app", 1280, 800)) {
                 page.awaitAdvance(2.0, PLAY);
                 assertThat(page.awaitEdgeHeader("X-Metrics-request-time", SOON)).matches("\\d+\\.\\d{3}");
             }
@@ -136,7 +139,7 @@ class PlatformEndToEndIT {
         registry.put("hls-copyright", "body_filter", PLAYLIST_TAG_UNIT, "open");
         try {
             awaitEdgeBody("/hls/colorbar_high.m3u8", body -> body.contains("#COPYRIGHT:NOTT"));
-            try (PlayerPage page = chromium.open(platform.edge() + "/app", 1280, 800)) {
+            try (PlayerPage page = PlayerPage.open(chromium, platform.edge() + "/app", 1280, 800)) {
                 page.awaitAdvance(5.0, PLAY);
                 assertThat(page.messageKind()).isNull();
             }
@@ -159,24 +162,18 @@ class PlatformEndToEndIT {
 
     /** Polls the edge until a unit change shows: the registry pushes it in well under a second. */
     private static void await(String path, Predicate<HttpResponse<String>> done, String what) {
-        long deadline = System.nanoTime() + SOON.toNanos();
-        HttpResponse<String> last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = HTTP.send(HttpRequest.newBuilder(URI.create(platform.edge() + path)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (done.test(last)) {
-                    return;
-                }
-                Thread.sleep(100);
-            } catch (IOException e) {
-                // the next poll tells
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+        AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
+        try {
+            Poll.upTo(SOON, "the edge showing the expected " + what + " for " + path)
+                    .ignoreException(IOException.class) // the next poll tells
+                    .until(() -> {
+                        last.set(HTTP.send(HttpRequest.newBuilder(URI.create(platform.edge() + path)).build(),
+                                HttpResponse.BodyHandlers.ofString()));
+                        return done.test(last.get());
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the edge never showed the expected " + what + " for " + path + "; last answer: "
+                    + (last.get() == null ? "none" : last.get().statusCode() + " " + last.get().headers().map()), e);
         }
-        throw new AssertionError("the edge never showed the expected " + what + " for " + path + "; last answer: "
-                + (last == null ? "none" : last.statusCode() + " " + last.headers().map()));
     }
 }

@@ -2,12 +2,18 @@ package io.nott.testsupport;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Free loopback ports for servers a test starts itself. */
+/**
+ * Free loopback ports for servers a test starts itself; the only port finder of the suite. A free
+ * port is also what a test uses as a "dead" upstream or Redis: nobody listens there.
+ */
 public final class FreePorts {
 
     private static final int REDIS_BUS_OFFSET = 10000;
@@ -22,6 +28,15 @@ public final class FreePorts {
         } catch (IOException e) {
             throw new IllegalStateException("no free loopback port", e);
         }
+    }
+
+    /** {@code count} free ports, different from each other. */
+    public static List<Integer> distinct(int count) {
+        Set<Integer> ports = new LinkedHashSet<>();
+        while (ports.size() < count) {
+            ports.add(one());
+        }
+        return List.copyOf(ports);
     }
 
     /**
@@ -42,9 +57,27 @@ public final class FreePorts {
         throw new IllegalStateException("no " + count + " free loopback ports with free bus ports");
     }
 
+    /**
+     * One port free on every given address, with its Redis Cluster bus port (port + 10000) free
+     * too: for clusters whose nodes share a port on different loopback addresses (127.0.0.x).
+     */
+    public static int freeOnAllWithBusPort(List<InetAddress> addresses) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int candidate = ThreadLocalRandom.current().nextInt(20000, 30000);
+            if (addresses.stream().allMatch(a -> isFree(a, candidate) && isFree(a, candidate + REDIS_BUS_OFFSET))) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("no port free on all of " + addresses + " after 50 attempts");
+    }
+
     public static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
+        return isFree(InetAddress.getLoopbackAddress(), port);
+    }
+
+    private static boolean isFree(InetAddress address, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(address, port), 1);
             return true;
         } catch (IOException e) {
             return false;

@@ -11,7 +11,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real Redis Cluster made of {@value #NODE_COUNT} local {@code redis-server} processes
@@ -109,17 +111,16 @@ public final class RedisCluster implements AutoCloseable {
 
     /** Waits until all 16384 slots are served by running masters and every node says the cluster is ok. */
     public void awaitHealthy() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            last = healthProblem().orElse(null);
-            if (last == null) {
-                return;
-            }
-            sleep(100);
+        AtomicReference<String> problem = new AtomicReference<>();
+        try {
+            Poll.upTo(READY_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
+                problem.set(healthProblem().orElse(null));
+                return problem.get() == null;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("Redis Cluster in " + directory + " not healthy after " + READY_TIMEOUT
+                    + ": " + problem.get() + "; node logs are in " + directory, e);
         }
-        throw new IllegalStateException("Redis Cluster in " + directory + " not healthy after " + READY_TIMEOUT
-                + ": " + last + "; node logs are in " + directory);
     }
 
     /** Runs {@code redis-cli} against one node and returns its output. */
@@ -186,22 +187,19 @@ public final class RedisCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start redis-server on port " + node.port(), e);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!node.isRunning()) {
-                throw new IllegalStateException("redis-server on port " + node.port() + " exited; see "
-                        + node.directory().resolve("redis.log"));
-            }
-            try {
-                if (cli(node, "PING").trim().equals("PONG")) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // still starting
-            }
-            sleep(25);
-        }
-        throw new IllegalStateException("redis-server on port " + node.port() + " did not answer PING");
+        Poll.upTo(Duration.ofSeconds(15), "redis-server on port " + node.port() + " answering PING")
+                .pollInterval(Duration.ofMillis(25))
+                .until(() -> {
+                    if (!node.isRunning()) { // fails at once: waiting longer cannot help
+                        throw new IllegalStateException("redis-server on port " + node.port() + " exited; see "
+                                + node.directory().resolve("redis.log"));
+                    }
+                    try {
+                        return cli(node, "PING").trim().equals("PONG");
+                    } catch (RuntimeException notYet) {
+                        return false; // still starting
+                    }
+                });
     }
 
     private void create() {
@@ -235,15 +233,6 @@ public final class RedisCluster implements AutoCloseable {
             return text;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

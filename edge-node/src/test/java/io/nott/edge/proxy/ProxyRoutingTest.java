@@ -7,8 +7,8 @@ import io.nott.edge.cache.CacheSettings;
 import io.nott.edge.support.Origin;
 import io.nott.edge.support.ProxyBed;
 import io.nott.edge.upstream.UpstreamSettings;
+import io.nott.testsupport.FreePorts;
 import io.vertx.core.Vertx;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
@@ -77,10 +77,7 @@ class ProxyRoutingTest {
 
     @Test
     void skipsADeadServerAndKeepsAnswering() throws Exception {
-        int deadPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            deadPort = s.getLocalPort();
-        }
+        int deadPort = FreePorts.one(); // nobody listens there
         try (Origin alive = new Origin(vertx)) {
             alive.respond(r -> r.response().end("alive"));
             try (ProxyBed bed = ProxyBed.simple(vertx, "/hls", List.of("127.0.0.1:" + deadPort, alive.address()),
@@ -98,10 +95,7 @@ class ProxyRoutingTest {
 
     @Test
     void answers502WithAReasonWhenTheUpstreamRefuses() throws Exception {
-        int deadPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            deadPort = s.getLocalPort();
-        }
+        int deadPort = FreePorts.one(); // nobody listens there
         try (ProxyBed bed = ProxyBed.simple(vertx, "/hls", List.of("127.0.0.1:" + deadPort), CachePolicy.DISABLED)) {
             HttpResponse<String> r = bed.get("/hls/x");
             assertThat(r.statusCode()).isEqualTo(502);

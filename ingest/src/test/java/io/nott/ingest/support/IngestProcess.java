@@ -1,5 +1,6 @@
 package io.nott.ingest.support;
 
+import io.nott.testsupport.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,10 +30,10 @@ public final class IngestProcess implements AutoCloseable {
     private final Process process;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private IngestProcess(int[] ports, Path workDir, String streamKey, Process process) {
-        this.httpPort = ports[0];
-        this.rtmpPort = ports[1];
-        this.hlsPort = ports[2];
+    private IngestProcess(List<Integer> ports, Path workDir, String streamKey, Process process) {
+        this.httpPort = ports.get(0);
+        this.rtmpPort = ports.get(1);
+        this.hlsPort = ports.get(2);
         this.workDir = workDir;
         this.streamKey = streamKey;
         this.process = process;
@@ -44,14 +45,14 @@ public final class IngestProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run the package phase first");
         }
-        int[] ports = FreePorts.take(3);
+        List<Integer> ports = FreePorts.distinct(3);
         Path work = Files.createTempDirectory("ingest-it");
         String key = "it-key-" + Long.toHexString(System.nanoTime());
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java,
-                "-Dquarkus.http.port=" + ports[0],
-                "-Dingest.rtmp-port=" + ports[1],
-                "-Dingest.hls.http-port=" + ports[2],
+                "-Dquarkus.http.port=" + ports.get(0),
+                "-Dingest.rtmp-port=" + ports.get(1),
+                "-Dingest.hls.http-port=" + ports.get(2),
                 "-Dingest.nginx.work-dir=" + work,
                 "-Dingest.hls.fragment=2s",
                 "-Dingest.hls.playlist-length=10s",

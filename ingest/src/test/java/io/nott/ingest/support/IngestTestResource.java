@@ -1,11 +1,13 @@
 package io.nott.ingest.support;
 
+import io.nott.testsupport.FreePorts;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -22,17 +24,17 @@ public class IngestTestResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        int[] ports = FreePorts.take(3);
+        List<Integer> ports = FreePorts.distinct(3);
         try {
             workDir = Files.createTempDirectory("ingest-test");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return Map.of(
-                "quarkus.http.test-port", Integer.toString(ports[0]),
-                "ingest.callback-base-url", "http://127.0.0.1:" + ports[0],
-                "ingest.rtmp-port", Integer.toString(ports[1]),
-                "ingest.hls.http-port", Integer.toString(ports[2]),
+                "quarkus.http.test-port", Integer.toString(ports.get(0)),
+                "ingest.callback-base-url", "http://127.0.0.1:" + ports.get(0),
+                "ingest.rtmp-port", Integer.toString(ports.get(1)),
+                "ingest.hls.http-port", Integer.toString(ports.get(2)),
                 "ingest.hls.fragment", "2s",
                 "ingest.hls.playlist-length", "10s",
                 "ingest.nginx.work-dir", workDir.toString(),

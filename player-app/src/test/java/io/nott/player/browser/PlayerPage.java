@@ -1,6 +1,7 @@
 package io.nott.player.browser;
 
 import com.microsoft.playwright.Page;
+import io.nott.testsupport.HeadlessChromium;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -25,13 +26,16 @@ public final class PlayerPage implements AutoCloseable {
     private final HeadlessChromium browser;
     private final java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    PlayerPage(Page page, HeadlessChromium browser) {
-        this.page = page;
+    private PlayerPage(HeadlessChromium browser, int width, int height) {
         this.browser = browser;
+        this.page = browser.newPage(width, height, errors::add);
     }
 
-    void recordError(String text) {
-        errors.add(text);
+    /** Opens {@code url} in a page of its own (own cookies, own cache) with the given viewport, its console logged. */
+    public static PlayerPage open(HeadlessChromium browser, String url, int width, int height) {
+        PlayerPage playerPage = new PlayerPage(browser, width, height);
+        playerPage.page.navigate(url);
+        return playerPage;
     }
 
     /** Console errors and uncaught exceptions of the page so far (failed loads show here too). */

@@ -107,7 +107,7 @@ public final class UnitValidator {
         try {
             UnitCompiler.compileSource(unit.id(), unit.code());
         } catch (UnitCompilationException e) {
-            errors.add(new FieldError("code", (e.line() > 0 ? "line " + e.line() + ": " : "") + e.detail()));
+            errors.add(new FieldError("code", "does not compile: " + e.detail(), e.line() > 0 ? e.line() : null));
         }
     }
 }

@@ -26,7 +26,10 @@ class UnitValidatorTest {
                 "id", "sampling", "samplingKey", "hosts", "hosts[0]", "hosts[1]", "hosts[2]",
                 "budget.instructions", "budget.wallMillis", "code");
         assertThat(errors).filteredOn(e -> e.field().equals("code")).first()
-                .satisfies(e -> assertThat(e.message()).startsWith("line 1:").contains("unexpected symbol"));
+                .satisfies(e -> {
+                    assertThat(e.line()).isEqualTo(1);
+                    assertThat(e.message()).startsWith("does not compile:").contains("unexpected symbol");
+                });
         assertThat(errors).filteredOn(e -> e.field().equals("hosts[0]")).first()
                 .satisfies(e -> assertThat(e.message()).contains("invalid regular expression"));
     }

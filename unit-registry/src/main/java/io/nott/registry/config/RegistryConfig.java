@@ -46,6 +46,15 @@ public interface RegistryConfig {
     /** How the edge fleet is shown. */
     Edges edges();
 
+    /**
+     * How the dry run's phase runner runs units (unit-core's {@code RunnerSettings}). Give these
+     * the edges' values so that a dry run stops a unit exactly where an edge would.
+     */
+    Runner runner();
+
+    /** The sandbox's resource limits in the dry run (unit-core's {@code SandboxLimits}); keep them equal to the edges'. */
+    Sandbox sandbox();
+
     /** Instruction and wall-clock budget of one unit call. */
     interface Budget {
         /** Instructions a unit may run per call when it names none. Default 1000000. */
@@ -76,6 +85,40 @@ public interface RegistryConfig {
 
         /** Tokens that may only read (role {@code viewer}), comma separated. Env var {@code REGISTRY_AUTH_VIEWER_TOKENS}. */
         Optional<List<String>> viewerTokens();
+    }
+
+    /** unit-core's {@code RunnerSettings}: circuit breaker and response body bound. */
+    interface Runner {
+        /** Consecutive errors or timeouts of one unit that open its circuit breaker. Default 5. */
+        @WithDefault("5")
+        int breakerFailureThreshold();
+
+        /** How long an open breaker refuses calls before one trial call. Default 10s. */
+        @WithDefault("10s")
+        Duration breakerCoolDown();
+
+        /** The most bytes {@code ngx.say}/{@code ngx.print} may write per request. Default 16777216 (16 MiB). */
+        @WithDefault("16777216")
+        int maxBodyBytes();
+    }
+
+    /** unit-core's {@code SandboxLimits}: resources one unit call may use besides its budget. */
+    interface Sandbox {
+        /** Nested Lua calls (pcall included) before "stack overflow"; protects the JVM stack. Default 200. */
+        @WithDefault("200")
+        int maxCallDepth();
+
+        /** The largest string one operation may build ({@code ..}, {@code string.rep}, ...). Default 16777216 (16 MiB). */
+        @WithDefault("16777216")
+        int maxStringBytes();
+
+        /** Memory one unit call may allocate in total before it is stopped. Default 67108864 (64 MiB). */
+        @WithDefault("67108864")
+        long maxAllocatedBytes();
+
+        /** The most values {@code unpack}/{@code string.byte} may return (LuaJIT: about 8000). Default 8000. */
+        @WithDefault("8000")
+        int maxUnpack();
     }
 
     /** Edge heartbeats. */

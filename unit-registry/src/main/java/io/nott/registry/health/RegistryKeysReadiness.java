@@ -1,6 +1,6 @@
 package io.nott.registry.health;
 
-import io.nott.registry.unit.repository.RedisKeys;
+import io.nott.unit.codec.RedisSchema;
 import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -24,7 +24,7 @@ public class RegistryKeysReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         try {
-            Long version = redis.value(Long.class).get(RedisKeys.VERSION);
+            Long version = redis.value(Long.class).get(RedisSchema.VERSION);
             return HealthCheckResponse.named("Redis registry keys").up()
                     .withData("version", version == null ? 0 : version).build();
         } catch (RuntimeException e) {

@@ -1,34 +1,129 @@
 package io.nott.registry.unit;
 
+import io.nott.unit.model.Budget;
+import io.nott.unit.model.ComputingUnit;
+import io.nott.unit.model.FailurePolicy;
+import io.nott.unit.model.Phase;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * What an operator says about a unit (everything but the bookkeeping), already validated and
- * normalised: {@code phase} is the Lua name ({@code access}), {@code failure} is
- * {@code open} or {@code closed}.
+ * What an operator says about a unit (everything but the registry's bookkeeping), already
+ * validated, in unit-core's types. In JSON (API and history) the phase is its Lua name
+ * ({@code access}) and the failure policy {@code open}/{@code closed}; see
+ * {@link io.nott.registry.config.CoreTypesJson}.
  */
 @RegisterForReflection
-public record UnitSpec(String id, String phase, String code, List<String> hosts, int sampling, String samplingKey,
-        int order, boolean enabled, UnitBudget budget, String failure) {
+public record UnitSpec(String id, Phase phase, String code, List<String> hosts, int sampling, String samplingKey,
+        int order, boolean enabled, Budget budget, FailurePolicy failure) {
 
     public UnitSpec {
-        hosts = List.copyOf(hosts);
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(phase, "phase");
+        Objects.requireNonNull(code, "code");
+        hosts = hosts == null ? List.of() : List.copyOf(hosts);
+        budget = budget == null ? Budget.DEFAULT : budget;
+        failure = failure == null ? FailurePolicy.OPEN : failure;
+    }
+
+    /** A unit for every host, sampled 100%, order 0, enabled, default budget, failure open; change with the builder. */
+    public static Builder builder(String id, Phase phase, String code) {
+        return new Builder(id, phase, code);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(id, phase, code).hosts(hosts).sampling(sampling).samplingKey(samplingKey).order(order)
+                .enabled(enabled).budget(budget).failure(failure);
     }
 
     public UnitSpec withEnabled(boolean value) {
-        return new UnitSpec(id, phase, code, hosts, sampling, samplingKey, order, value, budget, failure);
+        return toBuilder().enabled(value).build();
     }
 
     public UnitSpec withSampling(int value) {
-        return new UnitSpec(id, phase, code, hosts, value, samplingKey, order, enabled, budget, failure);
+        return toBuilder().sampling(value).build();
     }
 
     public UnitSpec withOrder(int value) {
-        return new UnitSpec(id, phase, code, hosts, sampling, samplingKey, value, enabled, budget, failure);
+        return toBuilder().order(value).build();
     }
 
     public UnitSpec withHosts(List<String> value) {
-        return new UnitSpec(id, phase, code, value, sampling, samplingKey, order, enabled, budget, failure);
+        return toBuilder().hosts(value).build();
+    }
+
+    /** The unit as unit-core runs it, stamped with the registry's bookkeeping. */
+    public ComputingUnit toCore(long version, Instant updatedAt, String updatedBy, boolean legacy) {
+        return ComputingUnit.of(id, phase, code).withHosts(hosts).withSampling(sampling, samplingKey)
+                .withOrder(order).withEnabled(enabled).withBudget(budget).withFailure(failure)
+                .withAudit(version, updatedAt, updatedBy).withLegacy(legacy);
+    }
+
+    /** The operator's part of a unit-core unit (its bookkeeping is dropped). */
+    public static UnitSpec of(ComputingUnit u) {
+        return builder(u.id(), u.phase(), u.code()).hosts(u.hosts()).sampling(u.sampling())
+                .samplingKey(u.samplingKey()).order(u.order()).enabled(u.enabled()).budget(u.budget())
+                .failure(u.failure()).build();
+    }
+
+    /** Named setters instead of ten positional arguments. */
+    public static final class Builder {
+        private final String id;
+        private final Phase phase;
+        private final String code;
+        private List<String> hosts = List.of();
+        private int sampling = 100;
+        private String samplingKey;
+        private int order;
+        private boolean enabled = true;
+        private Budget budget = Budget.DEFAULT;
+        private FailurePolicy failure = FailurePolicy.OPEN;
+
+        private Builder(String id, Phase phase, String code) {
+            this.id = id;
+            this.phase = phase;
+            this.code = code;
+        }
+
+        public Builder hosts(List<String> value) {
+            hosts = value;
+            return this;
+        }
+
+        public Builder sampling(int percent) {
+            sampling = percent;
+            return this;
+        }
+
+        public Builder samplingKey(String variable) {
+            samplingKey = variable;
+            return this;
+        }
+
+        public Builder order(int value) {
+            order = value;
+            return this;
+        }
+
+        public Builder enabled(boolean value) {
+            enabled = value;
+            return this;
+        }
+
+        public Builder budget(Budget value) {
+            budget = value;
+            return this;
+        }
+
+        public Builder failure(FailurePolicy value) {
+            failure = value;
+            return this;
+        }
+
+        public UnitSpec build() {
+            return new UnitSpec(id, phase, code, hosts, sampling, samplingKey, order, enabled, budget, failure);
+        }
     }
 }

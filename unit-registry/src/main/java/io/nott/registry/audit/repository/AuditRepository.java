@@ -2,7 +2,7 @@ package io.nott.registry.audit.repository;
 
 import io.nott.registry.audit.AuditEntry;
 import io.nott.registry.unit.repository.RedisGuard;
-import io.nott.registry.unit.repository.RedisKeys;
+import io.nott.unit.codec.RedisSchema;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
@@ -31,7 +31,7 @@ public class AuditRepository {
             int batch = Math.max(limit, 100);
             while (entries.size() < limit) {
                 List<StreamMessage<String, String, String>> messages = redis.stream(String.class)
-                        .xrevrange(RedisKeys.AUDIT, StreamRange.of(end, "-"), batch);
+                        .xrevrange(RedisSchema.AUDIT, StreamRange.of(end, "-"), batch);
                 for (StreamMessage<String, String, String> m : messages) {
                     Map<String, String> f = m.payload();
                     if (unit == null || unit.equals(f.get("unit"))) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nott.registry.config.RegistryConfig;
 import io.nott.registry.edge.EdgeStatus;
 import io.nott.registry.unit.repository.RedisGuard;
-import io.nott.registry.unit.repository.RedisKeys;
+import io.nott.unit.codec.RedisSchema;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.sortedset.ScoreRange;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,11 +49,11 @@ public class HeartbeatRepository {
         long since = now.minus(config.edges().forgetAfter()).toEpochMilli();
         return guard.call("reading edge heartbeats", () -> {
             List<EdgeStatus> fleet = new ArrayList<>();
-            var index = redis.sortedSet(String.class).zrangebyscoreWithScores(RedisKeys.EDGES,
+            var index = redis.sortedSet(String.class).zrangebyscoreWithScores(RedisSchema.EDGES,
                     ScoreRange.from((double) since, Double.POSITIVE_INFINITY));
             for (var entry : index) {
                 String nodeId = entry.value();
-                String raw = redis.value(String.class).get(RedisKeys.edge(nodeId));
+                String raw = redis.value(String.class).get(RedisSchema.edgeKey(nodeId));
                 JsonNode beat = parse(raw);
                 Instant at = instant(beat == null ? null : beat.get("at"));
                 if (at == null) {

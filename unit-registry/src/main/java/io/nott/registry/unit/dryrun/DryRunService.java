@@ -46,9 +46,11 @@ public class DryRunService {
     private final UnitValidation validation;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final RunnerSettings settings;
 
     public DryRunService(UnitRepository units, LegacyRepository legacy, UnitValidation validation, Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters, RunnerSettings settings) {
+        this.settings = settings;
         this.units = units;
         this.legacy = legacy;
         this.validation = validation;
@@ -126,7 +128,7 @@ public class DryRunService {
                 ? new DryRunRequest.SampleResponse(200, Map.of(), "") : sampleResponse;
         int upstreamStatus = upstream.status() == null ? 200 : upstream.status();
         SimulatedExchange exchange = exchange(sampleRequest, upstream, upstreamStatus);
-        RequestPipeline pipeline = new RequestPipeline(new PhaseRunner(RunnerSettings.DEFAULT, null, clock,
+        RequestPipeline pipeline = new RequestPipeline(new PhaseRunner(settings, null, clock,
                 new InMemoryUnitRedisClient(clock)));
         List<UnitOutcome> outcomes = new ArrayList<>();
         PipelineRun run = pipeline.start(snapshot, exchange, only, outcomes::add);

@@ -1,7 +1,6 @@
 package io.nott.registry.unit.repository;
 
 import io.nott.registry.unit.StoredUnit;
-import io.nott.registry.unit.UnitMapping;
 import io.nott.unit.codec.UnitHashCodec;
 import java.util.Map;
 
@@ -15,10 +14,10 @@ public final class UnitHash {
     }
 
     public static Map<String, String> toHash(StoredUnit unit) {
-        return UnitHashCodec.encode(UnitMapping.toCore(unit));
+        return UnitHashCodec.encode(unit.toCore());
     }
 
     public static StoredUnit fromHash(Map<String, String> hash) {
-        return UnitMapping.toStored(UnitHashCodec.decode(hash));
+        return StoredUnit.of(UnitHashCodec.decode(hash));
     }
 }

@@ -6,6 +6,7 @@ import io.nott.registry.config.RegistryConfig;
 import io.nott.registry.error.RegistryException;
 import io.nott.registry.unit.StoredUnit;
 import io.nott.registry.unit.UnitSpec;
+import io.nott.unit.codec.RedisSchema;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.quarkus.redis.datasource.transactions.OptimisticLockingTransactionResult;
@@ -75,7 +76,7 @@ public class UnitRepository {
     }
 
     public long globalVersion() {
-        return guard.call("reading " + RedisKeys.VERSION, () -> readVersion(redis));
+        return guard.call("reading " + RedisSchema.VERSION, () -> readVersion(redis));
     }
 
     public Optional<StoredUnit> find(String id) {
@@ -91,7 +92,7 @@ public class UnitRepository {
             for (int attempt = 0; ; attempt++) {
                 long before = readVersion(redis);
                 List<StoredUnit> units = new ArrayList<>();
-                for (String id : redis.set(String.class).smembers(RedisKeys.UNITS)) {
+                for (String id : redis.set(String.class).smembers(RedisSchema.UNITS)) {
                     read(redis, id).ifPresent(units::add);
                 }
                 units.sort(Comparator.comparing(u -> u.spec().id()));
@@ -105,7 +106,7 @@ public class UnitRepository {
     /** The unit's history, newest first. */
     public List<HistoryEntry> history(String id) {
         List<String> raw = guard.call("reading history of " + id,
-                () -> redis.list(String.class).lrange(RedisKeys.history(id), 0, -1));
+                () -> redis.list(String.class).lrange(RedisSchema.historyKey(id), 0, -1));
         List<HistoryEntry> entries = new ArrayList<>(raw.size());
         for (String entry : raw) {
             try {
@@ -132,11 +133,11 @@ public class UnitRepository {
     }
 
     private Committed commitWatched(String id, String actor, Decision decision) {
-        String unitKey = RedisKeys.unit(id);
+        String unitKey = RedisSchema.unitKey(id);
         for (int attempt = 1; attempt <= config.maxWriteAttempts(); attempt++) {
             OptimisticLockingTransactionResult<Attempt> result = guard.call("writing unit " + id,
                     () -> redis.withTransaction(ds -> decide(ds, id, decision),
-                            (a, tx) -> queue(tx, id, actor, a), RedisKeys.VERSION, unitKey));
+                            (a, tx) -> queue(tx, id, actor, a), RedisSchema.VERSION, unitKey));
             Attempt attemptState = result.getPreTransactionResult();
             if (attemptState.rejection() != null) {
                 throw attemptState.rejection();
@@ -171,19 +172,19 @@ public class UnitRepository {
         }
         long version = attempt.current().globalVersion() + 1;
         Change change = attempt.change();
-        String unitKey = RedisKeys.unit(id);
-        tx.value(Long.class).incr(RedisKeys.VERSION);
+        String unitKey = RedisSchema.unitKey(id);
+        tx.value(Long.class).incr(RedisSchema.VERSION);
         tx.key().del(unitKey);
         if (change.spec() == null) {
-            tx.set(String.class).srem(RedisKeys.UNITS, id);
+            tx.set(String.class).srem(RedisSchema.UNITS, id);
         } else {
             StoredUnit unit = new StoredUnit(change.spec(), version, attempt.at(), actor);
             tx.hash(String.class).hset(unitKey, UnitHash.toHash(unit));
-            tx.set(String.class).sadd(RedisKeys.UNITS, id);
+            tx.set(String.class).sadd(RedisSchema.UNITS, id);
         }
-        tx.list(String.class).lpush(RedisKeys.history(id),
+        tx.list(String.class).lpush(RedisSchema.historyKey(id),
                 toJson(new HistoryEntry(version, change.action(), attempt.at(), actor, change.spec())));
-        tx.list(String.class).ltrim(RedisKeys.history(id), 0, config.historyLimit() - 1);
+        tx.list(String.class).ltrim(RedisSchema.historyKey(id), 0, config.historyLimit() - 1);
         Map<String, String> audit = new LinkedHashMap<>();
         audit.put("at", attempt.at().toString());
         audit.put("actor", actor);
@@ -191,17 +192,17 @@ public class UnitRepository {
         audit.put("unit", id);
         audit.put("version", String.valueOf(version));
         audit.put("summary", change.summary());
-        tx.stream(String.class).xadd(RedisKeys.AUDIT,
+        tx.stream(String.class).xadd(RedisSchema.AUDIT,
                 new XAddArgs().maxlen(config.auditLimit()).nearlyExactTrimming(), audit);
     }
 
     private static long readVersion(RedisDataSource ds) {
-        Long version = ds.value(Long.class).get(RedisKeys.VERSION);
+        Long version = ds.value(Long.class).get(RedisSchema.VERSION);
         return version == null ? 0 : version;
     }
 
     private static Optional<StoredUnit> read(RedisDataSource ds, String id) {
-        Map<String, String> hash = ds.hash(String.class).hgetall(RedisKeys.unit(id));
+        Map<String, String> hash = ds.hash(String.class).hgetall(RedisSchema.unitKey(id));
         return hash == null || hash.isEmpty() ? Optional.empty() : Optional.of(UnitHash.fromHash(hash));
     }
 

@@ -2,29 +2,40 @@ package io.nott.registry.unit.rest;
 
 import io.nott.registry.unit.LegacyUnit;
 import io.nott.registry.unit.StoredUnit;
-import io.nott.registry.unit.UnitBudget;
 import io.nott.registry.unit.UnitSpec;
+import io.nott.unit.model.Budget;
+import io.nott.unit.model.FailurePolicy;
+import io.nott.unit.model.Phase;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** A unit as the API shows it. Legacy units have no version and say why they cannot be read, if so. */
-public record UnitView(String id, String phase, String code, List<String> hosts, Integer sampling, String samplingKey,
-        Integer order, Boolean enabled, UnitBudget budget, String failure, Long version, Instant updatedAt,
+/**
+ * A unit as the API shows it. Legacy units have no version and say why they cannot be read, if so.
+ * The phase is written as its Lua name ({@code access}) and the failure policy as {@code open}/{@code closed}.
+ */
+public record UnitView(String id,
+        @Schema(type = SchemaType.STRING, example = "access") Phase phase,
+        String code, List<String> hosts, Integer sampling, String samplingKey, Integer order, Boolean enabled,
+        Budget budget,
+        @Schema(type = SchemaType.STRING, example = "open") FailurePolicy failure, Long version, Instant updatedAt,
         String updatedBy, boolean legacy, String problem) {
 
     public static UnitView of(StoredUnit unit) {
-        UnitSpec s = unit.spec();
-        return new UnitView(s.id(), s.phase(), s.code(), s.hosts(), s.sampling(), s.samplingKey(), s.order(),
-                s.enabled(), s.budget(), s.failure(), unit.version(), unit.updatedAt(), unit.updatedBy(), false, null);
+        return of(unit.spec(), unit.version(), unit.updatedAt(), unit.updatedBy(), false);
     }
 
     public static UnitView of(LegacyUnit unit) {
-        UnitSpec s = unit.spec();
-        if (s == null) {
+        if (unit.spec() == null) {
             return new UnitView(unit.id(), null, null, List.of(), null, null, null, null, null, null, null, null, null,
                     true, unit.problem());
         }
+        return of(unit.spec(), null, null, null, true);
+    }
+
+    private static UnitView of(UnitSpec s, Long version, Instant updatedAt, String updatedBy, boolean legacy) {
         return new UnitView(s.id(), s.phase(), s.code(), s.hosts(), s.sampling(), s.samplingKey(), s.order(),
-                s.enabled(), s.budget(), s.failure(), null, null, null, true, null);
+                s.enabled(), s.budget(), s.failure(), version, updatedAt, updatedBy, legacy, null);
     }
 }

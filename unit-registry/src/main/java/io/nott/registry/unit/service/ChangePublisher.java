@@ -2,7 +2,7 @@ package io.nott.registry.unit.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.nott.registry.unit.repository.RedisKeys;
+import io.nott.unit.codec.RedisSchema;
 import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -31,12 +31,12 @@ public class ChangePublisher {
     public void publish(long version) {
         Timer.Sample sample = Timer.start(meters);
         try {
-            redis.pubsub(String.class).publish(RedisKeys.CHANGES, String.valueOf(version));
+            redis.pubsub(String.class).publish(RedisSchema.CHANGES_CHANNEL, String.valueOf(version));
             sample.stop(latency);
         } catch (RuntimeException e) {
             meters.counter("registry.publish.failures").increment();
             LOG.warnf("Version %d committed but not published on %s (%s); edges will see it by polling",
-                    version, RedisKeys.CHANGES, e.toString());
+                    version, RedisSchema.CHANGES_CHANNEL, e.toString());
         }
     }
 }

@@ -44,7 +44,7 @@ public class UnitService {
             preconditions.check(id, current.unit());
             created[0] = current.unit().isEmpty();
             return new UnitRepository.Change(spec, created[0] ? "create" : "update",
-                    (created[0] ? "created " : "replaced ") + spec.phase() + " unit");
+                    (created[0] ? "created " : "replaced ") + spec.phase().luaName() + " unit");
         });
         publisher.publish(committed.version());
         return new PutResult(committed, created[0]);
@@ -147,8 +147,9 @@ public class UnitService {
     }
 
     static UnitRequest asRequest(UnitSpec s) {
-        return new UnitRequest(s.id(), s.phase(), s.code(), s.hosts(), s.sampling(), s.samplingKey(), s.order(),
-                s.enabled(), new UnitRequest.Budget(s.budget().instructions(), s.budget().wallMillis()), s.failure());
+        return new UnitRequest(s.id(), s.phase().luaName(), s.code(), s.hosts(), s.sampling(), s.samplingKey(),
+                s.order(), s.enabled(), new UnitRequest.Budget(s.budget().instructions(), s.budget().wallMillis()),
+                s.failure().wireName());
     }
 
     /** Path words of the API that can therefore not be unit ids. */

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nott.registry.config.RegistryConfig;
 import io.nott.registry.error.Problem;
 import io.nott.registry.error.RegistryException;
-import io.nott.registry.unit.UnitBudget;
 import io.nott.registry.unit.UnitRequest;
 import io.nott.registry.unit.UnitSpec;
 import io.nott.unit.model.Budget;
@@ -19,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +30,6 @@ import java.util.regex.Pattern;
 public class UnitValidation {
 
     public static final Pattern ID = UnitValidator.ID;
-    private static final Pattern LINE = Pattern.compile("(?s)line (\\d+): (.*)");
 
     private final RegistryConfig config;
     private final MeterRegistry meters;
@@ -91,21 +89,25 @@ public class UnitValidation {
                 problems.add(new Problem("failure", e.getMessage()));
             }
         }
-        Budget budget;
-        UnitBudget asked = budget(request);
-        if (asked.instructions() < 1) {
-            problems.add(new Problem("budget.instructions", "must be at least 1, got " + asked.instructions()));
+        long instructions = askedInstructions(request);
+        long wallMillis = askedWallMillis(request);
+        if (instructions < 1) {
+            problems.add(new Problem("budget.instructions", "must be at least 1, got " + instructions));
         }
-        if (asked.wallMillis() < 1) {
-            problems.add(new Problem("budget.wallMillis", "must be at least 1 ms, got " + asked.wallMillis()));
+        if (wallMillis < 1) {
+            problems.add(new Problem("budget.wallMillis", "must be at least 1 ms, got " + wallMillis));
         }
-        // an invalid half is replaced by its default so the other half is still checked against its bound
-        budget = new Budget(asked.instructions() < 1 ? Budget.DEFAULT.instructions() : asked.instructions(),
-                asked.wallMillis() < 1 ? Budget.DEFAULT.wallMillis() : asked.wallMillis());
-        List<String> hosts = withoutNulls(request.hosts(), problems);
-        ComputingUnit unit = new ComputingUnit(id == null ? "" : id, phase, request.code() == null ? "" : request.code(),
-                hosts, request.sampling() == null ? 100 : request.sampling(), request.samplingKey(),
-                request.order() == null ? 0 : request.order(), true, budget, failure, 0, null, null, false);
+        // an invalid half is replaced by its configured default so the other half is still checked against its bound
+        Budget budget = new Budget(instructions < 1 ? config.budget().defaultInstructions() : instructions,
+                wallMillis < 1 ? config.budget().defaultWallMillis() : wallMillis);
+        ComputingUnit unit = UnitSpec.builder(id == null ? "" : id, phase, request.code() == null ? "" : request.code())
+                .hosts(withoutNulls(request.hosts(), problems))
+                .sampling(request.sampling() == null ? 100 : request.sampling())
+                .samplingKey(request.samplingKey())
+                .order(request.order() == null ? 0 : request.order())
+                .budget(budget)
+                .failure(failure)
+                .build().toCore(0, null, null, false);
         for (FieldError error : validator.validate(unit)) {
             problems.add(toProblem(error));
         }
@@ -115,9 +117,10 @@ public class UnitValidation {
     /** Problems of a hosts list and sampling (PATCH), by the same rules. */
     public List<Problem> patchProblems(String id, List<String> hosts, Integer sampling) {
         List<Problem> problems = new ArrayList<>();
-        ComputingUnit probe = new ComputingUnit(id, Phase.ACCESS, "local _ = 1", withoutNulls(hosts, problems),
-                sampling == null ? 100 : sampling, null, 0, true, Budget.DEFAULT, FailurePolicy.OPEN, 0, null, null,
-                false);
+        // only hosts and sampling can be wrong here: the rest of the probe is a valid unit
+        ComputingUnit probe = ComputingUnit.of(id, Phase.ACCESS, "local _ = 1")
+                .withHosts(withoutNulls(hosts, problems))
+                .withSampling(sampling == null ? 100 : sampling, null);
         validator.validate(probe).forEach(e -> problems.add(toProblem(e)));
         return count(problems);
     }
@@ -127,36 +130,39 @@ public class UnitValidation {
             return List.of();
         }
         // List.of(...).contains(null) throws, so look for nulls by stream
-        if (hosts.stream().anyMatch(java.util.Objects::isNull)) {
+        if (hosts.stream().anyMatch(Objects::isNull)) {
             problems.add(new Problem("hosts", "host patterns must be strings, found null"));
-            return hosts.stream().filter(java.util.Objects::nonNull).toList();
+            return hosts.stream().filter(Objects::nonNull).toList();
         }
         return hosts;
     }
 
+    /** unit-core's messages read after the field name; a Lua error keeps its line as a field. */
     private static Problem toProblem(FieldError error) {
-        if ("code".equals(error.field())) {
-            Matcher m = LINE.matcher(error.message());
-            if (m.matches()) {
-                return new Problem("code", "Lua does not compile: " + m.group(2), Integer.parseInt(m.group(1)));
-            }
-        }
-        return new Problem(error.field(), error.field() + " " + error.message());
+        return new Problem(error.field(), error.field() + " " + error.message(), error.line());
     }
 
-    private UnitBudget budget(UnitRequest r) {
-        RegistryConfig.Budget defaults = config.budget();
+    private long askedInstructions(UnitRequest r) {
         UnitRequest.Budget b = r.budget();
-        return new UnitBudget(
-                b == null || b.instructions() == null ? defaults.defaultInstructions() : b.instructions(),
-                b == null || b.wallMillis() == null ? defaults.defaultWallMillis() : b.wallMillis());
+        return b == null || b.instructions() == null ? config.budget().defaultInstructions() : b.instructions();
     }
 
+    private long askedWallMillis(UnitRequest r) {
+        UnitRequest.Budget b = r.budget();
+        return b == null || b.wallMillis() == null ? config.budget().defaultWallMillis() : b.wallMillis();
+    }
+
+    /** Only called once {@link #problems} found none, so every parse succeeds. */
     private UnitSpec normalise(String pathId, UnitRequest r) {
-        return new UnitSpec(pathId != null ? pathId : r.id(), Phase.parse(r.phase()).luaName(), r.code(),
-                r.hosts() == null ? List.of() : r.hosts(), r.sampling() == null ? 100 : r.sampling(), r.samplingKey(),
-                r.order() == null ? 0 : r.order(), r.enabled() == null || r.enabled(), budget(r),
-                r.failure() == null ? "open" : FailurePolicy.parse(r.failure()).wireName());
+        return UnitSpec.builder(pathId != null ? pathId : r.id(), Phase.parse(r.phase()), r.code())
+                .hosts(r.hosts())
+                .sampling(r.sampling() == null ? 100 : r.sampling())
+                .samplingKey(r.samplingKey())
+                .order(r.order() == null ? 0 : r.order())
+                .enabled(r.enabled() == null || r.enabled())
+                .budget(new Budget(askedInstructions(r), askedWallMillis(r)))
+                .failure(r.failure() == null ? FailurePolicy.OPEN : FailurePolicy.parse(r.failure()))
+                .build();
     }
 
     private List<Problem> count(List<Problem> problems) {

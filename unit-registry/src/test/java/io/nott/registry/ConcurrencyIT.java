@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(RedisClusterResource.class)
-class ConcurrencyTest {
+class ConcurrencyIT {
 
     @Test
     void exactlyOneOfTwoRacingIfMatchWritesWins() throws Exception {

@@ -2,21 +2,21 @@ package io.nott.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nott.testsupport.FreePorts;
+import io.nott.testsupport.Poll;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the Secret provides. Also: a second run of the Job changes nothing, and a node that comes
  * back with a new IP (a rescheduled pod) rejoins under its new address.
  */
-class RedisClusterScriptsTest {
+class RedisClusterScriptsIT {
 
     private static final String PASSWORD = "s3cretFromTheSecret";
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -47,7 +47,9 @@ class RedisClusterScriptsTest {
         var scripts = Charts.render(Variant.DEFAULTS).one("ConfigMap", "nott-redis-scripts").path("data");
         startNode = Files.writeString(temp.resolve("start-node.sh"), scripts.path("start-node.sh").asText());
         createCluster = Files.writeString(temp.resolve("create-cluster.sh"), scripts.path("create-cluster.sh").asText());
-        port = freePortOnAll(java.util.stream.IntStream.rangeClosed(2, 13).boxed().toList());
+        // one port on every address a node may get (127.0.0.2-13), its cluster-bus port (+10000) too
+        port = FreePorts.freeOnAllWithBusPort(IntStream.rangeClosed(2, 13).mapToObj(RedisClusterScriptsIT::loopback)
+                .toList());
     }
 
     @AfterEach
@@ -195,39 +197,20 @@ class RedisClusterScriptsTest {
         return new Result(process.exitValue(), output);
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("condition not met within " + WAIT);
-            }
-            Thread.sleep(200);
+    private static void await(BooleanSupplier condition) {
+        Poll.upTo(WAIT).until(condition::getAsBoolean);
+    }
+
+    private static InetAddress loopback(int lastOctet) {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) lastOctet});
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
         }
     }
 
     private static String ip(int index) {
         return "127.0.0." + (index + 2);
-    }
-
-    /** A port free on every given 127.0.0.x address, with its cluster-bus port (+10000). */
-    private static int freePortOnAll(List<Integer> lastOctets) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int candidate = ThreadLocalRandom.current().nextInt(20000, 30000);
-            boolean free = true;
-            for (int octet : lastOctets) {
-                for (int p : List.of(candidate, candidate + 10000)) {
-                    try (ServerSocket socket = new ServerSocket()) {
-                        socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0." + octet), p));
-                    } catch (IOException busy) {
-                        free = false;
-                    }
-                }
-            }
-            if (free) {
-                return candidate;
-            }
-        }
-        throw new IOException("no port free on all loopback addresses after 50 attempts");
     }
 
     private record Result(int exitCode, String output) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(RedisClusterResource.class)
-class AuthTest {
+class AuthIT {
 
     @Test
     void noTokenIs401WithAChallenge() {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = RedisClusterResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = io.nott.edge.support.OriginResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = io.nott.edge.support.EdgeStateResource.class, restrictToAnnotatedClass = true)
-class EdgeHealthTest {
+class EdgeHealthIT {
 
     @Test
     void isLiveAndReadyWithItsRedisCluster() {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(RedisClusterResource.class)
-class LegacyUnitsTest {
+class LegacyUnitsIT {
 
     @InjectRedisCluster
     RedisCluster cluster;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** Metrics, OpenAPI/Swagger UI and the UI's self-contained assets. */
 @QuarkusTest
 @QuarkusTestResource(RedisClusterResource.class)
-class OperationsTest {
+class OperationsIT {
 
     @Test
     void metricsCountRequestsByRouteAndStatusValidationFailuresAndPublishLatency() {

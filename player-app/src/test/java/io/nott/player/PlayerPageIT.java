@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The app serves the page, its own Clappr bundle and its settings, and says ready only with the bundle. */
 @QuarkusTest
-class PlayerPageTest {
+class PlayerPageIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"/app", "/app/"})

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nott.edge.support.OriginResource;
 import io.nott.testsupport.InjectRedisCluster;
+import io.nott.testsupport.Poll;
 import io.nott.testsupport.Node;
 import io.nott.testsupport.RedisCluster;
 import io.nott.testsupport.RedisClusterResource;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @QuarkusTestResource(value = OriginResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = io.nott.edge.support.EdgeStateResource.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class EdgeUnitsSyncTest {
+class EdgeUnitsSyncIT {
 
     /** The seed's "How to use it" unit, with the newlines redis-cli's quoted string turns "\n" into. */
     static final String SEED_AUTHENTICATION = "rewrite||local token = ngx.var.arg_token or ngx.var.cookie_superstition \n"
@@ -70,18 +71,7 @@ class EdgeUnitsSyncTest {
     }
 
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 30 s: " + what);
-            }
-            try {
-                Thread.sleep(20); // polling a condition, not waiting for time to pass
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Poll.upTo(Duration.ofSeconds(30), what).until(condition::getAsBoolean);
     }
 
     @Test

@@ -1,7 +1,6 @@
-package io.nott.player.browser;
+package io.nott.testsupport;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -11,22 +10,23 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * Debian's Chromium driven by Playwright for Java, offline: Playwright never downloads a browser
- * ({@code PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1}), the executable is {@code /usr/bin/chromium} (or
- * {@code nott.chromium.path}), every launch gets a fresh temporary profile (Playwright's
- * non-persistent launch), and the flags keep Chromium from reaching the network on its own.
+ * The one way the suite launches a browser: Debian's Chromium driven by Playwright for Java,
+ * offline. Playwright never downloads a browser ({@code PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1}), the
+ * executable is {@code /usr/bin/chromium} (or {@code nott.chromium.path}), every page gets its own
+ * browser context (own cookies, cache and a fresh profile), and the flags keep Chromium from
+ * reaching the network on its own.
  *
- * <p>Not thread-safe (Playwright is not): use one instance from one test thread. Reusable outside
- * this module (the e2e tests): it depends only on Playwright and {@link PlayerPage}.
+ * <p>Not thread-safe (Playwright is not): use one instance from one test thread.
  */
 public final class HeadlessChromium implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(HeadlessChromium.class);
 
-    /** The launch flags of the issue: no sandbox (root in a container), no GPU, nothing phoning home. */
+    /** No sandbox (root in a container), no GPU, nothing phoning home, video may autoplay. */
     public static final List<String> ARGS = List.of(
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -46,7 +46,8 @@ public final class HeadlessChromium implements AutoCloseable {
     public static HeadlessChromium launch() {
         Path executable = Paths.get(System.getProperty("nott.chromium.path", "/usr/bin/chromium"));
         if (!Files.isExecutable(executable)) {
-            throw new IllegalStateException("no Chromium at " + executable + ": install Debian's chromium or set -Dnott.chromium.path");
+            throw new IllegalStateException("no Chromium at " + executable
+                    + ": apt-get install -y chromium, or set -Dnott.chromium.path");
         }
         Path artifacts = Paths.get(System.getProperty("nott.artifacts.dir", "target/browser-artifacts"));
         Playwright playwright = Playwright.create(
@@ -64,11 +65,13 @@ public final class HeadlessChromium implements AutoCloseable {
         }
     }
 
-    /** A page in its own browser context (own cookies, own cache) with the given viewport, its console logged. */
-    public PlayerPage open(String url, int width, int height) {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height));
-        Page page = context.newPage();
-        PlayerPage playerPage = new PlayerPage(page, this);
+    /**
+     * A page in its own browser context with the given viewport. Console errors and uncaught
+     * exceptions go to {@code errors} (and the log); other console lines to the debug log.
+     * Closing the page's context ({@code page.context().close()}) frees it.
+     */
+    public Page newPage(int width, int height, Consumer<String> errors) {
+        Page page = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height)).newPage();
         page.onConsoleMessage(m -> {
             if ("error".equals(m.type()) || "warning".equals(m.type())) {
                 LOG.infof("[browser %s] %s", m.type(), m.text());
@@ -76,15 +79,19 @@ public final class HeadlessChromium implements AutoCloseable {
                 LOG.debugf("[browser %s] %s", m.type(), m.text());
             }
             if ("error".equals(m.type())) {
-                playerPage.recordError(m.text());
+                errors.accept(m.text());
             }
         });
         page.onPageError(e -> {
             LOG.warnf("[browser page error] %s", e);
-            playerPage.recordError(e);
+            errors.accept(e);
         });
-        page.navigate(url);
-        return playerPage;
+        return page;
+    }
+
+    /** A 1280x800 page whose console errors are only logged. */
+    public Page newPage() {
+        return newPage(1280, 800, error -> { });
     }
 
     /** Saves a full-page screenshot as {@code <artifacts>/<name>.png} and returns its path. */

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.nott.edge.support.OriginResource;
+import io.nott.testsupport.FreePorts;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
  * finds the last good snapshot on disk, becomes ready and enforces those units.
  */
 @QuarkusTest
-@QuarkusTestResource(value = UnitsFromDiskTest.RedisDownWithSnapshot.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = UnitsFromDiskIT.RedisDownWithSnapshot.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = OriginResource.class, restrictToAnnotatedClass = true)
-class UnitsFromDiskTest {
+class UnitsFromDiskIT {
 
     /** Points Redis at a closed port and leaves a snapshot (written by the edge's own code) where the edge looks. */
     public static class RedisDownWithSnapshot implements QuarkusTestResourceLifecycleManager {
@@ -31,15 +31,12 @@ class UnitsFromDiskTest {
         @Override
         public Map<String, String> start() {
             try {
-                int deadPort;
-                try (ServerSocket socket = new ServerSocket(0)) {
-                    deadPort = socket.getLocalPort();
-                }
+                int deadPort = FreePorts.one(); // nobody listens there: Redis is down
                 Path file = Files.createTempDirectory("edge-disk-").resolve("units-snapshot.json");
                 new SnapshotFile(file).save(new FetchedUnits(42,
                         Map.of("tagger", Map.of("id", "tagger", "phase", "header_filter",
                                 "code", "ngx.header['X-From-Disk'] = 'yes'", "budget_wall_ms", "2000")),
-                        Map.of("authentication", EdgeUnitsSyncTest.SEED_AUTHENTICATION)));
+                        Map.of("authentication", EdgeUnitsSyncIT.SEED_AUTHENTICATION)));
                 return Map.of("quarkus.redis.hosts", "redis://127.0.0.1:" + deadPort,
                         "edge.sync.snapshot-file", file.toString(),
                         "edge.sync.poll-interval", "200ms");

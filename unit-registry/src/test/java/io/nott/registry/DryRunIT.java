@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(RedisClusterResource.class)
-class DryRunTest {
+class DryRunIT {
 
     private static Map<String, Object> sample(String uri) {
         return Map.of("method", "GET", "uri", uri, "headers", Map.of("Host", "edge.example.com"),

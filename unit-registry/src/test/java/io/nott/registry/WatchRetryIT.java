@@ -2,16 +2,16 @@ package io.nott.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nott.registry.unit.UnitBudget;
 import io.nott.registry.unit.UnitSpec;
 import io.nott.registry.unit.repository.UnitRepository;
 import io.nott.testsupport.InjectRedisCluster;
 import io.nott.testsupport.RedisCluster;
 import io.nott.testsupport.RedisClusterResource;
+import io.nott.unit.model.Budget;
+import io.nott.unit.model.Phase;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(RedisClusterResource.class)
-class WatchRetryTest {
+class WatchRetryIT {
 
     @InjectRedisCluster
     RedisCluster cluster;
@@ -32,8 +32,7 @@ class WatchRetryTest {
     @Test
     void aWriteThatLosesTheWatchRaceIsDecidedAgain() {
         String id = Api.freshId("watch");
-        UnitSpec spec = new UnitSpec(id, "access", "local a = 1", List.of(), 100, null, 0, true,
-                new UnitBudget(1000, 10), "open");
+        UnitSpec spec = UnitSpec.builder(id, Phase.ACCESS, "local a = 1").budget(new Budget(1000, 10)).build();
         AtomicInteger decisions = new AtomicInteger();
         long[] seen = new long[2];
         UnitRepository.Committed committed = units.commit(id, "test", current -> {

@@ -1,19 +1,24 @@
-package io.nott.player;
+package io.nott.registry;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.nott.testsupport.RedisClusterResource;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-class PlayerHealthTest {
+@QuarkusTestResource(RedisClusterResource.class)
+class RegistryHealthIT {
 
     @Test
-    void isLiveAndReady() {
+    void isLiveAndReadyWithItsRedisCluster() {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body(containsString("Redis"));
     }
 
     @Test

@@ -2,19 +2,14 @@ package io.nott.registry;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
+import io.nott.testsupport.HeadlessChromium;
 import io.nott.testsupport.RedisClusterResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
-import java.nio.file.Paths;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,32 +17,22 @@ import org.junit.jupiter.api.Test;
 /** The operator UI in Debian's headless Chromium, offline: create a unit, dry-run it, find it in the list. */
 @QuarkusTest
 @QuarkusTestResource(RedisClusterResource.class)
-class UiBrowserTest {
+class UiBrowserIT {
 
-    private static Playwright playwright;
-    private static Browser browser;
+    private static HeadlessChromium chromium;
 
     @TestHTTPResource("/ui")
     URL ui;
 
     @BeforeAll
     static void launch() {
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(Paths.get("/usr/bin/chromium"))
-                .setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+        chromium = HeadlessChromium.launch();
     }
 
     @AfterAll
     static void close() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -56,8 +41,8 @@ class UiBrowserTest {
         try {
             run();
         } finally {
-            lastPage.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", "ui-browser-test.png")));
-            lastPage.close();
+            chromium.screenshot(lastPage, "ui-browser-test");
+            lastPage.context().close();
         }
     }
 
@@ -65,7 +50,7 @@ class UiBrowserTest {
 
     private void run() {
         String id = Api.freshId("ui-unit");
-        Page page = browser.newPage();
+        Page page = chromium.newPage();
         lastPage = page;
         // two shared cores: give slow answers time before an expectation fails
         page.setDefaultTimeout(20_000);

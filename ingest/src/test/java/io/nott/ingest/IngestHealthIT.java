@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Health and metrics with a real nginx-rtmp started by the service. */
 @QuarkusTest
 @WithTestResource(IngestTestResource.class)
-class IngestHealthTest {
+class IngestHealthIT {
 
     @Test
     void isLiveAndReadyWhenNginxAcceptsConnections() {

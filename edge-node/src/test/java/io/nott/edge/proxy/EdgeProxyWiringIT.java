@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = RedisClusterResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = OriginResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = io.nott.edge.support.EdgeStateResource.class, restrictToAnnotatedClass = true)
-class EdgeProxyWiringTest {
+class EdgeProxyWiringIT {
 
     @Test
     void configuredRoutesReachTheOriginThroughTheCache() {

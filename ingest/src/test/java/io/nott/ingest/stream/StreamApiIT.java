@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The REST API and nginx's HTTP side, without video (IngestServiceIT pushes real streams). */
 @QuarkusTest
 @WithTestResource(IngestTestResource.class)
-class StreamApiTest {
+class StreamApiIT {
 
     private static final String KEY = "Bearer " + IngestTestResource.STREAM_KEY;
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(RedisClusterResource.class)
-class UnitApiTest {
+class UnitApiIT {
 
     @InjectRedisCluster
     RedisCluster cluster;

@@ -3,10 +3,10 @@ package io.nott.player;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nott.player.browser.FakeEdgeServer;
-import io.nott.player.browser.HeadlessChromium;
 import io.nott.player.browser.LiveHlsStream;
-import io.nott.player.browser.PlayerPage;
 import io.nott.player.browser.PlayerPage.VideoState;
+import io.nott.player.browser.PlayerPage;
+import io.nott.testsupport.HeadlessChromium;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
  * test, served by a fake edge on another origin ({@code ?api=} points the page at it).
  */
 @QuarkusTest
-class PlayerBrowserTest {
+class PlayerBrowserIT {
 
-    private static final Logger LOG = Logger.getLogger(PlayerBrowserTest.class);
+    private static final Logger LOG = Logger.getLogger(PlayerBrowserIT.class);
 
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration SOON = Duration.ofSeconds(30);
@@ -75,7 +75,7 @@ class PlayerBrowserTest {
     void playsTheLiveStreamAndShowsWhatTheEdgeSaid() {
         edge.streams(COLORBAR);
         long opened = System.nanoTime();
-        try (PlayerPage page = chromium.open(pageUrl(""), 1280, 800)) {
+        try (PlayerPage page = PlayerPage.open(chromium, pageUrl(""), 1280, 800)) {
             page.awaitStarted(START);
             // A figure, not an assertion: how long a viewer waits for the first picture.
             LOG.infof("measured: first frame %d ms after opening the page", (System.nanoTime() - opened) / 1_000_000);
@@ -97,7 +97,7 @@ class PlayerBrowserTest {
     @Test
     void qualitySelectorSwitchesTheRendition() {
         edge.streams(COLORBAR);
-        try (PlayerPage page = chromium.open(pageUrl(""), 1280, 800)) {
+        try (PlayerPage page = PlayerPage.open(chromium, pageUrl(""), 1280, 800)) {
             VideoState started = page.awaitStarted(START);
             int other = started.videoWidth() == LiveHlsStream.HIGH_WIDTH ? LiveHlsStream.LOW_WIDTH : LiveHlsStream.HIGH_WIDTH;
 
@@ -111,7 +111,7 @@ class PlayerBrowserTest {
     @Test
     void showsAccessDeniedOn403AndPlaysOnceTheTokenIsGiven() {
         edge.streams(COLORBAR).requireToken("letmein");
-        try (PlayerPage page = chromium.open(pageUrl(""), 1280, 800)) {
+        try (PlayerPage page = PlayerPage.open(chromium, pageUrl(""), 1280, 800)) {
             String message = page.awaitMessage("forbidden", START);
             assertThat(message).contains("403").contains("token");
             page.screenshot("player-forbidden");
@@ -126,7 +126,7 @@ class PlayerBrowserTest {
     @Test
     void takesTheTokenFromTheUrlAsTheSeedDoes() {
         edge.streams(COLORBAR).requireToken("letmein");
-        try (PlayerPage page = chromium.open(pageUrl("&token=letmein"), 1280, 800)) {
+        try (PlayerPage page = PlayerPage.open(chromium, pageUrl("&token=letmein"), 1280, 800)) {
             page.awaitAdvance(3.0, START);
             assertThat(page.page().context().cookies()).anySatisfy(c -> {
                 assertThat(c.name).isEqualTo("superstition");
@@ -138,7 +138,7 @@ class PlayerBrowserTest {
     @Test
     void saysSoWhenNoStreamIsLive() {
         edge.streams("[]");
-        try (PlayerPage page = chromium.open(pageUrl(""), 1280, 800)) {
+        try (PlayerPage page = PlayerPage.open(chromium, pageUrl(""), 1280, 800)) {
             assertThat(page.awaitMessage("empty", SOON)).contains("No stream is live");
         }
     }
@@ -146,7 +146,7 @@ class PlayerBrowserTest {
     @Test
     void saysSoWhenTheChosenStreamIsNotLiveAndSwitchesOnAClick() {
         edge.streams("[{\"name\":\"colorbar\"},{\"name\":\"gone\"}]");
-        try (PlayerPage page = chromium.open(pageUrl("&stream=gone"), 1280, 800)) {
+        try (PlayerPage page = PlayerPage.open(chromium, pageUrl("&stream=gone"), 1280, 800)) {
             assertThat(page.awaitMessage("offline", SOON)).contains("\"gone\"").contains("404");
 
             page.chooseStream("colorbar");
@@ -160,7 +160,7 @@ class PlayerBrowserTest {
     @Test
     void saysSoWhenTheStreamStallsAndRecovers() {
         edge.streams(COLORBAR);
-        try (PlayerPage page = chromium.open(pageUrl(""), 1280, 800)) {
+        try (PlayerPage page = PlayerPage.open(chromium, pageUrl(""), 1280, 800)) {
             page.awaitAdvance(2.0, START);
 
             edge.freezePlaylists(true);
@@ -178,7 +178,7 @@ class PlayerBrowserTest {
         // An absolute URL with the ingest's own address is reduced to its path: viewers go through the edge.
         edge.streams("{\"streams\":[{\"name\":\"colorbar\",\"masterPlaylistUrl\":\"http://10.255.255.1:8083/hls/colorbar.m3u8\"},"
                 + "\"plain\",{\"id\":\"ended\",\"live\":false},{\"name\":\"later\",\"state\":\"starting\"},{\"nameless\":true}]}");
-        try (PlayerPage page = chromium.open(pageUrl(""), 390, 844)) {
+        try (PlayerPage page = PlayerPage.open(chromium, pageUrl(""), 390, 844)) {
             page.awaitAdvance(2.0, START);
 
             assertThat(page.listedStreams()).containsExactly("colorbar", "plain", "later");

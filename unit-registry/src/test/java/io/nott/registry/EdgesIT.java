@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(RedisClusterResource.class)
-class EdgesTest {
+class EdgesIT {
 
     @InjectRedisCluster
     RedisCluster cluster;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /** Proves the test cluster is a real cluster, through the same Vert.x client the services use. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RedisClusterTest {
+class RedisClusterIT {
 
     private static RedisCluster cluster;
     private static Vertx vertx;

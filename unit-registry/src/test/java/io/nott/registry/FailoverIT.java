@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(RedisClusterResource.class)
-class FailoverTest {
+class FailoverIT {
 
     @InjectRedisCluster
     RedisCluster cluster;
