@@ -1,8 +1,8 @@
 package io.nott.registry.unit.repository;
 
-import io.nott.registry.error.RegistryException;
 import io.nott.registry.unit.LegacyUnit;
-import io.nott.registry.unit.service.LegacyFormat;
+import io.nott.registry.unit.UnitMapping;
+import io.nott.unit.codec.LegacyUnitFormat;
 import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -20,12 +20,10 @@ public class LegacyRepository {
 
     private final RedisDataSource redis;
     private final RedisGuard guard;
-    private final LegacyFormat format;
 
-    public LegacyRepository(RedisDataSource redis, RedisGuard guard, LegacyFormat format) {
+    public LegacyRepository(RedisDataSource redis, RedisGuard guard) {
         this.redis = redis;
         this.guard = guard;
-        this.format = format;
     }
 
     public List<LegacyUnit> list() {
@@ -66,10 +64,9 @@ public class LegacyRepository {
         if (raw == null) {
             return new LegacyUnit(id, null, "listed in coding_units but key " + id + " does not exist");
         }
-        try {
-            return new LegacyUnit(id, format.parse(id, raw), null);
-        } catch (RegistryException e) {
-            return new LegacyUnit(id, null, e.getMessage());
-        }
+        // unit-core's parser, exactly as the edges read the seed's phase||code[||sampling] strings
+        LegacyUnitFormat.Result parsed = LegacyUnitFormat.parse(id, raw);
+        return parsed.ok() ? new LegacyUnit(id, UnitMapping.toSpec(parsed.unit()), null)
+                : new LegacyUnit(id, null, "legacy unit " + id + ": " + parsed.rejection());
     }
 }
