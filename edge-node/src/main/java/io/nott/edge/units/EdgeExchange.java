@@ -1,7 +1,9 @@
 package io.nott.edge.units;
 
+import io.nott.edge.cache.CacheStatus;
 import io.nott.edge.proxy.ProxyContext;
 import io.nott.edge.proxy.ProxyResponse;
+import io.nott.edge.upstream.UpstreamTiming;
 import io.nott.unit.runtime.HttpExchange;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
@@ -81,13 +83,12 @@ final class EdgeExchange implements HttpExchange {
             case "status" -> context.status() > 0 ? Integer.toString(context.status())
                     : response != null ? Integer.toString(response.status()) : null;
             case "request_time" -> seconds(System.nanoTime() - context.startNanos());
-            case "upstream_response_time" -> context.upstreamResponseNanos() >= 0 ? seconds(context.upstreamResponseNanos())
-                    : context.upstreamHeaderNanos() >= 0 ? seconds(context.upstreamHeaderNanos()) : null;
-            case "upstream_header_time" -> context.upstreamHeaderNanos() >= 0 ? seconds(context.upstreamHeaderNanos()) : null;
-            case "upstream_connect_time" -> context.upstreamConnectNanos() >= 0 ? seconds(context.upstreamConnectNanos()) : null;
-            case "upstream_cache_status" -> context.cacheStatus() == null ? null : context.cacheStatus().name();
-            case "upstream_addr" -> context.upstreamAddress();
-            case "upstream_status" -> context.upstreamStatus() > 0 ? Integer.toString(context.upstreamStatus()) : null;
+            case "upstream_response_time" -> upstreamResponseTime(upstream());
+            case "upstream_header_time" -> upstream() == null ? null : secondsOrNil(upstream().headerNanos());
+            case "upstream_connect_time" -> upstream() == null ? null : secondsOrNil(upstream().connectNanos());
+            case "upstream_cache_status" -> cacheStatus() == null ? null : cacheStatus().name();
+            case "upstream_addr" -> upstream() == null ? null : upstream().address();
+            case "upstream_status" -> upstream() == null || upstream().status() <= 0 ? null : Integer.toString(upstream().status());
             case "tcpinfo_rtt" -> TcpInfo.rttMicros(request);
             case "body_bytes_sent" -> Long.toString(context.bodyBytesSent());
             case "server_name" -> context.host();
@@ -98,7 +99,7 @@ final class EdgeExchange implements HttpExchange {
                 case HTTP_1_1 -> "HTTP/1.1";
                 case HTTP_2 -> "HTTP/2.0";
             };
-            case "route" -> context.route().name();
+            case "route" -> context.origin().name();
             default -> null;
         };
     }
@@ -133,6 +134,27 @@ final class EdgeExchange implements HttpExchange {
             all.add(Map.entry(header.getKey(), header.getValue()));
         }
         return all;
+    }
+
+    /** What the upstream step measured; null on a cache hit or a local answer (nginx's empty variables). */
+    private UpstreamTiming upstream() {
+        return context.get(UpstreamTiming.class);
+    }
+
+    private CacheStatus cacheStatus() {
+        return context.get(CacheStatus.class);
+    }
+
+    /** Last body byte, or the head while the body is still coming (header_filter). */
+    private static String upstreamResponseTime(UpstreamTiming timing) {
+        if (timing == null) {
+            return null;
+        }
+        return timing.responseNanos() >= 0 ? seconds(timing.responseNanos()) : secondsOrNil(timing.headerNanos());
+    }
+
+    private static String secondsOrNil(long nanos) {
+        return nanos < 0 ? null : seconds(nanos);
     }
 
     /** nginx's format: seconds with millisecond resolution, e.g. {@code 0.002}. */

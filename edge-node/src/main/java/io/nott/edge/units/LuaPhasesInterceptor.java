@@ -60,7 +60,7 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
             return context.sendRequest();
         }
         Units units = new Units(snapshot, new EdgeExchange(context), new RequestState());
-        context.attachment(units);
+        context.put(Units.class, units);
         if (!snapshot.has(Phase.REWRITE) && !snapshot.has(Phase.ACCESS) && !snapshot.has(Phase.CONTENT)) {
             return proxy(context, units);
         }
@@ -181,7 +181,7 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
 
     @Override
     public void onComplete(ProxyContext context) {
-        Units units = context.attachment();
+        Units units = context.get(Units.class);
         if (units == null) {
             return;
         }
