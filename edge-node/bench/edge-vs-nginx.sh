@@ -8,11 +8,12 @@
 #
 # Usage: edge-node/bench/edge-vs-nginx.sh            (build first: ./mvnw -B -pl edge-node -am package -DskipTests)
 # Knobs: DURATION=10s CONNECTIONS=32 ROUNDS=3 WARMUP=15s EDGE_JAVA_OPTS="..."
+#        EDGE_JAR=/path/to/quarkus-run.jar (another build, e.g. before/after a change in one session)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 MODULE=$(cd "$HERE/.." && pwd)
-JAR="$MODULE/target/quarkus-app/quarkus-run.jar"
+JAR=${EDGE_JAR:-"$MODULE/target/quarkus-app/quarkus-run.jar"}
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}

@@ -15,51 +15,67 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
+import java.util.function.Function;
 
 /**
  * nginx's {@code proxy_cache} as one interceptor: lookup, {@code proxy_cache_lock} (concurrent
  * misses wait for one upstream request), {@code proxy_cache_use_stale error timeout updating},
- * and the store. Sets the context's cache status; the writer turns it into {@code X-Cache-Status}.
+ * and the store. Attaches the request's {@link CacheStatus} to the context (for metrics and
+ * {@code ngx.var.upstream_cache_status}) and has the writer add it as {@code X-Cache-Status}.
  */
 public final class CacheInterceptor implements ProxyInterceptor {
+
+    static final CharSequence X_CACHE_STATUS = HttpHeaders.createOptimized("X-Cache-Status");
 
     private final HttpCache cache;
     private final Vertx vertx;
     private final Clock clock;
     private final CacheSettings settings;
+    private final Function<ProxyContext, CachePolicy> policies;
 
-    public CacheInterceptor(HttpCache cache, Vertx vertx, Clock clock) {
+    /**
+     * @param policies the cache rules of a request (its route's {@code proxy_cache_valid} and
+     *                 friends); the cache itself knows nothing of routes
+     */
+    public CacheInterceptor(HttpCache cache, Vertx vertx, Clock clock, Function<ProxyContext, CachePolicy> policies) {
         this.cache = cache;
         this.vertx = vertx;
         this.clock = clock;
         this.settings = cache.settings();
+        this.policies = policies;
+    }
+
+    /** nginx's {@code $upstream_cache_status}: attached for readers, and sent as {@code X-Cache-Status}. */
+    private static void status(ProxyContext context, CacheStatus status) {
+        context.put(CacheStatus.class, status);
+        context.responseHeader(X_CACHE_STATUS, status.name());
     }
 
     @Override
     public Future<ProxyResponse> handleRequest(ProxyContext context) {
-        CachePolicy policy = context.route().cache();
+        CachePolicy policy = policies.apply(context);
         HttpServerRequest request = context.request();
         if (!settings.enabled() || !policy.enabled() || request.method() != HttpMethod.GET) {
             return context.sendRequest();
         }
         String key = settings.key().render(context);
         if (settings.bypassOnNoCache() && asksNoCache(request)) {
-            context.cacheStatus(CacheStatus.BYPASS);
+            status(context, CacheStatus.BYPASS);
             return context.sendRequest().map(response -> storeIfCacheable(context, key, response, null));
         }
         CacheEntry entry = cache.get(key);
         long now = clock.millis();
         if (entry != null && entry.isFresh(now)) {
-            context.cacheStatus(CacheStatus.HIT);
+            status(context, CacheStatus.HIT);
             return Future.succeededFuture(fromEntry(entry));
         }
         HttpCache.Fill fill = cache.tryLock(key);
         if (fill != null) {
-            context.cacheStatus(entry == null ? CacheStatus.MISS : CacheStatus.EXPIRED);
+            status(context, entry == null ? CacheStatus.MISS : CacheStatus.EXPIRED);
             return fetch(context, key, fill, entry);
         }
         if (entry != null && settings.staleWhileUpdating()) {
-            context.cacheStatus(CacheStatus.UPDATING);
+            status(context, CacheStatus.UPDATING);
             return Future.succeededFuture(fromEntry(entry));
         }
         HttpCache.Fill running = cache.fillOf(key);
@@ -78,7 +94,7 @@ public final class CacheInterceptor implements ProxyInterceptor {
             if (!settled[0]) {
                 settled[0] = true;
                 // nginx: after proxy_cache_lock_timeout the request goes upstream and is not cached
-                context.cacheStatus(CacheStatus.MISS);
+                status(context, CacheStatus.MISS);
                 context.sendRequest().onComplete(promise);
             }
         });
@@ -89,17 +105,17 @@ public final class CacheInterceptor implements ProxyInterceptor {
             settled[0] = true;
             vertx.cancelTimer(timer);
             if (stored != null) {
-                context.cacheStatus(CacheStatus.HIT);
+                status(context, CacheStatus.HIT);
                 promise.complete(fromEntry(stored));
                 return;
             }
             CacheEntry current = cache.get(key);
             if (current != null && current.isFresh(clock.millis())) {
-                context.cacheStatus(CacheStatus.HIT);
+                status(context, CacheStatus.HIT);
                 promise.complete(fromEntry(current));
                 return;
             }
-            context.cacheStatus(CacheStatus.MISS);
+            status(context, CacheStatus.MISS);
             context.sendRequest().onComplete(promise);
         }));
         return promise.future();
@@ -117,7 +133,7 @@ public final class CacheInterceptor implements ProxyInterceptor {
                 cache.complete(key, fill, null);
                 if (stale != null && result.cause() instanceof ProxyException e
                         && (e.isTimeout() ? settings.staleOnTimeout() : settings.staleOnError())) {
-                    context.cacheStatus(CacheStatus.STALE);
+                    status(context, CacheStatus.STALE);
                     return Future.succeededFuture(fromEntry(stale));
                 }
                 return Future.failedFuture(result.cause());
@@ -129,7 +145,7 @@ public final class CacheInterceptor implements ProxyInterceptor {
     /** Tees a cacheable response into the cache; ends the fill (if any) at once when it is not cacheable. */
     private ProxyResponse storeIfCacheable(ProxyContext context, String key, ProxyResponse response, HttpCache.Fill fill) {
         long now = clock.millis();
-        long lifetime = Freshness.lifetimeMillis(response.status(), response.headers(), context.route().cache(), now);
+        long lifetime = Freshness.lifetimeMillis(response.status(), response.headers(), policies.apply(context), now);
         long announced = response.body() instanceof ResponseBody.Streamed s ? s.contentLength()
                 : ((ResponseBody.Full) response.body()).buffer().length();
         if (lifetime == Freshness.NOT_CACHEABLE || announced > settings.maxEntryBytes()) {

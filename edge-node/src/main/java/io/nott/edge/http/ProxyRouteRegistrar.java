@@ -15,9 +15,11 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Puts the proxy on Quarkus' HTTP server: one catch-all route on the main router that hands
- * every configured prefix to {@link EdgeProxy} and everything else (notably {@code /q/*})
- * back to Quarkus.
+ * Assembles the proxy and puts it on Quarkus' HTTP server: the chain of interceptors, the route
+ * table as origin selector and cache-policy source, metrics as the "response sent" listener;
+ * one catch-all route on the main router hands every configured prefix to {@link EdgeProxy} and
+ * everything else (notably {@code /q/*}) back to Quarkus. The pieces themselves are built from
+ * {@code EdgeConfig} in {@code config}; this is the one place that knows how they fit.
  */
 @ApplicationScoped
 public class ProxyRouteRegistrar {
@@ -41,7 +43,7 @@ public class ProxyRouteRegistrar {
 
     void register(@Observes Router router) {
         // OpenResty's order: rewrite/access (and content) before the cache lookup, filters on the way out.
-        List<ProxyInterceptor> chain = List.of(luaPhases, new CacheInterceptor(cache, vertx, clock));
-        router.route().order(-1000).handler(new EdgeProxy(routes, chain, metrics));
+        List<ProxyInterceptor> chain = List.of(luaPhases, new CacheInterceptor(cache, vertx, clock, routes::cachePolicy));
+        router.route().order(-1000).handler(new EdgeProxy(routes, chain, metrics::recordRequest));
     }
 }

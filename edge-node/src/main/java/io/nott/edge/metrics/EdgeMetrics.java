@@ -5,13 +5,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nott.edge.cache.CacheStatus;
 import io.nott.edge.proxy.ProxyContext;
+import io.nott.edge.upstream.UpstreamTiming;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The proxy's meters: requests by route, status and cache status, and upstream latency by
  * group. Meters are looked up once per (route, status) and kept, so a request costs a map
- * read and an increment.
+ * read and an increment. Plugged into the proxy as its "response sent" listener; reads the
+ * cache's and the upstream's attachments from the context.
  */
 public final class EdgeMetrics {
 
@@ -30,9 +32,9 @@ public final class EdgeMetrics {
     }
 
     public void recordRequest(ProxyContext context) {
-        String route = context.route().name();
+        String route = context.origin().name();
         int status = context.status();
-        CacheStatus cache = context.cacheStatus();
+        CacheStatus cache = context.get(CacheStatus.class);
         Counter[] byCache = requests.computeIfAbsent(route, r -> new ConcurrentHashMap<>())
                 .computeIfAbsent(status, s -> new Counter[STATUSES.length + 1]);
         int slot = cache == null ? STATUSES.length : cache.ordinal();
@@ -47,9 +49,13 @@ public final class EdgeMetrics {
             byCache[slot] = counter;
         }
         counter.increment();
-        long upstreamNanos = context.upstreamResponseNanos() >= 0 ? context.upstreamResponseNanos() : context.upstreamHeaderNanos();
+        UpstreamTiming upstream = context.get(UpstreamTiming.class);
+        if (upstream == null) {
+            return;
+        }
+        long upstreamNanos = upstream.responseNanos() >= 0 ? upstream.responseNanos() : upstream.headerNanos();
         if (upstreamNanos >= 0) {
-            upstreamTimers.computeIfAbsent(context.route().upstream().name(), name -> Timer.builder("edge.upstream.response")
+            upstreamTimers.computeIfAbsent(upstream.group(), name -> Timer.builder("edge.upstream.response")
                     .description("Time from asking an upstream for a connection to its last body byte")
                     .tag("upstream", name)
                     .register(registry)).record(upstreamNanos, TimeUnit.NANOSECONDS);

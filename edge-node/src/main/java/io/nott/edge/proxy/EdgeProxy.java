@@ -1,8 +1,5 @@
 package io.nott.edge.proxy;
 
-import io.nott.edge.metrics.EdgeMetrics;
-import io.nott.edge.route.Route;
-import io.nott.edge.route.RouteTable;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -10,46 +7,53 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * The data plane's entry: matches a route, runs the interceptor chain (Lua phases, cache) down
- * to the upstream, writes whatever comes back (or the mapped error), then, after the response
- * is sent, runs the interceptors' completion hooks (the {@code log} phase) and records metrics.
+ * The data plane's entry: asks the injected {@link OriginSelector} for the request's origin, runs
+ * the interceptor chain (Lua phases, cache) down to that origin, writes whatever comes back (or
+ * the mapped error), then, once the response is sent, tells the {@code sent} listener (metrics)
+ * and runs the interceptors' completion hooks (the {@code log} phase). It knows no route, cache
+ * or upstream type: those are plugged in.
  */
 public final class EdgeProxy implements Handler<RoutingContext> {
 
     private static final Logger LOG = Logger.getLogger(EdgeProxy.class);
 
-    private final RouteTable routes;
+    private final OriginSelector origins;
     private final List<ProxyInterceptor> interceptors;
-    private final EdgeMetrics metrics;
+    private final Consumer<ProxyContext> sent;
 
-    public EdgeProxy(RouteTable routes, List<ProxyInterceptor> interceptors, EdgeMetrics metrics) {
-        this.routes = routes;
+    /**
+     * @param sent called on the event loop right after each response is written (or the client
+     *             went away), before the completion hooks; must be quick and must not throw
+     */
+    public EdgeProxy(OriginSelector origins, List<ProxyInterceptor> interceptors, Consumer<ProxyContext> sent) {
+        this.origins = origins;
         this.interceptors = List.copyOf(interceptors);
-        this.metrics = metrics;
+        this.sent = sent;
     }
 
     @Override
     public void handle(RoutingContext routing) {
         HttpServerRequest request = routing.request();
-        Route route = routes.match(request.path());
-        if (route == null) {
+        ProxyOrigin origin = origins.select(request);
+        if (origin == null) {
             routing.next();
             return;
         }
-        handle(request, route);
+        handle(request, origin);
     }
 
     /** Proxies one request on its event loop. */
-    public void handle(HttpServerRequest request, Route route) {
+    public void handle(HttpServerRequest request, ProxyOrigin origin) {
         long start = System.nanoTime();
         if (request.getHeader(HttpHeaders.CONTENT_LENGTH) != null || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
             request.pause(); // the body waits for the upstream request that will stream it
         }
         Context loop = Vertx.currentContext();
-        ProxyContext context = new ProxyContext(request, route, loop, interceptors, start);
+        ProxyContext context = new ProxyContext(request, origin, loop, interceptors, start);
         context.sendRequest().onComplete(result -> {
             ProxyResponse response = result.succeeded() ? result.result() : ProxyErrors.toResponse(result.cause());
             ResponseWriter.write(context, response, () -> completed(context));
@@ -57,7 +61,7 @@ public final class EdgeProxy implements Handler<RoutingContext> {
     }
 
     private void completed(ProxyContext context) {
-        metrics.recordRequest(context);
+        sent.accept(context);
         if (interceptors.isEmpty()) {
             return;
         }

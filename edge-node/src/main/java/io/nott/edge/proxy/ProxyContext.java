@@ -1,15 +1,19 @@
 package io.nott.edge.proxy;
 
-import io.nott.edge.cache.CacheStatus;
-import io.nott.edge.route.Route;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Everything about one proxied request: the client request, its route, the position in the
- * interceptor chain and what the upstream step measured (for {@code ngx.var} and metrics).
+ * Everything about one proxied request that the core knows: the client request, its origin, the
+ * position in the interceptor chain, what was sent to the client, and typed attachments for what
+ * the parts around the core record (the cache's status, the upstream's timings, the Lua phases'
+ * state), as vertx-http-proxy's {@code ProxyContext} carries {@code get(name, type)} attachments.
  *
  * <p>Used by one request at a time; an interceptor that hops threads (a Lua chain on a
  * virtual thread) hands it back before touching it on the event loop again.
@@ -17,33 +21,40 @@ import java.util.List;
 public final class ProxyContext {
 
     private final HttpServerRequest request;
-    private final Route route;
+    private final ProxyOrigin origin;
     private final Context vertxContext;
     private final List<ProxyInterceptor> interceptors;
     private final long startNanos;
     private int next;
 
     private String host;
-    private CacheStatus cacheStatus;
-    private long upstreamConnectNanos = -1;
-    private long upstreamResponseNanos = -1;
-    private long upstreamHeaderNanos = -1;
-    private String upstreamAddress;
-    private int upstreamStatus;
     private int status;
     private long bodyBytesSent;
-    private Object attachment;
 
-    public ProxyContext(HttpServerRequest request, Route route, Context vertxContext,
+    // Attachments by AttachmentSlots index: the first four in fields (no allocation per request
+    // for the three types the edge uses today), any further ones in an array made on demand.
+    private Object slot0;
+    private Object slot1;
+    private Object slot2;
+    private Object slot3;
+    private Object[] moreSlots;
+
+    // Headers the writer adds after the response's own (nginx's add_header), kept apart so a
+    // cache hit's shared headers are never copied for them. One inline, the rest on demand.
+    private CharSequence addedName;
+    private String addedValue;
+    private MultiMap moreAdded;
+
+    public ProxyContext(HttpServerRequest request, ProxyOrigin origin, Context vertxContext,
             List<ProxyInterceptor> interceptors, long startNanos) {
         this.request = request;
-        this.route = route;
+        this.origin = origin;
         this.vertxContext = vertxContext;
         this.interceptors = interceptors;
         this.startNanos = startNanos;
     }
 
-    /** Passes the request to the next interceptor, or to the upstream after the last one. */
+    /** Passes the request to the next interceptor, or to the origin after the last one. */
     public Future<ProxyResponse> sendRequest() {
         if (next < interceptors.size()) {
             ProxyInterceptor interceptor = interceptors.get(next++);
@@ -53,15 +64,15 @@ public final class ProxyContext {
                 return Future.failedFuture(e);
             }
         }
-        return route.upstream().send(this);
+        return origin.send(this);
     }
 
     public HttpServerRequest request() {
         return request;
     }
 
-    public Route route() {
-        return route;
+    public ProxyOrigin origin() {
+        return origin;
     }
 
     public Context vertxContext() {
@@ -76,54 +87,9 @@ public final class ProxyContext {
     public String host() {
         if (host == null) {
             String h = request.authority() == null ? null : request.authority().host();
-            host = h == null ? "" : h.toLowerCase(java.util.Locale.ROOT);
+            host = h == null ? "" : h.toLowerCase(Locale.ROOT);
         }
         return host;
-    }
-
-    public CacheStatus cacheStatus() {
-        return cacheStatus;
-    }
-
-    public void cacheStatus(CacheStatus value) {
-        this.cacheStatus = value;
-    }
-
-    /** Time to obtain a connection (0 for a reused keep-alive one), or -1 without upstream. */
-    public long upstreamConnectNanos() {
-        return upstreamConnectNanos;
-    }
-
-    /** Time from asking for a connection until the last body byte, or -1 without upstream. */
-    public long upstreamResponseNanos() {
-        return upstreamResponseNanos;
-    }
-
-    /** Time from asking for a connection until the response head, or -1 without upstream. */
-    public long upstreamHeaderNanos() {
-        return upstreamHeaderNanos;
-    }
-
-    public String upstreamAddress() {
-        return upstreamAddress;
-    }
-
-    public int upstreamStatus() {
-        return upstreamStatus;
-    }
-
-    public void upstreamConnected(String address, long connectNanos) {
-        this.upstreamAddress = address;
-        this.upstreamConnectNanos = connectNanos;
-    }
-
-    public void upstreamHeaders(int statusCode, long headerNanos) {
-        this.upstreamStatus = statusCode;
-        this.upstreamHeaderNanos = headerNanos;
-    }
-
-    public void upstreamDone(long responseNanos) {
-        this.upstreamResponseNanos = responseNanos;
     }
 
     /** The status sent to the client (0 until the head is written). */
@@ -143,13 +109,63 @@ public final class ProxyContext {
         this.bodyBytesSent += bytes;
     }
 
-    /** Per-request state of an interceptor (the Lua phases keep their {@code RequestState} here). */
-    @SuppressWarnings("unchecked")
-    public <T> T attachment() {
-        return (T) attachment;
+    /** The attachment of this type, or null when none was put. */
+    public <T> T get(Class<T> type) {
+        int slot = AttachmentSlots.of(type);
+        Object value = switch (slot) {
+            case 0 -> slot0;
+            case 1 -> slot1;
+            case 2 -> slot2;
+            case 3 -> slot3;
+            default -> moreSlots == null || slot - 4 >= moreSlots.length ? null : moreSlots[slot - 4];
+        };
+        return type.cast(value);
     }
 
-    public void attachment(Object value) {
-        this.attachment = value;
+    /** Attaches a value under its type, replacing any earlier one; null removes it. */
+    public <T> void put(Class<T> type, T value) {
+        int slot = AttachmentSlots.of(type);
+        switch (slot) {
+            case 0 -> slot0 = value;
+            case 1 -> slot1 = value;
+            case 2 -> slot2 = value;
+            case 3 -> slot3 = value;
+            default -> {
+                int index = slot - 4;
+                if (moreSlots == null || index >= moreSlots.length) {
+                    moreSlots = moreSlots == null ? new Object[index + 4] : Arrays.copyOf(moreSlots, index + 4);
+                }
+                moreSlots[index] = value;
+            }
+        }
+    }
+
+    /**
+     * Sets a header the writer adds to the client response after the response's own headers,
+     * replacing one of the same name (the cache's {@code X-Cache-Status}). Units never see it,
+     * and the response (or the cache entry behind it) is not changed.
+     */
+    public void responseHeader(CharSequence name, String value) {
+        if (addedName == null || addedName.toString().equalsIgnoreCase(name.toString())) {
+            addedName = name;
+            addedValue = value;
+            return;
+        }
+        if (moreAdded == null) {
+            moreAdded = HttpHeaders.headers();
+        }
+        moreAdded.set(name, value);
+    }
+
+    /** Writes the headers set with {@link #responseHeader} into {@code target}. */
+    void addResponseHeadersTo(MultiMap target) {
+        if (addedName != null) {
+            target.set(addedName, addedValue);
+        }
+        if (moreAdded != null) {
+            for (String name : moreAdded.names()) { // not setAll: that would clear the target first
+                target.set(name, moreAdded.getAll(name));
+            }
+        }
     }
 }

@@ -9,13 +9,13 @@ import io.vertx.core.streams.ReadStream;
 import java.util.Map;
 
 /**
- * Writes a {@link ProxyResponse} to the client: headers plus {@code X-Cache-Status}, a full body
+ * Writes a {@link ProxyResponse} to the client: its headers plus those set with
+ * {@link ProxyContext#responseHeader} (the cache's {@code X-Cache-Status}), a full body
  * in one write, a streamed body with backpressure, the body filter on every chunk (which
  * drops {@code Content-Length} and switches to chunked, like OpenResty).
  */
 public final class ResponseWriter {
 
-    static final CharSequence X_CACHE_STATUS = HttpHeaders.createOptimized("X-Cache-Status");
     private static final Buffer EMPTY = Buffer.buffer(0);
 
     private ResponseWriter() {
@@ -36,9 +36,7 @@ public final class ResponseWriter {
         for (Map.Entry<String, String> header : response.headers()) {
             target.add(header.getKey(), header.getValue());
         }
-        if (context.cacheStatus() != null) {
-            target.set(X_CACHE_STATUS, context.cacheStatus().name());
-        }
+        context.addResponseHeadersTo(target);
         BodyFilter filter = response.bodyFilter();
         boolean bodyAllowed = status != 204 && status != 304 && status >= 200
                 && context.request().method() != HttpMethod.HEAD;

@@ -1,13 +1,18 @@
 package io.nott.edge.route;
 
 import io.nott.edge.cache.CachePolicy;
+import io.nott.edge.proxy.ProxyContext;
+import io.nott.edge.proxy.ProxyOrigin;
+import io.nott.edge.proxy.ProxyResponse;
 import io.nott.edge.upstream.Upstream;
+import io.vertx.core.Future;
 
 /**
  * A configured route: requests whose path starts with {@code prefix} (as a whole segment) go
- * to {@code upstream} unchanged, under the route's cache policy.
+ * to {@code upstream} unchanged, under the route's cache policy. The proxy sees it as its
+ * {@link ProxyOrigin}.
  */
-public record Route(String name, String prefix, Upstream upstream, CachePolicy cache) {
+public record Route(String name, String prefix, Upstream upstream, CachePolicy cache) implements ProxyOrigin {
 
     /** True when {@code path} is the prefix itself or continues it with {@code /}. */
     public boolean matches(String path) {
@@ -22,5 +27,10 @@ public record Route(String name, String prefix, Upstream upstream, CachePolicy c
         }
         char after = path.charAt(prefix.length());
         return after == '/' || after == '?';
+    }
+
+    @Override
+    public Future<ProxyResponse> send(ProxyContext context) {
+        return upstream.send(context);
     }
 }

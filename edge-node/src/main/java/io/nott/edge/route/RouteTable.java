@@ -1,10 +1,18 @@
 package io.nott.edge.route;
 
+import io.nott.edge.cache.CachePolicy;
+import io.nott.edge.proxy.OriginSelector;
+import io.nott.edge.proxy.ProxyContext;
+import io.nott.edge.proxy.ProxyOrigin;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.Comparator;
 import java.util.List;
 
-/** Routes by path prefix, longest prefix first; {@code /q/*} always stays Quarkus'. */
-public final class RouteTable {
+/**
+ * Routes by path prefix, longest prefix first; {@code /q/*} always stays Quarkus'. The proxy's
+ * {@link OriginSelector}, and the cache's source of each request's {@link CachePolicy}.
+ */
+public final class RouteTable implements OriginSelector {
 
     private final Route[] routes;
 
@@ -25,6 +33,16 @@ public final class RouteTable {
             }
         }
         return null;
+    }
+
+    @Override
+    public ProxyOrigin select(HttpServerRequest request) {
+        return match(request.path());
+    }
+
+    /** The cache rules of the request's route; none for an origin that is not a route. */
+    public CachePolicy cachePolicy(ProxyContext context) {
+        return context.origin() instanceof Route route ? route.cache() : CachePolicy.DISABLED;
     }
 
     public List<Route> routes() {

@@ -63,14 +63,19 @@ public final class Upstream {
         return client.close();
     }
 
-    /** Sends the context's request upstream; fails with a {@link ProxyException} (502/504). */
+    /**
+     * Sends the context's request upstream, recording an {@link UpstreamTiming} on the context;
+     * fails with a {@link ProxyException} (502/504).
+     */
     public Future<ProxyResponse> send(ProxyContext context) {
         Promise<ProxyResponse> promise = Promise.promise();
-        attempt(context, promise, 0);
+        UpstreamTiming timing = new UpstreamTiming(settings.name());
+        context.put(UpstreamTiming.class, timing);
+        attempt(context, timing, promise, 0);
         return promise.future();
     }
 
-    private void attempt(ProxyContext context, Promise<ProxyResponse> promise, int tried) {
+    private void attempt(ProxyContext context, UpstreamTiming timing, Promise<ProxyResponse> promise, int tried) {
         UpstreamServer server = pick();
         if (server == null) {
             promise.fail(ProxyException.badGateway("no live upstreams in group " + settings.name(), null));
@@ -89,9 +94,9 @@ public final class Upstream {
             if (connected.failed()) {
                 Throwable cause = connected.cause();
                 markFailed(server);
-                context.upstreamConnected(server.toString(), System.nanoTime() - started);
+                timing.connected(server.toString(), System.nanoTime() - started);
                 if (tried + 1 < servers.length) {
-                    attempt(context, promise, tried + 1);
+                    attempt(context, timing, promise, tried + 1);
                 } else {
                     promise.fail(cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException
                             ? ProxyException.gatewayTimeout("upstream " + settings.name() + " (" + server
@@ -101,7 +106,7 @@ public final class Upstream {
                 }
                 return;
             }
-            context.upstreamConnected(server.toString(), System.nanoTime() - started);
+            timing.connected(server.toString(), System.nanoTime() - started);
             HttpClientRequest outbound = connected.result();
             copyRequestHeaders(inbound, outbound);
             Future<HttpClientResponse> sent = hasBody(inbound) ? outbound.send(inbound) : outbound.send();
@@ -111,7 +116,7 @@ public final class Upstream {
                     markFailed(server);
                     boolean idempotent = inbound.method() == HttpMethod.GET || inbound.method() == HttpMethod.HEAD;
                     if (idempotent && tried + 1 < servers.length) {
-                        attempt(context, promise, tried + 1);
+                        attempt(context, timing, promise, tried + 1);
                     } else if (cause instanceof TimeoutException) {
                         promise.fail(ProxyException.gatewayTimeout("upstream " + settings.name() + " (" + server
                                 + ") did not answer within " + settings.readTimeout().toMillis() + " ms", cause));
@@ -125,8 +130,8 @@ public final class Upstream {
                 // Paused until the writer (or the cache) attaches its handlers, maybe after an async hop.
                 response.pause();
                 server.succeeded();
-                context.upstreamHeaders(response.statusCode(), System.nanoTime() - started);
-                UpstreamBodyStream body = new UpstreamBodyStream(response, context, started);
+                timing.headers(response.statusCode(), System.nanoTime() - started);
+                UpstreamBodyStream body = new UpstreamBodyStream(response, timing, started);
                 promise.complete(new ProxyResponse(response.statusCode(), responseHeaders(response),
                         new ResponseBody.Streamed(body, contentLength(response), body::abort)));
             });

@@ -1,6 +1,5 @@
 package io.nott.edge.upstream;
 
-import io.nott.edge.proxy.ProxyContext;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -10,12 +9,12 @@ import io.vertx.core.streams.ReadStream;
 final class UpstreamBodyStream implements ReadStream<Buffer> {
 
     private final HttpClientResponse response;
-    private final ProxyContext context;
+    private final UpstreamTiming timing;
     private final long startedNanos;
 
-    UpstreamBodyStream(HttpClientResponse response, ProxyContext context, long startedNanos) {
+    UpstreamBodyStream(HttpClientResponse response, UpstreamTiming timing, long startedNanos) {
         this.response = response;
-        this.context = context;
+        this.timing = timing;
         this.startedNanos = startedNanos;
     }
 
@@ -55,7 +54,7 @@ final class UpstreamBodyStream implements ReadStream<Buffer> {
             response.endHandler(null);
         } else {
             response.endHandler(v -> {
-                context.upstreamDone(System.nanoTime() - startedNanos);
+                timing.done(System.nanoTime() - startedNanos);
                 endHandler.handle(v);
             });
         }

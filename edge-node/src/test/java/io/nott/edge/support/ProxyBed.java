@@ -50,8 +50,9 @@ public final class ProxyBed implements AutoCloseable {
             routes.add(new Route(spec.name(), spec.prefix(), upstream, spec.cache()));
         }
         List<ProxyInterceptor> chain = new ArrayList<>(extra);
-        chain.add(new CacheInterceptor(cache, vertx, clock));
-        EdgeProxy proxy = new EdgeProxy(new RouteTable(routes), chain, new EdgeMetrics(registry));
+        RouteTable table = new RouteTable(routes);
+        chain.add(new CacheInterceptor(cache, vertx, clock, table::cachePolicy));
+        EdgeProxy proxy = new EdgeProxy(table, chain, new EdgeMetrics(registry)::recordRequest);
         Router router = Router.router(vertx);
         router.route().handler(proxy);
         this.server = vertx.createHttpServer().requestHandler(router);

@@ -37,7 +37,7 @@ public final class LegacyUnitFormat {
     }
 
     public static Result parse(String id, String value) {
-        if (id == null || !io.nott.unit.model.UnitValidator.ID.matcher(id).matches()) {
+        if (id == null || !io.nott.unit.validation.UnitValidator.ID.matcher(id).matches()) {
             return reject("id '" + id + "' must match [a-z0-9][a-z0-9._-]{0,63}");
         }
         if (value == null) {

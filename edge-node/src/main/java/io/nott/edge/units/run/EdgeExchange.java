@@ -1,9 +1,11 @@
 package io.nott.edge.units.run;
 
+import io.nott.edge.cache.CacheStatus;
 import io.nott.edge.proxy.ProxyContext;
 import io.nott.edge.proxy.ProxyResponse;
 import io.nott.edge.proxy.ResponseBody;
 import io.nott.unit.pipeline.HostResponse;
+import io.nott.edge.upstream.UpstreamTiming;
 import io.nott.unit.runtime.HttpExchange;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -86,13 +88,12 @@ final class EdgeExchange implements HttpExchange, HostResponse {
             case "status" -> context.status() > 0 ? Integer.toString(context.status())
                     : response != null ? Integer.toString(response.status()) : null;
             case "request_time" -> seconds(System.nanoTime() - context.startNanos());
-            case "upstream_response_time" -> context.upstreamResponseNanos() >= 0 ? seconds(context.upstreamResponseNanos())
-                    : context.upstreamHeaderNanos() >= 0 ? seconds(context.upstreamHeaderNanos()) : null;
-            case "upstream_header_time" -> context.upstreamHeaderNanos() >= 0 ? seconds(context.upstreamHeaderNanos()) : null;
-            case "upstream_connect_time" -> context.upstreamConnectNanos() >= 0 ? seconds(context.upstreamConnectNanos()) : null;
-            case "upstream_cache_status" -> context.cacheStatus() == null ? null : context.cacheStatus().name();
-            case "upstream_addr" -> context.upstreamAddress();
-            case "upstream_status" -> context.upstreamStatus() > 0 ? Integer.toString(context.upstreamStatus()) : null;
+            case "upstream_response_time" -> upstreamResponseTime(upstream());
+            case "upstream_header_time" -> upstream() == null ? null : secondsOrNil(upstream().headerNanos());
+            case "upstream_connect_time" -> upstream() == null ? null : secondsOrNil(upstream().connectNanos());
+            case "upstream_cache_status" -> cacheStatus() == null ? null : cacheStatus().name();
+            case "upstream_addr" -> upstream() == null ? null : upstream().address();
+            case "upstream_status" -> upstream() == null || upstream().status() <= 0 ? null : Integer.toString(upstream().status());
             case "tcpinfo_rtt" -> TcpInfo.rttMicros(request);
             case "body_bytes_sent" -> Long.toString(context.bodyBytesSent());
             case "server_name" -> context.host();
@@ -103,7 +104,7 @@ final class EdgeExchange implements HttpExchange, HostResponse {
                 case HTTP_1_1 -> "HTTP/1.1";
                 case HTTP_2 -> "HTTP/2.0";
             };
-            case "route" -> context.route().name();
+            case "route" -> context.origin().name();
             default -> null;
         };
     }
@@ -179,6 +180,27 @@ final class EdgeExchange implements HttpExchange, HostResponse {
             response.mutableHeaders().set(HttpHeaders.CONTENT_TYPE, contentType);
         }
         response.mutableHeaders().set(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length));
+    }
+
+    /** What the upstream step measured; null on a cache hit or a local answer (nginx's empty variables). */
+    private UpstreamTiming upstream() {
+        return context.get(UpstreamTiming.class);
+    }
+
+    private CacheStatus cacheStatus() {
+        return context.get(CacheStatus.class);
+    }
+
+    /** Last body byte, or the head while the body is still coming (header_filter). */
+    private static String upstreamResponseTime(UpstreamTiming timing) {
+        if (timing == null) {
+            return null;
+        }
+        return timing.responseNanos() >= 0 ? seconds(timing.responseNanos()) : secondsOrNil(timing.headerNanos());
+    }
+
+    private static String secondsOrNil(long nanos) {
+        return nanos < 0 ? null : seconds(nanos);
     }
 
     /** nginx's format: seconds with millisecond resolution, e.g. {@code 0.002}. */

@@ -60,7 +60,7 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
         }
         EdgeExchange exchange = new EdgeExchange(context);
         PipelineRun run = pipeline.start(snapshot, exchange, null, REPORT);
-        context.attachment(run);
+        context.put(PipelineRun.class, run);
         if (!run.hasRequestPhases()) {
             return proxy(context, run, exchange);
         }
@@ -133,7 +133,7 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
 
     @Override
     public void onComplete(ProxyContext context) {
-        PipelineRun run = context.attachment();
+        PipelineRun run = context.get(PipelineRun.class);
         if (run == null) {
             return;
         }

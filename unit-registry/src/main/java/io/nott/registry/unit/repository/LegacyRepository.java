@@ -66,6 +66,7 @@ public class LegacyRepository {
         if (raw == null) {
             return new LegacyUnit(id, null, "listed in coding_units but key " + id + " does not exist");
         }
+        // unit-core's parser, exactly as the edges read the seed's phase||code[||sampling] strings
         LegacyUnitFormat.Result parsed = LegacyUnitFormat.parse(id, raw);
         return parsed.ok() ? new LegacyUnit(id, UnitSpec.of(parsed.unit()), null)
                 : new LegacyUnit(id, null, "legacy unit " + id + ": " + parsed.rejection());

@@ -1,7 +1,13 @@
-package io.nott.unit.model;
+package io.nott.unit.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nott.unit.model.Budget;
+import io.nott.unit.model.ComputingUnit;
+import io.nott.unit.model.FailurePolicy;
+import io.nott.unit.model.FieldError;
+import io.nott.unit.model.Phase;
+import io.nott.unit.model.ValidationLimits;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,9 @@
-package io.nott.unit.model;
+package io.nott.unit.validation;
 
+import io.nott.unit.model.Budget;
+import io.nott.unit.model.ComputingUnit;
+import io.nott.unit.model.FieldError;
+import io.nott.unit.model.ValidationLimits;
 import io.nott.unit.sandbox.UnitCompilationException;
 import io.nott.unit.sandbox.UnitCompiler;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +15,9 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Checks a unit before it is stored. Never executes the code: Lua is only compiled.
  * Returns every problem at once so an operator can fix them in one round.
+ *
+ * <p>Lives apart from {@code model} because it uses the sandbox's compiler, and the sandbox
+ * compiles model types: in {@code model} it would tie the two packages into a cycle.
  */
 public final class UnitValidator {
 
