@@ -1,7 +1,7 @@
 package io.nott.edge.health;
 
-import io.nott.edge.units.AppliedSnapshot;
-import io.nott.edge.units.SnapshotHolder;
+import io.nott.edge.units.sync.AppliedSnapshot;
+import io.nott.edge.units.sync.SnapshotHolder;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

@@ -2,6 +2,13 @@ package io.nott.edge.units;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nott.edge.config.EdgeConfig;
+import io.nott.edge.units.data.RedisUnitDataClient;
+import io.nott.edge.units.sync.ChangeSubscriber;
+import io.nott.edge.units.sync.Heartbeat;
+import io.nott.edge.units.sync.RedisUnitSource;
+import io.nott.edge.units.sync.SnapshotFile;
+import io.nott.edge.units.sync.SnapshotHolder;
+import io.nott.edge.units.sync.UnitSync;
 import io.nott.unit.runtime.PhaseRunner;
 import io.nott.unit.runtime.RunnerSettings;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;

@@ -1,12 +1,12 @@
 package io.nott.edge.units;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nott.edge.cache.CachePolicy;
 import io.nott.edge.cache.CacheSettings;
 import io.nott.edge.support.Origin;
 import io.nott.edge.support.ProxyBed;
+import io.nott.edge.units.sync.AppliedSnapshot;
+import io.nott.edge.units.sync.SnapshotHolder;
 import io.nott.edge.upstream.UpstreamSettings;
 import io.nott.unit.model.ComputingUnit;
 import io.nott.unit.model.Phase;
@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Units in every phase, in OpenResty's order, against a real origin and the real cache. */
 class LuaPhasesTest {

@@ -1,4 +1,4 @@
-package io.nott.edge.units;
+package io.nott.edge.units.data;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,13 +17,13 @@ import java.util.List;
  * failure is counted and surfaces in Lua as {@code nil, message}. Keys arrive already under
  * the unit-data prefix (unit-core confines them).
  */
-final class RedisUnitDataClient implements UnitRedisClient {
+public final class RedisUnitDataClient implements UnitRedisClient {
 
     private final ReactiveRedisDataSource redis;
     private final Duration timeout;
     private final Counter failures;
 
-    RedisUnitDataClient(ReactiveRedisDataSource redis, Duration timeout, MeterRegistry registry) {
+    public RedisUnitDataClient(ReactiveRedisDataSource redis, Duration timeout, MeterRegistry registry) {
         this.redis = redis;
         this.timeout = timeout;
         this.failures = Counter.builder("edge.units.redis.failures")

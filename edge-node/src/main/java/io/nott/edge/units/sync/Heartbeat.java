@@ -1,4 +1,4 @@
-package io.nott.edge.units;
+package io.nott.edge.units.sync;
 
 import io.nott.unit.codec.Json;
 import io.nott.unit.codec.RedisSchema;
@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
  * ({@code nodeId}, {@code version} applied, {@code at}, {@code units} loaded, {@code errors})
  * with a TTL, and {@code {cu}:edges} scores the node by the time of its last beat.
  */
-final class Heartbeat implements Runnable {
+public final class Heartbeat implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(Heartbeat.class);
 
@@ -27,7 +27,7 @@ final class Heartbeat implements Runnable {
     private final Clock clock;
     private boolean failing;
 
-    Heartbeat(RedisDataSource redis, SnapshotHolder holder, String nodeId, Duration ttl, Clock clock) {
+    public Heartbeat(RedisDataSource redis, SnapshotHolder holder, String nodeId, Duration ttl, Clock clock) {
         this.redis = redis;
         this.holder = holder;
         this.nodeId = nodeId;
