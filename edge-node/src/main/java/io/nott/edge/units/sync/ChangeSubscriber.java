@@ -88,6 +88,16 @@ public final class ChangeSubscriber {
         vertx.setTimer(RETRY_MILLIS, id -> connect());
     }
 
+    /** Drops the subscription and subscribes again (self-healing after failed syncs); a sync follows once it is back. */
+    public void restart() {
+        vertx.runOnContext(v -> {
+            Redis redis = client;
+            if (redis != null) {
+                dropped(redis, "restarted after failed syncs");
+            }
+        });
+    }
+
     public void stop() {
         stopped = true;
         Redis redis = client;
