@@ -350,6 +350,7 @@ async function loadEdges() {
       const s = document.createElement('span');
       s.appendChild(badge(e.stale ? 'stale' : 'alive', e.stale ? 'stale' : 'on'));
       if (e.behind) s.appendChild(badge('behind', 'legacy'));
+      if (e.sync === 'failing') s.appendChild(badge('sync failing', 'stale'));
       cell(row, s);
       cell(row, e.source || '');
       cell(row, (e.errors || []).join('\n'));

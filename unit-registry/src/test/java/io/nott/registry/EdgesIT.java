@@ -57,4 +57,30 @@ class EdgesIT {
         assertThat(g.get("errors").toString()).contains("expired");
         assertThat(fleet.getList("edges.nodeId")).doesNotContain(forgotten);
     }
+
+    @Test
+    void aNodeThatSaysItCannotFollowIsBehindEvenOnTheCurrentVersion() {
+        long version = Api.editor().body(Api.unit("access", "x = 1")).put("/api/v1/units/" + Api.freshId("edges"))
+                .then().statusCode(201).extract().jsonPath().getLong("version");
+        String wedged = Api.freshId("edge-wedged");
+        String failing = Api.freshId("edge-failing");
+        String healthy = Api.freshId("edge-healthy");
+        Instant now = Instant.now();
+        heartbeat(wedged, now, "{\"nodeId\":\"" + wedged + "\",\"version\":" + version + ",\"at\":\"" + now
+                + "\",\"units\":1,\"errors\":[],\"sync\":\"behind\",\"syncFailures\":9,"
+                + "\"syncError\":\"Redis did not answer: timeout\"}");
+        heartbeat(failing, now, "{\"nodeId\":\"" + failing + "\",\"version\":" + version + ",\"at\":\"" + now
+                + "\",\"units\":1,\"errors\":[],\"sync\":\"failing\",\"syncFailures\":5}");
+        heartbeat(healthy, now, "{\"nodeId\":\"" + healthy + "\",\"version\":" + version + ",\"at\":\"" + now
+                + "\",\"units\":1,\"errors\":[],\"sync\":\"in_sync\",\"syncFailures\":0}");
+
+        JsonPath fleet = viewer().get("/api/v1/edges").then().statusCode(200).extract().jsonPath();
+        Map<String, Object> w = fleet.getMap("edges.find { it.nodeId == '" + wedged + "' }");
+        assertThat(w).containsEntry("behind", true).containsEntry("stale", false).containsEntry("sync", "behind")
+                .containsEntry("syncFailures", 9).containsEntry("syncError", "Redis did not answer: timeout");
+        Map<String, Object> f = fleet.getMap("edges.find { it.nodeId == '" + failing + "' }");
+        assertThat(f).containsEntry("sync", "failing").containsEntry("syncFailures", 5);
+        Map<String, Object> h = fleet.getMap("edges.find { it.nodeId == '" + healthy + "' }");
+        assertThat(h).containsEntry("behind", false).containsEntry("sync", "in_sync");
+    }
 }

@@ -47,6 +47,22 @@ public interface EdgeConfig {
         /** Lifetime of one heartbeat key; default 30s. */
         @WithDefault("30s")
         Duration heartbeatTtl();
+
+        /**
+         * Consecutive failed syncs after which the node reports itself {@code failing}: readiness
+         * goes DOWN and the heartbeat says so (the registry's GET /api/v1/edges marks it
+         * {@code behind}); the sync keeps trying and heals on the next success; default 5.
+         */
+        @WithDefault("5")
+        int maxFailures();
+
+        /**
+         * How long the node may run an older version than one it has been told about (a push on
+         * {@code cu:changes} or a polled {@code {cu}:version}) before it reports itself
+         * {@code behind}: readiness DOWN until it catches up; default 30s.
+         */
+        @WithDefault("30s")
+        Duration maxLag();
     }
 
     /** Unit execution. */
@@ -59,6 +75,56 @@ public interface EdgeConfig {
         /** Largest body a {@code body_filter} that calls {@code redis_client} may collect (it sees the body as one chunk); default 16M. */
         @WithDefault("16M")
         MemorySize maxFilteredBody();
+
+        /**
+         * Most {@code edge_computing.redis_client} commands of this node in flight at once (one
+         * pipelined connection carries them all); one more returns {@code nil, "... refused ..."}
+         * at once instead of queueing; default 512.
+         */
+        @WithDefault("512")
+        int redisMaxInFlight();
+
+        /**
+         * Commands in flight and no reply from Redis for this long: the units' Redis connection
+         * is dropped (failing what still waits on it) and reopened; default 5s.
+         */
+        @WithDefault("5s")
+        Duration redisStuckAfter();
+
+        /** Consecutive errors/timeouts of one unit that open its circuit breaker; default 5. */
+        @WithDefault("5")
+        int breakerFailureThreshold();
+
+        /** How long an open breaker refuses calls before one trial call; default 10s. */
+        @WithDefault("10s")
+        Duration breakerCoolDown();
+
+        /** Most bytes {@code ngx.say}/{@code ngx.print} may write per request; default 16M. */
+        @WithDefault("16M")
+        MemorySize maxBody();
+
+        /** The Lua sandbox's resource limits (unit-core's {@code SandboxLimits}). */
+        SandboxConfig sandbox();
+    }
+
+    /** unit-core's {@code SandboxLimits}; the defaults are unit-core's. */
+    interface SandboxConfig {
+
+        /** Nested Lua calls (pcall included) before "stack overflow"; protects the JVM stack; default 200. */
+        @WithDefault("200")
+        int maxCallDepth();
+
+        /** Largest string one operation may build ({@code ..}, {@code string.rep}, {@code table.concat}, ...); default 16M. */
+        @WithDefault("16M")
+        MemorySize maxString();
+
+        /** Memory one unit call may allocate in total before it is stopped; default 64M. */
+        @WithDefault("64M")
+        MemorySize maxAllocated();
+
+        /** Most values {@code unpack}/{@code string.byte} may return (LuaJIT: about 8000); default 8000. */
+        @WithDefault("8000")
+        int maxUnpack();
     }
 
     /** One route. */

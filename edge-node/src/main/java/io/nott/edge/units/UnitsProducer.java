@@ -5,13 +5,27 @@ import io.nott.edge.config.EdgeConfig;
 import io.nott.edge.units.run.LuaPhasesInterceptor;
 import io.nott.edge.units.run.OffLoop;
 import io.nott.unit.pipeline.RequestPipeline;
+import io.nott.edge.units.data.RedisUnitDataClient;
+import io.nott.edge.units.data.UnitRedisConnection;
+import io.nott.edge.units.sync.ChangeSubscriber;
+import io.nott.edge.units.sync.Heartbeat;
+import io.nott.edge.units.sync.RedisUnitSource;
+import io.nott.edge.units.sync.SnapshotFile;
+import io.nott.edge.units.sync.SnapshotHolder;
+import io.nott.edge.units.sync.SyncStatus;
+import io.nott.edge.units.sync.UnitSync;
 import io.nott.unit.runtime.PhaseRunner;
 import io.nott.unit.runtime.RunnerSettings;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.nott.unit.runtime.UnitRedisClient;
+import io.nott.unit.sandbox.SandboxLimits;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisReplicas;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
@@ -21,6 +35,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -44,9 +59,61 @@ public class UnitsProducer {
 
     @Produces
     @Singleton
-    PhaseRunner phaseRunner(ReactiveRedisDataSource redis, EdgeConfig config, MeterRegistry registry, Clock clock) {
-        return new PhaseRunner(RunnerSettings.DEFAULT, registry, clock,
-                new RedisUnitDataClient(redis, config.units().redisTimeout(), registry));
+    PhaseRunner phaseRunner(RunnerSettings settings, UnitRedisClient redis, MeterRegistry registry, Clock clock) {
+        return new PhaseRunner(settings, registry, clock, redis);
+    }
+
+    /** unit-core's runner settings from {@code edge.units.*}. */
+    @Produces
+    @Singleton
+    RunnerSettings runnerSettings(EdgeConfig config) {
+        EdgeConfig.UnitsConfig units = config.units();
+        EdgeConfig.SandboxConfig sandbox = units.sandbox();
+        return new RunnerSettings(new SandboxLimits(sandbox.maxCallDepth(), intBytes(sandbox.maxString(), "edge.units.sandbox.max-string"),
+                sandbox.maxAllocated().asLongValue(), sandbox.maxUnpack()), units.breakerFailureThreshold(),
+                units.breakerCoolDown(), intBytes(units.maxBody(), "edge.units.max-body"));
+    }
+
+    private static int intBytes(MemorySize size, String key) {
+        long bytes = size.asLongValue();
+        if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(key + " is " + bytes + " bytes; set a size between 1 and 2G");
+        }
+        return (int) bytes;
+    }
+
+    /** The units' own Redis connection: unit traffic never shares a pool with the control plane. */
+    @Produces
+    @Singleton
+    UnitRedisConnection unitRedisConnection(Vertx vertx, EdgeConfig config, MeterRegistry registry) {
+        List<String> nodes = redisNodes();
+        boolean cluster = "cluster".equalsIgnoreCase(ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.redis.client-type", String.class).orElse("standalone"));
+        int inFlight = config.units().redisMaxInFlight();
+        Duration connectTimeout = config.units().redisStuckAfter();
+        return new UnitRedisConnection(vertx, () -> {
+            RedisOptions options = new RedisOptions().setType(cluster ? RedisClientType.CLUSTER : RedisClientType.STANDALONE)
+                    .setUseReplicas(RedisReplicas.NEVER)
+                    // One connection per node is all this client opens (see UnitRedisConnection);
+                    // the cluster client insists on a pool at least as large as the cluster.
+                    .setMaxPoolSize(Math.max(8, nodes.size() * 2)).setMaxPoolWaiting(Math.max(32, nodes.size() * 8))
+                    .setMaxWaitingHandlers(Math.max(inFlight * 2, 2048))
+                    .setPoolName("edge-units-redis");
+            nodes.forEach(options::addConnectionString);
+            options.getNetClientOptions().setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+                    .setTcpNoDelay(true);
+            return options;
+        }, config.units().redisStuckAfter(), Duration.ofMillis(500), registry);
+    }
+
+    void closeUnitRedis(@Disposes UnitRedisConnection connection) {
+        connection.close();
+    }
+
+    @Produces
+    @Singleton
+    UnitRedisClient unitRedisClient(UnitRedisConnection connection, EdgeConfig config, MeterRegistry registry) {
+        return new RedisUnitDataClient(connection, config.units().redisTimeout(), config.units().redisMaxInFlight(), registry);
     }
 
     @Produces
@@ -65,18 +132,30 @@ public class UnitsProducer {
 
     @Produces
     @Singleton
-    UnitSync unitSync(SnapshotHolder holder, RedisUnitSource source, SnapshotFile file, Clock clock, EdgeConfig config,
-            MeterRegistry registry) {
-        return new UnitSync(holder, source, file, clock, config.sync().pollInterval(), registry);
+    SyncStatus syncStatus(Clock clock, EdgeConfig config, MeterRegistry registry) {
+        return new SyncStatus(clock, config.sync().maxFailures(), config.sync().maxLag(), registry);
     }
 
-    void start(@Observes StartupEvent event, UnitSync unitSync, SnapshotHolder holder, RedisDataSource redis,
-            EdgeConfig config, Clock clock, Vertx vertx) {
+    @Produces
+    @Singleton
+    UnitSync unitSync(SnapshotHolder holder, RedisUnitSource source, SnapshotFile file, Clock clock, EdgeConfig config,
+            SyncStatus status, MeterRegistry registry) {
+        return new UnitSync(holder, source, file, clock, config.sync().pollInterval(), status, registry);
+    }
+
+    /**
+     * The control plane (sync, heartbeat: Quarkus' default Redis client, used by the one sync
+     * thread only; the subscription: its own connection) never shares a connection with unit
+     * traffic, which has its own ({@link #unitRedisConnection}).
+     */
+    void start(@Observes StartupEvent event, UnitSync unitSync, SnapshotHolder holder, SyncStatus status,
+            RedisDataSource redis, EdgeConfig config, Clock clock, Vertx vertx) {
         this.sync = unitSync;
-        unitSync.start();
-        unitSync.schedule(new Heartbeat(redis, holder, nodeId(config), config.sync().heartbeatTtl(), clock),
-                config.sync().heartbeatInterval());
         subscriber = new ChangeSubscriber(vertx, redisNodes(), unitSync::pushed, unitSync::requestSync);
+        unitSync.healWith(subscriber::restart);
+        unitSync.start();
+        unitSync.schedule(new Heartbeat(redis, holder, status, nodeId(config), config.sync().heartbeatTtl(), clock),
+                config.sync().heartbeatInterval());
         subscriber.start();
     }
 

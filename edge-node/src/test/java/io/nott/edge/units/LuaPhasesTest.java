@@ -1,7 +1,5 @@
 package io.nott.edge.units;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nott.edge.cache.CachePolicy;
 import io.nott.edge.cache.CacheSettings;
@@ -9,6 +7,8 @@ import io.nott.edge.support.Origin;
 import io.nott.edge.support.ProxyBed;
 import io.nott.edge.units.run.LuaPhasesInterceptor;
 import io.nott.edge.units.run.OffLoop;
+import io.nott.edge.units.sync.AppliedSnapshot;
+import io.nott.edge.units.sync.SnapshotHolder;
 import io.nott.edge.upstream.UpstreamSettings;
 import io.nott.unit.model.ComputingUnit;
 import io.nott.unit.model.Phase;
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Units in every phase, in OpenResty's order, against a real origin and the real cache. */
 class LuaPhasesTest {

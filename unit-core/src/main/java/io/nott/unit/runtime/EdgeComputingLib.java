@@ -97,6 +97,7 @@ final class EdgeComputingLib {
                 LuaValue result = body.run(args);
                 return result;
             } catch (UnitRedisException e) {
+                ctx.redis.failed(ctx.unitId, ctx.phase, name, e);
                 return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(e.getMessage()));
             } finally {
                 // Time spent waiting for Redis counts against the unit's wall-clock budget.

@@ -1,5 +1,6 @@
 package io.nott.unit.runtime;
 
+import io.nott.unit.model.Phase;
 import java.util.List;
 
 /**
@@ -44,4 +45,12 @@ public interface UnitRedisClient {
 
     /** @return seconds to live, -1 without expiry, -2 when the key does not exist */
     long ttl(String key);
+
+    /**
+     * Called after a call failed and the unit got {@code nil, err}, with the unit and phase that
+     * made it: a unit's own outcome stays {@code ok} when it ignores the error, so hosts count
+     * these per unit to show which units lose their Redis writes. The default ignores it.
+     */
+    default void failed(String unitId, Phase phase, String command, UnitRedisException failure) {
+    }
 }

@@ -6,7 +6,7 @@ import io.nott.edge.proxy.ProxyErrors;
 import io.nott.edge.proxy.ProxyInterceptor;
 import io.nott.edge.proxy.ProxyResponse;
 import io.nott.edge.proxy.ResponseBody;
-import io.nott.edge.units.SnapshotHolder;
+import io.nott.edge.units.sync.SnapshotHolder;
 import io.nott.unit.model.Phase;
 import io.nott.unit.pipeline.LocalAnswer;
 import io.nott.unit.pipeline.PipelineRun;

@@ -21,7 +21,8 @@ import java.util.List;
  * (the index, so nobody scans keys on a cluster);</li>
  * <li>{@code {cu}:edge:<nodeId>} string with a TTL: the latest heartbeat as JSON with
  * {@code nodeId}, {@code version} (applied), {@code at} (ISO-8601 or epoch millis),
- * {@code units} (loaded), {@code errors} (array of strings), {@code source} and {@code appliedAt}.</li>
+ * {@code units} (loaded), {@code errors} (array of strings), {@code source}, {@code appliedAt} and
+ * {@code sync}/{@code syncFailures}/{@code syncError} (the node's own view of its sync).</li>
  * </ul>
  * A node whose key expired but is still in the index is shown from its index score alone.
  */
@@ -68,10 +69,14 @@ public class HeartbeatRepository {
                     beat.path("errors").forEach(e -> errors.add(e.isTextual() ? e.asText() : e.toString()));
                 }
                 boolean stale = at.isBefore(now.minus(config.edges().staleAfter()));
-                String source = beat == null || !beat.path("source").isTextual() ? null : beat.get("source").asText();
+                String source = text(beat, "source");
                 Instant appliedAt = beat == null ? null : instant(beat.get("appliedAt"));
+                String sync = text(beat, "sync");
+                Long syncFailures = beat == null ? null : number(beat, "syncFailures");
+                boolean behind = version == null || version < currentVersion || "behind".equals(sync);
                 fleet.add(new EdgeStatus(nodeId, version, at, units == null ? null : units.intValue(), errors, stale,
-                        version == null || version < currentVersion, source, appliedAt));
+                        behind, source, appliedAt, sync, syncFailures == null ? null : syncFailures.intValue(),
+                        text(beat, "syncError")));
             }
             return fleet;
         });
@@ -87,6 +92,10 @@ public class HeartbeatRepository {
         } catch (Exception notJson) {
             return null;
         }
+    }
+
+    private static String text(JsonNode beat, String name) {
+        return beat == null || !beat.path(name).isTextual() ? null : beat.get(name).asText();
     }
 
     private static Long number(JsonNode beat, String... names) {

@@ -1,4 +1,4 @@
-package io.nott.edge.units;
+package io.nott.edge.units.sync;
 
 import io.nott.unit.codec.Json;
 import io.nott.unit.codec.RedisSchema;
@@ -13,23 +13,27 @@ import org.jboss.logging.Logger;
 
 /**
  * Tells the registry what this node runs: {@code {cu}:edge:<node>} holds JSON
- * ({@code nodeId}, {@code version} applied, {@code at}, {@code units} loaded, {@code errors})
- * with a TTL, and {@code {cu}:edges} scores the node by the time of its last beat.
+ * ({@code nodeId}, {@code version} applied, {@code at}, {@code units} loaded, {@code errors},
+ * {@code sync}: {@code in_sync}/{@code failing}/{@code behind} as {@link SyncStatus} judges it,
+ * {@code syncFailures} in a row, {@code syncError}) with a TTL, and {@code {cu}:edges} scores the node by the time of its last beat.
  */
-final class Heartbeat implements Runnable {
+public final class Heartbeat implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(Heartbeat.class);
 
     private final RedisDataSource redis;
     private final SnapshotHolder holder;
+    private final SyncStatus status;
     private final String nodeId;
     private final Duration ttl;
     private final Clock clock;
     private boolean failing;
 
-    Heartbeat(RedisDataSource redis, SnapshotHolder holder, String nodeId, Duration ttl, Clock clock) {
+    public Heartbeat(RedisDataSource redis, SnapshotHolder holder, SyncStatus status, String nodeId, Duration ttl,
+            Clock clock) {
         this.redis = redis;
         this.holder = holder;
+        this.status = status;
         this.nodeId = nodeId;
         this.ttl = ttl;
         this.clock = clock;
@@ -47,6 +51,12 @@ final class Heartbeat implements Runnable {
         beat.put("errors", applied.errors());
         beat.put("source", applied.source());
         beat.put("appliedAt", Instant.ofEpochMilli(applied.appliedAtMillis()).toString());
+        SyncStatus.Reading sync = status.reading();
+        beat.put("sync", sync.state().wireName());
+        beat.put("syncFailures", (long) sync.consecutiveFailures());
+        if (sync.lastError() != null) {
+            beat.put("syncError", sync.lastError());
+        }
         try {
             redis.value(String.class).set(RedisSchema.edgeKey(nodeId), Json.write(beat), new SetArgs().px(ttl));
             redis.sortedSet(String.class).zadd(RedisSchema.EDGES, (double) now.toEpochMilli(), nodeId);

@@ -1,4 +1,4 @@
-package io.nott.edge.units;
+package io.nott.edge.units.sync;
 
 import io.nott.unit.codec.Json;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.nott.edge.units;
+package io.nott.edge.units.sync;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +21,11 @@ import org.jboss.logging.Logger;
  * Keeps the node's snapshot in step with Redis: a push on {@code cu:changes} or a jittered poll
  * of {@code {cu}:version} (plus the legacy values) triggers a sync; the sync fetches and
  * compiles only when the fingerprint moved, off the event loop on its own thread, swaps the
- * snapshot atomically and saves it to disk. Any Redis failure keeps the current units.
+ * snapshot atomically and saves it to disk. Any failure keeps the current units; Redis failures
+ * and snapshots that cannot be built are counted apart ({@code edge_units_sync_failures_total}
+ * with {@code cause=redis|build}), and {@link SyncStatus} says whether the node keeps up. After
+ * {@code edge.sync.max-failures} failures in a row the sync heals what it can (the change
+ * subscription reconnects, which asks for a sync again) and keeps trying.
  */
 public final class UnitSync implements AutoCloseable {
 
@@ -37,13 +41,17 @@ public final class UnitSync implements AutoCloseable {
     private final AtomicBoolean queued = new AtomicBoolean();
     private final Timer syncLatency;
     private final Counter redisFailures;
+    private final Counter buildFailures;
     private final MeterRegistry registry;
+    private final SyncStatus status;
+    private volatile Runnable heal = () -> { };
     private volatile long noticedAtNanos;
     private volatile boolean redisHealthy = true;
     private volatile boolean forced;
 
     public UnitSync(SnapshotHolder holder, RedisUnitSource source, SnapshotFile file, Clock clock, Duration pollInterval,
-            MeterRegistry registry) {
+            SyncStatus status, MeterRegistry registry) {
+        this.status = status;
         this.holder = holder;
         this.source = source;
         this.file = file;
@@ -53,8 +61,17 @@ public final class UnitSync implements AutoCloseable {
         this.syncLatency = Timer.builder("edge.units.sync.latency")
                 .description("From noticing a change (push received or poll saw the version move) to the new snapshot serving")
                 .publishPercentiles(0.5, 0.99).register(registry);
-        this.redisFailures = Counter.builder("edge.units.sync.failures")
-                .description("Syncs that failed because Redis did not answer; the current units stay").register(registry);
+        this.redisFailures = Counter.builder("edge.units.sync.failures").tag("cause", "redis")
+                .description("Syncs that failed; the current units stay (cause: redis = Redis did not answer, "
+                        + "build = the fetched units could not be turned into a snapshot)").register(registry);
+        this.buildFailures = Counter.builder("edge.units.sync.failures").tag("cause", "build")
+                .description("Syncs that failed; the current units stay (cause: redis = Redis did not answer, "
+                        + "build = the fetched units could not be turned into a snapshot)").register(registry);
+    }
+
+    /** What to do after {@code edge.sync.max-failures} failed syncs in a row (reconnect the change subscription). */
+    public void healWith(Runnable heal) {
+        this.heal = heal;
     }
 
     /** Loads the disk snapshot (so a start with Redis down still serves units), then syncs and starts polling. */
@@ -81,7 +98,11 @@ public final class UnitSync implements AutoCloseable {
         } catch (NumberFormatException e) {
             pushed = Long.MAX_VALUE; // not a number: treat as "something changed"
         }
-        requestSync(pushed > holder.current().snapshot().version());
+        boolean newer = pushed > holder.current().snapshot().version();
+        if (newer) {
+            status.newerAnnounced();
+        }
+        requestSync(newer);
     }
 
     private void requestSync(boolean moved) {
@@ -131,38 +152,62 @@ public final class UnitSync implements AutoCloseable {
     }
 
     void syncIfMoved() {
+        FetchedUnits units;
         try {
             boolean known = forced;
             forced = false;
             if (!known && holder.loaded() && source.fingerprint().equals(holder.current().fingerprint())) {
                 noticedAtNanos = 0;
+                status.succeeded();
                 healthy();
                 return;
+            }
+            if (holder.loaded()) {
+                status.newerAnnounced(); // the registry moved on: from now on the node is late
             }
             if (noticedAtNanos == 0) {
                 noticedAtNanos = System.nanoTime();
             }
-            FetchedUnits units = source.fetch();
-            apply(units, "redis");
-            long noticed = noticedAtNanos;
-            noticedAtNanos = 0;
-            if (noticed != 0) {
-                syncLatency.record(System.nanoTime() - noticed, TimeUnit.NANOSECONDS);
-            }
-            healthy();
-            try {
-                file.save(units);
-            } catch (IOException e) {
-                LOG.errorf("Could not save the snapshot to %s: %s", file.path(), e.getMessage());
-            }
+            units = source.fetch();
         } catch (RuntimeException e) {
-            redisFailures.increment();
-            if (redisHealthy) {
-                redisHealthy = false;
-                LOG.warnf("Unit sync failed (%s); keeping the %d units of version %d until Redis answers again",
-                        e.getMessage() == null ? e.toString() : e.getMessage(), holder.current().snapshot().units().size(),
-                        holder.current().snapshot().version());
-            }
+            failed(redisFailures, "Redis did not answer", e);
+            return;
+        }
+        try {
+            apply(units, "redis");
+        } catch (RuntimeException e) {
+            failed(buildFailures, "the units of version " + units.version() + " could not be built into a snapshot", e);
+            return;
+        }
+        long noticed = noticedAtNanos;
+        noticedAtNanos = 0;
+        if (noticed != 0) {
+            syncLatency.record(System.nanoTime() - noticed, TimeUnit.NANOSECONDS);
+        }
+        status.succeeded();
+        healthy();
+        try {
+            file.save(units);
+        } catch (IOException e) {
+            LOG.errorf("Could not save the snapshot to %s: %s", file.path(), e.getMessage());
+        }
+    }
+
+    private void failed(Counter counter, String what, RuntimeException e) {
+        counter.increment();
+        String message = what + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+        if (counter == buildFailures) {
+            LOG.errorf(e, "Unit sync failed (%s); keeping the units of version %d", message,
+                    holder.current().snapshot().version());
+        } else if (redisHealthy) {
+            redisHealthy = false;
+            LOG.warnf("Unit sync failed (%s); keeping the %d units of version %d until Redis answers again", message,
+                    holder.current().snapshot().units().size(), holder.current().snapshot().version());
+        }
+        if (status.failed(message)) {
+            LOG.warnf("%d unit syncs failed in a row (last: %s); reconnecting the change subscription and going on",
+                    status.reading().consecutiveFailures(), message);
+            heal.run();
         }
     }
 

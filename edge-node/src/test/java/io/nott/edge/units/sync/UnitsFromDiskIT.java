@@ -1,4 +1,4 @@
-package io.nott.edge.units;
+package io.nott.edge.units.sync;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package io.nott.edge.units;
+package io.nott.edge.units.sync;
 
 import io.nott.unit.runtime.UnitSnapshot;
 import java.util.List;

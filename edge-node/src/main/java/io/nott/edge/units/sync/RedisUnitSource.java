@@ -1,4 +1,4 @@
-package io.nott.edge.units;
+package io.nott.edge.units.sync;
 
 import io.nott.unit.codec.RedisSchema;
 import io.quarkus.redis.datasource.RedisDataSource;

@@ -1,4 +1,4 @@
-package io.nott.edge.units;
+package io.nott.edge.units.sync;
 
 import io.nott.unit.codec.LegacyUnitFormat;
 import io.nott.unit.codec.UnitHashCodec;

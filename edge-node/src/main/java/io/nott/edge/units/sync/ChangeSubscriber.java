@@ -1,4 +1,4 @@
-package io.nott.edge.units;
+package io.nott.edge.units.sync;
 
 import io.nott.unit.codec.RedisSchema;
 import io.vertx.core.Vertx;
@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
  * When that node goes away the subscriber moves to the next one and asks for a sync, since a
  * message may have been missed in between; the jittered poll covers the rest.
  */
-final class ChangeSubscriber {
+public final class ChangeSubscriber {
 
     private static final Logger LOG = Logger.getLogger(ChangeSubscriber.class);
     private static final long RETRY_MILLIS = 500;
@@ -34,14 +34,14 @@ final class ChangeSubscriber {
     private volatile Redis client;
     private int next;
 
-    ChangeSubscriber(Vertx vertx, List<String> nodes, Consumer<String> onMessage, Runnable onResubscribed) {
+    public ChangeSubscriber(Vertx vertx, List<String> nodes, Consumer<String> onMessage, Runnable onResubscribed) {
         this.vertx = vertx;
         this.nodes = List.copyOf(nodes);
         this.onMessage = onMessage;
         this.onResubscribed = onResubscribed;
     }
 
-    void start() {
+    public void start() {
         if (!nodes.isEmpty()) {
             connect();
         }
@@ -88,7 +88,17 @@ final class ChangeSubscriber {
         vertx.setTimer(RETRY_MILLIS, id -> connect());
     }
 
-    void stop() {
+    /** Drops the subscription and subscribes again (self-healing after failed syncs); a sync follows once it is back. */
+    public void restart() {
+        vertx.runOnContext(v -> {
+            Redis redis = client;
+            if (redis != null) {
+                dropped(redis, "restarted after failed syncs");
+            }
+        });
+    }
+
+    public void stop() {
         stopped = true;
         Redis redis = client;
         if (redis != null) {

@@ -1,0 +1,202 @@
+package io.nott.edge.units.data;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nott.unit.model.Phase;
+import io.nott.unit.runtime.UnitRedisClient;
+import io.nott.unit.runtime.UnitRedisException;
+import io.nott.unit.runtime.UnitRedisException.Reason;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code edge_computing.redis_client} over the Redis Cluster, bounded and honest:
+ * <ul>
+ *   <li>at most {@code maxInFlight} commands of this node are in flight; one more is refused at
+ *   once ({@code nil, "... busy ..."}) rather than queued, so a slow Redis cannot pile up
+ *   waiters;</li>
+ *   <li>a caller waits at most {@code timeout}; its command's permit is held until Redis answers
+ *   or the connection is dropped (see {@link UnitRedisConnection}), so the limit counts what Redis
+ *   really has to do, and nothing is left behind when a unit gives up;</li>
+ *   <li>every failure is counted for the node ({@code edge_units_redis_failures_total{reason}})
+ *   and for the unit that made the call ({@code cu_unit_redis_failures_total{unit,phase,reason}}),
+ *   because a unit that ignores {@code err} still ends {@code ok}.</li>
+ * </ul>
+ * Blocking by contract, so it is only called on virtual threads. Keys arrive already under the
+ * unit-data prefix (unit-core confines them).
+ */
+public final class RedisUnitDataClient implements UnitRedisClient {
+
+    /** Per-unit failures, next to unit-core's {@code cu.unit.calls}. */
+    public static final String UNIT_FAILURES = "cu.unit.redis.failures";
+
+    private final UnitRedisConnection redis;
+    private final Duration timeout;
+    private final int maxInFlight;
+    private final Semaphore permits;
+    private final MeterRegistry registry;
+    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+
+    public RedisUnitDataClient(UnitRedisConnection redis, Duration timeout, int maxInFlight, MeterRegistry registry) {
+        this.redis = redis;
+        this.timeout = timeout;
+        this.maxInFlight = maxInFlight;
+        this.permits = new Semaphore(maxInFlight);
+        this.registry = registry;
+    }
+
+    private Response call(String command, Request request) {
+        if (!permits.tryAcquire()) {
+            throw failure(Reason.BUSY, command, "refused: " + maxInFlight + " Redis calls of this edge node are already "
+                    + "in flight (edge.units.redis-max-in-flight); Redis is slow or units call it too often", null);
+        }
+        Future<Response> reply;
+        try {
+            reply = redis.send(request);
+        } catch (RuntimeException e) {
+            permits.release();
+            throw failure(Reason.UNAVAILABLE, command, "failed: " + e.getMessage(), e);
+        }
+        // The permit follows the command, not the caller: a caller that times out leaves the
+        // command in flight, and it still counts against the limit until Redis answers.
+        reply.onComplete(done -> permits.release());
+        try {
+            return reply.toCompletionStage().toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw failure(Reason.TIMEOUT, command, "timed out after " + timeout.toMillis()
+                    + " ms (edge.units.redis-timeout)", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            String message = String.valueOf(cause.getMessage());
+            boolean connection = !(cause instanceof io.vertx.redis.client.impl.types.ErrorType);
+            throw failure(connection ? Reason.UNAVAILABLE : Reason.ERROR, command, "failed: " + message, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure(Reason.ERROR, command, "interrupted", e);
+        }
+    }
+
+    private UnitRedisException failure(Reason reason, String command, String what, Throwable cause) {
+        counter("edge.units.redis.failures", "", null, reason,
+                "edge_computing.redis_client calls that failed, by reason (timeout, busy, unavailable, error)").increment();
+        return new UnitRedisException(reason, "redis " + command + " " + what, cause);
+    }
+
+    @Override
+    public void failed(String unitId, Phase phase, String command, UnitRedisException failure) {
+        counter(UNIT_FAILURES, unitId, phase, failure.reason(),
+                "edge_computing.redis_client calls of a unit that returned nil, err (the unit's own outcome may still be ok)")
+                .increment();
+    }
+
+    private Counter counter(String name, String unit, Phase phase, Reason reason, String description) {
+        String key = name + '\u0000' + unit + '\u0000' + (phase == null ? "" : phase.luaName()) + '\u0000' + reason;
+        return counters.computeIfAbsent(key, k -> {
+            Counter.Builder b = Counter.builder(name).description(description).tag("reason", reason.wireName());
+            if (phase != null) {
+                b.tag("unit", unit).tag("phase", phase.luaName());
+            }
+            return b.register(registry);
+        });
+    }
+
+    private static Request cmd(Command command, Object... args) {
+        Request r = Request.cmd(command);
+        for (Object a : args) {
+            r.arg(String.valueOf(a));
+        }
+        return r;
+    }
+
+    private static String text(Response r) {
+        return r == null ? null : r.toString(); // Vert.x gives null for a nil reply
+    }
+
+    private static long number(Response r) {
+        return r == null ? 0 : r.toLong();
+    }
+
+    @Override
+    public String get(String key) {
+        return text(call("get", cmd(Command.GET, key)));
+    }
+
+    @Override
+    public void set(String key, String value, long ttlSeconds) {
+        call("set", ttlSeconds > 0 ? cmd(Command.SET, key, value, "EX", ttlSeconds) : cmd(Command.SET, key, value));
+    }
+
+    @Override
+    public long incrby(String key, long delta) {
+        return number(call("incrby", cmd(Command.INCRBY, key, delta)));
+    }
+
+    @Override
+    public boolean expire(String key, long seconds) {
+        return number(call("expire", cmd(Command.EXPIRE, key, seconds))) == 1;
+    }
+
+    @Override
+    public long del(String key) {
+        return number(call("del", cmd(Command.DEL, key)));
+    }
+
+    @Override
+    public String hget(String key, String field) {
+        return text(call("hget", cmd(Command.HGET, key, field)));
+    }
+
+    @Override
+    public boolean hset(String key, String field, String value) {
+        return number(call("hset", cmd(Command.HSET, key, field, value))) > 0;
+    }
+
+    @Override
+    public long hincrby(String key, String field, long delta) {
+        return number(call("hincrby", cmd(Command.HINCRBY, key, field, delta)));
+    }
+
+    @Override
+    public boolean sadd(String key, String member) {
+        return number(call("sadd", cmd(Command.SADD, key, member))) > 0;
+    }
+
+    @Override
+    public boolean srem(String key, String member) {
+        return number(call("srem", cmd(Command.SREM, key, member))) > 0;
+    }
+
+    @Override
+    public boolean sismember(String key, String member) {
+        Response r = call("sismember", cmd(Command.SISMEMBER, key, member));
+        return r != null && (r.type() == ResponseType.BOOLEAN ? r.toBoolean() : r.toLong() == 1);
+    }
+
+    @Override
+    public List<String> smembers(String key) {
+        Response r = call("smembers", cmd(Command.SMEMBERS, key));
+        List<String> members = new ArrayList<>();
+        if (r != null) {
+            for (Response m : r) {
+                members.add(m.toString());
+            }
+        }
+        return members;
+    }
+
+    @Override
+    public long ttl(String key) {
+        return number(call("ttl", cmd(Command.TTL, key)));
+    }
+}
