@@ -9,6 +9,10 @@
 #   - the edge's RSS and heap before/after, and the machine's load average.
 # With KILL_MASTER=1 the master holding the counter is SIGKILLed halfway through (Redis Cluster
 # fails over to its replica), and the script says how many increments the failover cost.
+# COUNTER_WALL_MS=2000 stores the counter in the registry's format with that wall budget instead
+# of the legacy format's 50 ms: on a loaded machine, scheduling delays alone exceed 50 ms, five
+# such timeouts open the unit's circuit breaker for 10 s and every call meanwhile is refused
+# (breaker_open), which hides what the Redis path itself loses.
 #
 #   ./platform up            # or PLATFORM_HOME=... PLATFORM_*_PORT=... ./platform up
 #   edge-node/bench/soak.sh  # RATE=4000 DURATION=300 CONCURRENCY=40 KILL_MASTER=0 by default
@@ -28,6 +32,7 @@ KILL_MASTER=${KILL_MASTER:-0}
 URL_PATH=${URL_PATH:-/hls/colorbar.m3u8?token=token}
 COUNTER_KEY="ud:soak-127.0.0.1"   # unit-core prefixes unit data with ud:
 OUT=${OUT:-$(mktemp -d /tmp/edge-soak.XXXXXX)}
+mkdir -p "$OUT"
 
 command -v hey >/dev/null || { echo "hey is missing: apt-get install hey" >&2; exit 1; }
 rcli() { redis-cli -c -p "$REDIS_PORT" "$@"; }
@@ -48,8 +53,17 @@ ngx.header['Set-Cookie'] = {'superstition=token'}" >/dev/null
 rcli set metrics "header_filter||ngx.header['X-Metrics-upstream_response_time'] = ngx.var.upstream_response_time
 ngx.header['X-Metrics-request_time'] = ngx.var.request_time
 ngx.header['X-Metrics-time_iso8601'] = ngx.var.time_iso8601" >/dev/null
-rcli set soakcounter "log||local r, err = edge_computing.redis_client:incr('soak-' .. ngx.var.remote_addr)" >/dev/null
-rcli sadd coding_units authentication metrics soakcounter >/dev/null
+COUNTER_CODE="local r, err = edge_computing.redis_client:incr('soak-' .. ngx.var.remote_addr)"
+if [ -n "${COUNTER_WALL_MS:-}" ]; then
+  rcli srem coding_units soakcounter >/dev/null
+  rcli hset "{cu}:unit:soakcounter" id soakcounter phase log budget_wall_ms "$COUNTER_WALL_MS" code "$COUNTER_CODE" >/dev/null
+  rcli sadd "{cu}:units" soakcounter >/dev/null
+  rcli publish cu:changes "$(rcli incr "{cu}:version")" >/dev/null
+else
+  rcli set soakcounter "log||$COUNTER_CODE" >/dev/null
+  rcli sadd coding_units soakcounter >/dev/null
+fi
+rcli sadd coding_units authentication metrics >/dev/null
 for _ in $(seq 1 100); do
   [ "$(curl -s -o /dev/null -w '%{http_code}' "$EDGE/hls/colorbar.m3u8")" = 403 ] && break
   sleep 0.1
