@@ -44,6 +44,18 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /** Launches headless Chromium. Screenshots go to {@code nott.artifacts.dir} (default {@code target/browser-artifacts}). */
     public static HeadlessChromium launch() {
+        return launch(ARGS);
+    }
+
+    /**
+     * Launches headless Chromium with its own autoplay policy, as on a phone: video plays by
+     * itself only while muted, sound needs a tap.
+     */
+    public static HeadlessChromium launchWithPhoneAutoplayPolicy() {
+        return launch(ARGS.stream().filter(a -> !a.startsWith("--autoplay-policy")).toList());
+    }
+
+    private static HeadlessChromium launch(List<String> args) {
         Path executable = Paths.get(System.getProperty("nott.chromium.path", "/usr/bin/chromium"));
         if (!Files.isExecutable(executable)) {
             throw new IllegalStateException("no Chromium at " + executable + ": install Debian's chromium or set -Dnott.chromium.path");
@@ -55,7 +67,7 @@ public final class HeadlessChromium implements AutoCloseable {
             Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
                     .setExecutablePath(executable)
                     .setHeadless(true)
-                    .setArgs(ARGS));
+                    .setArgs(args));
             LOG.infof("Chromium %s launched from %s", browser.version(), executable);
             return new HeadlessChromium(playwright, browser, artifacts);
         } catch (RuntimeException e) {
@@ -64,9 +76,23 @@ public final class HeadlessChromium implements AutoCloseable {
         }
     }
 
+    /** A phone's user agent (Chromium on Android), for {@link #openOnPhone}. */
+    public static final String PHONE_USER_AGENT = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+            + "(KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36";
+
     /** A page in its own browser context (own cookies, own cache) with the given viewport, its console logged. */
     public PlayerPage open(String url, int width, int height) {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height));
+        return open(url, new Browser.NewContextOptions().setViewportSize(width, height));
+    }
+
+    /** A page as a 390x844 phone shows it: mobile user agent, touch, 3x pixels, mobile viewport rules. */
+    public PlayerPage openOnPhone(String url) {
+        return open(url, new Browser.NewContextOptions().setViewportSize(390, 844).setUserAgent(PHONE_USER_AGENT)
+                .setIsMobile(true).setHasTouch(true).setDeviceScaleFactor(3));
+    }
+
+    private PlayerPage open(String url, Browser.NewContextOptions options) {
+        BrowserContext context = browser.newContext(options);
         Page page = context.newPage();
         PlayerPage playerPage = new PlayerPage(page, this);
         page.onConsoleMessage(m -> {

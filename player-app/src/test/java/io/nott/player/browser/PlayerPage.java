@@ -137,6 +137,34 @@ public final class PlayerPage implements AutoCloseable {
         page.selectOption("#quality", value);
     }
 
+    /** True when the video element is muted. */
+    public boolean muted() {
+        return (Boolean) page.evaluate("() => { const v = document.querySelector('#player video'); return !!v && v.muted; }");
+    }
+
+    /** True when the Unmute button is shown. */
+    public boolean unmuteOffered() {
+        return page.isVisible("#unmute");
+    }
+
+    /** Taps the Unmute button, as a viewer would. */
+    public void unmute() {
+        page.click("#unmute");
+    }
+
+    /** The texts of the quality options, Auto first. */
+    @SuppressWarnings("unchecked")
+    public java.util.List<String> qualityLabels() {
+        return (java.util.List<String>) page.evaluate("() => Array.from(document.querySelectorAll('#quality option')).map(o => o.textContent)");
+    }
+
+    /** Waits until the Auto option names the level whose picture is this many lines high. */
+    public String awaitAutoShowing(int height, Duration timeout) {
+        page.waitForFunction("h => document.querySelector('#quality option').textContent === 'Auto (' + h + 'p)'",
+                height, waitOptions(timeout));
+        return qualityLabels().get(0);
+    }
+
     /** True when nothing on the page is wider than the viewport (no sideways scrolling on a phone). */
     public boolean fitsViewportWidth() {
         return (Boolean) page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth");
