@@ -53,13 +53,6 @@ public class RtmpCallbackResource {
         return Response.ok("ok").build();
     }
 
-    @POST
-    @Path("/on-rendition-publish")
-    public Response onRenditionPublish(@FormParam("name") String name, @Context HttpServerRequest request) {
-        requireLoopback(request);
-        return answer(publishes.onRenditionPublish(name));
-    }
-
     private static Response answer(PublishDecision decision) {
         return decision.allowed() ? Response.ok("ok").build()
                 : Response.status(Response.Status.FORBIDDEN).entity(decision.reason()).build();
