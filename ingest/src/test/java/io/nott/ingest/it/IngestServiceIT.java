@@ -210,6 +210,35 @@ class IngestServiceIT {
 
     @Test
     @Order(6)
+    void deletingAStreamDropsAnOutsidePublisherAndEndsItsPlaylists() throws Exception {
+        String name = "outside";
+        Process publisher = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error",
+                "-re", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15", "-re", "-f", "lavfi", "-i", "sine",
+                "-t", "120", "-c:v", "libx264", "-preset", "ultrafast", "-g", "15", "-c:a", "aac", "-f", "flv",
+                "rtmp://127.0.0.1:" + ingest.rtmpPort + "/encoder/" + name + "?key=" + ingest.streamKey)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            // smaller than every rendition: the smallest one alone
+            Awaitility.await("the outside stream's 240p playlist").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> playlist(name + "_240p").map(p -> p.contains(".ts") && !p.contains("#EXT-X-ENDLIST"))
+                            .orElse(false));
+            assertThat(playlist(name + "_360p")).isEmpty();
+
+            assertThat(ingest.call("DELETE", "/api/v1/streams/" + name, true).statusCode()).isEqualTo(204);
+
+            assertThat(publisher.waitFor(20, TimeUnit.SECONDS)).as("dropped publisher exits").isTrue();
+            Awaitility.await("#EXT-X-ENDLIST after the drop").atMost(Duration.ofSeconds(16))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> playlist(name + "_240p").map(p -> p.contains("#EXT-X-ENDLIST")).orElse(false));
+            assertThat(ingest.call("DELETE", "/api/v1/streams/" + name, true).statusCode()).isEqualTo(404);
+        } finally {
+            publisher.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Order(7)
     void stoppingTheServiceLeavesNoNginxOrFfmpegBehind() throws Exception {
         List<ProcessHandle> children = ingest.process().descendants().toList();
         assertThat(children).extracting(h -> h.info().command().orElse(""))
@@ -240,6 +269,17 @@ class IngestServiceIT {
         }
         return new String(playlist.body(), StandardCharsets.UTF_8).lines()
                 .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+    }
+
+    private static java.util.Optional<String> playlist(String variant) {
+        try {
+            HttpResponse<byte[]> playlist = ingest.hls("/hls/" + variant + ".m3u8");
+            return playlist.statusCode() == 200
+                    ? java.util.Optional.of(new String(playlist.body(), StandardCharsets.UTF_8))
+                    : java.util.Optional.empty();
+        } catch (IllegalStateException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static boolean ended(String rendition) {

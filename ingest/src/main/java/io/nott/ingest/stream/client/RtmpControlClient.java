@@ -28,7 +28,22 @@ public class RtmpControlClient {
      * @throws IOException when nginx does not answer
      */
     public int dropPublisher(String stream) throws IOException {
-        URI uri = URI.create(base + "/drop/publisher?app=encoder&name=" + stream);
+        return drop("publisher", stream);
+    }
+
+    /**
+     * Disconnects whoever plays {@code stream}: only the transcoder may (loopback), and it then
+     * reads the end of its input and finishes its playlists with {@code #EXT-X-ENDLIST}.
+     *
+     * @return how many players were dropped
+     * @throws IOException when nginx does not answer
+     */
+    public int dropPlayers(String stream) throws IOException {
+        return drop("subscriber", stream);
+    }
+
+    private int drop(String who, String stream) throws IOException {
+        URI uri = URI.create(base + "/drop/" + who + "?app=encoder&name=" + stream);
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -40,7 +55,7 @@ public class RtmpControlClient {
             throw new IOException("nginx-rtmp control answered something other than a count for " + uri, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while dropping the publisher of " + stream, e);
+            throw new IOException("interrupted while dropping the " + who + " of " + stream, e);
         }
     }
 }
