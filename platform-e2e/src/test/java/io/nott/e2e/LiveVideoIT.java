@@ -102,7 +102,7 @@ class LiveVideoIT {
 
     @Test
     @Order(1)
-    void aSevenTwentySourceGetsFourDistinctRenditionsWithWallClockTimes() {
+    void aSevenTwentySourceGetsFourDistinctRenditionsWithWallClockTimes() throws InterruptedException {
         String master = get("/hls/colorbar.m3u8").body();
         List<String> sizes = new ArrayList<>();
         List<String> variants = new ArrayList<>();
@@ -113,6 +113,8 @@ class LiveVideoIT {
         }
         assertThat(sizes).contains("1280x720").doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(4);
         for (String variant : variants) {
+            // ./platform up returns once the master playlist is served; a variant may not list a segment yet
+            awaitEdgeBody("/hls/" + variant, body -> body.contains("#EXTINF:"), SOON);
             String playlist = get("/hls/" + variant).body();
             assertThat(count(playlist, "#EXT-X-PROGRAM-DATE-TIME:")).as(variant).isPositive()
                     .isGreaterThanOrEqualTo(count(playlist, "#EXTINF:"));
