@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# Measures the ingest ladder on this machine: the time from publish to the first playable
-# segment of every rendition, and the CPU the transcoder (the whole ladder: one ffmpeg) uses.
+# Measures the ingest ladder on this machine:
+#  1. offline, the CPU cost of each rendition of the default ladder for a 1280x720@30 source:
+#     CPU seconds (user + sys) per second of video for decode + scale + x264 of that rendition
+#     alone, minus decoding alone (20 s clip, as fast as possible, so the figure is CPU time and
+#     not wall time; a load on the machine inflates it much less than it inflates wall times);
+#  2. live, with its own ingest: the time from publish to the first playable segment of every
+#     rendition, the CPU the transcoder (the whole ladder: one ffmpeg) uses over a window, and
+#     whether it keeps real time (one-second segments written per second).
 #
 # Usage (from the repository root, after packaging the service):
 #   ./mvnw -B -pl ingest -am package -DskipTests
-#   ingest/scripts/measure-ladder.sh            # production defaults: 4 s fragments
-#   FRAGMENT=2s ingest/scripts/measure-ladder.sh
-# Environment: FRAGMENT (4s), SECONDS_CPU (30: CPU sampling window), HTTP_PORT/RTMP_PORT/HLS_PORT
-# (19082/19935/19083: never the platform's ports), SOURCE_SIZE (1280x720), JAVA (java).
+#   ingest/scripts/measure-ladder.sh
+#   PRESET=veryfast ingest/scripts/measure-ladder.sh     # part 1 with another x264 preset
+# Environment: FRAGMENT (1s), SECONDS_CPU (30: CPU sampling window), HTTP_PORT/RTMP_PORT/HLS_PORT
+# (19082/19935/19083: never the platform's ports), SOURCE_SIZE (1280x720), PRESET (superfast),
+# SKIP_LIVE=1 (part 1 only), JAVA (java).
 # It starts its own ingest in a temporary directory and stops it at the end.
 set -euo pipefail
 
-FRAGMENT=${FRAGMENT:-4s}
+FRAGMENT=${FRAGMENT:-1s}
+PRESET=${PRESET:-superfast}
+SKIP_LIVE=${SKIP_LIVE:-0}
 SECONDS_CPU=${SECONDS_CPU:-30}
 HTTP_PORT=${HTTP_PORT:-19082}
 RTMP_PORT=${RTMP_PORT:-19935}
@@ -38,8 +47,42 @@ cleanup() {
 trap cleanup EXIT
 
 now() { date +%s.%N; }
+
+# ---------------------------------------------------------------- 1. CPU per rendition, offline
+# The default ladder (ingest.transcoder.ladder) as name:height:videoKbps:audioKbps:fps.
+LADDER="720p:720:2500:128:30 480p:480:1000:96:30 360p:360:600:96:30 240p:240:300:64:15"
+CLIP=$WORK/clip.ts
+ffmpeg -hide_banner -loglevel error -f lavfi -i "testsrc2=size=$SOURCE_SIZE:rate=30" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
+  -t 20 -c:v libx264 -preset ultrafast -tune zerolatency -b:v 1500k -g 60 -c:a aac -b:a 64k "$CLIP"
+# CPU seconds (user + sys) of one ffmpeg run over the clip
+cpu_of() { bash -c 'ffmpeg -hide_banner -loglevel error -nostdin "$@" >/dev/null 2>&1; times' _ "$@" | tail -1 \
+  | awk '{ split($1, u, "m"); split($2, s, "m"); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }'; }
+encode_args() { # name height kbps akbps fps -> x264 + aac args for that rendition alone
+  echo "-filter_complex [0:v]fps=$5,scale=-2:$2,setsar=1[v] -map [v] -map 0:a -c:v libx264 -preset $PRESET -tune zerolatency \
+    -profile:v main -sc_threshold 0 -force_key_frames expr:gte(t,n_forced*1) -b:v $3k -maxrate $3k -bufsize $3k -g $5 \
+    -c:a aac -b:a $4k -ar 48000 -ac 2 -f mpegts"
+}
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
+DECODE=$(cpu_of -i "$CLIP" -an -f null -)
+echo "CPU per rendition, 1280x720@30 source, x264 $PRESET + zerolatency, 20 s clip ($(date -u +%FT%TZ), load average $LOAD_BEFORE):"
+printf '  %-6s %s\n' decode "$(echo "$DECODE / 20" | bc -l | xargs printf '%.2f') cores (decoding the source, shared by all renditions)"
+TOTAL=0
+for rung in $LADDER; do
+  IFS=: read -r name height kbps akbps fps <<<"$rung"
+  # shellcheck disable=SC2046
+  ALL=$(cpu_of -i "$CLIP" $(encode_args "$name" "$height" "$kbps" "$akbps" "$fps") -y /dev/null)
+  COST=$(echo "($ALL - $DECODE) / 20" | bc -l)
+  TOTAL=$(echo "$TOTAL + $COST" | bc -l)
+  printf '  %-6s %.2f cores\n' "$name" "$COST"
+done
+printf '  ladder %.2f cores + decode %.2f = %.2f cores for one stream (load average now %s)\n' "$TOTAL" \
+  "$(echo "$DECODE / 20" | bc -l)" "$(echo "$TOTAL + $DECODE / 20" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
+[ "$SKIP_LIVE" = 1 ] && exit 0
+
+# ---------------------------------------------------------------- 2. live, through its own ingest
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime of one process
 segments() { curl -sf "$HLS/${STREAM}_$1.m3u8" | grep -v '^#' | grep -c . || true; }
+renditions() { curl -sf "$HLS/$STREAM.m3u8" | grep -v '^#' | grep . | sed "s/^${STREAM}_//; s/\.m3u8\$//"; }
 written() { curl -sf "$API/q/metrics" | grep "^ingest_segments_written_total{rendition=\"$1\",stream=\"$STREAM\"}" | awk '{print int($2)}'; }
 seconds_of() { echo "$1" | sed 's/s$//'; }
 
@@ -54,10 +97,16 @@ T_POST=$(now)
 curl -sf -X POST -H "Authorization: Bearer $KEY" "$API/api/v1/streams/$STREAM/test-source" >/dev/null
 until curl -sf "$API/api/v1/streams/$STREAM" >/dev/null; do sleep 0.05; done
 T_PUBLISH=$(now)
-until [ "$(segments high)" -ge 1 ] && [ "$(segments mid)" -ge 1 ] && [ "$(segments low)" -ge 1 ] \
-      && curl -sf "$HLS/$STREAM.m3u8" >/dev/null; do sleep 0.05; done
+all_have_segments() {
+  local r list
+  list=$(renditions) || return 1
+  [ -n "$list" ] || return 1
+  for r in $list; do [ "$(segments "$r")" -ge 1 ] || return 1; done
+}
+until all_have_segments; do sleep 0.05; done
 T_FIRST=$(now)
-FIRST=$(curl -sf "$HLS/${STREAM}_low.m3u8" | grep -v '^#' | head -1)
+LOWEST=$(renditions | tail -1)
+FIRST=$(curl -sf "$HLS/${STREAM}_$LOWEST.m3u8" | grep -v '^#' | head -1)
 curl -sf "$HLS/$FIRST" -o "$WORK/first.ts"
 ffprobe -v error -show_entries stream=codec_name,width,height -of csv=p=0 "$WORK/first.ts" | sort -u | tr '\n' ' ' > "$WORK/probe"
 
@@ -67,22 +116,22 @@ STREAM_JSON=$(curl -sf "$API/api/v1/streams/$STREAM")
 TRANSCODER=$(echo "$STREAM_JSON" | sed -n 's/.*"transcoderPid":\([0-9]*\).*/\1/p')
 SOURCE=$(pgrep -f "encoder/$STREAM[?]key=" | head -1)
 HZ=$(getconf CLK_TCK)
-T0=$(now); TR0=$(cpu_ticks "$TRANSCODER"); SR0=$(cpu_ticks "$SOURCE"); W0=$(written low)
+T0=$(now); TR0=$(cpu_ticks "$TRANSCODER"); SR0=$(cpu_ticks "$SOURCE"); W0=$(written "$LOWEST")
 LOAD0=$(cut -d' ' -f1 /proc/loadavg)
 sleep "$SECONDS_CPU"
-T1=$(now); TR1=$(cpu_ticks "$TRANSCODER"); SR1=$(cpu_ticks "$SOURCE"); W1=$(written low)
+T1=$(now); TR1=$(cpu_ticks "$TRANSCODER"); SR1=$(cpu_ticks "$SOURCE"); W1=$(written "$LOWEST")
 LOAD1=$(cut -d' ' -f1 /proc/loadavg)
 STREAM_JSON=$(curl -sf "$API/api/v1/streams/$STREAM")
 
 echo "ingest ladder measurement ($(date -u +%FT%TZ), $(nproc) cores, fragment $FRAGMENT, source $SOURCE_SIZE@30)"
 printf 'POST test-source -> publish accepted:          %.2f s\n' "$(echo "$T_PUBLISH - $T_POST" | bc)"
-printf 'publish -> first segment of all 3 renditions:  %.2f s (first segment decodes as: %s)\n' \
-  "$(echo "$T_FIRST - $T_PUBLISH" | bc)" "$(cat "$WORK/probe")"
-printf 'transcoder (3 renditions, one ffmpeg) CPU:     %.2f cores over %s s\n' \
+printf 'publish -> first segment of every rendition (%s):  %.2f s (first segment decodes as: %s)\n' \
+  "$(renditions | tr '\n' ' ')" "$(echo "$T_FIRST - $T_PUBLISH" | bc)" "$(cat "$WORK/probe")"
+printf 'transcoder (the whole ladder, one ffmpeg) CPU:  %.2f cores over %s s\n' \
   "$(echo "($TR1 - $TR0) / $HZ / ($T1 - $T0)" | bc -l)" "$SECONDS_CPU"
 printf 'test source (testsrc2 + x264 ultrafast) CPU:   %.2f cores\n' \
   "$(echo "($SR1 - $SR0) / $HZ / ($T1 - $T0)" | bc -l)"
 printf 'real time: %s segments of %s in %.0f s (%.2f x real time)\n' "$((W1 - W0))" "$FRAGMENT" \
   "$(echo "$T1 - $T0" | bc)" "$(echo "($W1 - $W0) * $(seconds_of "$FRAGMENT") / ($T1 - $T0)" | bc -l)"
-echo "measured rendition bitrates (video+audio kb/s, nginx-rtmp bw_in): $(echo "$STREAM_JSON" | grep -o '"name":"[a-z]*","resolution":"[0-9x]*","targetKbps":[0-9]*,"measuredKbps":[0-9]*' | sed 's/"name":"\([a-z]*\)".*"measuredKbps":\([0-9]*\)/\1=\2/' | tr '\n' ' ')"
+echo "measured rendition bitrates (newest segment's size over its duration, kb/s): $(echo "$STREAM_JSON" | grep -o '"name":"[a-z0-9]*","resolution":"[0-9x]*","targetKbps":[0-9]*,"measuredKbps":[0-9]*' | sed 's/"name":"\([a-z0-9]*\)".*"measuredKbps":\([0-9]*\)/\1=\2/' | tr '\n' ' ')"
 echo "load average during the window: $LOAD0 -> $LOAD1 (other work on the machine skews the figures)"

@@ -22,6 +22,7 @@ final class LocalPlatform implements AutoCloseable {
     private final Map<String, String> environment = new HashMap<>();
     private final int edgePort;
     private final int registryPort;
+    private final int ingestPort;
 
     private LocalPlatform(Path root, Path home) {
         this.root = root;
@@ -33,7 +34,8 @@ final class LocalPlatform implements AutoCloseable {
         environment.put("PLATFORM_REDIS_BASE_PORT", String.valueOf(redis.get(0)));
         environment.put("PLATFORM_EDGE_PORT", String.valueOf(edgePort));
         environment.put("PLATFORM_REGISTRY_PORT", String.valueOf(registryPort));
-        environment.put("PLATFORM_INGEST_PORT", String.valueOf(FreePorts.one()));
+        this.ingestPort = FreePorts.one();
+        environment.put("PLATFORM_INGEST_PORT", String.valueOf(ingestPort));
         environment.put("PLATFORM_PLAYER_PORT", String.valueOf(FreePorts.one()));
         environment.put("PLATFORM_HLS_PORT", String.valueOf(FreePorts.one()));
         environment.put("PLATFORM_RTMP_PORT", String.valueOf(FreePorts.one()));
@@ -60,6 +62,20 @@ final class LocalPlatform implements AutoCloseable {
         return "http://127.0.0.1:" + registryPort;
     }
 
+    String ingest() {
+        return "http://127.0.0.1:" + ingestPort;
+    }
+
+    /** Runs {@code ./platform <args>} against this platform and returns what it printed; fails on a non-zero exit. */
+    String command(String... args) {
+        Path log = run(List.of(args));
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + log, e);
+        }
+    }
+
     String registryToken() {
         try {
             return Files.readString(home.resolve("registry-token")).strip();
@@ -82,10 +98,17 @@ final class LocalPlatform implements AutoCloseable {
     }
 
     private void run(String command) {
-        Path log = home.resolve("platform-" + command + ".log");
+        run(List.of(command));
+    }
+
+    private Path run(List<String> args) {
+        String command = String.join(" ", args);
+        Path log = home.resolve("platform-" + String.join("-", args).replaceAll("[^A-Za-z0-9-]", "") + ".log");
         try {
             Files.createDirectories(home);
-            ProcessBuilder builder = new ProcessBuilder(root.resolve("platform").toString(), command)
+            List<String> line = new java.util.ArrayList<>(List.of(root.resolve("platform").toString()));
+            line.addAll(args);
+            ProcessBuilder builder = new ProcessBuilder(line)
                     .directory(root.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
@@ -99,6 +122,7 @@ final class LocalPlatform implements AutoCloseable {
                 throw new IllegalStateException("./platform " + command + " failed:\n"
                         + Files.readString(log, StandardCharsets.UTF_8));
             }
+            return log;
         } catch (IOException e) {
             throw new IllegalStateException("could not run ./platform " + command, e);
         } catch (InterruptedException e) {

@@ -34,8 +34,8 @@ class PlatformEndToEndIT {
     private static final Duration PLAY = Duration.ofSeconds(90);
     private static final Duration SOON = Duration.ofSeconds(30);
     /** The ladder's widths: 640x360 (high), 426x240 (mid, low). */
-    private static final int HIGH_WIDTH = 640;
-    private static final int LOW_WIDTH = 426;
+    /** Widths of the ladder the 1280x720 test stream gets (720p, 480p, 360p, 240p). */
+    private static final java.util.List<Integer> LADDER_WIDTHS = java.util.List.of(1280, 854, 640, 426);
 
     /**
      * The seed's token unit (its second post, made dynamic in the third). The seed placed it in
@@ -88,7 +88,7 @@ class PlatformEndToEndIT {
         try (PlayerPage page = PlayerPage.open(chromium, platform.edge() + "/app", 1280, 800)) {
             VideoState played = page.awaitAdvance(5.0, PLAY);
 
-            assertThat(played.videoWidth()).isIn(HIGH_WIDTH, LOW_WIDTH);
+            assertThat(played.videoWidth()).isIn(LADDER_WIDTHS);
             assertThat(page.messageKind()).isNull();
             assertThat(page.awaitEdgeHeader("X-Cache-Status", SOON)).isIn("HIT", "MISS", "EXPIRED", "UPDATING", "STALE");
             assertThat(page.screenshot("e2e-player-playing")).exists();
@@ -138,7 +138,7 @@ class PlatformEndToEndIT {
     void aBodyFilterUnitThatTagsThePlaylistDoesNotBreakPlayback() {
         registry.put("hls-copyright", "body_filter", PLAYLIST_TAG_UNIT, "open");
         try {
-            awaitEdgeBody("/hls/colorbar_high.m3u8", body -> body.contains("#COPYRIGHT:NOTT"));
+            awaitEdgeBody("/hls/colorbar_720p.m3u8", body -> body.contains("#COPYRIGHT:NOTT"));
             try (PlayerPage page = PlayerPage.open(chromium, platform.edge() + "/app", 1280, 800)) {
                 page.awaitAdvance(5.0, PLAY);
                 assertThat(page.messageKind()).isNull();

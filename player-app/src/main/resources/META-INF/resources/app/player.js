@@ -12,6 +12,18 @@
   'use strict';
 
   var AUTO_LEVEL = -1;
+  /*
+   * hls.js live settings for the ingest's 1 s segments behind the edge's 1 s playlist cache:
+   * hold 2 s behind the newest segment (two segments of buffer: enough to ride out a late
+   * playlist without stalling), speed up to 1.2x when further behind, and jump back to that
+   * point when more than 6 s behind (after a stall, or a tab that slept).
+   */
+  var LIVE = {
+    liveSyncDuration: 2,
+    liveMaxLatencyDuration: 6,
+    maxLiveSyncPlaybackRate: 1.2,
+    backBufferLength: 10
+  };
   var STREAMS_PATH = '/api/v1/streams';
   var DEFAULTS = {
     defaultStream: 'colorbar',
@@ -40,7 +52,9 @@
     lastTime: -1,
     lastAdvanceAt: 0,
     everPlayed: false,
-    levels: []
+    wasLive: false,       // a playlist of this stream was live: #EXT-X-ENDLIST then means it ended
+    levels: [],
+    playingLevel: -1      // the level of the fragment on screen (hls.js FRAG_CHANGED)
   };
 
   // ---------------------------------------------------------------- URLs and the token
@@ -238,6 +252,8 @@
     state.lastTime = -1;
     state.lastAdvanceAt = Date.now();
     state.everPlayed = false;
+    state.wasLive = false;
+    state.playingLevel = -1;
     if (typeof window.Clappr === 'undefined') {
       showMessage('error', 'The player library did not load (/app/vendor/clappr.min.js).', true);
       return;
@@ -258,6 +274,10 @@
       playback: {
         playInline: true,
         hlsjsConfig: {
+          liveSyncDuration: LIVE.liveSyncDuration,
+          liveMaxLatencyDuration: LIVE.liveMaxLatencyDuration,
+          maxLiveSyncPlaybackRate: LIVE.maxLiveSyncPlaybackRate,
+          backBufferLength: LIVE.backBufferLength,
           // Every request (master, variants, segments) carries the token: relative URLs in a
           // playlist would otherwise drop the ?token= given on the master.
           xhrSetup: function (xhr, url) {
@@ -268,13 +288,97 @@
       hlsPlayback: {
         customListeners: [
           { eventName: 'hlsManifestParsed', callback: current(onManifestParsed) },
-          { eventName: 'hlsLevelSwitched', callback: current(onLevelSwitched) },
+          { eventName: 'hlsFragChanged', callback: current(onFragChanged) },
+          { eventName: 'hlsLevelUpdated', callback: current(onLevelUpdated) },
           { eventName: 'hlsFragLoaded', callback: current(onFragLoaded) },
           { eventName: 'hlsError', callback: current(onHlsError) }
         ]
       },
-      events: { onError: current(onPlayerError) }
+      events: { onError: current(onPlayerError), onReady: current(startMuted) }
     });
+  }
+
+  // ---------------------------------------------------------------- autoplay on phones
+
+  /**
+   * Browsers play by themselves only muted videos: Clappr's mute option sets the volume, but
+   * phones (and Chromium's default policy) also need the element's muted flag before play().
+   * Starts muted and shows an Unmute button; if the browser still refuses, says "tap to play".
+   */
+  function startMuted() {
+    var video = document.querySelector('#player video');
+    if (!video) return;
+    video.muted = true;
+    video.defaultMuted = true;
+    video.setAttribute('muted', '');
+    video.setAttribute('playsinline', '');
+    showUnmute(true);
+    var attempt = video.play();
+    if (attempt && typeof attempt.catch === 'function') {
+      attempt.catch(function (err) {
+        if (err && err.name === 'NotAllowedError') {
+          showMessage('tap', 'Your browser waits for a tap before it plays video: tap here to start.', false);
+        }
+      });
+    }
+  }
+
+  function showUnmute(visible) {
+    byId('unmute').hidden = !visible;
+  }
+
+  function unmute() {
+    var video = document.querySelector('#player video');
+    if (!video) return;
+    video.muted = false;
+    if (video.volume === 0) video.volume = 1;
+    if (state.player && typeof state.player.unmute === 'function') state.player.unmute();
+    showUnmute(false);
+  }
+
+  function tapToPlay() {
+    if (state.message !== 'tap') return;
+    hideMessage(['tap']);
+    var video = document.querySelector('#player video');
+    if (video) video.play();
+  }
+
+  // ---------------------------------------------------------------- the end of a stream
+
+  /**
+   * A live playlist that gets #EXT-X-ENDLIST: the publisher stopped. Say so, and look for the
+   * stream to come back (a new publish is a new playlist that starts at the live edge).
+   */
+  function onLevelUpdated(event, data) {
+    var details = data && data.details;
+    if (!details) return;
+    if (details.live) {
+      state.wasLive = true;
+      if (state.message === 'ended') hideMessage(['ended']);
+      return;
+    }
+    if (state.wasLive && state.message !== 'ended') {
+      var name = state.current ? state.current.name : 'stream';
+      showMessage('ended', 'The stream has ended: "' + name + '" stopped broadcasting. '
+        + 'It plays again here when it comes back (looking every ' + seconds(state.config.retryIntervalMs) + ').', false);
+      awaitReturn();
+    }
+  }
+
+  function awaitReturn() {
+    clearTimeout(state.retryTimer);
+    state.retryTimer = setTimeout(function () {
+      state.retryTimer = null;
+      if (state.message !== 'ended') return;
+      loadStreams().then(function () {
+        var back = state.current && findStream(state.current.name);
+        if (back && back.state === 'live') {
+          play(back, false);
+        } else {
+          awaitReturn();
+        }
+      });
+    }, state.config.retryIntervalMs);
   }
 
   /** Reads the list again and (re)starts the stream to play, even the one playing. */
@@ -324,11 +428,13 @@
 
   // ---------------------------------------------------------------- the quality selector
 
-  function levelLabel(level) {
-    var parts = [];
-    if (level.height) parts.push(level.height + 'p');
-    if (level.bitrate) parts.push(Math.round(level.bitrate / 1000) + ' kbps');
-    return parts.join(' · ') || 'level';
+  /** "720p"; with the bitrate only when another level has the same height, so labels stay distinct. */
+  function levelLabel(level, all) {
+    if (!level.height) return Math.round((level.bitrate || 0) / 1000) + ' kbps';
+    var label = level.height + 'p';
+    var twins = (all || state.levels).filter(function (other) { return other.height === level.height; });
+    if (twins.length > 1 && level.bitrate) label += ' · ' + Math.round(level.bitrate / 1000) + ' kbps';
+    return label;
   }
 
   function resetQuality() {
@@ -357,10 +463,15 @@
     select.disabled = state.levels.length < 2;
   }
 
-  function onLevelSwitched(event, data) {
-    var level = state.levels[data.level];
+  /** Playback entered a fragment: its level is the one on screen, which Auto names. */
+  function onFragChanged(event, data) {
+    var index = data && data.frag ? data.frag.level : -1;
+    if (index === state.playingLevel) return;
+    state.playingLevel = index;
+    var level = state.levels[index];
     var auto = byId('quality').options[0];
     auto.textContent = level ? 'Auto (' + levelLabel(level) + ')' : 'Auto';
+    byId('quality').dataset.playing = level ? levelLabel(level) : '';
   }
 
   function onQualityChange() {
@@ -417,9 +528,32 @@
     hideMessage(['forbidden', 'offline', 'error', 'empty']);
   }
 
+  // ---------------------------------------------------------------- how far behind live
+
+  /**
+   * "3.1 s behind live": the wall clock minus the time of the frame on screen, which hls.js knows
+   * from the playlists' #EXT-X-PROGRAM-DATE-TIME (the time the transcoder wrote the frame, so the
+   * capture and publish before it are not counted). Hidden when the stream has no such tag.
+   */
+  function showLatency() {
+    var playback = state.player && state.player.core && state.player.core.activePlayback;
+    var hls = playback && playback._hls;
+    var date = hls && hls.playingDate;
+    var box = byId('latency');
+    if (!date || state.message) {
+      box.hidden = true;
+      return;
+    }
+    var behind = (Date.now() - date.getTime()) / 1000;
+    box.dataset.seconds = behind.toFixed(2);
+    box.textContent = behind.toFixed(1) + ' s behind live';
+    box.hidden = false;
+  }
+
   // ---------------------------------------------------------------- the stall watchdog
 
   function watch() {
+    showLatency();
     var video = document.querySelector('#player video');
     if (!state.player || !video) return;
     var now = Date.now();
@@ -464,6 +598,8 @@
     byId('token-clear').addEventListener('click', function () { setToken(''); });
     byId('message-retry').addEventListener('click', function () { restart(true); });
     byId('quality').addEventListener('change', onQualityChange);
+    byId('unmute').addEventListener('click', unmute);
+    byId('message').addEventListener('click', tapToPlay);
 
     setInterval(watch, 1000);
     setInterval(refresh, state.config.streamsRefreshMs);

@@ -186,4 +186,70 @@ class PlayerBrowserIT {
             page.screenshot("player-phone");
         }
     }
+
+    @Test
+    void qualityLabelsAreDistinctAndAutoNamesTheLevelOnScreen() {
+        edge.streams(COLORBAR);
+        try (PlayerPage page = PlayerPage.open(chromium, pageUrl(""), 1280, 800)) {
+            page.awaitStarted(START);
+            page.awaitAdvance(1.0, START);
+
+            // Auto names the level whose fragment is on screen, i.e. the picture's own height
+            int height = page.video().videoHeight();
+            assertThat(height).isIn(360, 240);
+            assertThat(page.awaitAutoShowing(height, SOON)).isEqualTo("Auto (" + height + "p)");
+            java.util.List<String> labels = page.qualityLabels();
+            assertThat(labels).hasSize(3).doesNotHaveDuplicates();
+            assertThat(labels.subList(1, 3)).containsExactly("360p", "240p");
+        }
+    }
+
+    @Test
+    void saysTheStreamHasEndedAndPlaysItAgainWhenItComesBack() throws Exception {
+        // a second stream next to the first, so the fake edge serves both
+        LiveHlsStream finale = LiveHlsStream.start("finale", stream.directory());
+        try {
+            finale.awaitSegments(3, START);
+            edge.streams("[{\"name\":\"finale\",\"state\":\"live\"}]");
+            try (PlayerPage page = PlayerPage.open(chromium, pageUrl("&stream=finale"), 1280, 800)) {
+                page.awaitAdvance(2.0, START);
+
+                finale.stop(); // SIGTERM: FFmpeg ends the playlists with #EXT-X-ENDLIST
+                edge.streams("[]");
+                assertThat(page.awaitMessage("ended", START)).contains("The stream has ended");
+                page.screenshot("player-ended");
+
+                finale = LiveHlsStream.start("finale", stream.directory());
+                finale.awaitSegments(2, START);
+                edge.streams("[{\"name\":\"finale\",\"state\":\"live\"}]");
+                page.awaitNoMessage(START);
+                page.awaitAdvance(2.0, START);
+                assertThat(page.messageKind()).isNull();
+            }
+        } finally {
+            finale.stop();
+        }
+    }
+
+    @Test
+    void aPhoneStartsPlayingMutedWithoutATapAndOffersUnmute() {
+        edge.streams(COLORBAR);
+        // Chromium's own policy, as on phones: only muted video may start without a tap
+        try (HeadlessChromium phone = HeadlessChromium.launchWithPhoneAutoplayPolicy();
+                PlayerPage page = PlayerPage.openOnPhone(phone, pageUrl(""))) {
+            VideoState playing = page.awaitAdvance(2.0, START);
+
+            assertThat(playing.paused()).isFalse();
+            assertThat(page.muted()).isTrue();
+            assertThat(page.unmuteOffered()).isTrue();
+            assertThat(page.messageKind()).isNull();
+            assertThat(page.fitsViewportWidth()).isTrue();
+            page.screenshot("player-phone-muted");
+
+            page.unmute(); // a tap: the browser allows sound now
+            assertThat(page.muted()).isFalse();
+            assertThat(page.unmuteOffered()).isFalse();
+            page.awaitAdvance(1.0, START);
+        }
+    }
 }

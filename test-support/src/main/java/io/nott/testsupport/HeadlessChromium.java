@@ -44,6 +44,18 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /** Launches headless Chromium. Screenshots go to {@code nott.artifacts.dir} (default {@code target/browser-artifacts}). */
     public static HeadlessChromium launch() {
+        return launch(ARGS);
+    }
+
+    /**
+     * Launches headless Chromium with its own autoplay policy, as on a phone: video plays by
+     * itself only while muted, sound needs a tap.
+     */
+    public static HeadlessChromium launchWithPhoneAutoplayPolicy() {
+        return launch(ARGS.stream().filter(a -> !a.startsWith("--autoplay-policy")).toList());
+    }
+
+    private static HeadlessChromium launch(List<String> args) {
         Path executable = Paths.get(System.getProperty("nott.chromium.path", "/usr/bin/chromium"));
         if (!Files.isExecutable(executable)) {
             throw new IllegalStateException("no Chromium at " + executable
@@ -56,7 +68,7 @@ public final class HeadlessChromium implements AutoCloseable {
             Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
                     .setExecutablePath(executable)
                     .setHeadless(true)
-                    .setArgs(ARGS));
+                    .setArgs(args));
             LOG.infof("Chromium %s launched from %s", browser.version(), executable);
             return new HeadlessChromium(playwright, browser, artifacts);
         } catch (RuntimeException e) {
@@ -71,7 +83,21 @@ public final class HeadlessChromium implements AutoCloseable {
      * Closing the page's context ({@code page.context().close()}) frees it.
      */
     public Page newPage(int width, int height, Consumer<String> errors) {
-        Page page = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height)).newPage();
+        return newPage(new Browser.NewContextOptions().setViewportSize(width, height), errors);
+    }
+
+    /** A phone's user agent (Chromium on Android), for {@link #newPhonePage}. */
+    public static final String PHONE_USER_AGENT = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+            + "(KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36";
+
+    /** A page as a 390x844 phone shows it: mobile user agent, touch, 3x pixels, mobile viewport rules. */
+    public Page newPhonePage(Consumer<String> errors) {
+        return newPage(new Browser.NewContextOptions().setViewportSize(390, 844).setUserAgent(PHONE_USER_AGENT)
+                .setIsMobile(true).setHasTouch(true).setDeviceScaleFactor(3), errors);
+    }
+
+    private Page newPage(Browser.NewContextOptions options, Consumer<String> errors) {
+        Page page = browser.newContext(options).newPage();
         page.onConsoleMessage(m -> {
             if ("error".equals(m.type()) || "warning".equals(m.type())) {
                 LOG.infof("[browser %s] %s", m.type(), m.text());

@@ -45,7 +45,7 @@ public interface IngestConfig {
     /** HLS output and its HTTP server. */
     Hls hls();
 
-    /** The FFmpeg ladder started by nginx-rtmp's {@code exec}. */
+    /** The FFmpeg ladder started by nginx-rtmp's {@code exec}, writing HLS itself. */
     Transcoder transcoder();
 
     /** The synthetic colour-bar source. */
@@ -95,16 +95,31 @@ public interface IngestConfig {
         @WithDefault("8083")
         int httpPort();
 
-        /** Directory nginx-rtmp writes playlists and segments to. Default {@code <work-dir>/hls}. */
+        /** Directory the transcoder writes playlists and segments to. Default {@code <work-dir>/hls}. */
         Optional<Path> directory();
 
-        /** Target segment length; a multiple of the keyframe interval. Default {@code 4s}. */
-        @WithDefault("4s")
+        /**
+         * Target segment length; a multiple of the keyframe interval. Default {@code 1s}: the
+         * player holds about two segments behind the newest one, so this sets most of the latency.
+         */
+        @WithDefault("1s")
         Duration fragment();
 
-        /** Length of the live playlist window. Default {@code 20s}. */
-        @WithDefault("20s")
+        /**
+         * Length of the live playlist window, at least three fragments. Default {@code 6s}: short
+         * playlists are cheap to reload every second, and a viewer further behind than that is
+         * brought back to the live edge anyway.
+         */
+        @WithDefault("6s")
         Duration playlistLength();
+
+        /**
+         * How long the files of a stream that ended stay on disk (its last playlists with
+         * {@code #EXT-X-ENDLIST} and their segments), so late viewers learn that it ended.
+         * Default {@code 60s}.
+         */
+        @WithDefault("60s")
+        Duration endedRetention();
     }
 
     /** Settings of the transcoder. */
@@ -118,24 +133,44 @@ public interface IngestConfig {
         @WithDefault("30")
         int fps();
 
-        /** x264 preset. Default {@code veryfast} (real time for the ladder on 2 cores). */
-        @WithDefault("veryfast")
+        /**
+         * x264 preset. Default {@code superfast}: the whole default ladder of a 720p source stays
+         * real time on two shared cores (measured per rendition in the README).
+         */
+        @WithDefault("superfast")
         String preset();
 
-        /** Distance between keyframes. Default {@code 2s}. */
-        @WithDefault("2s")
+        /**
+         * x264 tune. Default {@code zerolatency}: no frame look-ahead and no B-frames, so a frame
+         * leaves the encoder as soon as it is encoded instead of a second later.
+         */
+        @WithDefault("zerolatency")
+        String tune();
+
+        /** Distance between keyframes, the same in every rendition so they cut segments together. Default {@code 1s}. */
+        @WithDefault("1s")
         Duration keyframeInterval();
+
+        /** The ffprobe binary that reads the source's picture height before the ladder starts. Default {@code /usr/bin/ffprobe}. */
+        @WithDefault("/usr/bin/ffprobe")
+        String ffprobe();
 
         /** How long nginx-rtmp waits before respawning a dead transcoder. Default {@code 1s}. */
         @WithDefault("1s")
         Duration respawnDelay();
 
         /**
-         * The rendition ladder, {@code name:WIDTHxHEIGHT:videoKbps:audioKbps} per entry; the
-         * variant playlist of rendition {@code high} is {@code <stream>_high.m3u8}. Default
-         * {@code high:640x360:750:128,mid:426x240:400:128,low:426x240:200:64} (the seed's ladder).
+         * The candidate renditions, {@code name:WIDTHxHEIGHT:videoKbps:audioKbps[:fps]} per
+         * entry, each with its own picture height. A stream gets every rendition no taller than
+         * its source (the smallest one if the source is smaller still), so a 1280x720 source
+         * gets 720p, 480p, 360p and 240p. The width is the 16:9 nominal one: the picture keeps
+         * the source's aspect ratio at the rendition's height. {@code fps} (default
+         * {@code ingest.transcoder.fps}) lowers the frame rate of small renditions, where it
+         * costs CPU for little gain. The variant playlist of rendition {@code 720p} is
+         * {@code <stream>_720p.m3u8}. Default
+         * {@code 1080p:1920x1080:4500:128,720p:1280x720:2500:128,480p:854x480:1000:96,360p:640x360:600:96,240p:426x240:300:64:15}.
          */
-        @WithDefault("high:640x360:750:128,mid:426x240:400:128,low:426x240:200:64")
+        @WithDefault("1080p:1920x1080:4500:128,720p:1280x720:2500:128,480p:854x480:1000:96,360p:640x360:600:96,240p:426x240:300:64:15")
         @WithConverter(RenditionConverter.class)
         List<Rendition> ladder();
     }

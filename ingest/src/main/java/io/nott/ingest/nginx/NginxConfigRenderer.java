@@ -32,7 +32,7 @@ public final class NginxConfigRenderer {
     private NginxConfigRenderer() {
     }
 
-    /** Checks what nginx cannot: paths without spaces, fragments aligned with keyframes, unique renditions. */
+    /** Checks what nginx cannot: paths without spaces, fragments aligned with keyframes, distinct renditions. */
     public static void validate(IngestConfig config, NginxLayout layout) {
         for (var path : new java.nio.file.Path[] {layout.workDir(), layout.hlsDir()}) {
             if (!SAFE_PATH.matcher(path.toString()).matches()) {
@@ -50,9 +50,14 @@ public final class NginxConfigRenderer {
             throw new IllegalArgumentException("ingest.hls.playlist-length must hold at least three fragments");
         }
         Set<String> names = new HashSet<>();
+        Set<Integer> heights = new HashSet<>();
         for (Rendition r : config.transcoder().ladder()) {
             if (!names.add(r.name())) {
                 throw new IllegalArgumentException("ingest.transcoder.ladder names rendition '" + r.name() + "' twice");
+            }
+            if (!heights.add(r.height())) {
+                throw new IllegalArgumentException("ingest.transcoder.ladder has two renditions " + r.height()
+                        + " pixels high; give each rendition its own height (viewers choose by height)");
             }
         }
         if (names.isEmpty()) {
@@ -77,21 +82,11 @@ public final class NginxConfigRenderer {
         values.put("hlsHttpPort", Integer.toString(config.hls().httpPort()));
         values.put("callbackBaseUrl", config.callbackBaseUrl());
         values.put("respawnDelay", config.transcoder().respawnDelay().toMillis() + "ms");
-        values.put("transcoderCommand", TranscoderCommand.line(config, layout));
-        values.put("fragment", config.hls().fragment().toMillis() + "ms");
-        values.put("playlistLength", config.hls().playlistLength().toMillis() + "ms");
+        values.put("transcoderCommand", TranscoderCommand.execLine(layout));
         values.put("playlistMaxAge", Long.toString(Math.max(1, config.hls().fragment().toSeconds())));
         values.put("corsHeaders", CORS.stripTrailing());
         values.put("corsPreflightHeaders", CORS.indent(4).stripTrailing()
                 + "\n                add_header Access-Control-Max-Age 86400 always;");
-        StringBuilder variants = new StringBuilder();
-        for (Rendition r : config.transcoder().ladder()) {
-            variants.append("            hls_variant ").append(r.suffix())
-                    .append(" BANDWIDTH=").append(r.bandwidth())
-                    .append(" RESOLUTION=").append(r.width()).append('x').append(r.height())
-                    .append(";\n");
-        }
-        values.put("variants", variants.toString().stripTrailing());
         return fill(template(), values);
     }
 

@@ -18,6 +18,11 @@ public record NginxLayout(Path workDir, Path confFile, Path pidFile, Path logDir
         return logDir.resolve("nginx-error.log");
     }
 
+    /** The transcoder script nginx-rtmp's {@code exec} runs, rendered at every start. */
+    public Path transcoderScript() {
+        return workDir.resolve("transcode.sh");
+    }
+
     /** The log file of the transcoder of one stream. */
     public Path transcoderLog(String stream) {
         return logDir.resolve("transcoder-" + stream + ".log");

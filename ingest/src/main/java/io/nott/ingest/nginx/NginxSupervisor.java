@@ -222,14 +222,19 @@ public class NginxSupervisor {
 
     private void writeConfig() {
         boolean root = "root".equals(System.getProperty("user.name"));
-        String conf = NginxConfigRenderer.render(config, layout, root);
+        writeAtomically(layout.transcoderScript(), TranscoderCommand.script(config, layout));
+        writeAtomically(layout.confFile(), NginxConfigRenderer.render(config, layout, root));
+    }
+
+    /** A running transcoder or nginx never reads a half-written file. */
+    private static void writeAtomically(Path file, String text) {
         try {
-            Path tmp = layout.confFile().resolveSibling("nginx.conf.tmp");
-            Files.writeString(tmp, conf, StandardCharsets.UTF_8);
-            Files.move(tmp, layout.confFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + layout.confFile(), e);
+            throw new UncheckedIOException("Cannot write " + file, e);
         }
     }
 

@@ -8,6 +8,7 @@ import io.nott.ingest.support.TestConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,9 @@ class HlsTrackerTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private HlsTracker tracker() {
-        return new HlsTracker(TestConfigs.ingest(Map.of("ingest.hls.directory", hls.toString())), registry);
+        return new HlsTracker(TestConfigs.ingest(Map.of("ingest.hls.directory", hls.toString(),
+                "ingest.transcoder.ladder", "high:640x360:750:128,mid:426x240:400:128,low:320x180:200:64")),
+                registry, Clock.systemUTC());
     }
 
     private void playlist(String name, Instant modified, String... segments) throws Exception {
@@ -77,5 +80,34 @@ class HlsTrackerTest {
         tracker.scan();
         assertThat(written("old", "mid")).isZero();
         assertThat(tracker.variant("old", "mid")).isPresent();
+    }
+
+    @Test
+    void anEndedStreamIsClearedAfterTheRetentionAndALiveOneIsNot() throws Exception {
+        Instant now = Instant.parse("2026-01-01T01:00:00Z");
+        HlsTracker tracker = new HlsTracker(TestConfigs.ingest(Map.of("ingest.hls.directory", hls.toString(),
+                "ingest.transcoder.ladder", "high:640x360:750:128", "ingest.hls.ended-retention", "60s")),
+                registry, Clock.fixed(now, java.time.ZoneOffset.UTC));
+        Instant old = now.minusSeconds(120);
+        for (String f : new String[] {"gone_high-7.ts", "gone_high-8.ts", "live_high-1.ts", "stray-1.ts"}) {
+            Files.write(hls.resolve(f), new byte[25_000]);
+            Files.setLastModifiedTime(hls.resolve(f), FileTime.from(old));
+        }
+        playlist("live_high", old, "live_high-1.ts");
+        playlist("live", old);
+        Files.writeString(hls.resolve("gone_high.m3u8"), "#EXTM3U\n#EXTINF:2.000,\ngone_high-8.ts\n#EXT-X-ENDLIST\n");
+        Files.setLastModifiedTime(hls.resolve("gone_high.m3u8"), FileTime.from(old));
+        playlist("gone", old);
+
+        tracker.scan();
+        assertThat(tracker.variant("gone", "high")).get().extracting(HlsTracker.Variant::ended).isEqualTo(true);
+        // 25,000 bytes over 2 s
+        assertThat(tracker.variant("live", "high")).get().extracting(HlsTracker.Variant::measuredKbps).isEqualTo(100L);
+        tracker.scan();
+        tracker.scan();
+        try (var files = Files.list(hls)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrder("live_high.m3u8", "live.m3u8", "live_high-1.ts");
+        }
     }
 }

@@ -44,21 +44,23 @@ class PublishServiceTest {
     }
 
     @Test
-    void renditionsAreAcceptedOnlyForAnAuthorisedPublishAndRepublishesCountAsRestarts() {
-        assertThat(service.onRenditionPublish("colorbar_high").allowed()).isFalse();
+    void aNewTranscoderProcessDuringOnePublishCountsAsARestart() {
+        service.transcoderSeen("colorbar", 100); // no publish: ignored
         service.onPublish("colorbar", "right-key", "a", "7", false);
-        assertThat(service.onRenditionPublish("colorbar_high").allowed()).isTrue();
-        assertThat(service.onRenditionPublish("colorbar_mid").allowed()).isTrue();
-        assertThat(service.onRenditionPublish("colorbar_4k").allowed()).isFalse();
+        service.transcoderSeen("colorbar", 100);
+        service.transcoderSeen("colorbar", 100);
         assertThat(registry.find("ingest.transcoder.restarts").counter()).isNull();
 
-        assertThat(service.onRenditionPublish("colorbar_high").allowed()).isTrue();
+        service.transcoderSeen("colorbar", 200);
         assertThat(registry.get("ingest.transcoder.restarts").tag("stream", "colorbar").counter().count()).isEqualTo(1);
 
         service.onPublishDone("colorbar", "other-client");
         assertThat(service.session("colorbar")).isPresent();
         service.onPublishDone("colorbar", "7");
-        assertThat(service.onRenditionPublish("colorbar_high").allowed()).isFalse();
+        // a new publish starts a new transcoder: not a restart
+        service.onPublish("colorbar", "right-key", "a", "8", false);
+        service.transcoderSeen("colorbar", 300);
+        assertThat(registry.get("ingest.transcoder.restarts").tag("stream", "colorbar").counter().count()).isEqualTo(1);
     }
 
     @Test

@@ -46,16 +46,12 @@ class StreamApiIT {
         given().formParam("call", "publish").formParam("app", "encoder").formParam("name", "cam1")
                 .formParam("addr", "10.0.0.7").formParam("clientid", "41").formParam("key", "wrong")
                 .post("/internal/rtmp/on-publish").then().statusCode(403);
-        given().formParam("call", "publish").formParam("app", "hls").formParam("name", "cam1_high")
-                .post("/internal/rtmp/on-rendition-publish").then().statusCode(403);
         given().formParam("call", "publish").formParam("app", "encoder").formParam("name", "cam1")
                 .formParam("addr", "10.0.0.7").formParam("clientid", "42")
                 .formParam("key", IngestTestResource.STREAM_KEY)
                 .post("/internal/rtmp/on-publish").then().statusCode(200);
-        given().formParam("name", "cam1_high").post("/internal/rtmp/on-rendition-publish").then().statusCode(200);
         given().formParam("name", "cam1").formParam("clientid", "42")
                 .post("/internal/rtmp/on-publish-done").then().statusCode(200);
-        given().formParam("name", "cam1_high").post("/internal/rtmp/on-rendition-publish").then().statusCode(403);
     }
 
     @Test

@@ -39,11 +39,19 @@ public final class LiveHlsStream implements AutoCloseable {
 
     /** Starts FFmpeg writing the stream {@code name} into a fresh temporary directory. */
     public static LiveHlsStream start(String name) throws IOException {
+        return start(name, Files.createTempDirectory("nott-hls-" + name + "-"));
+    }
+
+    /**
+     * Starts FFmpeg writing the stream {@code name} into {@code dir} (e.g. next to another stream,
+     * so one {@link FakeEdgeServer} serves both); segment names start at the wall clock in ms so a
+     * stream started again never reuses one.
+     */
+    public static LiveHlsStream start(String name, Path dir) throws IOException {
         if (!name.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
             throw new IllegalArgumentException("stream name must match [a-z0-9][a-z0-9_-]{0,63}: " + name);
         }
-        Path dir = Files.createTempDirectory("nott-hls-" + name + "-");
-        Path log = dir.resolve("ffmpeg.log");
+        Path log = dir.resolve("ffmpeg-" + name + ".log");
         List<String> command = List.of(
                 System.getProperty("nott.ffmpeg.path", "ffmpeg"), "-hide_banner", "-nostdin", "-loglevel", "warning",
                 "-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25",
@@ -61,7 +69,8 @@ public final class LiveHlsStream implements AutoCloseable {
                 "-hls_flags", "delete_segments+independent_segments",
                 "-master_pl_name", name + ".m3u8",
                 "-var_stream_map", "v:0,a:0,name:high v:1,a:1,name:low",
-                "-hls_segment_filename", dir.resolve(name + "_%v-%05d.ts").toString(),
+                "-hls_start_number_source", "epoch_us",
+                "-hls_segment_filename", dir.resolve(name + "_%v-%d.ts").toString(),
                 dir.resolve(name + "_%v.m3u8").toString());
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -101,9 +110,14 @@ public final class LiveHlsStream implements AutoCloseable {
                 && segmentCount(name + "_low.m3u8") >= segments;
     }
 
+    /** Segments of a live playlist; 0 for one that ended (an earlier run's, until FFmpeg rewrites it). */
     private long segmentCount(String playlist) {
         try {
-            return Files.readAllLines(directory.resolve(playlist), StandardCharsets.UTF_8).stream()
+            List<String> lines = Files.readAllLines(directory.resolve(playlist), StandardCharsets.UTF_8);
+            if (lines.contains("#EXT-X-ENDLIST")) {
+                return 0;
+            }
+            return lines.stream()
                     .filter(line -> line.endsWith(".ts"))
                     .count();
         } catch (IOException e) {
@@ -120,13 +134,18 @@ public final class LiveHlsStream implements AutoCloseable {
         }
     }
 
-    /** Stops FFmpeg and deletes the directory. */
-    @Override
-    public void close() throws IOException, InterruptedException {
+    /** Stops FFmpeg with SIGTERM, as a publisher that stops: it ends the playlists with #EXT-X-ENDLIST. */
+    public void stop() throws InterruptedException {
         ffmpeg.destroy();
         if (!ffmpeg.waitFor(5, TimeUnit.SECONDS)) {
             ffmpeg.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** Stops FFmpeg and deletes the directory. */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        stop();
         try (Stream<Path> files = Files.walk(directory)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -31,9 +31,21 @@ public final class PlayerPage implements AutoCloseable {
         this.page = browser.newPage(width, height, errors::add);
     }
 
+    private PlayerPage(HeadlessChromium browser) {
+        this.browser = browser;
+        this.page = browser.newPhonePage(errors::add);
+    }
+
     /** Opens {@code url} in a page of its own (own cookies, own cache) with the given viewport, its console logged. */
     public static PlayerPage open(HeadlessChromium browser, String url, int width, int height) {
         PlayerPage playerPage = new PlayerPage(browser, width, height);
+        playerPage.page.navigate(url);
+        return playerPage;
+    }
+
+    /** Opens {@code url} as a 390x844 phone shows it (mobile user agent, touch), in a page of its own. */
+    public static PlayerPage openOnPhone(HeadlessChromium browser, String url) {
+        PlayerPage playerPage = new PlayerPage(browser);
         playerPage.page.navigate(url);
         return playerPage;
     }
@@ -139,6 +151,34 @@ public final class PlayerPage implements AutoCloseable {
                 .setState(com.microsoft.playwright.options.WaitForSelectorState.ATTACHED).setTimeout(timeout.toMillis()));
         String value = page.getAttribute(option, "value");
         page.selectOption("#quality", value);
+    }
+
+    /** True when the video element is muted. */
+    public boolean muted() {
+        return (Boolean) page.evaluate("() => { const v = document.querySelector('#player video'); return !!v && v.muted; }");
+    }
+
+    /** True when the Unmute button is shown. */
+    public boolean unmuteOffered() {
+        return page.isVisible("#unmute");
+    }
+
+    /** Taps the Unmute button, as a viewer would. */
+    public void unmute() {
+        page.click("#unmute");
+    }
+
+    /** The texts of the quality options, Auto first. */
+    @SuppressWarnings("unchecked")
+    public java.util.List<String> qualityLabels() {
+        return (java.util.List<String>) page.evaluate("() => Array.from(document.querySelectorAll('#quality option')).map(o => o.textContent)");
+    }
+
+    /** Waits until the Auto option names the level whose picture is this many lines high. */
+    public String awaitAutoShowing(int height, Duration timeout) {
+        page.waitForFunction("h => document.querySelector('#quality option').textContent === 'Auto (' + h + 'p)'",
+                height, waitOptions(timeout));
+        return qualityLabels().get(0);
     }
 
     /** True when nothing on the page is wider than the viewport (no sideways scrolling on a phone). */

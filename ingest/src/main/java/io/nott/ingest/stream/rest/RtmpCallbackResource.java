@@ -1,6 +1,8 @@
 package io.nott.ingest.stream.rest;
 
 import io.nott.ingest.error.IngestException;
+import io.nott.ingest.stream.StreamName;
+import io.nott.ingest.stream.client.RtmpControlClient;
 import io.nott.ingest.stream.client.RtmpStatClient;
 import io.nott.ingest.stream.service.PublishDecision;
 import io.nott.ingest.stream.service.PublishService;
@@ -13,8 +15,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * nginx-rtmp's notification callbacks (form-encoded POSTs). A 2xx answer lets the publish go
@@ -25,12 +32,18 @@ import java.net.UnknownHostException;
 @Produces(MediaType.TEXT_PLAIN)
 public class RtmpCallbackResource {
 
+    private static final Logger LOG = Logger.getLogger(RtmpCallbackResource.class);
+    /** How long a transcoder gets to end by itself after its publisher is gone. */
+    private static final Duration END_GRACE = Duration.ofMillis(500);
+
     private final PublishService publishes;
     private final RtmpStatClient stats;
+    private final RtmpControlClient control;
 
-    public RtmpCallbackResource(PublishService publishes, RtmpStatClient stats) {
+    public RtmpCallbackResource(PublishService publishes, RtmpStatClient stats, RtmpControlClient control) {
         this.publishes = publishes;
         this.stats = stats;
+        this.control = control;
     }
 
     @POST
@@ -50,14 +63,34 @@ public class RtmpCallbackResource {
             @Context HttpServerRequest request) {
         requireLoopback(request);
         publishes.onPublishDone(name, clientId);
+        endTranscoderSoon(name);
         return Response.ok("ok").build();
     }
 
-    @POST
-    @Path("/on-rendition-publish")
-    public Response onRenditionPublish(@FormParam("name") String name, @Context HttpServerRequest request) {
-        requireLoopback(request);
-        return answer(publishes.onRenditionPublish(name));
+    /**
+     * A publisher that unpublishes tells the transcoder (its input ends, FFmpeg writes
+     * #EXT-X-ENDLIST). One that is dropped or vanishes does not: nginx-rtmp keeps the
+     * transcoder's play session open and its SIGTERM cannot break FFmpeg's blocked read, so the
+     * playlists would stay open forever. Dropping the players of the stream ends that read; it
+     * waits a moment (a clean end needs none) and leaves a stream that was published again alone.
+     */
+    private void endTranscoderSoon(String stream) {
+        if (!StreamName.valid(stream)) {
+            return;
+        }
+        CompletableFuture.delayedExecutor(END_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (publishes.session(stream).isPresent()) {
+                return;
+            }
+            try {
+                if (control.dropPlayers(stream) > 0) {
+                    LOG.infof("Ended the transcoder of stream %s, whose publisher left without unpublishing", stream);
+                }
+            } catch (IOException e) {
+                LOG.warnf("Cannot end the transcoder of stream %s: %s; its playlists stay open until it is killed",
+                        stream, e.getMessage());
+            }
+        });
     }
 
     private static Response answer(PublishDecision decision) {

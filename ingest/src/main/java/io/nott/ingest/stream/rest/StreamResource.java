@@ -5,6 +5,7 @@ import io.nott.ingest.nginx.LogTail;
 import io.nott.ingest.nginx.NginxSupervisor;
 import io.nott.ingest.stream.LiveStream;
 import io.nott.ingest.stream.StreamName;
+import io.nott.ingest.stream.client.RtmpControlClient;
 import io.nott.ingest.stream.service.StreamService;
 import io.nott.ingest.stream.service.TestSourceService;
 import jakarta.ws.rs.DELETE;
@@ -31,9 +32,11 @@ public class StreamResource {
     private final TestSourceService testSources;
     private final StreamKeyAuth auth;
     private final NginxSupervisor nginx;
+    private final RtmpControlClient control;
 
     public StreamResource(StreamService streams, TestSourceService testSources, StreamKeyAuth auth,
-            NginxSupervisor nginx) {
+            NginxSupervisor nginx, RtmpControlClient control) {
+        this.control = control;
         this.streams = streams;
         this.testSources = testSources;
         this.auth = auth;
@@ -69,6 +72,33 @@ public class StreamResource {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         auth.require(authorization);
         testSources.stop(checked(name));
+        return Response.noContent().build();
+    }
+
+    /**
+     * Stops a stream: its test source, or else its publisher is disconnected (a publisher that
+     * reconnects is let in again if it has the key). The transcoder then ends the playlists with
+     * {@code #EXT-X-ENDLIST}, so players say the stream has ended.
+     */
+    @DELETE
+    @Path("/{name}")
+    public Response stop(@PathParam("name") String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        auth.require(authorization);
+        checked(name);
+        if (testSources.streams().contains(name)) {
+            testSources.stop(name);
+            return Response.noContent().build();
+        }
+        int dropped;
+        try {
+            dropped = control.dropPublisher(name);
+        } catch (java.io.IOException e) {
+            throw IngestException.unavailable("Cannot stop stream " + name + ": " + e.getMessage()
+                    + " (is nginx running? see GET /q/health/ready)");
+        }
+        if (dropped == 0) {
+            throw IngestException.notFound("Stream " + name + " is not being published");
+        }
         return Response.noContent().build();
     }
 

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -18,30 +20,44 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
- * Watches the variant playlists nginx-rtmp writes. A playlist is rewritten each time a segment
- * is complete, so its modification time is the time of the newest playable segment; new names
- * in it are counted as segments written.
+ * Watches the variant playlists the transcoder writes. A playlist is rewritten each time a
+ * segment is complete, so its modification time is the time of the newest playable segment; new
+ * names in it are counted as segments written. It also clears what ended streams leave: FFmpeg
+ * deletes segments that slide out of a live window, but the last window of a stream that ended
+ * (or of a transcoder that was killed) stays until {@code ingest.hls.ended-retention} has passed.
  */
 @ApplicationScoped
 public class HlsTracker {
 
+    private static final Logger LOG = Logger.getLogger(HlsTracker.class);
+
     private final Path hlsDir;
     private final List<Rendition> ladder;
+    private final Duration retention;
     private final MeterRegistry registry;
+    private final Clock clock;
     private final Map<String, Variant> variants = new ConcurrentHashMap<>();
     private volatile boolean firstScanDone;
 
-    /** What is known about one variant playlist ({@code <stream>_<rendition>.m3u8}). */
+    /**
+     * What is known about one variant playlist ({@code <stream>_<rendition>.m3u8}).
+     *
+     * @param ended the playlist carries {@code #EXT-X-ENDLIST}: the transcoder finished it
+     * @param measuredKbps size of the newest segment over its duration, 0 before it is known
+     */
     public record Variant(String stream, String rendition, Instant newestSegmentAt, List<String> segments,
-            long segmentsWritten) {
+            long segmentsWritten, boolean ended, long measuredKbps) {
     }
 
-    public HlsTracker(IngestConfig config, MeterRegistry registry) {
+    public HlsTracker(IngestConfig config, MeterRegistry registry, Clock clock) {
         this.hlsDir = NginxLayout.of(config).hlsDir();
         this.ladder = config.transcoder().ladder();
+        this.retention = config.hls().endedRetention();
         this.registry = registry;
+        this.clock = clock;
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -66,24 +82,24 @@ public class HlsTracker {
         }
         variants.keySet().retainAll(present);
         firstScanDone = true;
+        removeLeftovers();
     }
 
     private void update(String key, String stream, String rendition, Path playlist) {
         Instant modified;
-        List<String> segments;
+        List<String> lines;
         try {
             modified = Files.getLastModifiedTime(playlist).toInstant();
             Variant known = variants.get(key);
             if (known != null && known.newestSegmentAt().equals(modified)) {
                 return;
             }
-            segments = Files.readAllLines(playlist).stream()
-                    .map(String::strip)
-                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
-                    .toList();
+            lines = Files.readAllLines(playlist).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
         } catch (IOException e) {
             return; // rewritten under our feet: next scan
         }
+        List<String> segments = lines.stream().filter(l -> !l.startsWith("#")).toList();
+        boolean ended = lines.contains("#EXT-X-ENDLIST");
         Variant known = variants.get(key);
         Set<String> seen = known == null ? Set.of() : new LinkedHashSet<>(known.segments());
         long fresh = segments.stream().filter(s -> !seen.contains(s)).count();
@@ -95,7 +111,71 @@ public class HlsTracker {
             registry.counter("ingest.segments.written", "stream", stream, "rendition", rendition).increment(fresh);
         }
         long total = (known == null ? 0 : known.segmentsWritten()) + fresh;
-        variants.put(key, new Variant(stream, rendition, modified, segments, total));
+        variants.put(key, new Variant(stream, rendition, modified, segments, total, ended, measuredKbps(lines)));
+    }
+
+    /** Bits of the newest segment over its {@code #EXTINF} duration: what the rendition really costs. */
+    private long measuredKbps(List<String> lines) {
+        for (int i = lines.size() - 1; i > 0; i--) {
+            String segment = lines.get(i);
+            if (segment.startsWith("#")) {
+                continue;
+            }
+            // the segment's #EXTINF comes before it, with e.g. #EXT-X-PROGRAM-DATE-TIME in between
+            for (int j = i - 1; j >= 0 && lines.get(j).startsWith("#"); j--) {
+                if (lines.get(j).startsWith("#EXTINF:")) {
+                    try {
+                        double seconds = Double.parseDouble(lines.get(j).substring("#EXTINF:".length()).split(",")[0]);
+                        long bytes = Files.size(hlsDir.resolve(segment));
+                        return seconds > 0 ? Math.round(bytes * 8 / seconds / 1000) : 0;
+                    } catch (NumberFormatException | IOException e) {
+                        return 0; // deleted meanwhile or not a number: unknown this time
+                    }
+                }
+            }
+            return 0;
+        }
+        return 0;
+    }
+
+    /**
+     * Deletes what no live playlist lists any more and is older than the retention: segments, the
+     * finished playlists of ended streams and their master playlists.
+     */
+    private void removeLeftovers() {
+        Instant cutoff = clock.instant().minus(retention);
+        Set<String> listed = new HashSet<>();
+        Set<String> streamsWithVariants = new HashSet<>();
+        for (Map.Entry<String, Variant> e : variants.entrySet()) {
+            Variant v = e.getValue();
+            if (v.ended() && v.newestSegmentAt().isBefore(cutoff)) {
+                delete(hlsDir.resolve(e.getKey() + ".m3u8"));
+                continue;
+            }
+            listed.addAll(v.segments());
+            streamsWithVariants.add(v.stream());
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(hlsDir, "*.{ts,m3u8}")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                boolean leftover = name.endsWith(".ts") ? !listed.contains(name)
+                        : !variants.containsKey(name.substring(0, name.length() - ".m3u8".length()))
+                                && !streamsWithVariants.contains(name.substring(0, name.length() - ".m3u8".length()));
+                if (leftover && Files.getLastModifiedTime(file).toInstant().isBefore(cutoff)) {
+                    delete(file);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debugf("Cannot list %s for leftovers: %s", hlsDir, e.getMessage());
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warnf("Cannot delete %s: %s (delete it by hand; it is served until then)", file, e.getMessage());
+        }
     }
 
     /** The variant of a stream's rendition, if its playlist exists. */

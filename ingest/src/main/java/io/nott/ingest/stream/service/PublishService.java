@@ -3,7 +3,6 @@ package io.nott.ingest.stream.service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nott.ingest.config.IngestConfig;
-import io.nott.ingest.config.Rendition;
 import io.nott.ingest.stream.StreamName;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,13 +16,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Publish authorisation. The {@code encoder} application (where publishers arrive) needs the
- * stream key; the {@code hls} application (where the transcoder pushes renditions) is
- * loopback-only in nginx and accepts only renditions of a stream whose publish was authorised
- * here. A republish of a rendition during one publish session is a transcoder restart.
+ * Publish authorisation: the {@code encoder} application (where publishers arrive) needs the
+ * stream key. A new transcoder process during one publish session is a transcoder restart.
  */
 /* Eager, so its counters exist (at 0) before the first publish. */
 @Startup
@@ -41,7 +39,7 @@ public class PublishService {
     private final Map<String, String> testSourceKeys = new ConcurrentHashMap<>();
 
     /** One authorised publish. */
-    public record Session(String stream, String clientId, String address, Instant since, Set<String> renditionsSeen) {
+    public record Session(String stream, String clientId, String address, Instant since, AtomicLong transcoderPid) {
     }
 
     public PublishService(IngestConfig config, Clock clock, MeterRegistry registry) {
@@ -70,7 +68,7 @@ public class PublishService {
         if (busy) {
             return refuse("busy", stream, address, "stream is already being published");
         }
-        sessions.put(stream, new Session(stream, clientId, address, clock.instant(), ConcurrentHashMap.newKeySet()));
+        sessions.put(stream, new Session(stream, clientId, address, clock.instant(), new AtomicLong()));
         publishes.increment();
         LOG.infof("Publish of stream %s from %s accepted", stream, address);
         return PublishDecision.allow();
@@ -85,29 +83,22 @@ public class PublishService {
         }
     }
 
-    /** {@code on_publish} of the {@code hls} application: a transcoder pushing one rendition. */
-    public PublishDecision onRenditionPublish(String variant) {
-        List<Rendition> ladder = config.transcoder().ladder();
-        for (Rendition r : ladder) {
-            if (variant != null && variant.endsWith(r.suffix())) {
-                String stream = variant.substring(0, variant.length() - r.suffix().length());
-                Session s = sessions.get(stream);
-                if (s == null) {
-                    return PublishDecision.refuse("no authorised publish of stream " + stream);
-                }
-                boolean first = s.renditionsSeen().add(r.name());
-                if (r.equals(ladder.get(0))) {
-                    if (first) {
-                        LOG.infof("Transcoder of stream %s publishes its renditions", stream);
-                    } else {
-                        registry.counter("ingest.transcoder.restarts", "stream", stream).increment();
-                        LOG.warnf("Transcoder of stream %s restarted", stream);
-                    }
-                }
-                return PublishDecision.allow();
-            }
+    /**
+     * The transcoder of a live stream is the process {@code pid}: the first one of a session is
+     * its start, any later different one a restart (nginx-rtmp respawned it).
+     */
+    public void transcoderSeen(String stream, long pid) {
+        Session s = sessions.get(stream);
+        if (s == null) {
+            return;
         }
-        return PublishDecision.refuse("'" + variant + "' is not a rendition of the ladder");
+        long before = s.transcoderPid().getAndSet(pid);
+        if (before == 0) {
+            LOG.infof("Transcoder of stream %s runs (pid %d)", stream, pid);
+        } else if (before != pid) {
+            registry.counter("ingest.transcoder.restarts", "stream", stream).increment();
+            LOG.warnf("Transcoder of stream %s restarted (pid %d, was %d)", stream, pid, before);
+        }
     }
 
     /** The authorised publish of a stream, if one is live. */

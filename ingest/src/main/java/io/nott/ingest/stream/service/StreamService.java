@@ -22,6 +22,8 @@ public class StreamService {
 
     /** Time a fresh publish gets to produce its first segment before it counts as stalled. */
     private static final Duration STARTUP_ALLOWANCE = Duration.ofSeconds(10);
+    /** The shortest time without a new segment that counts as stalled. */
+    static final Duration MIN_STALL = Duration.ofSeconds(6);
 
     private final IngestConfig config;
     private final RtmpStatClient stats;
@@ -52,7 +54,7 @@ public class StreamService {
         List<LiveStream> out = new ArrayList<>();
         for (RtmpStat.StreamStat s : stat.get().inApp("encoder")) {
             if (s.publishing()) {
-                out.add(describe(s, stat.get(), children));
+                out.add(describe(s, children));
             }
         }
         out.sort(Comparator.comparing(LiveStream::name));
@@ -79,31 +81,39 @@ public class StreamService {
     }
 
     private Optional<ProcessHandle> transcoder(String stream, List<ProcessHandle> children) {
+        // ffmpeg, not the script around it nor its ffprobe, which read the same input
         String input = "/encoder/" + stream + " ";
-        return children.stream().filter(h -> ProcessTree.commandLine(h).contains(input)).findFirst();
+        return children.stream()
+                .filter(h -> h.info().command().orElse("").endsWith("ffmpeg"))
+                .filter(h -> ProcessTree.commandLine(h).contains(input)).findFirst();
     }
 
-    private LiveStream describe(RtmpStat.StreamStat s, RtmpStat stat, List<ProcessHandle> children) {
+    private LiveStream describe(RtmpStat.StreamStat s, List<ProcessHandle> children) {
         Instant now = clock.instant();
         Instant since = publishes.session(s.name()).map(PublishService.Session::since)
                 .orElse(now.minusMillis(s.ageMillis()));
         String base = config.publicHlsBaseUrl();
         List<LiveStream.RenditionStatus> renditions = new ArrayList<>();
         Instant newest = null;
+        // Only the renditions this publish has: the ladder depends on the source's size.
         for (Rendition r : config.transcoder().ladder()) {
             Optional<HlsTracker.Variant> v = hls.variant(s.name(), r.name())
                     // a playlist left from an earlier publish says nothing about this one
                     .filter(x -> !x.newestSegmentAt().isBefore(since));
-            Instant at = v.map(HlsTracker.Variant::newestSegmentAt).orElse(null);
-            if (at != null && (newest == null || at.isAfter(newest))) {
+            if (v.isEmpty()) {
+                continue;
+            }
+            Instant at = v.get().newestSegmentAt();
+            if (newest == null || at.isAfter(newest)) {
                 newest = at;
             }
-            long measured = stat.find("hls", s.name() + r.suffix()).map(x -> x.bitsPerSecondIn() / 1000).orElse(0L);
             renditions.add(new LiveStream.RenditionStatus(r.name(), r.width() + "x" + r.height(), r.videoKbps(),
-                    measured, age(now, at), v.map(HlsTracker.Variant::segmentsWritten).orElse(0L),
+                    v.get().measuredKbps(), age(now, at), v.get().segmentsWritten(),
                     base + "/" + s.name() + r.suffix() + ".m3u8"));
         }
-        Duration stallAfter = config.hls().fragment().multipliedBy(3);
+        // Three fragments, but never under 6 s: one-second fragments would call a transcoder
+        // that is a moment late "stalled".
+        Duration stallAfter = max(config.hls().fragment().multipliedBy(3), MIN_STALL);
         String state;
         if (newest == null) {
             state = Duration.between(since, now).compareTo(stallAfter.plus(STARTUP_ALLOWANCE)) > 0 ? "stalled" : "starting";
@@ -116,6 +126,10 @@ public class StreamService {
                 transcoder(s.name(), children).map(ProcessHandle::pid).orElse(null),
                 new LiveStream.Urls(masterUrl(s.name()), config.publicRtmpBaseUrl() + "/" + s.name()),
                 renditions);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static Double age(Instant now, Instant at) {

@@ -8,6 +8,7 @@ import io.nott.ingest.stream.StreamName;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -20,7 +21,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The seed's {@code make broadcast_tvshow} as a service: FFmpeg's {@code testsrc2} colour bars
- * and a 440 Hz sine, encoded and pushed over RTMP into the {@code encoder} application. A
+ * and a 440 Hz sine, encoded and pushed over RTMP into the {@code encoder} application, with the
+ * wall clock burned into the top-left corner ({@link BurnedClock}) so a player can measure how
+ * far behind live it is. A
  * source that dies (e.g. while nginx restarts) is started again until it is stopped.
  */
 @ApplicationScoped
@@ -30,14 +33,16 @@ public class TestSourceService {
     private static final Duration RETRY = Duration.ofSeconds(2);
 
     private final IngestConfig config;
+    private final Clock clock;
     private final NginxLayout layout;
     private final PublishService publishes;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Process> running = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
 
-    public TestSourceService(IngestConfig config, PublishService publishes) {
+    public TestSourceService(IngestConfig config, PublishService publishes, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.layout = NginxLayout.of(config);
         this.publishes = publishes;
     }
@@ -99,6 +104,7 @@ public class TestSourceService {
                 // -re: lavfi generates as fast as it can otherwise.
                 "-re", "-f", "lavfi", "-i", "testsrc2=size=" + t.size() + ":rate=" + t.frameRate() + ",format=yuv420p",
                 "-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:beep_factor=4",
+                "-filter_complex", BurnedClock.filter(clock.instant(), "[0:v]", "[v]"), "-map", "[v]", "-map", "1:a",
                 "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-profile:v", "high",
                 "-b:v", t.videoKbps() + "k", "-bufsize", 2 * t.videoKbps() + "k",
                 "-g", Integer.toString(gop), "-keyint_min", Integer.toString(gop), "-sc_threshold", "0",

@@ -1,0 +1,264 @@
+package io.nott.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nott.testsupport.HeadlessChromium;
+import io.nott.player.browser.PlayerPage;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Issue 19 through the whole platform ({@code ./platform up} on free ports): the demo stream's
+ * ladder, glass-to-glass latency read from the wall clock burned into the test source while
+ * Chromium plays a minute through the edge, and a publisher that stops and comes back.
+ *
+ * <p>Latency, stalls and the ladder's real-time factor are printed ({@code measured: ...}), not
+ * asserted: they are benchmark figures of a shared machine. Asserted: the ladder, the clock is
+ * readable, the player keeps pace with the origin, and the order of events when a stream ends
+ * and comes back.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LiveVideoIT {
+
+    private static final Duration PLAY = Duration.ofSeconds(90);
+    private static final Duration SOON = Duration.ofSeconds(30);
+    private static final Duration WATCH = Duration.ofSeconds(60);
+    private static final Pattern STREAM_INF = Pattern.compile(
+            "#EXT-X-STREAM-INF:[^\\n]*RESOLUTION=(\\d+)x(\\d+)[^\\n]*\\n(\\S+)");
+    private static final Pattern TARGET_DURATION = Pattern.compile("#EXT-X-TARGETDURATION:(\\d+)");
+    private static final Pattern MEDIA_SEQUENCE = Pattern.compile("#EXT-X-MEDIA-SEQUENCE:(\\d+)");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /**
+     * Reads the ingest test source's burned-in clock (BurnedClock: a white block, 20 bits of
+     * tenths of a second modulo 2^20, a black block, 32 of 1280 pixels each, top left) from the
+     * frame on screen and returns how many seconds that frame is behind the page's clock, or
+     * null when the frame has no readable clock.
+     */
+    private static final String CLOCK_LAG = """
+            () => {
+              const v = document.querySelector('#player video');
+              if (!v || !v.videoWidth || v.readyState < 2) return null;
+              const c = document.createElement('canvas');
+              c.width = v.videoWidth; c.height = v.videoHeight;
+              const g = c.getContext('2d', { willReadFrequently: true });
+              g.drawImage(v, 0, 0);
+              const now = Date.now();
+              const block = v.videoWidth / 40;
+              const y = Math.floor(block / 2);
+              const lum = i => { const d = g.getImageData(Math.floor((i + 0.5) * block), y, 1, 1).data;
+                                 return (d[0] + d[1] + d[2]) / 3; };
+              if (lum(0) < 160 || lum(21) > 96) return null;
+              let value = 0;
+              for (let i = 1; i <= 20; i++) value = value * 2 + (lum(i) > 128 ? 1 : 0);
+              const wrap = 1048576;
+              const lag = ((Math.floor(now / 100) % wrap - value) % wrap + wrap) % wrap;
+              return lag / 10;
+            }""";
+
+    /** Counts the video element's stalls ('waiting' after it first played) and how long they lasted. */
+    private static final String STALL_WATCH = """
+            () => {
+              const v = document.querySelector('#player video');
+              window.__stalls = { count: 0, ms: 0, since: 0 };
+              v.addEventListener('waiting', () => { window.__stalls.count++; window.__stalls.since = Date.now(); });
+              v.addEventListener('playing', () => {
+                if (window.__stalls.since) { window.__stalls.ms += Date.now() - window.__stalls.since; window.__stalls.since = 0; }
+              });
+            }""";
+
+    private static LocalPlatform platform;
+    private static HeadlessChromium chromium;
+
+    @BeforeAll
+    static void startThePlatform() {
+        platform = LocalPlatform.up();
+        chromium = HeadlessChromium.launch();
+    }
+
+    @AfterAll
+    static void stopThePlatform() {
+        try (HeadlessChromium c = chromium; LocalPlatform p = platform) {
+            // closed in reverse order
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aSevenTwentySourceGetsFourDistinctRenditionsWithWallClockTimes() throws InterruptedException {
+        String master = get("/hls/colorbar.m3u8").body();
+        List<String> sizes = new ArrayList<>();
+        List<String> variants = new ArrayList<>();
+        Matcher m = STREAM_INF.matcher(master);
+        while (m.find()) {
+            sizes.add(m.group(1) + "x" + m.group(2));
+            variants.add(m.group(3));
+        }
+        assertThat(sizes).contains("1280x720").doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(4);
+        for (String variant : variants) {
+            // ./platform up returns once the master playlist is served; a variant may not list a segment yet
+            awaitEdgeBody("/hls/" + variant, body -> body.contains("#EXTINF:"), SOON);
+            String playlist = get("/hls/" + variant).body();
+            assertThat(count(playlist, "#EXT-X-PROGRAM-DATE-TIME:")).as(variant).isPositive()
+                    .isGreaterThanOrEqualTo(count(playlist, "#EXTINF:"));
+            Matcher target = TARGET_DURATION.matcher(playlist);
+            assertThat(target.find()).as(variant + " has a target duration").isTrue();
+            assertThat(Integer.parseInt(target.group(1))).as(variant + " target duration").isBetween(1, 2);
+        }
+        System.out.printf("measured: ladder of the 1280x720 test stream: %s%n", sizes);
+
+        String streams = platform.command("streams");
+        assertThat(streams).contains("colorbar", "live", "720p", "240p", "test source");
+    }
+
+    @Test
+    @Order(2)
+    void playsAMinuteThroughTheEdgeAndMeasuresHowFarBehindLiveItIs() throws Exception {
+        try (PlayerPage page = PlayerPage.open(chromium, platform.edge() + "/app", 1280, 800)) {
+            page.awaitAdvance(2.0, PLAY);
+            page.page().evaluate(STALL_WATCH);
+            double startTime = page.video().currentTime();
+            long startSequence = mediaSequence("/hls/colorbar_720p.m3u8");
+            long started = System.nanoTime();
+
+            List<Double> clock = new ArrayList<>();
+            List<Double> programDate = new ArrayList<>();
+            while (System.nanoTime() - started < WATCH.toNanos()) {
+                Object lag = page.page().evaluate(CLOCK_LAG);
+                if (lag instanceof Number n) {
+                    clock.add(n.doubleValue());
+                }
+                String behind = page.page().getAttribute("#latency", "data-seconds");
+                if (behind != null) {
+                    programDate.add(Double.parseDouble(behind));
+                }
+                Thread.sleep(1000);
+            }
+            double watched = (System.nanoTime() - started) / 1e9;
+            double played = page.video().currentTime() - startTime;
+            double produced = mediaSequence("/hls/colorbar_720p.m3u8") - startSequence;
+            @SuppressWarnings("unchecked")
+            Map<String, Object> stalls = (Map<String, Object>) page.page().evaluate("() => window.__stalls");
+            page.screenshot("e2e-live-latency");
+
+            System.out.printf("measured: glass-to-glass (burned-in clock) over %.0f s: median %.1f s, p90 %.1f s, max %.1f s (%d frames read)%n",
+                    watched, percentile(clock, 50), percentile(clock, 90), percentile(clock, 100), clock.size());
+            System.out.printf("measured: behind live by #EXT-X-PROGRAM-DATE-TIME (hls.js playingDate): median %.1f s, max %.1f s%n",
+                    percentile(programDate, 50), percentile(programDate, 100));
+            System.out.printf("measured: played %.1f s of video in %.1f s; the ladder wrote %.0f one-second segments (%.2fx real time); "
+                    + "stalls: %s%n", played, watched, produced, produced / watched, stalls);
+
+            assertThat(clock).as("frames with a readable burned-in clock").hasSizeGreaterThan(30);
+            // The player and the edge keep pace with what the origin produces: the video played
+            // is at least 80% of the one-second segments written meanwhile. Stalls and the
+            // real-time factor are printed figures: on this 2-core machine shared with other
+            // builds (load average 20-35) the ladder, which needs about one core, gets less and
+            // falls behind real time, which no player or edge setting can make up for.
+            assertThat(produced).as("segments written in %.0f s", watched).isPositive();
+            assertThat(played).as("seconds of video played while %.0f one-second segments were written", produced)
+                    .isGreaterThan(produced * 0.8);
+            assertThat(page.messageKind()).isNull();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aStoppedPublisherEndsTheStreamForViewersAndAReturningOneStartsFresh() throws Exception {
+        try (PlayerPage page = PlayerPage.open(chromium, platform.edge() + "/app", 1280, 800)) {
+            page.awaitAdvance(2.0, PLAY);
+
+            Instant stopped = Instant.now();
+            platform.command("broadcast", "--stop", "colorbar");
+            awaitEdgeBody("/hls/colorbar_720p.m3u8", body -> body.contains("#EXT-X-ENDLIST"), SOON);
+            long endlistMs = Duration.between(stopped, Instant.now()).toMillis();
+            assertThat(page.awaitMessage("ended", SOON)).contains("The stream has ended");
+            long messageMs = Duration.between(stopped, Instant.now()).toMillis();
+            page.screenshot("e2e-player-ended");
+            System.out.printf("measured: #EXT-X-ENDLIST through the edge %d ms and the player's \"ended\" message %d ms "
+                    + "after ./platform broadcast --stop%n", endlistMs, messageMs);
+
+            platform.command("broadcast", "colorbar");
+            page.awaitNoMessage(PLAY);
+            page.awaitAdvance(1.0, PLAY);
+            // No replay of the old broadcast: the frame on screen was captured after the stop.
+            Object lag = null;
+            long deadline = System.nanoTime() + SOON.toNanos();
+            while (!(lag instanceof Number) && System.nanoTime() < deadline) {
+                lag = page.page().evaluate(CLOCK_LAG);
+                Thread.sleep(200);
+            }
+            assertThat(lag).as("a readable clock after the return").isInstanceOf(Number.class);
+            Instant captured = Instant.now().minusMillis(Math.round(((Number) lag).doubleValue() * 1000));
+            assertThat(captured).isAfter(stopped);
+            assertThat(page.messageKind()).isNull();
+        }
+    }
+
+    private static long mediaSequence(String path) {
+        Matcher m = MEDIA_SEQUENCE.matcher(get(path).body());
+        assertThat(m.find()).as("media sequence of " + path).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    private static double percentile(List<Double> values, int p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = values.stream().sorted(Comparator.naturalOrder()).toList();
+        int index = Math.max(0, (int) Math.ceil(p / 100.0 * sorted.size()) - 1);
+        return sorted.get(Math.min(sorted.size() - 1, index));
+    }
+
+    private static int count(String text, String needle) {
+        return text.split(Pattern.quote(needle), -1).length - 1;
+    }
+
+    private static HttpResponse<String> get(String path) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(platform.edge() + path))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("GET " + path + " through the edge").isEqualTo(200);
+            return response;
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + path + " through the edge failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitEdgeBody(String path, java.util.function.Predicate<String> done, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(platform.edge() + path))
+                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && done.test(r.body())) {
+                    return;
+                }
+            } catch (IOException e) {
+                // the edge answers again in a moment
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(path + " through the edge did not change as expected within " + timeout);
+    }
+}
