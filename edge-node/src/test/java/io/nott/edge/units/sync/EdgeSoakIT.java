@@ -89,7 +89,7 @@ class EdgeSoakIT {
     }
 
     private void seedUnits() {
-        cli("authentication", "SET", "authentication", EdgeUnitsSyncTest.SEED_AUTHENTICATION);
+        cli("authentication", "SET", "authentication", EdgeUnitsSyncIT.SEED_AUTHENTICATION);
         cli("coding_units", "SADD", "coding_units", "authentication");
         // The seed's counter, in the registry's format only for its wall budget: a legacy unit gets
         // 50 ms, which a loaded CI machine's scheduling alone can exceed, and five such timeouts
@@ -99,9 +99,9 @@ class EdgeSoakIT {
                 "code", "local r, err = edge_computing.redis_client:incr('soak-' .. ngx.var.remote_addr)");
         cli("{cu}:units", "SADD", "{cu}:units", "soakcounter");
         bumpVersion();
-        EdgeUnitsSyncTest.await("the seed's units run", () -> given().get("/hls/soak.m3u8").statusCode() == 403);
+        EdgeUnitsSyncIT.await("the seed's units run", () -> given().get("/hls/soak.m3u8").statusCode() == 403);
         assertThat(get()).isEqualTo(200);
-        EdgeUnitsSyncTest.await("the warm-up increment landed", () -> !cli(COUNTER_KEY, "GET", COUNTER_KEY).isEmpty());
+        EdgeUnitsSyncIT.await("the warm-up increment landed", () -> !cli(COUNTER_KEY, "GET", COUNTER_KEY).isEmpty());
         awaitQuiet();
         cli(COUNTER_KEY, "DEL", COUNTER_KEY);
     }
@@ -155,7 +155,7 @@ class EdgeSoakIT {
     }
 
     private void awaitQuiet() {
-        EdgeUnitsSyncTest.await("no units' Redis command left in flight",
+        EdgeUnitsSyncIT.await("no units' Redis command left in flight",
                 () -> metric(metrics(), "edge_units_redis_in_flight", null) == 0);
     }
 
@@ -201,7 +201,7 @@ class EdgeSoakIT {
         cli("{cu}:units", "SADD", "{cu}:units", "probe");
         long saved = System.nanoTime();
         bumpVersion();
-        EdgeUnitsSyncTest.await("the change " + tag + " is applied",
+        EdgeUnitsSyncIT.await("the change " + tag + " is applied",
                 () -> tag.equals(given().get("/hls/probe.m3u8?token=token").header("X-Probe")));
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - saved);
     }
@@ -251,7 +251,7 @@ class EdgeSoakIT {
         double[] delta = {after[0] - before[0], after[1] - before[1], after[2] - before[2]};
         double failed = delta[0] + delta[1] + delta[2];
         assertThat(get()).isEqualTo(200);
-        EdgeUnitsSyncTest.await("increments land again after the failover", () -> counter() > counted);
+        EdgeUnitsSyncIT.await("increments land again after the failover", () -> counter() > counted);
         long lost = answered[0] - counted;
         // Redis replicates asynchronously: the dead master may have acknowledged increments its
         // replica never saw. Everything else the failover cost was reported to the unit as nil, err.
@@ -273,10 +273,10 @@ class EdgeSoakIT {
         cli("{cu}:version", "SET", "{cu}:version", "not-a-number");
         cli("{cu}:version", "PUBLISH", "cu:changes", String.valueOf(Long.parseLong(good) + 1));
         try {
-            EdgeUnitsSyncTest.await("readiness DOWN while behind", () -> given().get("/q/health/ready").statusCode() == 503);
+            EdgeUnitsSyncIT.await("readiness DOWN while behind", () -> given().get("/q/health/ready").statusCode() == 503);
             given().get("/q/health/ready").then()
                     .body("checks.find { it.name.startsWith('Computing units') }.data.sync", org.hamcrest.Matchers.equalTo("behind"));
-            EdgeUnitsSyncTest.await("the heartbeat says behind",
+            EdgeUnitsSyncIT.await("the heartbeat says behind",
                     () -> cli("{cu}:edges", "GET", "{cu}:edge:" + EdgeStateResource.nodeId()).contains("\"sync\":\"behind\""));
             assertThat(metric(metrics(), "edge_units_sync_failures_total", "cause=\"redis\"")).isPositive();
             given().get("/hls/still-serving.m3u8?token=token").then().statusCode(200);
@@ -284,8 +284,8 @@ class EdgeSoakIT {
             cli("{cu}:version", "SET", "{cu}:version", good);
         }
         bumpVersion();
-        EdgeUnitsSyncTest.await("readiness UP once it caught up", () -> given().get("/q/health/ready").statusCode() == 200);
-        EdgeUnitsSyncTest.await("the heartbeat says in_sync",
+        EdgeUnitsSyncIT.await("readiness UP once it caught up", () -> given().get("/q/health/ready").statusCode() == 200);
+        EdgeUnitsSyncIT.await("the heartbeat says in_sync",
                 () -> cli("{cu}:edges", "GET", "{cu}:edge:" + EdgeStateResource.nodeId()).contains("\"sync\":\"in_sync\""));
     }
 }
