@@ -91,6 +91,13 @@ public interface EdgeConfig {
         @WithDefault("5s")
         Duration redisStuckAfter();
 
+        /**
+         * How long one unit call may wait for {@code redis_client} answers without it counting
+         * against its wall-clock budget (each command is still bounded by redis-timeout); default 1s.
+         */
+        @WithDefault("1s")
+        Duration maxRedisWait();
+
         /** Consecutive errors/timeouts of one unit that open its circuit breaker; default 5. */
         @WithDefault("5")
         int breakerFailureThreshold();

@@ -71,7 +71,7 @@ public class UnitsProducer {
         EdgeConfig.SandboxConfig sandbox = units.sandbox();
         return new RunnerSettings(new SandboxLimits(sandbox.maxCallDepth(), intBytes(sandbox.maxString(), "edge.units.sandbox.max-string"),
                 sandbox.maxAllocated().asLongValue(), sandbox.maxUnpack()), units.breakerFailureThreshold(),
-                units.breakerCoolDown(), intBytes(units.maxBody(), "edge.units.max-body"));
+                units.breakerCoolDown(), intBytes(units.maxBody(), "edge.units.max-body"), units.maxRedisWait());
     }
 
     private static int intBytes(MemorySize size, String key) {

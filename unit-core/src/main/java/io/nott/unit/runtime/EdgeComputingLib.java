@@ -93,16 +93,18 @@ final class EdgeComputingLib {
             if (args.narg() < arity) {
                 throw new LuaError("redis_client:" + name + " expects " + arity + " argument(s)");
             }
+            long started = System.nanoTime();
             try {
-                LuaValue result = body.run(args);
-                return result;
+                return body.run(args);
             } catch (UnitRedisException e) {
                 ctx.redis.failed(ctx.unitId, ctx.phase, name, e);
                 return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(e.getMessage()));
             } finally {
-                // Time spent waiting for Redis counts against the unit's wall-clock budget.
+                // Waiting for Redis is excused from the wall-clock budget up to maxRedisWait per
+                // call (see RunnerSettings); beyond it the wait counts, and the deadline is checked.
                 BudgetHook hook = BudgetHook.current();
                 if (hook != null) {
+                    hook.excuseWait(System.nanoTime() - started, ctx.settings.maxRedisWait().toNanos());
                     hook.checkDeadline();
                 }
             }

@@ -32,6 +32,8 @@ public final class BudgetHook extends DebugLib {
     private long instructions;
     private long instructionLimit;
     private long deadlineNanos;
+    /** Time waited for I/O so far in this call that was not charged to the wall clock. */
+    private long excusedWaitNanos;
     private int depth;
     private int maxDepth;
     private int maxStringBytes;
@@ -65,6 +67,7 @@ public final class BudgetHook extends DebugLib {
         instructions = 0;
         instructionLimit = budget.instructions();
         deadlineNanos = System.nanoTime() + budget.wallMillis() * 1_000_000L;
+        excusedWaitNanos = 0;
         depth = 0;
         maxDepth = limits.maxCallDepth();
         maxStringBytes = limits.maxStringBytes();
@@ -214,6 +217,18 @@ public final class BudgetHook extends DebugLib {
                     "instruction budget exceeded: more than " + instructionLimit + " instructions"));
         }
         checkDeadline();
+    }
+
+    /**
+     * Moves the wall-clock deadline out by time the call spent waiting for I/O (a Redis answer),
+     * up to {@code allowanceNanos} per call in total: the wait is bounded by the I/O's own timeout
+     * and holds no event-loop thread, so it is not the unit's work. Past the allowance, waiting
+     * counts against the budget again.
+     */
+    public void excuseWait(long waitedNanos, long allowanceNanos) {
+        long excused = Math.max(0, Math.min(waitedNanos, allowanceNanos - excusedWaitNanos));
+        excusedWaitNanos += excused;
+        deadlineNanos += excused;
     }
 
     /** Checks the wall clock from long-running library code (regex matching) that runs no instructions. */

@@ -100,6 +100,13 @@ public interface RegistryConfig {
         /** The most bytes {@code ngx.say}/{@code ngx.print} may write per request. Default 16777216 (16 MiB). */
         @WithDefault("16777216")
         int maxBodyBytes();
+
+        /**
+         * How long one unit call may wait for {@code redis_client} answers (the dry run's in-memory
+         * store) without it counting against its wall-clock budget. Default 1s, as on the edge.
+         */
+        @WithDefault("1s")
+        Duration maxRedisWait();
     }
 
     /** unit-core's {@code SandboxLimits}: resources one unit call may use besides its budget. */

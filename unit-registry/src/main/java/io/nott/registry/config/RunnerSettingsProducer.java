@@ -25,6 +25,6 @@ public class RunnerSettingsProducer {
     }
 
     static RunnerSettings settings(RegistryConfig.Runner r, SandboxLimits limits) {
-        return new RunnerSettings(limits, r.breakerFailureThreshold(), r.breakerCoolDown(), r.maxBodyBytes());
+        return new RunnerSettings(limits, r.breakerFailureThreshold(), r.breakerCoolDown(), r.maxBodyBytes(), r.maxRedisWait());
     }
 }

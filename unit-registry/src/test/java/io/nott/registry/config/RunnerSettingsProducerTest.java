@@ -28,6 +28,7 @@ class RunnerSettingsProducerTest {
                 "registry.runner.breaker-failure-threshold", "7",
                 "registry.runner.breaker-cool-down", "3s",
                 "registry.runner.max-body-bytes", "1024",
+                "registry.runner.max-redis-wait", "2s",
                 "registry.sandbox.max-call-depth", "50",
                 "registry.sandbox.max-string-bytes", "2048",
                 "registry.sandbox.max-allocated-bytes", "4096",
@@ -35,7 +36,7 @@ class RunnerSettingsProducerTest {
         SandboxLimits limits = RunnerSettingsProducer.limits(config.sandbox());
         assertThat(limits).isEqualTo(new SandboxLimits(50, 2048, 4096, 100));
         assertThat(RunnerSettingsProducer.settings(config.runner(), limits))
-                .isEqualTo(new RunnerSettings(limits, 7, Duration.ofSeconds(3), 1024));
+                .isEqualTo(new RunnerSettings(limits, 7, Duration.ofSeconds(3), 1024, Duration.ofSeconds(2)));
     }
 
     private static RegistryConfig config(Map<String, String> values) {
