@@ -57,9 +57,4 @@ public interface HttpExchange {
     default String responseHeader(String name) {
         return null;
     }
-
-    /** All upstream response headers once known, in order. */
-    default List<Map.Entry<String, String>> responseHeaders() {
-        return List.of();
-    }
 }

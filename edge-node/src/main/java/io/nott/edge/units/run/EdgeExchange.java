@@ -119,28 +119,6 @@ final class EdgeExchange implements HttpExchange, HostResponse {
         request.headers().remove(name);
     }
 
-    @Override
-    public int upstreamStatus() {
-        return response == null ? 0 : response.status();
-    }
-
-    @Override
-    public String responseHeader(String name) {
-        return response == null ? null : response.headers().get(name);
-    }
-
-    @Override
-    public List<Map.Entry<String, String>> responseHeaders() {
-        if (response == null) {
-            return List.of();
-        }
-        List<Map.Entry<String, String>> all = new ArrayList<>();
-        for (Map.Entry<String, String> header : response.headers()) {
-            all.add(Map.entry(header.getKey(), header.getValue()));
-        }
-        return all;
-    }
-
     // ---- HostResponse: the response about to be sent -----------------------------------------
 
     @Override
