@@ -100,6 +100,10 @@ class DryRunMatchesEdgeIT {
                     new Unit("access", "while true do end", "closed", 100_000)),
             pair("access: exit(ngx.OK) ends only the unit", "/app", List.of("X-A", "X-Never"),
                     Unit.open("access", "ngx.header['X-A'] = '1' ngx.exit(ngx.OK) ngx.header['X-Never'] = '1'")),
+            pair("access: no response yet, so ngx.status is 0 and response headers are nil", "/app",
+                    List.of("X-Status-Seen", "X-Type-Seen"),
+                    Unit.open("access", "ngx.header['X-Status-Seen'] = tostring(ngx.status) "
+                            + "ngx.header['X-Type-Seen'] = tostring(ngx.header['Content-Type'])")),
             pair("access: say then exit(200)", "/app", List.of(),
                     Unit.open("access", "ngx.say('blocked') return ngx.exit(ngx.HTTP_OK)")),
             pair("access: Redis set and get", "/app", List.of("X-Redis"),

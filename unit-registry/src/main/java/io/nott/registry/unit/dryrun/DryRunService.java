@@ -127,7 +127,7 @@ public class DryRunService {
         DryRunRequest.SampleResponse upstream = sampleResponse == null
                 ? new DryRunRequest.SampleResponse(200, Map.of(), "") : sampleResponse;
         int upstreamStatus = upstream.status() == null ? 200 : upstream.status();
-        SimulatedExchange exchange = exchange(sampleRequest, upstream, upstreamStatus);
+        SimulatedExchange exchange = exchange(sampleRequest);
         RequestPipeline pipeline = new RequestPipeline(new PhaseRunner(settings, null, clock,
                 new InMemoryUnitRedisClient(clock)));
         List<UnitOutcome> outcomes = new ArrayList<>();
@@ -144,8 +144,12 @@ public class DryRunService {
                 response.body());
     }
 
-    private static SimulatedExchange exchange(DryRunRequest.SampleRequest r, DryRunRequest.SampleResponse upstream,
-            int upstreamStatus) {
+    /**
+     * The sample request only: the sample response reaches units through the pipeline, as the
+     * upstream's does on an edge, so before it exists (rewrite, access, content) {@code ngx.status}
+     * is 0 and response headers are nil there too.
+     */
+    private static SimulatedExchange exchange(DryRunRequest.SampleRequest r) {
         SimulatedExchange.Builder b = SimulatedExchange.builder();
         if (r != null) {
             if (r.method() != null && !r.method().isBlank()) {
@@ -172,10 +176,6 @@ public class DryRunService {
             if (r.variables() != null) {
                 r.variables().forEach(b::variable);
             }
-        }
-        b.upstreamStatus(upstreamStatus);
-        if (upstream.headers() != null) {
-            upstream.headers().forEach(b::responseHeader);
         }
         return b.build();
     }
