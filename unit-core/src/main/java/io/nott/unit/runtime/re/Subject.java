@@ -1,0 +1,169 @@
+package io.nott.unit.runtime.re;
+
+import io.nott.unit.sandbox.BudgetHook;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A Lua string as the regex engine sees it: one char per byte, or with {@code u}/{@code U} one
+ * code point per UTF-8 sequence, with the map from char index back to byte offset (OpenResty
+ * hands back byte offsets in every mode).
+ */
+final class Subject {
+
+    /** PCRE's exec error codes as lua-nginx-module reports them ({@code pcre_exec() failed: -10}). */
+    static final int BAD_UTF8 = -10;
+    static final int BAD_UTF8_OFFSET = -11;
+
+    final byte[] bytes;
+    final String text;
+    /** Byte offset of each char index (length {@code text.length() + 1}); null in byte mode. */
+    private final int[] byteAt;
+
+    private Subject(byte[] bytes, String text, int[] byteAt) {
+        this.bytes = bytes;
+        this.text = text;
+        this.byteAt = byteAt;
+    }
+
+    /** Thrown for a subject or start offset PCRE refuses in UTF-8 mode. */
+    static final class ExecError extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int code;
+
+        ExecError(int code) {
+            super("pcre_exec() failed: " + code, null, false, false);
+            this.code = code;
+        }
+    }
+
+    static Subject of(byte[] bytes, ReOptions options) throws ExecError {
+        if (!options.utf8()) {
+            return new Subject(bytes, new String(bytes, StandardCharsets.ISO_8859_1), null);
+        }
+        StringBuilder sb = new StringBuilder(bytes.length);
+        int[] map = new int[bytes.length + 1];
+        int n = 0;
+        int p = 0;
+        while (p < bytes.length) {
+            int b = bytes[p] & 0xff;
+            int len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+            int cp = len == 1 ? b : len == 2 ? b & 0x1f : len == 3 ? b & 0x0f : b & 0x07;
+            boolean ok = len > 0 && p + len <= bytes.length;
+            for (int k = 1; ok && k < len; k++) {
+                int c = bytes[p + k] & 0xff;
+                ok = (c & 0xc0) == 0x80;
+                cp = (cp << 6) | (c & 0x3f);
+            }
+            ok = ok && !(len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) && !(len == 4 && (cp < 0x10000 || cp > 0x10ffff));
+            if (!ok) {
+                if (options.checkUtf8()) {
+                    throw new ExecError(BAD_UTF8);
+                }
+                // U skips the check; PCRE's behaviour is undefined there, so read the byte as U+FFFD.
+                cp = 0xfffd;
+                len = 1;
+            }
+            map[n] = p;
+            if (Character.isSupplementaryCodePoint(cp)) {
+                map[n + 1] = p;
+                n += 2;
+            } else {
+                n++;
+            }
+            sb.appendCodePoint(cp);
+            p += len;
+        }
+        map[n] = bytes.length;
+        return new Subject(bytes, sb.toString(), map);
+    }
+
+    int length() {
+        return text.length();
+    }
+
+    int toByte(int index) {
+        return byteAt == null ? index : byteAt[index];
+    }
+
+    /** The char index at byte offset {@code off}, or -1 when it falls inside a UTF-8 sequence. */
+    int toIndex(int off) {
+        if (byteAt == null) {
+            return off;
+        }
+        int lo = 0;
+        int hi = text.length();
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int b = byteAt[mid];
+            if (b == off) {
+                while (mid > 0 && byteAt[mid - 1] == off) {
+                    mid--;
+                }
+                return mid;
+            } else if (b < off) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return -1;
+    }
+
+    /** The number of bytes of the character at {@code index} (1 in byte mode). */
+    int byteWidth(int index) {
+        if (byteAt == null) {
+            return 1;
+        }
+        int next = index + (Character.isHighSurrogate(text.charAt(index)) ? 2 : 1);
+        return byteAt[next] - byteAt[index];
+    }
+
+    /** The char index after the character at {@code index}. */
+    int next(int index) {
+        return index + (byteAt != null && Character.isHighSurrogate(text.charAt(index)) ? 2 : 1);
+    }
+
+    CharSequence budgeted() {
+        return new Budgeted(text);
+    }
+
+    /**
+     * The subject as the engine reads it: every 4096 reads are charged to the call's instruction
+     * budget and check its wall clock, so catastrophic backtracking ends the call as a timeout
+     * (the engine runs no Lua instructions the hook could count).
+     */
+    private static final class Budgeted implements CharSequence {
+        private static final int BATCH = 4096;
+        private final String s;
+        private final BudgetHook hook = BudgetHook.current();
+        private int reads;
+
+        Budgeted(String s) {
+            this.s = s;
+        }
+
+        @Override
+        public int length() {
+            return s.length();
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (hook != null && ++reads == BATCH) {
+                reads = 0;
+                hook.spend(BATCH);
+            }
+            return s.charAt(index);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return s.substring(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return s;
+        }
+    }
+}
