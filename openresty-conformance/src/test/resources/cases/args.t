@@ -321,3 +321,64 @@ ngx.say(tostring(a.a), " ", tostring(err))
 200
 --- expect_body
 1 truncated
+
+=== get_uri_args after ngx.req.set_uri_args
+--- content
+ngx.req.set_uri_args("x=1&y=2")
+local a = ngx.req.get_uri_args()
+ngx.say(a.x, " ", a.y)
+--- expect_status
+200
+--- expect_body
+1 2
+
+=== get_uri_args after ngx.var.args is set
+--- request
+GET /t?old=1
+--- content
+ngx.var.args = "new=2"
+local a = ngx.req.get_uri_args()
+ngx.say(tostring(a.old), " ", tostring(a.new))
+--- expect_status
+200
+--- expect_body
+nil 2
+
+=== get_uri_args with escaped ampersand and equals
+--- request
+GET /t?a=%26%3D&b%3D=1
+--- content
+local a = ngx.req.get_uri_args()
+ngx.say(a.a, " ", a["b="])
+--- expect_status
+200
+--- expect_body
+&= 1
+
+=== get_uri_args max zero means unlimited
+--- content
+local a = ngx.req.get_uri_args(0)
+ngx.say(next(a) == nil)
+--- expect_status
+200
+--- expect_body
+true
+
+=== get_uri_args utf-8 values
+--- request
+GET /t?q=%E4%BD%A0%E5%A5%BD
+--- content
+ngx.say(ngx.req.get_uri_args().q)
+--- expect_status
+200
+--- expect_body
+你好
+
+=== encode_args then decode_args round trip
+--- content
+local a = ngx.decode_args(ngx.encode_args({ k = "a b&c=d/é" }))
+ngx.say(a.k)
+--- expect_status
+200
+--- expect_body
+a b&c=d/é

@@ -147,3 +147,34 @@ ngx.say(table.concat(out))
 200
 --- expect_body
 123
+
+=== gmatch iterator used after the subject changed keeps the original
+--- content
+local s = "a1b2"
+local it = ngx.re.gmatch(s, "\\d")
+s = "zzz"
+ngx.say(it()[0], it()[0])
+--- expect_status
+200
+--- expect_body
+12
+
+=== gmatch over a long subject
+--- content
+local n = 0
+for m in ngx.re.gmatch(string.rep("ab", 3000), "b") do n = n + 1 end
+ngx.say(n)
+--- expect_status
+200
+--- expect_body
+3000
+
+=== gmatch with D duplicate names
+--- content
+local out = {}
+for m in ngx.re.gmatch("a1 b2", [[(?<x>[a-z])(?<x>\d)]], "D") do out[#out + 1] = table.concat(m.x, "") end
+ngx.say(table.concat(out, ","))
+--- expect_status
+200
+--- expect_body
+a1,b2

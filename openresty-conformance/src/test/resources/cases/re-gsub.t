@@ -194,3 +194,54 @@ ngx.say(ngx.re.gsub("a\nb", ".", "x", "s"))
 200
 --- expect_body
 xxx3
+
+=== gsub over a long subject
+--- content
+local s, n = ngx.re.gsub(string.rep("ab", 5000), "b", "c")
+ngx.say(#s, " ", n, " ", s:sub(1, 6))
+--- expect_status
+200
+--- expect_body
+10000 5000 acacac
+
+=== gsub function receives a fresh table each time
+--- content
+local seen = {}
+ngx.re.gsub("a1b2", "[a-z](\\d)", function(m) seen[#seen + 1] = m[1] return "" end)
+ngx.say(table.concat(seen, ","))
+--- expect_status
+200
+--- expect_body
+1,2
+
+=== gsub replacement with dollar dollar
+--- content
+ngx.say(ngx.re.gsub("a b", " ", "$$"))
+--- expect_status
+200
+--- expect_body
+a$b1
+
+=== gsub with x option
+--- content
+ngx.say(ngx.re.gsub("a1b2", " \\d  # digits", "#", "x"))
+--- expect_status
+200
+--- expect_body
+a#b#2
+
+=== gsub u option with a multi-byte replacement
+--- content
+ngx.say(ngx.re.gsub("abc", "b", "好", "u"))
+--- expect_status
+200
+--- expect_body
+a好c1
+
+=== gsub empty alternative at the end
+--- content
+ngx.say(ngx.re.gsub("ab", "b|$", "-"))
+--- expect_status
+200
+--- expect_body
+a--2

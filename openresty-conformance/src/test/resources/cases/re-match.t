@@ -514,3 +514,116 @@ ngx.say(m and m[0] or "error")
 200
 --- expect_body
 (())
+
+=== option J is accepted
+--- content
+ngx.say(ngx.re.match("abc", "b", "J")[0])
+--- expect_status
+200
+--- expect_body
+b
+
+=== quoted literal with Q and E
+--- content
+ngx.say(ngx.re.match("a.b*c", [[\Q.b*\E]])[0])
+--- expect_status
+200
+--- expect_body
+.b*
+
+=== x option with a comment group and escaped space
+--- content
+ngx.say(ngx.re.match("a b", [[a\ b # trailing comment]], "x")[0])
+--- expect_status
+200
+--- expect_body
+a b
+
+=== posix class with u keeps to ascii
+--- content
+ngx.say(tostring(ngx.re.match("é", "[[:alpha:]]", "u")))
+--- expect_status
+200
+--- expect_body
+nil
+
+=== unicode property with u
+--- content
+ngx.say(ngx.re.match("xé你", [[\p{Han}]], "u")[0])
+--- expect_status
+200
+--- expect_body
+你
+
+=== case-insensitive without u leaves non ascii bytes alone
+--- content
+ngx.say(tostring(ngx.re.match("É", "é", "i")))
+--- expect_status
+200
+--- expect_body
+nil
+
+=== multi-byte character class with u
+--- content
+ngx.say(ngx.re.match("abc你好", "[你好]+", "u")[0])
+--- expect_status
+200
+--- expect_body
+你好
+
+=== character escapes tab and newline
+--- content
+ngx.say(#ngx.re.match("a\tb\nc", [[\t\w\n]])[0])
+--- expect_status
+200
+--- expect_body
+3
+
+=== dot does not match newline without s
+--- content
+ngx.say(ngx.re.match("ab\ncd", ".+")[0])
+--- expect_status
+200
+--- expect_body
+ab
+
+=== lone carriage return is not a line end
+--- content
+ngx.say(tostring(ngx.re.match("a\rb", "^b", "m")), " ", #ngx.re.match("a\rb", "a.b")[0])
+--- expect_status
+200
+--- expect_body
+nil 3
+
+=== big repetition count
+--- content
+ngx.say(#ngx.re.match(string.rep("a", 300), "a{2,256}")[0])
+--- expect_status
+200
+--- expect_body
+256
+
+=== alternation picks the first alternative
+--- content
+ngx.say(ngx.re.match("abc", "ab|abc")[0])
+--- expect_status
+200
+--- expect_body
+ab
+
+=== capture in a repeated group keeps the last iteration
+--- content
+ngx.say(ngx.re.match("abc", "(\\w)+")[1])
+--- expect_status
+200
+--- expect_body
+c
+
+=== nested captures numbered by their opening parenthesis
+--- content
+local m = ngx.re.match("abcd", "((a)(b))(c)")
+ngx.say(m[1], " ", m[2], " ", m[3], " ", m[4])
+--- expect_status
+200
+--- expect_body
+ab a b c

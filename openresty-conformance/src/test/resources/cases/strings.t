@@ -436,3 +436,61 @@ ngx.say(ngx.encode_base64(ngx.sha1_bin(true)))
 200
 --- expect_body
 X/5TO4MPCKAyY0ipFgr6/IraRNs=
+
+=== escape_uri then unescape_uri round trip
+--- content
+local s = "a b/c?d=é&f+g%"
+ngx.say(ngx.unescape_uri(ngx.escape_uri(s)) == s)
+--- expect_status
+200
+--- expect_body
+true
+
+=== unescape_uri decodes a percent-encoded plus as plus
+--- content
+ngx.say(ngx.unescape_uri("a%2Bb+c"))
+--- expect_status
+200
+--- expect_body
+a+b c
+
+=== quote_sql_str utf-8 untouched
+--- content
+ngx.say(ngx.quote_sql_str("你好'"))
+--- expect_status
+200
+--- expect_body
+'你好\''
+
+=== encode_base64 of binary data
+--- content
+ngx.say(ngx.encode_base64("\0\1\2\255\254"))
+--- expect_status
+200
+--- expect_body
+AAEC//4=
+
+=== decode_base64 to binary data
+--- content
+local s = ngx.decode_base64("AAEC//4=")
+ngx.say(#s, " ", s:byte(1), " ", s:byte(4), " ", s:byte(5))
+--- expect_status
+200
+--- expect_body
+5 0 255 254
+
+=== md5 of binary data
+--- content
+ngx.say(ngx.md5("\0\255"))
+--- expect_status
+200
+--- expect_body
+d07d34efac6328007ad67c7e0a985e00
+
+=== crc32 of a long string
+--- content
+ngx.say(ngx.crc32_long(string.rep("abc", 1000)))
+--- expect_status
+200
+--- expect_body
+733562123

@@ -439,7 +439,13 @@ final class NgxLib {
         }));
         req.set("get_uri_args", fn(a -> {
             ctx.require(CallContext.ALL, "ngx.req.get_uri_args");
-            return NgxStrings.decodeArgs(ctx.exchange.rawQuery(), a.optint(1, 100));
+            // $args as it stands now: ngx.var.args and ngx.req.set_uri_args assignments included
+            return NgxStrings.decodeArgs(NgxVariables.resolve("args", ctx.exchange, ctx.state, ctx.clock), a.optint(1, 100));
+        }));
+        req.set("set_uri_args", fn(a -> {
+            ctx.require(CallContext.ALL, "ngx.req.set_uri_args");
+            ctx.state.setVariable("args", NgxStrings.uriArgs(a.arg1()));
+            return LuaValue.NONE;
         }));
         return req;
     }

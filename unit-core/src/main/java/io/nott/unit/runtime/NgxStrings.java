@@ -293,6 +293,17 @@ final class NgxStrings {
         return decodeArgs(latin1Query == null ? new byte[0] : latin1Query.getBytes(StandardCharsets.ISO_8859_1), max);
     }
 
+    /** The argument of ngx.req.set_uri_args: a query string as is, or a table as ngx.encode_args. */
+    static String uriArgs(LuaValue v) {
+        if (v.istable()) {
+            return new String(encodeArgs(v.checktable()), StandardCharsets.ISO_8859_1);
+        }
+        if (!v.isstring()) {
+            throw new LuaError("bad argument #1 to 'set_uri_args' (string or table expected, got " + v.typename() + ")");
+        }
+        return LuaNumbers.text(v);
+    }
+
     /**
      * As ngx.encode_args: string keys only; a value may be a string or number ({@code k=v}),
      * {@code true} (a bare {@code k}), {@code false} (left out) or a list of those (the key

@@ -2,6 +2,7 @@ package io.nott.unit.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nott.unit.model.Budget;
 import io.nott.unit.model.Phase;
 import io.nott.unit.runtime.UnitOutcome.Kind;
 import java.io.IOException;
@@ -104,7 +105,11 @@ class RecordedCasesTest {
         String[] request = c.sections().getOrDefault("request", "GET /t").split("\n")[0].split(" ", 2);
         SimulatedExchange ex = SimulatedExchange.builder().host("example.com").method(request[0]).target(request[1]).build();
         RequestState state = new RequestState();
-        UnitOutcome o = f.one(Phase.CONTENT, ex, state, c.sections().get("content"));
+        // A generous budget: these cases check answers; the budget itself is HostileUnitTest's
+        // subject. The slowest case takes ~1.2 s on a cold JVM (first regex use), 40 ms warm.
+        UnitOutcome o = f.run(Phase.CONTENT, ex, state,
+                Fixture.unit("u", Phase.CONTENT, c.sections().get("content")).withBudget(new Budget(50_000_000, 10_000)))
+                .outcomes().get(0);
         int status = o.kind() == Kind.OK || o.kind() == Kind.EXIT ? 200 : 500;
         String expected = c.sections().containsKey("expect_body") ? c.sections().get("expect_body") + "\n" : "";
         String body = new String(state.body(), StandardCharsets.UTF_8);

@@ -49,8 +49,16 @@ public final class NgxRe {
 
     // ---- arguments -----------------------------------------------------------------------------
 
-    /** lua-resty-core calls {@code tostring} on a subject that is not a string. */
-    private static byte[] subject(LuaValue v) {
+    /** The subject without copying a string's bytes; lua-resty-core calls {@code tostring} on others. */
+    private static Subject subject(LuaValue v, ReOptions options) throws Subject.ExecError {
+        if (v instanceof LuaString s) {
+            return Subject.of(s.m_bytes, s.m_offset, s.m_length, options);
+        }
+        return Subject.of(text(v), options);
+    }
+
+    /** lua-resty-core calls {@code tostring} on a subject or replacement that is not a string. */
+    private static byte[] text(LuaValue v) {
         if (v instanceof LuaString s) {
             return copy(s);
         }
@@ -103,7 +111,7 @@ public final class NgxRe {
             return 0;
         }
         int off = Math.max(0, pos.toint() - 1);
-        if (off > s.bytes.length) {
+        if (off > s.byteLength()) {
             return -1;
         }
         int index = s.toIndex(off);
@@ -127,7 +135,7 @@ public final class NgxRe {
         CompiledRegex re = (CompiledRegex) c;
         LuaValue ctx = a.arg(4);
         try {
-            Subject s = Subject.of(subject(a.arg1()), re.options);
+            Subject s = subject(a.arg1(), re.options);
             int from = startIndex(ctx, s);
             RegexMatch m = from < 0 ? null : re.search(re.matcher(s), s, from);
             if (m == null) {
@@ -152,7 +160,7 @@ public final class NgxRe {
         LuaValue ctx = a.arg(4);
         int nth = a.optint(5, 0);
         try {
-            Subject s = Subject.of(subject(a.arg1()), re.options);
+            Subject s = subject(a.arg1(), re.options);
             int from = startIndex(ctx, s);
             RegexMatch m = from < 0 ? null : re.search(re.matcher(s), s, from);
             if (m == null) {
@@ -179,7 +187,7 @@ public final class NgxRe {
             return LuaValue.varargsOf(LuaValue.NIL, err(message));
         }
         CompiledRegex re = (CompiledRegex) c;
-        byte[] subject = subject(a.arg1());
+        LuaValue subject = a.arg1();
         return fn(new Function<>() {
             private Subject s;
             private Matcher m;
@@ -193,7 +201,7 @@ public final class NgxRe {
                 }
                 try {
                     if (s == null) {
-                        s = Subject.of(subject, re.options);
+                        s = subject(subject, re.options);
                         m = re.matcher(s);
                     }
                     if (pos < 0) {
@@ -241,16 +249,16 @@ public final class NgxRe {
         LuaValue repl = a.arg(3);
         ReplacementTemplate template = null;
         if (!repl.isfunction()) {
-            template = ReplacementTemplate.compile(subject(repl));
+            template = ReplacementTemplate.compile(text(repl));
             if (template == null) {
                 return LuaValue.varargsOf(LuaValue.NIL, LuaValue.NIL, err(ReplacementTemplate.BAD));
             }
         }
         try {
-            Subject s = Subject.of(subject(a.arg1()), re.options);
+            Subject s = subject(a.arg1(), re.options);
             Matcher matcher = re.matcher(s);
             BudgetHook hook = BudgetHook.current();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(s.bytes.length + 16);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(s.byteLength() + 16);
             int copied = 0;
             int count = 0;
             int pos = 0;
@@ -259,12 +267,12 @@ public final class NgxRe {
                 if (m == null) {
                     break;
                 }
-                out.write(s.bytes, copied, m.startByte(0) - copied);
+                out.write(s.bytes, s.base + copied, m.startByte(0) - copied);
                 if (template != null) {
                     template.expand(out, m);
                 } else {
                     LuaValue r = repl.call(m.fill(new LuaTable(), re.options.dupNames()));
-                    out.writeBytes(subject(r));
+                    out.writeBytes(text(r));
                 }
                 count++;
                 copied = m.endByte(0);
@@ -280,11 +288,11 @@ public final class NgxRe {
                 }
                 if (m.end() == m.start() && m.end() < s.length()) {
                     // the byte stepped over after an empty match is kept as it is
-                    out.write(s.bytes[copied]);
+                    out.write(s.bytes[s.base + copied]);
                     copied++;
                 }
             }
-            out.write(s.bytes, copied, s.bytes.length - copied);
+            out.write(s.bytes, s.base + copied, s.byteLength() - copied);
             if (hook != null) {
                 hook.chargeBytes(out.size(), name);
             }

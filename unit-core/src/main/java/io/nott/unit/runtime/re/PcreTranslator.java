@@ -214,6 +214,10 @@ final class PcreTranslator {
                 backrefName(src.substring(i + 3, close), i + 3);
                 i = close + 1;
             }
+            case 'p', 'P' -> {
+                i = property(i, out);
+                atom();
+            }
             case 'N' -> {
                 out.append("[^\\n]");
                 i += 2;
@@ -260,6 +264,39 @@ final class PcreTranslator {
                 }
             }
         }
+    }
+
+    /**
+     * {@code \pL}, {@code \p{Lu}}, {@code \p{^Han}}, {@code \P{Greek}} at {@code at}: general
+     * categories are spelled alike; a script is {@code \p{IsName}} in Java; {@code L&} is
+     * {@code LC}. Returns the index after it.
+     */
+    private int property(int at, StringBuilder sb) throws RegexSyntaxException {
+        boolean negated = src.charAt(at + 1) == 'P';
+        String name;
+        int end;
+        if (at + 2 < src.length() && src.charAt(at + 2) == '{') {
+            int close = src.indexOf('}', at + 3);
+            if (close < 0) {
+                throw new RegexSyntaxException("malformed \\P or \\p sequence", at + 2);
+            }
+            name = src.substring(at + 3, close);
+            end = close + 1;
+        } else if (at + 2 < src.length()) {
+            name = src.substring(at + 2, at + 3);
+            end = at + 3;
+        } else {
+            throw new RegexSyntaxException("malformed \\P or \\p sequence", at + 2);
+        }
+        if (name.startsWith("^")) {
+            negated = !negated;
+            name = name.substring(1);
+        }
+        String java = name.equals("L&") ? "LC"
+                : name.matches("[CLMNPSZ][a-z]?") ? name
+                : "Is" + name;
+        sb.append(negated ? "\\P{" : "\\p{").append(java).append('}');
+        return end;
     }
 
     private void backrefG() throws RegexSyntaxException {
@@ -472,6 +509,8 @@ final class PcreTranslator {
                 } else if (n == 'b') {
                     out.append("\\x{8}");
                     j += 2;
+                } else if (n == 'p' || n == 'P') {
+                    j = property(j, out);
                 } else {
                     out.append(c).append(n);
                     j += 2;

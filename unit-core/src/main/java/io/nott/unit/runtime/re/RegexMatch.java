@@ -77,12 +77,12 @@ final class RegexMatch {
             return LuaValue.FALSE;
         }
         int from = startByte(g);
-        return LuaString.valueUsing(Arrays.copyOfRange(s.bytes, from, endByte(g)));
+        return LuaString.valueUsing(Arrays.copyOfRange(s.bytes, s.base + from, s.base + endByte(g)));
     }
 
     void writeGroup(ByteArrayOutputStream out, int g) {
         if (matched(g)) {
-            out.write(s.bytes, startByte(g), endByte(g) - startByte(g));
+            out.write(s.bytes, s.base + startByte(g), endByte(g) - startByte(g));
         }
     }
 

@@ -14,13 +14,19 @@ final class Subject {
     static final int BAD_UTF8 = -10;
     static final int BAD_UTF8_OFFSET = -11;
 
+    /** The Lua string's bytes, shared (Lua strings are immutable): {@code bytes[base .. base + byteLength)}. */
     final byte[] bytes;
-    final String text;
+    final int base;
+    private final int byteLength;
+    /** What the engine reads: a view of the bytes (one char per byte) or the decoded UTF-8. */
+    private final CharSequence text;
     /** Byte offset of each char index (length {@code text.length() + 1}); null in byte mode. */
     private final int[] byteAt;
 
-    private Subject(byte[] bytes, String text, int[] byteAt) {
+    private Subject(byte[] bytes, int base, int byteLength, CharSequence text, int[] byteAt) {
         this.bytes = bytes;
+        this.base = base;
+        this.byteLength = byteLength;
         this.text = text;
         this.byteAt = byteAt;
     }
@@ -37,20 +43,25 @@ final class Subject {
     }
 
     static Subject of(byte[] bytes, ReOptions options) throws ExecError {
+        return of(bytes, 0, bytes.length, options);
+    }
+
+    static Subject of(byte[] bytes, int base, int length, ReOptions options) throws ExecError {
         if (!options.utf8()) {
-            return new Subject(bytes, new String(bytes, StandardCharsets.ISO_8859_1), null);
+            return new Subject(bytes, base, length, new Latin1(bytes, base, length), null);
         }
-        StringBuilder sb = new StringBuilder(bytes.length);
-        int[] map = new int[bytes.length + 1];
+        StringBuilder sb = new StringBuilder(length);
+        int[] map = new int[length + 1];
         int n = 0;
         int p = 0;
-        while (p < bytes.length) {
-            int b = bytes[p] & 0xff;
+        int end = length;
+        while (p < end) {
+            int b = bytes[base + p] & 0xff;
             int len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
             int cp = len == 1 ? b : len == 2 ? b & 0x1f : len == 3 ? b & 0x0f : b & 0x07;
-            boolean ok = len > 0 && p + len <= bytes.length;
+            boolean ok = len > 0 && p + len <= end;
             for (int k = 1; ok && k < len; k++) {
-                int c = bytes[p + k] & 0xff;
+                int c = bytes[base + p + k] & 0xff;
                 ok = (c & 0xc0) == 0x80;
                 cp = (cp << 6) | (c & 0x3f);
             }
@@ -73,12 +84,16 @@ final class Subject {
             sb.appendCodePoint(cp);
             p += len;
         }
-        map[n] = bytes.length;
-        return new Subject(bytes, sb.toString(), map);
+        map[n] = length;
+        return new Subject(bytes, base, length, sb.toString(), map);
     }
 
     int length() {
         return text.length();
+    }
+
+    int byteLength() {
+        return byteLength;
     }
 
     int toByte(int index) {
@@ -127,6 +142,29 @@ final class Subject {
         return new Budgeted(text);
     }
 
+    /** Bytes read as chars 0-255 without copying them into a String. */
+    private record Latin1(byte[] b, int off, int len) implements CharSequence {
+        @Override
+        public int length() {
+            return len;
+        }
+
+        @Override
+        public char charAt(int index) {
+            return (char) (b[off + index] & 0xff);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new Latin1(b, off + start, end - start);
+        }
+
+        @Override
+        public String toString() {
+            return new String(b, off, len, StandardCharsets.ISO_8859_1);
+        }
+    }
+
     /**
      * The subject as the engine reads it: every 4096 reads are charged to the call's instruction
      * budget and check its wall clock, so catastrophic backtracking ends the call as a timeout
@@ -134,11 +172,11 @@ final class Subject {
      */
     private static final class Budgeted implements CharSequence {
         private static final int BATCH = 4096;
-        private final String s;
+        private final CharSequence s;
         private final BudgetHook hook = BudgetHook.current();
         private int reads;
 
-        Budgeted(String s) {
+        Budgeted(CharSequence s) {
             this.s = s;
         }
 
@@ -158,12 +196,12 @@ final class Subject {
 
         @Override
         public CharSequence subSequence(int start, int end) {
-            return s.substring(start, end);
+            return s.subSequence(start, end);
         }
 
         @Override
         public String toString() {
-            return s;
+            return s.toString();
         }
     }
 }
