@@ -8,7 +8,7 @@ Content-Type
 --- expect_status
 200
 --- expect_headers
-content-type: application/octet-stream
+content-type: text/plain
 --- expect_body
 hello
 

@@ -136,8 +136,9 @@ final class NginxServer implements AutoCloseable {
         conf.append("pid logs/nginx.pid;\nerror_log logs/error.log notice;\n");
         conf.append("events { worker_connections 1024; }\n");
         conf.append("http {\n");
-        // Debian's stock http settings, so that cases see what a packaged nginx does.
-        conf.append("  include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n");
+        // nginx's own default_type (text/plain), not Debian's stock nginx.conf override
+        // (application/octet-stream): the edge has no per-site type configuration to mirror.
+        conf.append("  default_type text/plain;\n");
         conf.append("  sendfile on;\n  tcp_nopush on;\n  access_log logs/access.log;\n");
         conf.append("  lua_package_cpath \"/usr/lib/x86_64-linux-gnu/lua/5.1/?.so;;\";\n");
         conf.append("  map $host $conformance_origin {\n    default default;\n");
