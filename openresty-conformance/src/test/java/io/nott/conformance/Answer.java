@@ -43,6 +43,20 @@ record Answer(String status, Map<String, List<String>> headers, byte[] body) {
         return new Answer(status, kept, body);
     }
 
+    /** Each value of a shaped header replaced by {@code ~ <regex>} when it matches, else {@code !~ <regex>: <value>}. */
+    Answer shaped(Map<String, java.util.regex.Pattern> shapes) {
+        if (shapes.isEmpty()) {
+            return this;
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        headers.forEach((name, values) -> {
+            java.util.regex.Pattern shape = shapes.get(name);
+            out.put(name, shape == null ? values : values.stream()
+                    .map(v -> shape.matcher(v).find() ? "~ " + shape.pattern() : "!~ " + shape.pattern() + ": " + v).toList());
+        });
+        return new Answer(status, out, body);
+    }
+
     boolean sameAs(Answer other) {
         return status.equals(other.status) && headers.equals(other.headers) && Arrays.equals(body, other.body);
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * One differential case of a {@code cases/<area>.t} file: the Lua of each phase, the request, the
@@ -102,13 +103,37 @@ record ConformanceCase(String area, String title, Map<String, String> sections, 
     /** Lower-case names of the response headers compared, in the order listed. */
     List<String> comparedHeaders() {
         List<String> names = new ArrayList<>();
-        for (String name : sections.getOrDefault("response_headers", "").split("\\s+")) {
-            String lower = name.strip().toLowerCase(Locale.ROOT);
-            if (!lower.isEmpty() && !names.contains(lower)) {
-                names.add(lower);
+        for (String line : sections.getOrDefault("response_headers", "").split("\n")) {
+            String[] words = line.contains(" ~ ") ? new String[] {line.substring(0, line.indexOf(" ~ "))} : line.split("\\s+");
+            for (String name : words) {
+                String lower = name.strip().toLowerCase(Locale.ROOT);
+                if (!lower.isEmpty() && !names.contains(lower)) {
+                    names.add(lower);
+                }
             }
         }
         return names;
+    }
+
+    /**
+     * Headers compared by shape rather than value ({@code Name ~ regex} lines of
+     * {@code response_headers}): for values that are timings or ids, each value is replaced by
+     * whether it matches.
+     */
+    Map<String, Pattern> headerShapes() {
+        Map<String, Pattern> shapes = new LinkedHashMap<>();
+        for (String line : sections.getOrDefault("response_headers", "").split("\n")) {
+            int at = line.indexOf(" ~ ");
+            if (at > 0) {
+                shapes.put(line.substring(0, at).strip().toLowerCase(Locale.ROOT), Pattern.compile(line.substring(at + 3).strip()));
+            }
+        }
+        return shapes;
+    }
+
+    /** A server's answer in the form compared: only the listed headers, shaped ones by shape. */
+    Answer compared(Answer answer) {
+        return answer.restrictedTo(comparedHeaders()).shaped(headerShapes());
     }
 
     /** nginx's recorded answer, if the case has one. */

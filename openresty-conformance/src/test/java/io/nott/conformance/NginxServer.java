@@ -139,8 +139,14 @@ final class NginxServer implements AutoCloseable {
         // nginx's own default_type (text/plain), not Debian's stock nginx.conf override
         // (application/octet-stream): the edge has no per-site type configuration to mirror.
         conf.append("  default_type text/plain;\n");
+        // The edge's error pages say "nginx" without a version, as nginx does with this.
+        conf.append("  server_tokens off;\n");
         conf.append("  sendfile on;\n  tcp_nopush on;\n  access_log logs/access.log;\n");
         conf.append("  lua_package_cpath \"/usr/lib/x86_64-linux-gnu/lua/5.1/?.so;;\";\n");
+        // The edge gives units edge_computing.redis_client; nginx gets the same few commands over
+        // a shared dict, so the seed's counter runs unchanged on both.
+        conf.append("  lua_shared_dict conformance_redis 1m;\n");
+        conf.append("  init_by_lua_block {\n").append(Origins.edgeComputingShim()).append("\n  }\n");
         conf.append("  map $host $conformance_origin {\n    default default;\n");
         for (ConformanceCase c : cases) {
             conf.append("    ").append(c.host()).append(' ').append(c.origin()).append(";\n");

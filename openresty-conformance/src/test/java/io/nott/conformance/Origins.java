@@ -12,9 +12,27 @@ final class Origins {
 
     /** The names a case may give; the README lists what each answers. */
     static final List<String> NAMES = List.of("default", "html", "json", "notfound", "error", "redirect", "cacheable",
-            "chunks", "big", "cookies", "echo", "empty", "nocontenttype");
+            "chunks", "big", "cookies", "echo", "empty", "nocontenttype", "sized");
 
     private Origins() {
+    }
+
+    /**
+     * A global {@code edge_computing} for nginx whose {@code redis_client} answers {@code get},
+     * {@code set}, {@code incr}, {@code del} and {@code expire} from a shared dict, as the edge's
+     * Redis client answers them (values as strings, {@code incr} as a number).
+     */
+    static String edgeComputingShim() {
+        return """
+                local dict = ngx.shared.conformance_redis
+                local client = {}
+                function client:get(k) local v = dict:get(k) if v == nil then return ngx.null end return tostring(v) end
+                function client:set(k, v) dict:set(k, tostring(v)) return "OK" end
+                function client:incr(k) local v, err = dict:incr(k, 1, 0) return v, err end
+                function client:del(k) local had = dict:get(k) ~= nil dict:delete(k) return had and 1 or 0 end
+                function client:expire(k, s) local ok = dict:expire(k, s) return ok and 1 or 0 end
+                edge_computing = {redis_client = client}
+                """;
     }
 
     /** The origin's content handler: one Lua function per name. */
@@ -69,6 +87,12 @@ final class Origins {
                   end
                   lines[#lines + 1] = "body: " .. (ngx.req.get_body_data() or "")
                   ngx.print(table.concat(lines, "\\n"), "\\n")
+                end
+                answers.sized = function()
+                  ngx.header.content_type = "application/vnd.apple.mpegurl"
+                  local body = "#EXTM3U\\n#EXT-X-VERSION:3\\n"
+                  ngx.header.content_length = #body
+                  ngx.print(body)
                 end
                 answers.empty = function() ngx.status = 204 end
                 answers.nocontenttype = function() ngx.header.content_type = nil ngx.print("untyped\\n") end
