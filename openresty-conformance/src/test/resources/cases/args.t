@@ -382,3 +382,4 @@ ngx.say(a.k)
 200
 --- expect_body
 a b&c=d/é
+

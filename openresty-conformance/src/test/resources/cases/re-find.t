@@ -119,3 +119,4 @@ ngx.say(ngx.re.find("a\0b\0c", "b\0c"))
 200
 --- expect_body
 33
+

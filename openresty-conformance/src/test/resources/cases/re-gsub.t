@@ -245,3 +245,4 @@ ngx.say(ngx.re.gsub("ab", "b|$", "-"))
 200
 --- expect_body
 a--2
+

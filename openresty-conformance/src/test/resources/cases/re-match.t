@@ -627,3 +627,4 @@ ngx.say(m[1], " ", m[2], " ", m[3], " ", m[4])
 200
 --- expect_body
 ab a b c
+

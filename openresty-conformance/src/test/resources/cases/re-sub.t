@@ -200,3 +200,4 @@ ngx.say(ngx.re.gsub("a1 a2", [[a\K\d]], "#"))
 200
 --- expect_body
 a# a#2
+

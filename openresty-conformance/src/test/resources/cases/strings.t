@@ -494,3 +494,4 @@ ngx.say(ngx.crc32_long(string.rep("abc", 1000)))
 200
 --- expect_body
 733562123
+

@@ -55,7 +55,11 @@ class HostileUnitTest {
                 Arguments.of("loop in sort comparator", "table.sort({3, 2, 1}, function(a, b) while true do end end)"),
                 Arguments.of("Lua pattern backtracking", "string.find(string.rep('a', 5000), '.-.-.-.-b')"),
                 Arguments.of("Lua pattern backtracking in gsub", "string.gsub(string.rep('a', 3000), '(.-)(.-)(.-)b', '%1')"),
-                Arguments.of("regex backtracking", "ngx.re.find(string.rep('a', 30), '(.*a.*){12}z')"));
+                Arguments.of("regex backtracking", "ngx.re.find(string.rep('a', 30), '(.*a.*){12}z')"),
+                Arguments.of("regex backtracking in UTF-8 mode", "ngx.re.match(string.rep('é', 30), '(.*é.*){12}z', 'u')"),
+                Arguments.of("regex backtracking in gsub", "ngx.re.gsub(string.rep('a', 30), '(.*a.*){12}z', 'x')"),
+                Arguments.of("regex backtracking in gmatch", "for m in ngx.re.gmatch(string.rep('a', 30), '(.*a.*){12}z') do end"),
+                Arguments.of("regex longest-match search", "ngx.re.match(string.rep('a', 30), '(.*a.*){12}z', 'd')"));
     }
 
     @ParameterizedTest(name = "{0}")
