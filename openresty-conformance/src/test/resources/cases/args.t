@@ -383,3 +383,31 @@ ngx.say(a.k)
 --- expect_body
 a b&c=d/é
 
+=== decode_args plus in a key
+--- content
+local a = ngx.decode_args("a+b=1")
+ngx.say(a["a b"])
+--- expect_status
+200
+--- expect_body
+1
+
+=== decode_args lone percent kept
+--- content
+local a = ngx.decode_args("a=%&b=%4")
+ngx.say(a.a, " ", a.b)
+--- expect_status
+200
+--- expect_body
+% %4
+
+=== get_uri_args keys are case sensitive
+--- request
+GET /t?A=1&a=2
+--- content
+local a = ngx.req.get_uri_args()
+ngx.say(a.A, " ", a.a)
+--- expect_status
+200
+--- expect_body
+1 2

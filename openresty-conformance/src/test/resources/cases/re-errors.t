@@ -160,4 +160,3 @@ ngx.say(tostring(m))
 200
 --- expect_body
 nil
-

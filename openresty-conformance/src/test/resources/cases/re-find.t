@@ -120,3 +120,19 @@ ngx.say(ngx.re.find("a\0b\0c", "b\0c"))
 --- expect_body
 33
 
+=== find with ctx past the end
+--- content
+local ctx = { pos = 5 }
+ngx.say(tostring(ngx.re.find("abc", "c", "", ctx)), " ", ctx.pos)
+--- expect_status
+200
+--- expect_body
+nil 5
+
+=== find option d
+--- content
+ngx.say(ngx.re.find("xabcd", "a|ab|abc", "d"))
+--- expect_status
+200
+--- expect_body
+24

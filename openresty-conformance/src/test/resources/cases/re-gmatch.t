@@ -178,4 +178,3 @@ ngx.say(table.concat(out, ","))
 200
 --- expect_body
 a1,b2
-

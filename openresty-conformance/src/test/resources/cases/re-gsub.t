@@ -246,3 +246,10 @@ ngx.say(ngx.re.gsub("ab", "b|$", "-"))
 --- expect_body
 a--2
 
+=== gsub function with u sees whole characters
+--- content
+ngx.say(ngx.re.gsub("你好", ".", function(m) return #m[0] end, "u"))
+--- expect_status
+200
+--- expect_body
+332

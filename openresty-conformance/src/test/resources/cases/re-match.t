@@ -628,3 +628,51 @@ ngx.say(m[1], " ", m[2], " ", m[3], " ", m[4])
 --- expect_body
 ab a b c
 
+=== digit class is ascii even with u
+--- content
+ngx.say(tostring(ngx.re.match("٣", [[\d]], "u")))
+--- expect_status
+200
+--- expect_body
+nil
+
+=== space class does not match a no-break space with u
+--- content
+ngx.say(tostring(ngx.re.match("\194\160", [[\s]], "u")))
+--- expect_status
+200
+--- expect_body
+nil
+
+=== word class with u stops at a non ascii letter
+--- content
+ngx.say(ngx.re.match("héllo", [[\w+]], "u")[0])
+--- expect_status
+200
+--- expect_body
+h
+
+=== case-insensitive u on greek
+--- content
+ngx.say(ngx.re.match("ΣΟΦΙΑ", "σοφια", "iu")[0])
+--- expect_status
+200
+--- expect_body
+ΣΟΦΙΑ
+
+=== duplicate names with D keep numbered captures
+--- content
+local m = ngx.re.match("ab", [[(?<x>a)(?<x>b)]], "D")
+ngx.say(m[1], m[2], " ", #m.x)
+--- expect_status
+200
+--- expect_body
+ab 2
+
+=== multiline dollar before a newline in the middle
+--- content
+ngx.say(ngx.re.match("ab\ncd", "b$", "m")[0])
+--- expect_status
+200
+--- expect_body
+b

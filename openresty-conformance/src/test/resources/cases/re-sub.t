@@ -201,3 +201,26 @@ ngx.say(ngx.re.gsub("a1 a2", [[a\K\d]], "#"))
 --- expect_body
 a# a#2
 
+=== sub template braces zero
+--- content
+ngx.say(ngx.re.sub("abc", "b", "[${0}]"))
+--- expect_status
+200
+--- expect_body
+a[b]c1
+
+=== sub template group ten with one group is empty
+--- content
+ngx.say(ngx.re.sub("abc", "(b)", "[$10]"))
+--- expect_status
+200
+--- expect_body
+a[]c1
+
+=== gsub case-insensitive u
+--- content
+ngx.say(ngx.re.gsub("Éé", "é", "e", "iu"))
+--- expect_status
+200
+--- expect_body
+ee2

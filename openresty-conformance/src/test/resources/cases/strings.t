@@ -495,3 +495,58 @@ ngx.say(ngx.crc32_long(string.rep("abc", 1000)))
 --- expect_body
 733562123
 
+=== escape_uri type 1 args
+--- content
+ngx.say(ngx.escape_uri("a+b&c=d;e?f g", 1))
+--- expect_status
+200
+--- expect_body
+a%2Bb&c=d;e%3Ff%20g
+
+=== escape_uri type 4 refresh
+--- content
+ngx.say(ngx.escape_uri("a b\"c'd<e>", 4))
+--- expect_status
+200
+--- expect_body
+a%20b%22c%27d<e>
+
+=== unescape_uri bad then good escape
+--- content
+ngx.say(ngx.unescape_uri("%zz%41"))
+--- expect_status
+200
+--- expect_body
+%zzA
+
+=== quote_sql_str empty
+--- content
+ngx.say(ngx.quote_sql_str(""))
+--- expect_status
+200
+--- expect_body
+''
+
+=== md5_bin of a number
+--- content
+ngx.say(ngx.encode_base64(ngx.md5_bin(42)))
+--- expect_status
+200
+--- expect_body
+odDG6D8CcyfYRhBj9KxYpg==
+
+=== encode_base64 empty and three bytes without padding
+--- content
+ngx.say("[", ngx.encode_base64(""), "] ", ngx.encode_base64("abc", true))
+--- expect_status
+200
+--- expect_body
+[] YWJj
+
+=== decode_base64 only padding
+--- content
+ngx.say("[", tostring(ngx.decode_base64("====")), "]")
+--- expect_status
+200
+--- expect_body
+[]

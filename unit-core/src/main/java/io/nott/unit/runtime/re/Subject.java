@@ -173,7 +173,6 @@ final class Subject {
     private static final class Budgeted implements CharSequence {
         private static final int BATCH = 4096;
         private final CharSequence s;
-        private final BudgetHook hook = BudgetHook.current();
         private int reads;
 
         Budgeted(CharSequence s) {
@@ -187,9 +186,13 @@ final class Subject {
 
         @Override
         public char charAt(int index) {
-            if (hook != null && ++reads == BATCH) {
+            if (++reads == BATCH) {
                 reads = 0;
-                hook.spend(BATCH);
+                // The hook of the call running now: a gmatch iterator may be resumed by a later call.
+                BudgetHook hook = BudgetHook.current();
+                if (hook != null) {
+                    hook.spend(BATCH);
+                }
             }
             return s.charAt(index);
         }
