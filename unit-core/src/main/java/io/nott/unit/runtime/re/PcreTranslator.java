@@ -1,6 +1,7 @@
 package io.nott.unit.runtime.re;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.Map;
  * {@code (?P<n>}, underscores allowed, duplicates with {@code D}) become numbered groups with a
  * name table; backreferences ({@code \k<n>}, {@code (?P=n)}, {@code \g{1}}, {@code \g{-1}}) point
  * at them; {@code \K} becomes an empty marker group the matcher reads the match start from;
- * {@code [} and {@code &&} inside a class are literals; POSIX classes ({@code [:alpha:]}); a
+ * character classes and {@code \p} ({@link PcreCharClass}); a
  * {@code {} that is no quantifier is a literal; octal {@code \0nn}, short {@code \xh}, {@code \N}
  * and {@code (?#...)} comments. What java.util.regex cannot do (recursion, subroutine calls,
  * branch reset, conditionals, callouts, backtracking verbs) is refused with a message naming it.
@@ -31,19 +32,6 @@ final class PcreTranslator {
      */
     record Translation(String javaRegex, int groups, int[] javaGroup, int[] kMarkers, Map<String, int[]> names) {
     }
-
-    private static final Map<String, String> POSIX = Map.ofEntries(
-            Map.entry("alnum", "\\p{Alnum}"), Map.entry("alpha", "\\p{Alpha}"), Map.entry("ascii", "\\p{ASCII}"),
-            Map.entry("blank", "\\p{Blank}"), Map.entry("cntrl", "\\p{Cntrl}"), Map.entry("digit", "\\p{Digit}"),
-            Map.entry("graph", "\\p{Graph}"), Map.entry("lower", "\\p{Lower}"), Map.entry("print", "\\p{Print}"),
-            Map.entry("punct", "\\p{Punct}"), Map.entry("space", "\\s\\x{0B}"), Map.entry("upper", "\\p{Upper}"),
-            Map.entry("word", "\\w"), Map.entry("xdigit", "\\p{XDigit}"));
-    private static final Map<String, String> POSIX_NOT = Map.ofEntries(
-            Map.entry("alnum", "\\P{Alnum}"), Map.entry("alpha", "\\P{Alpha}"), Map.entry("ascii", "\\P{ASCII}"),
-            Map.entry("blank", "\\P{Blank}"), Map.entry("cntrl", "\\P{Cntrl}"), Map.entry("digit", "\\P{Digit}"),
-            Map.entry("graph", "\\P{Graph}"), Map.entry("lower", "\\P{Lower}"), Map.entry("print", "\\P{Print}"),
-            Map.entry("punct", "\\P{Punct}"), Map.entry("space", "\\S&&[^\\x{0B}]"), Map.entry("upper", "\\P{Upper}"),
-            Map.entry("word", "\\W"), Map.entry("xdigit", "\\P{XDigit}"));
 
     private final String src;
     private final boolean dupNames;
@@ -215,7 +203,7 @@ final class PcreTranslator {
                 i = close + 1;
             }
             case 'p', 'P' -> {
-                i = property(i, out);
+                i = PcreCharClass.property(src, i, out);
                 atom();
             }
             case 'N' -> {
@@ -264,39 +252,6 @@ final class PcreTranslator {
                 }
             }
         }
-    }
-
-    /**
-     * {@code \pL}, {@code \p{Lu}}, {@code \p{^Han}}, {@code \P{Greek}} at {@code at}: general
-     * categories are spelled alike; a script is {@code \p{IsName}} in Java; {@code L&} is
-     * {@code LC}. Returns the index after it.
-     */
-    private int property(int at, StringBuilder sb) throws RegexSyntaxException {
-        boolean negated = src.charAt(at + 1) == 'P';
-        String name;
-        int end;
-        if (at + 2 < src.length() && src.charAt(at + 2) == '{') {
-            int close = src.indexOf('}', at + 3);
-            if (close < 0) {
-                throw new RegexSyntaxException("malformed \\P or \\p sequence", at + 2);
-            }
-            name = src.substring(at + 3, close);
-            end = close + 1;
-        } else if (at + 2 < src.length()) {
-            name = src.substring(at + 2, at + 3);
-            end = at + 3;
-        } else {
-            throw new RegexSyntaxException("malformed \\P or \\p sequence", at + 2);
-        }
-        if (name.startsWith("^")) {
-            negated = !negated;
-            name = name.substring(1);
-        }
-        String java = name.equals("L&") ? "LC"
-                : name.matches("[CLMNPSZ][a-z]?") ? name
-                : "Is" + name;
-        sb.append(negated ? "\\P{" : "\\p{").append(java).append('}');
-        return end;
     }
 
     private void backrefG() throws RegexSyntaxException {
@@ -459,7 +414,7 @@ final class PcreTranslator {
         int lua = javaGroups.size() - 1;
         if (name != null) {
             int[] old = names.get(name);
-            int[] now = old == null ? new int[] {lua} : java.util.Arrays.copyOf(old, old.length + 1);
+            int[] now = old == null ? new int[] {lua} : Arrays.copyOf(old, old.length + 1);
             now[now.length - 1] = lua;
             names.put(name, now);
         }
@@ -471,73 +426,8 @@ final class PcreTranslator {
     }
 
     private void charClass() throws RegexSyntaxException {
-        int j = i + 1;
-        out.append('[');
-        if (j < src.length() && src.charAt(j) == '^') {
-            out.append('^');
-            j++;
-        }
-        boolean first = true;
-        while (true) {
-            if (j >= src.length()) {
-                throw new RegexSyntaxException("missing terminating ] for character class", src.length());
-            }
-            char c = src.charAt(j);
-            if (c == ']' && !first) {
-                out.append(']');
-                i = j + 1;
-                atom();
-                return;
-            }
-            first = false;
-            if (c == '\\' && j + 1 < src.length()) {
-                char n = src.charAt(j + 1);
-                if (n == 'x' && (j + 2 >= src.length() || src.charAt(j + 2) != '{')) {
-                    int k = j + 2;
-                    while (k < src.length() && k < j + 4 && Character.digit(src.charAt(k), 16) >= 0) {
-                        k++;
-                    }
-                    out.append("\\x{").append(k == j + 2 ? "0" : src.substring(j + 2, k)).append('}');
-                    j = k;
-                } else if (n >= '0' && n <= '7') {
-                    int k = j + 1;
-                    while (k < src.length() && k < j + 4 && src.charAt(k) >= '0' && src.charAt(k) <= '7') {
-                        k++;
-                    }
-                    out.append("\\x{").append(Integer.toHexString(Integer.parseInt(src.substring(j + 1, k), 8))).append('}');
-                    j = k;
-                } else if (n == 'b') {
-                    out.append("\\x{8}");
-                    j += 2;
-                } else if (n == 'p' || n == 'P') {
-                    j = property(j, out);
-                } else {
-                    out.append(c).append(n);
-                    j += 2;
-                }
-            } else if (c == '[' && j + 1 < src.length() && src.charAt(j + 1) == ':') {
-                int close = src.indexOf(":]", j + 2);
-                String name = close < 0 ? null : src.substring(j + 2, close);
-                boolean negated = name != null && name.startsWith("^");
-                String cls = name == null ? null : (negated ? POSIX_NOT.get(name.substring(1)) : POSIX.get(name));
-                if (cls == null) {
-                    out.append("\\[");
-                    j++;
-                } else {
-                    out.append(negated && cls.contains("&&") ? "[" + cls + "]" : cls);
-                    j = close + 2;
-                }
-            } else if (c == '[' || c == '&' || c == '#' || c == ' ' || c == '\t' || c == '\n' || c == '\r'
-                    || c == '\f' || c == 0x0b) {
-                // Literals in PCRE classes; Java reads them as nested classes, intersections or
-                // (with x) comments and whitespace.
-                out.append("\\x{").append(Integer.toHexString(c)).append('}');
-                j++;
-            } else {
-                out.append(c);
-                j++;
-            }
-        }
+        i = PcreCharClass.translate(src, i, out);
+        atom();
     }
 
     private RegexSyntaxException unsupported(String what, int at) {
