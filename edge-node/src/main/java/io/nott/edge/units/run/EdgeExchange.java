@@ -54,7 +54,7 @@ final class EdgeExchange implements HttpExchange, HostResponse {
 
     @Override
     public String uri() {
-        return request.path();
+        return context.uri().path(); // nginx's $uri: decoded and normalised
     }
 
     @Override
