@@ -106,9 +106,25 @@ public interface EdgeConfig {
         @WithDefault("10s")
         Duration breakerCoolDown();
 
-        /** Most bytes {@code ngx.say}/{@code ngx.print} may write per request; default 16M. */
+        /**
+         * Most bytes {@code ngx.say}/{@code ngx.print} may write per request, and most bytes the
+         * {@code body_filter} units of one response may produce (beyond it: 500 while nothing is
+         * sent, else the connection is cut); default 16M.
+         */
         @WithDefault("16M")
         MemorySize maxBody();
+
+        /**
+         * Most header values units may set on one request, and apart on its response (beyond it the
+         * request ends in a 500); {@code Content-Length}, {@code Transfer-Encoding} and hop-by-hop
+         * headers are the edge's and never taken from units; default 100.
+         */
+        @WithDefault("100")
+        int maxHeaders();
+
+        /** Most bytes of header names and values units may set on one request, and apart on its response; default 64K. */
+        @WithDefault("64K")
+        MemorySize maxHeaderBytes();
 
         /** The Lua sandbox's resource limits (unit-core's {@code SandboxLimits}). */
         SandboxConfig sandbox();

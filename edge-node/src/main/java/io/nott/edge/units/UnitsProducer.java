@@ -3,6 +3,7 @@ package io.nott.edge.units;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nott.edge.config.EdgeConfig;
 import io.nott.edge.units.run.LuaPhasesInterceptor;
+import io.nott.edge.units.run.UnitOutputLimits;
 import io.nott.edge.units.run.OffLoop;
 import io.nott.unit.pipeline.RequestPipeline;
 import io.nott.edge.units.data.RedisUnitDataClient;
@@ -119,8 +120,9 @@ public class UnitsProducer {
     @Produces
     @Singleton
     LuaPhasesInterceptor luaPhases(SnapshotHolder holder, PhaseRunner runner, OffLoop offLoop, EdgeConfig config) {
-        return new LuaPhasesInterceptor(holder, new RequestPipeline(runner), offLoop,
-                config.units().maxFilteredBody().asLongValue());
+        EdgeConfig.UnitsConfig units = config.units();
+        return new LuaPhasesInterceptor(holder, new RequestPipeline(runner), offLoop, units.maxFilteredBody().asLongValue(),
+                new UnitOutputLimits(units.maxHeaders(), units.maxHeaderBytes().asLongValue(), units.maxBody().asLongValue()));
     }
 
     @Produces
