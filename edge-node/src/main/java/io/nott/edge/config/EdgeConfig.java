@@ -126,6 +126,22 @@ public interface EdgeConfig {
         @WithDefault("64K")
         MemorySize maxHeaderBytes();
 
+        /**
+         * Share of the heap (0-1] that unit calls in flight on this node may reserve together;
+         * each call reserves the sandbox's {@code max-allocated} before it runs (unit-core's
+         * {@code MemoryAdmission}). A call that does not fit is not run (outcome
+         * {@code overloaded}; its failure policy decides 500 or continue); default 0.5.
+         */
+        @WithDefault("0.5")
+        double memoryShare();
+
+        /**
+         * How long a call on a virtual thread (a Redis-calling phase) may wait for unit memory to
+         * free up; calls on the event loop never wait; default 50ms.
+         */
+        @WithDefault("50ms")
+        Duration memoryMaxWait();
+
         /** The Lua sandbox's resource limits (unit-core's {@code SandboxLimits}). */
         SandboxConfig sandbox();
     }
