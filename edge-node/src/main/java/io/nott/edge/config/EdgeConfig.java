@@ -137,9 +137,12 @@ public interface EdgeConfig {
 
         /**
          * How long a call on a virtual thread (a Redis-calling phase) may wait for unit memory to
-         * free up; calls on the event loop never wait; default 50ms.
+         * free up; calls on the event loop never wait; default 5s, as long as redis-stuck-after:
+         * the calls holding the memory are mostly waiting for Redis answers, which end within
+         * that, so a short wait refused calls (and lost the seed counter's increments in the soak
+         * and its failover) while no memory was at risk. A waiting virtual thread costs nothing.
          */
-        @WithDefault("50ms")
+        @WithDefault("5s")
         Duration memoryMaxWait();
 
         /** The Lua sandbox's resource limits (unit-core's {@code SandboxLimits}). */
