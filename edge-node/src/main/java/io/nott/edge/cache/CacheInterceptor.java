@@ -148,7 +148,10 @@ public final class CacheInterceptor implements ProxyInterceptor {
         long lifetime = Freshness.lifetimeMillis(response.status(), response.headers(), policies.apply(context), now);
         long announced = response.body() instanceof ResponseBody.Streamed s ? s.contentLength()
                 : ((ResponseBody.Full) response.body()).buffer().length();
-        if (lifetime == Freshness.NOT_CACHEABLE || announced > settings.maxEntryBytes()) {
+        // The request as forwarded (after rewrite units): credentials there make the answer personal.
+        boolean personal = context.request().headers().contains(HttpHeaders.AUTHORIZATION)
+                && !SharedCacheAuthorization.storableForAuthorizedRequest(response.headers());
+        if (lifetime == Freshness.NOT_CACHEABLE || personal || announced > settings.maxEntryBytes()) {
             if (fill != null) {
                 cache.complete(key, fill, null);
             }

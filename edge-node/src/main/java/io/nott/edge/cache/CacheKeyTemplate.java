@@ -99,7 +99,7 @@ public final class CacheKeyTemplate {
                         case SCHEME -> key.append(request.scheme());
                         case HOST -> key.append(context.host());
                         case REQUEST_URI -> key.append(request.uri());
-                        case URI -> key.append(request.path());
+                        case URI -> key.append(context.uri().path());
                         case ARGS -> {
                             String query = request.query();
                             if (query != null) {

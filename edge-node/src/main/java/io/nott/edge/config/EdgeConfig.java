@@ -106,9 +106,44 @@ public interface EdgeConfig {
         @WithDefault("10s")
         Duration breakerCoolDown();
 
-        /** Most bytes {@code ngx.say}/{@code ngx.print} may write per request; default 16M. */
+        /**
+         * Most bytes {@code ngx.say}/{@code ngx.print} may write per request, and most bytes the
+         * {@code body_filter} units of one response may produce (beyond it: 500 while nothing is
+         * sent, else the connection is cut); default 16M.
+         */
         @WithDefault("16M")
         MemorySize maxBody();
+
+        /**
+         * Most header values units may set on one request, and apart on its response (beyond it the
+         * request ends in a 500); {@code Content-Length}, {@code Transfer-Encoding} and hop-by-hop
+         * headers are the edge's and never taken from units; default 100.
+         */
+        @WithDefault("100")
+        int maxHeaders();
+
+        /** Most bytes of header names and values units may set on one request, and apart on its response; default 64K. */
+        @WithDefault("64K")
+        MemorySize maxHeaderBytes();
+
+        /**
+         * Share of the heap (0-1] that unit calls in flight on this node may reserve together;
+         * each call reserves the sandbox's {@code max-allocated} before it runs (unit-core's
+         * {@code MemoryAdmission}). A call that does not fit is not run (outcome
+         * {@code overloaded}; its failure policy decides 500 or continue); default 0.5.
+         */
+        @WithDefault("0.5")
+        double memoryShare();
+
+        /**
+         * How long a call on a virtual thread (a Redis-calling phase) may wait for unit memory to
+         * free up; calls on the event loop never wait; default 5s, as long as redis-stuck-after:
+         * the calls holding the memory are mostly waiting for Redis answers, which end within
+         * that, so a short wait refused calls (and lost the seed counter's increments in the soak
+         * and its failover) while no memory was at risk. A waiting virtual thread costs nothing.
+         */
+        @WithDefault("5s")
+        Duration memoryMaxWait();
 
         /** The Lua sandbox's resource limits (unit-core's {@code SandboxLimits}). */
         SandboxConfig sandbox();

@@ -38,26 +38,43 @@ public final class EdgeProxy implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext routing) {
         HttpServerRequest request = routing.request();
-        ProxyOrigin origin = origins.select(request);
+        RequestUri uri;
+        try {
+            // Before anything looks at the path: routes, units, cache keys and the upstream see nginx's $uri.
+            uri = RequestUri.of(request.path(), request.query());
+        } catch (ProxyException e) {
+            refuse(request, e);
+            return;
+        }
+        ProxyOrigin origin = origins.select(uri.path());
         if (origin == null) {
             routing.next();
             return;
         }
-        handle(request, origin);
+        handle(request, uri, origin);
     }
 
     /** Proxies one request on its event loop. */
-    public void handle(HttpServerRequest request, ProxyOrigin origin) {
+    public void handle(HttpServerRequest request, RequestUri uri, ProxyOrigin origin) {
         long start = System.nanoTime();
         if (request.getHeader(HttpHeaders.CONTENT_LENGTH) != null || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
             request.pause(); // the body waits for the upstream request that will stream it
         }
         Context loop = Vertx.currentContext();
-        ProxyContext context = new ProxyContext(request, origin, loop, interceptors, start);
+        ProxyContext context = new ProxyContext(request, uri, origin, loop, interceptors, start);
         context.sendRequest().onComplete(result -> {
             ProxyResponse response = result.succeeded() ? result.result() : ProxyErrors.toResponse(result.cause());
             ResponseWriter.write(context, response, () -> completed(context));
         });
+    }
+
+    /** A request refused before routing (nginx's 400 for a URI it cannot normalise): no unit, cache or origin sees it. */
+    private static void refuse(HttpServerRequest request, ProxyException e) {
+        ProxyResponse response = ProxyErrors.toResponse(e);
+        var out = request.response().setStatusCode(response.status());
+        out.headers().addAll(response.headers());
+        out.putHeader(HttpHeaders.CONNECTION, "close"); // as nginx does after a 400
+        out.end(((ResponseBody.Full) response.body()).buffer());
     }
 
     private void completed(ProxyContext context) {

@@ -21,6 +21,7 @@ import java.util.Locale;
 public final class ProxyContext {
 
     private final HttpServerRequest request;
+    private final RequestUri uri;
     private final ProxyOrigin origin;
     private final Context vertxContext;
     private final List<ProxyInterceptor> interceptors;
@@ -45,9 +46,10 @@ public final class ProxyContext {
     private String addedValue;
     private MultiMap moreAdded;
 
-    public ProxyContext(HttpServerRequest request, ProxyOrigin origin, Context vertxContext,
+    public ProxyContext(HttpServerRequest request, RequestUri uri, ProxyOrigin origin, Context vertxContext,
             List<ProxyInterceptor> interceptors, long startNanos) {
         this.request = request;
+        this.uri = uri;
         this.origin = origin;
         this.vertxContext = vertxContext;
         this.interceptors = interceptors;
@@ -69,6 +71,11 @@ public final class ProxyContext {
 
     public HttpServerRequest request() {
         return request;
+    }
+
+    /** The normalised URI ({@code $uri}, what is forwarded); the raw one stays {@code request().uri()}. */
+    public RequestUri uri() {
+        return uri;
     }
 
     public ProxyOrigin origin() {

@@ -13,7 +13,11 @@ public final class ProxyErrors {
 
     public static ProxyResponse toResponse(Throwable failure) {
         if (failure instanceof ProxyException e) {
-            String reason = e.status() == 504 ? "Gateway Timeout" : "Bad Gateway";
+            String reason = switch (e.status()) {
+                case 400 -> "Bad Request";
+                case 504 -> "Gateway Timeout";
+                default -> "Bad Gateway";
+            };
             return ProxyResponse.of(e.status(), "text/plain; charset=utf-8",
                     Buffer.buffer(e.status() + " " + reason + ": " + e.getMessage() + "\n"));
         }

@@ -15,6 +15,11 @@ public final class ProxyException extends RuntimeException {
         this.timeout = timeout;
     }
 
+    /** 400: the request is malformed (nginx's answer to a URI it cannot parse or that climbs above {@code /}). */
+    public static ProxyException badRequest(String message) {
+        return new ProxyException(400, message, false, null);
+    }
+
     /** 502: the upstream refused, reset or sent garbage. */
     public static ProxyException badGateway(String message, Throwable cause) {
         return new ProxyException(502, message, false, cause);

@@ -16,6 +16,8 @@ import java.util.Map;
  */
 public final class ResponseWriter {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ResponseWriter.class);
+
     private static final Buffer EMPTY = Buffer.buffer(0);
 
     private ResponseWriter() {
@@ -57,7 +59,12 @@ public final class ResponseWriter {
         }
         Buffer toSend = body;
         if (filter != null) {
-            toSend = filter.apply(body, true);
+            try {
+                toSend = filter.apply(body, true);
+            } catch (BodyFilter.LimitExceeded e) {
+                refuseFiltered(context, out, e, done);
+                return;
+            }
             out.setChunked(true);
         }
         context.addBodyBytesSent(toSend.length());
@@ -91,10 +98,17 @@ public final class ResponseWriter {
             finish.run();
         });
         stream.handler(chunk -> {
-            if (out.closed()) {
+            if (out.closed() || out.ended()) {
                 return;
             }
-            Buffer toSend = filter == null ? chunk : filter.apply(chunk, false);
+            Buffer toSend;
+            try {
+                toSend = filter == null ? chunk : filter.apply(chunk, false);
+            } catch (BodyFilter.LimitExceeded e) {
+                body.abort().run();
+                refuseFiltered(context, out, e, finish);
+                return;
+            }
             if (bodyAllowed && toSend.length() > 0) {
                 context.addBodyBytesSent(toSend.length());
                 out.write(toSend);
@@ -105,11 +119,17 @@ public final class ResponseWriter {
             }
         });
         stream.endHandler(v -> {
-            if (out.closed()) {
+            if (out.closed() || out.ended()) {
                 finish.run();
                 return;
             }
-            Buffer last = filter == null ? EMPTY : filter.apply(EMPTY, true);
+            Buffer last;
+            try {
+                last = filter == null ? EMPTY : filter.apply(EMPTY, true);
+            } catch (BodyFilter.LimitExceeded e) {
+                refuseFiltered(context, out, e, finish);
+                return;
+            }
             if (bodyAllowed && last.length() > 0) {
                 context.addBodyBytesSent(last.length());
                 out.end(last).onComplete(ar -> finish.run());
@@ -118,6 +138,27 @@ public final class ResponseWriter {
             }
         });
         stream.resume();
+    }
+
+    /**
+     * A body filter passed its limit: a 500 while nothing is sent yet; once the head is out, the
+     * only honest signal left is to cut the connection (the client sees a short chunked body, never
+     * one that looks complete).
+     */
+    private static void refuseFiltered(ProxyContext context, HttpServerResponse out, BodyFilter.LimitExceeded e, Runnable done) {
+        LOG.errorf("body filter stopped: %s", e.getMessage());
+        if (!out.headWritten()) {
+            out.headers().clear();
+            out.setChunked(false);
+            out.setStatusCode(500);
+            context.status(500);
+            out.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
+            context.addResponseHeadersTo(out.headers());
+            out.end("500 Internal Server Error: " + e.getMessage() + "\n").onComplete(ar -> done.run());
+            return;
+        }
+        out.reset();
+        done.run();
     }
 
     private static void abort(ProxyResponse response) {

@@ -14,7 +14,7 @@ import io.vertx.core.Future;
  */
 public record Route(String name, String prefix, Upstream upstream, CachePolicy cache) implements ProxyOrigin {
 
-    /** True when {@code path} is the prefix itself or continues it with {@code /}. */
+    /** True when the normalised {@code path} is the prefix itself or continues it with {@code /}. */
     public boolean matches(String path) {
         if (prefix.equals("/")) {
             return true;
@@ -25,8 +25,8 @@ public record Route(String name, String prefix, Upstream upstream, CachePolicy c
         if (path.length() == prefix.length() || prefix.endsWith("/")) {
             return true;
         }
-        char after = path.charAt(prefix.length());
-        return after == '/' || after == '?';
+        // The path is nginx's $uri (no query; a decoded %3F is a file name byte, not a separator).
+        return path.charAt(prefix.length()) == '/';
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.nott.edge.cache.CachePolicy;
 import io.nott.edge.proxy.OriginSelector;
 import io.nott.edge.proxy.ProxyContext;
 import io.nott.edge.proxy.ProxyOrigin;
-import io.vertx.core.http.HttpServerRequest;
 import java.util.Comparator;
 import java.util.List;
 
@@ -36,8 +35,8 @@ public final class RouteTable implements OriginSelector {
     }
 
     @Override
-    public ProxyOrigin select(HttpServerRequest request) {
-        return match(request.path());
+    public ProxyOrigin select(String path) {
+        return match(path);
     }
 
     /** The cache rules of the request's route; none for an origin that is not a route. */

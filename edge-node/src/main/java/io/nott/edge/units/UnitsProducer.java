@@ -3,6 +3,7 @@ package io.nott.edge.units;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nott.edge.config.EdgeConfig;
 import io.nott.edge.units.run.LuaPhasesInterceptor;
+import io.nott.edge.units.run.UnitOutputLimits;
 import io.nott.edge.units.run.OffLoop;
 import io.nott.unit.pipeline.RequestPipeline;
 import io.nott.edge.units.data.RedisUnitDataClient;
@@ -14,6 +15,7 @@ import io.nott.edge.units.sync.SnapshotFile;
 import io.nott.edge.units.sync.SnapshotHolder;
 import io.nott.edge.units.sync.SyncStatus;
 import io.nott.edge.units.sync.UnitSync;
+import io.nott.unit.runtime.MemoryAdmission;
 import io.nott.unit.runtime.PhaseRunner;
 import io.nott.unit.runtime.RunnerSettings;
 import io.nott.unit.runtime.UnitRedisClient;
@@ -59,8 +61,16 @@ public class UnitsProducer {
 
     @Produces
     @Singleton
-    PhaseRunner phaseRunner(RunnerSettings settings, UnitRedisClient redis, MeterRegistry registry, Clock clock) {
-        return new PhaseRunner(settings, registry, clock, redis);
+    PhaseRunner phaseRunner(RunnerSettings settings, UnitRedisClient redis, MeterRegistry registry, Clock clock,
+            MemoryAdmission admission) {
+        return new PhaseRunner(settings, registry, clock, redis, admission);
+    }
+
+    /** The node's bound on memory reserved by unit calls in flight ({@code edge.units.memory-*}). */
+    @Produces
+    @Singleton
+    MemoryAdmission memoryAdmission(EdgeConfig config, MeterRegistry registry) {
+        return MemoryAdmission.shareOfHeap(config.units().memoryShare(), config.units().memoryMaxWait(), registry);
     }
 
     /** unit-core's runner settings from {@code edge.units.*}. */
@@ -119,8 +129,9 @@ public class UnitsProducer {
     @Produces
     @Singleton
     LuaPhasesInterceptor luaPhases(SnapshotHolder holder, PhaseRunner runner, OffLoop offLoop, EdgeConfig config) {
-        return new LuaPhasesInterceptor(holder, new RequestPipeline(runner), offLoop,
-                config.units().maxFilteredBody().asLongValue());
+        EdgeConfig.UnitsConfig units = config.units();
+        return new LuaPhasesInterceptor(holder, new RequestPipeline(runner), offLoop, units.maxFilteredBody().asLongValue(),
+                new UnitOutputLimits(units.maxHeaders(), units.maxHeaderBytes().asLongValue(), units.maxBody().asLongValue()));
     }
 
     @Produces

@@ -86,7 +86,7 @@ public final class Upstream {
                 .setMethod(inbound.method())
                 .setHost(server.host())
                 .setPort(server.port())
-                .setURI(inbound.uri())
+                .setURI(context.uri().forwardedUri()) // normalised: the origin never resolves ".." itself
                 .setConnectTimeout(settings.connectTimeout().toMillis())
                 .setIdleTimeout(settings.readTimeout().toMillis());
         long started = System.nanoTime();

@@ -31,7 +31,7 @@ class ProxyContextTest {
     }
 
     private static ProxyContext context() {
-        return new ProxyContext(null, null, null, List.of(), 0);
+        return new ProxyContext(null, null, null, null, List.of(), 0);
     }
 
     @Test

@@ -31,12 +31,23 @@ public final class PhaseRunner {
     private final ThreadLocal<LuaEngine> engines;
     private final ConcurrentLinkedQueue<LuaEngine> pool = new ConcurrentLinkedQueue<>();
     private final ConcurrentHashMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private final MemoryAdmission admission;
 
     /**
      * @param registry where outcome meters go; null for none
      * @param redis    what {@code edge_computing.redis_client} reaches (e.g. {@link InMemoryUnitRedisClient})
      */
     public PhaseRunner(RunnerSettings settings, MeterRegistry registry, Clock clock, UnitRedisClient redis) {
+        this(settings, registry, clock, redis, MemoryAdmission.unbounded());
+    }
+
+    /**
+     * @param admission the node's bound on memory reserved by calls in flight: each call reserves
+     *                  the sandbox's per-call allocation limit before it runs
+     */
+    public PhaseRunner(RunnerSettings settings, MeterRegistry registry, Clock clock, UnitRedisClient redis,
+            MemoryAdmission admission) {
+        this.admission = admission;
         this.settings = settings;
         this.clock = clock;
         this.redis = redis;
@@ -105,8 +116,21 @@ public final class PhaseRunner {
                     outcomes.add(record(new UnitOutcome(u.id(), phase, UnitOutcome.Kind.SKIPPED, 0, 0, 0, null)));
                     continue;
                 }
+                // Node admission first (a refused call must not take a half-open breaker's one trial):
+                // the call reserves its memory budget; on an event loop it never waits.
+                long reservation = admission.reserve(settings.limits().maxAllocatedBytes(), virtual);
+                if (reservation < 0) {
+                    outcomes.add(record(new UnitOutcome(u.id(), phase, UnitOutcome.Kind.OVERLOADED, 0, 0, 0,
+                            "not run: the node's unit memory (" + admission.capacity()
+                                    + " bytes) is reserved by calls in flight; retry later or raise the share")));
+                    if (u.failure() == FailurePolicy.CLOSED && chunk == null) {
+                        return new PhaseResult(PhaseResult.Action.EXIT, 500, outcomes);
+                    }
+                    continue;
+                }
                 CircuitBreaker breaker = breaker(u);
                 if (!breaker.tryAcquire(clock)) {
+                    admission.release(reservation);
                     outcomes.add(record(new UnitOutcome(u.id(), phase, UnitOutcome.Kind.BREAKER_OPEN, 0, 0, 0,
                             "circuit breaker open after repeated failures")));
                     if (u.failure() == FailurePolicy.CLOSED && chunk == null) {
@@ -115,16 +139,10 @@ public final class PhaseRunner {
                     continue;
                 }
                 LuaEngine.Call call;
-                if (chunk == null) {
-                    call = engine.call(snapshot, e, phase, exchange, state);
-                } else {
-                    LuaValue before = chunk.value[0];
-                    boolean eofBefore = chunk.eof[0];
-                    call = engine.callBodyFilter(snapshot, e, exchange, state, chunk.value, chunk.eof);
-                    if (call.kind().isFailure()) {
-                        chunk.value[0] = before; // a failing filter leaves the chunk as it was
-                        chunk.eof[0] = eofBefore;
-                    }
+                try {
+                    call = invoke(engine, snapshot, e, phase, exchange, state, chunk);
+                } finally {
+                    admission.release(reservation);
                 }
                 breaker.record(call.kind().isFailure(), clock);
                 outcomes.add(record(new UnitOutcome(u.id(), phase, call.kind(), call.nanos(),
@@ -140,6 +158,21 @@ public final class PhaseRunner {
                 pool.offer(engine);
             }
         }
+    }
+
+    private static LuaEngine.Call invoke(LuaEngine engine, UnitSnapshot snapshot, UnitSnapshot.Entry e, Phase phase,
+                                         HttpExchange exchange, RequestState state, Chunk chunk) {
+        if (chunk == null) {
+            return engine.call(snapshot, e, phase, exchange, state);
+        }
+        LuaValue before = chunk.value[0];
+        boolean eofBefore = chunk.eof[0];
+        LuaEngine.Call call = engine.callBodyFilter(snapshot, e, exchange, state, chunk.value, chunk.eof);
+        if (call.kind().isFailure()) {
+            chunk.value[0] = before; // a failing filter leaves the chunk as it was
+            chunk.eof[0] = eofBefore;
+        }
+        return call;
     }
 
     /**

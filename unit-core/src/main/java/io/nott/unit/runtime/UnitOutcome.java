@@ -7,7 +7,8 @@ import io.nott.unit.model.Phase;
  *
  * @param unitId        the unit
  * @param phase         the phase it ran in
- * @param kind          ok, exit, error, timeout, skipped (sampled out) or breaker_open (not called)
+ * @param kind          ok, exit, error, timeout, skipped (sampled out), breaker_open (not called) or
+ *                      overloaded (not called: the node's unit memory was all reserved, see {@link MemoryAdmission})
  * @param durationNanos wall time of the call, 0 when it did not run
  * @param instructions  Lua VM instructions the call executed
  * @param status        for {@code exit}: the status passed to {@code ngx.exit}/{@code ngx.redirect}; else 0
@@ -17,7 +18,7 @@ public record UnitOutcome(String unitId, Phase phase, Kind kind, long durationNa
                           String message) {
 
     public enum Kind {
-        OK, EXIT, ERROR, TIMEOUT, SKIPPED, BREAKER_OPEN;
+        OK, EXIT, ERROR, TIMEOUT, SKIPPED, BREAKER_OPEN, OVERLOADED;
 
         /** Lower-case name used in meters, logs and JSON: {@code breaker_open}. */
         public String wireName() {

@@ -55,6 +55,28 @@ public interface RegistryConfig {
     /** The sandbox's resource limits in the dry run (unit-core's {@code SandboxLimits}); keep them equal to the edges'. */
     Sandbox sandbox();
 
+    /** Bounds on dry runs, which execute units in this JVM (issue #15). */
+    DryRun dryRun();
+
+    /**
+     * Dry runs in flight are bounded in number and in memory: each reserves the sandbox's
+     * per-call allocation limit ({@code registry.sandbox.max-allocated-bytes}) from a share of
+     * the heap; one that cannot get both within {@code max-wait} is answered 503 + Retry-After.
+     */
+    interface DryRun {
+        /** Dry runs executing at once; default 4. */
+        @WithDefault("4")
+        int maxConcurrent();
+
+        /** Share of the heap (0-1] dry runs in flight may reserve together; default 0.5. */
+        @WithDefault("0.5")
+        double heapShare();
+
+        /** How long a dry run waits for a slot and memory before the 503; default 200ms. */
+        @WithDefault("200ms")
+        Duration maxWait();
+    }
+
     /** Instruction and wall-clock budget of one unit call. */
     interface Budget {
         /** Instructions a unit may run per call when it names none. Default 1000000. */

@@ -25,11 +25,25 @@ final class EdgeExchange implements HttpExchange, HostResponse {
 
     private final ProxyContext context;
     private final HttpServerRequest request;
+    private final UnitHeaderGuard requestHeaders;
+    private final UnitHeaderGuard responseHeaders;
     private ProxyResponse response;
 
-    EdgeExchange(ProxyContext context) {
+    EdgeExchange(ProxyContext context, UnitOutputLimits limits) {
         this.context = context;
         this.request = context.request();
+        this.requestHeaders = new UnitHeaderGuard(limits);
+        this.responseHeaders = new UnitHeaderGuard(limits);
+    }
+
+    /** Why units' request headers passed the limits (the request then ends in a 500), or null. */
+    String requestHeadersOverflow() {
+        return requestHeaders.overflow();
+    }
+
+    /** Why units' response headers passed the limits (the response is then replaced by a 500), or null. */
+    String responseHeadersOverflow() {
+        return responseHeaders.overflow();
     }
 
     /** The response header_filter/body_filter/log see. */
@@ -54,7 +68,7 @@ final class EdgeExchange implements HttpExchange, HostResponse {
 
     @Override
     public String uri() {
-        return request.path();
+        return context.uri().path(); // nginx's $uri: decoded and normalised
     }
 
     @Override
@@ -111,12 +125,17 @@ final class EdgeExchange implements HttpExchange, HostResponse {
 
     @Override
     public void setRequestHeader(String name, List<String> values) {
-        request.headers().set(name, values);
+        // The upstream request's framing follows the body the client really sent.
+        if (!UnitHeaderGuard.edgeOwned(name) && requestHeaders.admit(name, values)) {
+            request.headers().set(name, values);
+        }
     }
 
     @Override
     public void clearRequestHeader(String name) {
-        request.headers().remove(name);
+        if (!UnitHeaderGuard.edgeOwned(name)) {
+            request.headers().remove(name);
+        }
     }
 
     // ---- HostResponse: the response about to be sent -----------------------------------------
@@ -138,12 +157,18 @@ final class EdgeExchange implements HttpExchange, HostResponse {
 
     @Override
     public void setHeader(String name, List<String> values) {
-        response.mutableHeaders().set(name, values);
+        // The writer frames the body it sends; a unit's Content-Length or Transfer-Encoding would lie about it.
+        if (!UnitHeaderGuard.edgeOwned(name) && responseHeaders.admit(name, values)) {
+            response.mutableHeaders().set(name, values);
+        }
     }
 
     @Override
     public void removeHeader(String name) {
-        response.mutableHeaders().remove(name);
+        // Dropping Content-Length is OpenResty's idiom before a body_filter changes the length: the body goes chunked.
+        if (name.equalsIgnoreCase("Content-Length") || !UnitHeaderGuard.edgeOwned(name)) {
+            response.mutableHeaders().remove(name);
+        }
     }
 
     @Override

@@ -44,12 +44,19 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
     private final RequestPipeline pipeline;
     private final OffLoop offLoop;
     private final long maxCollectedBody;
+    private final UnitOutputLimits limits;
 
     public LuaPhasesInterceptor(SnapshotHolder holder, RequestPipeline pipeline, OffLoop offLoop, long maxCollectedBody) {
+        this(holder, pipeline, offLoop, maxCollectedBody, UnitOutputLimits.DEFAULT);
+    }
+
+    public LuaPhasesInterceptor(SnapshotHolder holder, RequestPipeline pipeline, OffLoop offLoop, long maxCollectedBody,
+            UnitOutputLimits limits) {
         this.holder = holder;
         this.pipeline = pipeline;
         this.offLoop = offLoop;
         this.maxCollectedBody = maxCollectedBody;
+        this.limits = limits;
     }
 
     @Override
@@ -58,7 +65,7 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
         if (snapshot.isEmpty()) {
             return context.sendRequest();
         }
-        EdgeExchange exchange = new EdgeExchange(context);
+        EdgeExchange exchange = new EdgeExchange(context, limits);
         PipelineRun run = pipeline.start(snapshot, exchange, null, REPORT);
         context.put(PipelineRun.class, run);
         if (!run.hasRequestPhases()) {
@@ -73,6 +80,9 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
 
     private Future<ProxyResponse> respond(ProxyContext context, PipelineRun run, EdgeExchange exchange,
                                           LocalAnswer answer) {
+        if (exchange.requestHeadersOverflow() != null) {
+            return Future.succeededFuture(unitLimitPage(exchange.requestHeadersOverflow()));
+        }
         if (answer == null) {
             return proxy(context, run, exchange);
         }
@@ -99,17 +109,42 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
             run.runHeaderFilter(exchange);
             headed = Future.succeededFuture(response);
         }
+        headed = headed.map(r -> {
+            if (exchange.responseHeadersOverflow() == null) {
+                return r;
+            }
+            if (r.body() instanceof ResponseBody.Streamed streamed) {
+                streamed.abort().run(); // the upstream body is not sent: free its connection
+            }
+            return unitLimitPage(exchange.responseHeadersOverflow());
+        });
         if (!run.runs(Phase.BODY_FILTER)) {
             return headed;
         }
-        return headed.compose(r -> run.blocks(Phase.BODY_FILTER) ? wholeBodyFilter(context, run, r)
-                : Future.succeededFuture(r.addBodyFilter(new ChunkFilter(run))));
+        return headed.compose(r -> {
+            if (r.status() == 500 && exchange.responseHeadersOverflow() != null) {
+                return Future.succeededFuture(r);
+            }
+            return run.blocks(Phase.BODY_FILTER) ? wholeBodyFilter(context, run, r)
+                    : Future.succeededFuture(r.addBodyFilter(new ChunkFilter(run, limits.maxFilteredOutput())));
+        });
+    }
+
+    /** The answer when units passed a limit of the edge's: a 500 it can still write, never a dropped connection. */
+    private static ProxyResponse unitLimitPage(String why) {
+        LOG.errorf("units passed an output limit, answering 500: %s", why);
+        return ProxyResponse.of(500, "text/plain; charset=utf-8",
+                Buffer.buffer("500 Internal Server Error: " + why + "\n"));
     }
 
     /** body_filter units that call Redis: the body is collected and filtered once, on a virtual thread. */
     private Future<ProxyResponse> wholeBodyFilter(ProxyContext context, PipelineRun run, ProxyResponse response) {
         return Bodies.collect(response.body(), maxCollectedBody).compose(body -> offLoop.call(context.vertxContext(), () -> {
             BodyChunk out = run.runBodyFilter(body.getBytes(), true);
+            if (out.data().length > limits.maxFilteredOutput()) {
+                return unitLimitPage("body_filter produced " + out.data().length + " bytes, more than the "
+                        + limits.maxFilteredOutput() + " allowed (edge.units.max-body)");
+            }
             response.mutableHeaders().remove("Content-Length");
             return response.body(new ResponseBody.Full(Buffer.buffer(out.data())))
                     .addBodyFilter((chunk, eof) -> chunk); // marks the body as filtered: chunked, no length
@@ -119,14 +154,23 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
     /** body_filter on the event loop, chunk by chunk ({@code ngx.arg[1]}, {@code ngx.arg[2]}). */
     private static final class ChunkFilter implements BodyFilter {
         private final PipelineRun run;
+        private final long maxOutput;
+        private long produced;
 
-        ChunkFilter(PipelineRun run) {
+        ChunkFilter(PipelineRun run, long maxOutput) {
             this.run = run;
+            this.maxOutput = maxOutput;
         }
 
         @Override
         public Buffer apply(Buffer chunk, boolean eof) {
             byte[] out = run.runBodyFilter(chunk.getBytes(), eof).data();
+            produced += out.length;
+            if (produced > maxOutput) {
+                // The writer answers 500 if nothing was sent yet, else cuts the connection: never a silently short body.
+                throw new BodyFilter.LimitExceeded("body_filter produced more than " + maxOutput
+                        + " bytes (edge.units.max-body)");
+            }
             return out.length == 0 ? ResponseBody.EMPTY : Buffer.buffer(out);
         }
     }

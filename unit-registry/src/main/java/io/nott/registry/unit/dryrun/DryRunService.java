@@ -47,10 +47,12 @@ public class DryRunService {
     private final Clock clock;
     private final MeterRegistry meters;
     private final RunnerSettings settings;
+    private final DryRunGate gate;
 
     public DryRunService(UnitRepository units, LegacyRepository legacy, UnitValidation validation, Clock clock,
-            MeterRegistry meters, RunnerSettings settings) {
+            MeterRegistry meters, RunnerSettings settings, DryRunGate gate) {
         this.settings = settings;
+        this.gate = gate;
         this.units = units;
         this.legacy = legacy;
         this.validation = validation;
@@ -77,7 +79,8 @@ public class DryRunService {
             selected.put(focus.id(), focus.withEnabled(true));
         }
         UnitSnapshot snapshot = UnitSnapshot.build(0, selected.values());
-        DryRunResult result = execute(snapshot, only, request.request(), request.response(), focus);
+        // Validation and lookups above cost little; executing units is what is bounded.
+        DryRunResult result = gate.run(() -> execute(snapshot, only, request.request(), request.response(), focus));
         meters.counter("registry.dryruns", "outcome", result.outcome()).increment();
         return result;
     }
@@ -212,7 +215,7 @@ public class DryRunService {
             return "compile_error";
         }
         List<UnitOutcome.Kind> order = List.of(UnitOutcome.Kind.ERROR, UnitOutcome.Kind.TIMEOUT,
-                UnitOutcome.Kind.BREAKER_OPEN, UnitOutcome.Kind.EXIT, UnitOutcome.Kind.OK, UnitOutcome.Kind.SKIPPED);
+                UnitOutcome.Kind.BREAKER_OPEN, UnitOutcome.Kind.OVERLOADED, UnitOutcome.Kind.EXIT, UnitOutcome.Kind.OK, UnitOutcome.Kind.SKIPPED);
         List<UnitOutcome> relevant = outcomes.stream().filter(o -> focus == null || o.unitId().equals(focus.id()))
                 .toList();
         for (UnitOutcome.Kind kind : order) {
