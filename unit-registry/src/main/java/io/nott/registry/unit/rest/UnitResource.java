@@ -122,7 +122,8 @@ public class UnitResource {
     @DELETE
     @Path("{id}")
     @EditorOnly
-    @Operation(summary = "Delete a unit (its history stays, so it can be rolled back); honours If-Match")
+    @Operation(summary = "Delete a unit (its history stays, so it can be rolled back); honours If-Match. A legacy "
+            + "(coding_units) unit of that id is deleted too when no registry unit has it")
     public Response delete(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         Committed committed = service.delete(id, new Preconditions(ifMatch, null), caller.actor());
         return Response.noContent().header("X-Registry-Version", committed.version()).build();
@@ -178,7 +179,7 @@ public class UnitResource {
 
     @POST
     @Path("test")
-    @EditorOnly
+    // A viewer may dry-run: nothing is stored, so it is a read like validate.
     @Operation(summary = "Dry run: run a unit (inline or by id) or the stored chain against a sample request in the "
             + "edge's sandbox and runner; answers status, headers, body, log lines, outcome, duration, instructions. "
             + "Nothing is stored")
