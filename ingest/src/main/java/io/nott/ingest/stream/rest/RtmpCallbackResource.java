@@ -1,5 +1,6 @@
 package io.nott.ingest.stream.rest;
 
+import io.nott.ingest.error.ErrorBody;
 import io.nott.ingest.error.IngestException;
 import io.nott.ingest.stream.StreamName;
 import io.nott.ingest.stream.client.RtmpControlClient;
@@ -95,7 +96,8 @@ public class RtmpCallbackResource {
 
     private static Response answer(PublishDecision decision) {
         return decision.allowed() ? Response.ok("ok").build()
-                : Response.status(Response.Status.FORBIDDEN).entity(decision.reason()).build();
+                : Response.status(Response.Status.FORBIDDEN).type(MediaType.APPLICATION_JSON_TYPE)
+                        .entity(ErrorBody.of(403, decision.reason())).build();
     }
 
     private static void requireLoopback(HttpServerRequest request) {
