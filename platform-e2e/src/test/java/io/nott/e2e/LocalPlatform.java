@@ -47,11 +47,39 @@ final class LocalPlatform implements AutoCloseable {
 
     /** A platform whose state lives in {@code <platform.home><suffix>}, apart from other test classes' platforms. */
     static LocalPlatform up(String suffix) {
-        Path root = Path.of(System.getProperty("platform.root", "..")).toAbsolutePath().normalize();
-        Path home = Path.of(System.getProperty("platform.home", "target/e2e-platform") + suffix).toAbsolutePath();
-        LocalPlatform platform = new LocalPlatform(root, home);
+        LocalPlatform platform = prepared(suffix);
         platform.run("up");
         return platform;
+    }
+
+    /** Ports and a state directory chosen, nothing started yet: for tests of {@code ./platform} itself. */
+    static LocalPlatform prepared(String suffix) {
+        Path root = Path.of(System.getProperty("platform.root", "..")).toAbsolutePath().normalize();
+        Path home = Path.of(System.getProperty("platform.home", "target/e2e-platform") + suffix).toAbsolutePath();
+        return new LocalPlatform(root, home);
+    }
+
+    /** What one {@code ./platform} command printed (stdout and stderr together) and its exit code. */
+    record Outcome(int exitCode, String output) {
+    }
+
+    /** Runs {@code ./platform <args>} and reports how it ended, whatever the exit code. */
+    Outcome attempt(String... args) {
+        Path log = home.resolve("attempt-" + String.join("-", args).replaceAll("[^A-Za-z0-9-]", "") + ".log");
+        try {
+            int code = execute(List.of(args), log);
+            return new Outcome(code, Files.readString(log, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("could not run ./platform " + String.join(" ", args), e);
+        }
+    }
+
+    Path home() {
+        return home;
+    }
+
+    int redisBasePort() {
+        return Integer.parseInt(environment.get("PLATFORM_REDIS_BASE_PORT"));
     }
 
     String edge() {
@@ -105,29 +133,35 @@ final class LocalPlatform implements AutoCloseable {
         String command = String.join(" ", args);
         Path log = home.resolve("platform-" + String.join("-", args).replaceAll("[^A-Za-z0-9-]", "") + ".log");
         try {
-            Files.createDirectories(home);
-            List<String> line = new java.util.ArrayList<>(List.of(root.resolve("platform").toString()));
-            line.addAll(args);
-            ProcessBuilder builder = new ProcessBuilder(line)
-                    .directory(root.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            builder.environment().putAll(environment);
-            Process process = builder.start();
-            if (!process.waitFor(10, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("./platform " + command + " did not finish; see " + log);
-            }
-            if (process.exitValue() != 0) {
+            if (execute(args, log) != 0) {
                 throw new IllegalStateException("./platform " + command + " failed:\n"
                         + Files.readString(log, StandardCharsets.UTF_8));
             }
             return log;
         } catch (IOException e) {
             throw new IllegalStateException("could not run ./platform " + command, e);
+        }
+    }
+
+    private int execute(List<String> args, Path log) throws IOException {
+        Files.createDirectories(home);
+        List<String> line = new java.util.ArrayList<>(List.of(root.resolve("platform").toString()));
+        line.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(line)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        try {
+            if (!process.waitFor(10, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("./platform " + String.join(" ", args) + " did not finish; see " + log);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+        return process.exitValue();
     }
 }

@@ -48,6 +48,17 @@ class AuthIT {
     }
 
     @Test
+    void viewerMayDryRunBecauseADryRunStoresNothing() {
+        long before = Api.viewer().get("/api/v1/units").jsonPath().getLong("version");
+        Api.viewer().body(Map.of("unit", unit("access", "ngx.exit(403)"), "request", Map.of("uri", "/hls/a.m3u8")))
+                .post("/api/v1/units/test").then().statusCode(200).body("status", equalTo(403));
+        Api.viewer().body(unit("access", "ngx.exit(403)")).post("/api/v1/units/validate").then()
+                .statusCode(200).body("valid", equalTo(true));
+        org.assertj.core.api.Assertions.assertThat(Api.viewer().get("/api/v1/units").jsonPath().getLong("version"))
+                .as("a dry run stores nothing").isEqualTo(before);
+    }
+
+    @Test
     void healthMetricsOpenApiAndUiNeedNoToken() {
         given().get("/q/health/ready").then().statusCode(200);
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/units"));

@@ -78,4 +78,45 @@ class LegacyUnitsIT {
         seed(bad, "access||if then");
         editor().post("/api/v1/units/" + bad + "/import").then().statusCode(400).body("problems[0].field", equalTo("code"));
     }
+
+    @Test
+    void everyListedLegacyUnitCanBeDeletedAndTheDeleteIsAudited() {
+        String plain = freshId("seed-del");
+        String broken = freshId("seed-del-broken");
+        String oddName = "Seed Unit " + freshId("x");
+        seed(plain, "access||ngx.exit(403)");
+        seed(broken, "no separator here");
+        seed(oddName, "access||ngx.exit(403)");
+        cluster.cli(cluster.masterOf("coding_units"), "SADD", "coding_units", "seed-missing-" + plain);
+
+        editor().header("If-Match", "\"1\"").delete("/api/v1/units/" + plain).then().statusCode(412);
+        assertThat(cluster.cli(cluster.masterOf(plain), "EXISTS", plain).trim()).as("a failed precondition keeps it")
+                .isEqualTo("1");
+        Api.viewer().delete("/api/v1/units/" + plain).then().statusCode(403);
+
+        for (String id : new String[] {plain, broken, oddName, "seed-missing-" + plain}) {
+            editor().delete("/api/v1/units/{id}", id).then().statusCode(204);
+            assertThat(cluster.cli(cluster.masterOf("coding_units"), "SISMEMBER", "coding_units", id).trim())
+                    .as("%s left coding_units", id).isEqualTo("0");
+            assertThat(cluster.cli(cluster.masterOf(id), "EXISTS", id).trim()).as("key %s", id).isEqualTo("0");
+            editor().delete("/api/v1/units/{id}", id).then().statusCode(oddName.equals(id) ? 400 : 404);
+        }
+        JsonPath list = viewer().get("/api/v1/units").then().statusCode(200).extract().jsonPath();
+        assertThat(list.getList("units.id", String.class)).doesNotContain(plain, broken, oddName);
+        viewer().get("/api/v1/units/" + plain + "/versions").then().statusCode(200)
+                .body("[0].action", equalTo("delete-legacy")).body("[0].actor", equalTo("alice"));
+        viewer().queryParam("unit", plain).get("/api/v1/audit").then().statusCode(200)
+                .body("[0].action", equalTo("delete-legacy"));
+    }
+
+    @Test
+    void deletingAUnitKeptInBothFormatsRemovesTheRegistryOneThenTheLegacyOne() {
+        String id = freshId("seed-both");
+        seed(id, "access||ngx.exit(401)");
+        editor().queryParam("keepLegacy", true).post("/api/v1/units/" + id + "/import").then().statusCode(201);
+        editor().delete("/api/v1/units/" + id).then().statusCode(204);
+        viewer().get("/api/v1/units/" + id).then().statusCode(200).body("legacy", equalTo(true));
+        editor().delete("/api/v1/units/" + id).then().statusCode(204);
+        viewer().get("/api/v1/units/" + id).then().statusCode(404);
+    }
 }

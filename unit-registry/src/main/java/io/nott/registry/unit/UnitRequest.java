@@ -7,15 +7,16 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(description = "A computing unit as written by an operator; omitted fields take their defaults")
 public record UnitRequest(
         @Schema(description = "Must equal the id in the path when given", example = "geo-block") String id,
-        @Schema(description = "rewrite, access, content, header_filter, body_filter or log (also access_by_lua_block etc.)", example = "access") String phase,
+        @Schema(description = "The nginx phase; the seed's access_by_lua_block etc. are accepted too", example = "access",
+                enumeration = {"rewrite", "access", "content", "header_filter", "body_filter", "log"}) String phase,
         @Schema(description = "Lua source", example = "if ngx.var.arg_block == '1' then ngx.exit(403) end") String code,
         @Schema(description = "Empty = every host; exact names, *.suffix wildcards or ~regex") List<String> hosts,
-        @Schema(description = "Percent of requests that run the unit, 0-100, default 100") Integer sampling,
+        @Schema(description = "Percent of requests that run the unit, 0-100, default 100", minimum = "0", maximum = "100", example = "100") Integer sampling,
         @Schema(description = "Optional nginx variable whose value makes sampling deterministic, e.g. remote_addr") String samplingKey,
         @Schema(description = "Lower runs first; ties by id; default 0") Integer order,
         @Schema(description = "Default true") Boolean enabled,
         Budget budget,
-        @Schema(description = "open (log and continue, default) or closed (answer 500)") String failure) {
+        @Schema(description = "open (log and continue, default) or closed (answer 500)", enumeration = {"open", "closed"}) String failure) {
 
     /** Optional per-unit budget; missing values take the configured defaults. */
     public record Budget(Long instructions, Long wallMillis) {

@@ -1,5 +1,6 @@
 package io.nott.ingest.stream.rest;
 
+import io.nott.ingest.error.ErrorBody;
 import io.nott.ingest.error.IngestException;
 import io.nott.ingest.stream.StreamName;
 import io.nott.ingest.stream.client.RtmpControlClient;
@@ -21,6 +22,11 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,6 +34,7 @@ import org.jboss.logging.Logger;
  * on, anything else makes nginx drop the connection. Only loopback may call these.
  */
 @Path("/internal/rtmp")
+@Tag(name = "internal", description = "Called by the ingest's own nginx-rtmp, from loopback only")
 @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
 @Produces(MediaType.TEXT_PLAIN)
 public class RtmpCallbackResource {
@@ -48,6 +55,9 @@ public class RtmpCallbackResource {
 
     @POST
     @Path("/on-publish")
+    @Operation(summary = "nginx-rtmp's on_publish callback (loopback only): lets a publisher in when its key is the stream key")
+    @APIResponse(responseCode = "200", description = "Allowed", content = @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(implementation = String.class)))
+    @APIResponse(responseCode = "403", description = "Wrong key, stream busy, or not called from loopback", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Response onPublish(@FormParam("name") String name, @FormParam("key") String key,
             @FormParam("addr") String addr, @FormParam("clientid") String clientId,
             @Context HttpServerRequest request) {
@@ -59,6 +69,9 @@ public class RtmpCallbackResource {
 
     @POST
     @Path("/on-publish-done")
+    @Operation(summary = "nginx-rtmp's on_publish_done callback (loopback only)")
+    @APIResponse(responseCode = "200", description = "Noted", content = @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(implementation = String.class)))
+    @APIResponse(responseCode = "403", description = "Not called from loopback", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Response onPublishDone(@FormParam("name") String name, @FormParam("clientid") String clientId,
             @Context HttpServerRequest request) {
         requireLoopback(request);
@@ -95,7 +108,8 @@ public class RtmpCallbackResource {
 
     private static Response answer(PublishDecision decision) {
         return decision.allowed() ? Response.ok("ok").build()
-                : Response.status(Response.Status.FORBIDDEN).entity(decision.reason()).build();
+                : Response.status(Response.Status.FORBIDDEN).type(MediaType.APPLICATION_JSON_TYPE)
+                        .entity(ErrorBody.of(403, decision.reason())).build();
     }
 
     private static void requireLoopback(HttpServerRequest request) {

@@ -1,7 +1,9 @@
 package io.nott.registry.unit.repository;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.nott.registry.config.RegistryConfig;
 import io.nott.registry.error.RegistryException;
 import io.nott.registry.unit.StoredUnit;
@@ -65,6 +67,9 @@ public class UnitRepository {
     private final RegistryConfig config;
     private final ObjectMapper json;
     private final Clock clock;
+    // REST bodies fail on unknown fields; stored history must stay readable when a later version
+    // of the registry adds one.
+    private final ObjectReader historyReader;
 
     public UnitRepository(RedisDataSource redis, RedisGuard guard, RegistryConfig config, ObjectMapper json,
             Clock clock) {
@@ -73,6 +78,7 @@ public class UnitRepository {
         this.config = config;
         this.json = json;
         this.clock = clock;
+        this.historyReader = json.readerFor(HistoryEntry.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     public long globalVersion() {
@@ -110,7 +116,7 @@ public class UnitRepository {
         List<HistoryEntry> entries = new ArrayList<>(raw.size());
         for (String entry : raw) {
             try {
-                entries.add(json.readValue(entry, HistoryEntry.class));
+                entries.add(historyReader.readValue(entry));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("unreadable history entry of " + id + ": " + e.getOriginalMessage(), e);
             }

@@ -33,7 +33,12 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import io.nott.registry.error.ErrorBody;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
@@ -67,6 +72,8 @@ public class UnitResource {
 
     @GET
     @Operation(summary = "Every unit (registry units, then legacy ones); ETag = the global version")
+    @APIResponse(responseCode = "200", description = "Every unit, registry ones first, then legacy ones", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UnitListView.class)))
+    @APIResponse(responseCode = "304", description = "Not modified since the version in If-None-Match")
     public Response list(@HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         UnitRepository.Listing listing = units.list();
         String etag = Preconditions.etag(listing.version());
@@ -82,6 +89,9 @@ public class UnitResource {
     @GET
     @Path("{id}")
     @Operation(summary = "One unit; ETag = its version. Falls back to a legacy unit of that id")
+    @APIResponse(responseCode = "200", description = "The unit (a legacy one has no version)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UnitView.class)))
+    @APIResponse(responseCode = "304", description = "Not modified since the version in If-None-Match")
+    @APIResponse(responseCode = "404", description = "No such unit", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Response get(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         var found = units.find(id);
         if (found.isPresent()) {
@@ -100,6 +110,10 @@ public class UnitResource {
     @EditorOnly
     @Operation(summary = "Create or replace a unit. If-None-Match: * = create only; If-Match: \"<version>\" = "
             + "only if unchanged (else 412)")
+    @APIResponse(responseCode = "200", description = "Replaced", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UnitView.class)))
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UnitView.class)))
+    @APIResponse(responseCode = "403", description = "The token has the viewer role; this needs an editor token", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "412", description = "If-Match or If-None-Match did not hold: the unit changed (or exists) meanwhile", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Response put(@PathParam("id") String id, UnitRequest request,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
@@ -114,6 +128,10 @@ public class UnitResource {
     @Path("{id}")
     @EditorOnly
     @Operation(summary = "Change enabled, sampling, order or hosts; honours If-Match")
+    @APIResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UnitView.class)))
+    @APIResponse(responseCode = "403", description = "The token has the viewer role; this needs an editor token", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "No such unit", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "412", description = "If-Match or If-None-Match did not hold: the unit changed (or exists) meanwhile", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Response patch(@PathParam("id") String id, UnitPatch patch,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         return written(service.patch(id, patch, new Preconditions(ifMatch, null), caller.actor()));
@@ -122,7 +140,14 @@ public class UnitResource {
     @DELETE
     @Path("{id}")
     @EditorOnly
-    @Operation(summary = "Delete a unit (its history stays, so it can be rolled back); honours If-Match")
+    @Operation(summary = "Delete a unit (its history stays, so it can be rolled back); honours If-Match. A legacy "
+            + "(coding_units) unit of that id is deleted too when no registry unit has it")
+    @APIResponse(responseCode = "204", description = "Deleted (X-Registry-Version: the new global version)")
+    @APIResponse(responseCode = "400", description = "The id is not a valid unit id", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "The token has the viewer role; this needs an editor token", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "No such unit", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "409", description = "The legacy unit was deleted but a registry unit of that id appeared meanwhile", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "412", description = "If-Match or If-None-Match did not hold: the unit changed (or exists) meanwhile", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Response delete(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         Committed committed = service.delete(id, new Preconditions(ifMatch, null), caller.actor());
         return Response.noContent().header("X-Registry-Version", committed.version()).build();
@@ -131,6 +156,8 @@ public class UnitResource {
     @GET
     @Path("{id}/versions")
     @Operation(summary = "The unit's history, newest first (deletes appear as deleted entries)")
+    @APIResponse(responseCode = "200", description = "The history, newest first", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionView.class, type = SchemaType.ARRAY)))
+    @APIResponse(responseCode = "404", description = "No such unit", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public List<VersionView> versions(@PathParam("id") String id) {
         var history = units.history(id);
         if (history.isEmpty()) {
@@ -144,6 +171,10 @@ public class UnitResource {
     @Path("{id}/rollback")
     @EditorOnly
     @Operation(summary = "Make the content of an earlier version the newest version; honours If-Match")
+    @APIResponse(responseCode = "200", description = "The earlier content is the newest version", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UnitView.class)))
+    @APIResponse(responseCode = "403", description = "The token has the viewer role; this needs an editor token", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "No such unit", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "412", description = "If-Match or If-None-Match did not hold: the unit changed (or exists) meanwhile", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Response rollback(@PathParam("id") String id, RollbackRequest request,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         if (request == null || request.version() == null) {
@@ -158,6 +189,11 @@ public class UnitResource {
     @EditorOnly
     @Operation(summary = "Import a legacy (coding_units) unit into the registry format; removes the legacy key "
             + "unless keepLegacy=true")
+    @APIResponse(responseCode = "201", description = "Imported", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UnitView.class)))
+    @APIResponse(responseCode = "400", description = "The legacy unit cannot be read or is invalid", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "The token has the viewer role; this needs an editor token", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "No such unit", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "409", description = "A registry unit of that id exists already", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Response importLegacy(@PathParam("id") String id, @QueryParam("keepLegacy") @DefaultValue("false") boolean keep) {
         Committed committed = service.importLegacy(id, keep, caller.actor());
         StoredUnit unit = committed.unit().orElseThrow();
@@ -169,6 +205,7 @@ public class UnitResource {
     @Path("validate")
     @Operation(summary = "Check a unit without storing or running it: every problem with its field, Lua errors "
             + "with their line")
+    @APIResponse(responseCode = "200", description = "Whether the unit is valid, and every problem", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ValidationView.class)))
     public ValidationView validate(UnitRequest request) {
         validation.checkSize(request);
         // A draft may not have an id yet; it is then checked under a placeholder name.
@@ -178,10 +215,11 @@ public class UnitResource {
 
     @POST
     @Path("test")
-    @EditorOnly
+    // A viewer may dry-run: nothing is stored, so it is a read like validate.
     @Operation(summary = "Dry run: run a unit (inline or by id) or the stored chain against a sample request in the "
             + "edge's sandbox and runner; answers status, headers, body, log lines, outcome, duration, instructions. "
             + "Nothing is stored")
+    @APIResponse(responseCode = "200", description = "What the unit(s) did to the sample request", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DryRunResult.class)))
     public DryRunResult test(DryRunRequest request) {
         return dryRun.run(request);
     }

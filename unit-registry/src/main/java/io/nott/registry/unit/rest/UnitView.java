@@ -16,10 +16,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * The phase is written as its Lua name ({@code access}) and the failure policy as {@code open}/{@code closed}.
  */
 public record UnitView(String id,
-        @Schema(type = SchemaType.STRING, example = "access") Phase phase,
+        @Schema(type = SchemaType.STRING, example = "access", enumeration = {"rewrite", "access", "content",
+                "header_filter", "body_filter", "log"}, description = "null for a legacy unit that cannot be read") Phase phase,
         String code, List<String> hosts, Integer sampling, String samplingKey, Integer order, Boolean enabled,
         Budget budget,
-        @Schema(type = SchemaType.STRING, example = "open") FailurePolicy failure, Long version, Instant updatedAt,
+        @Schema(type = SchemaType.STRING, example = "open", enumeration = {"open", "closed"},
+                description = "open: log and continue; closed: answer 500") FailurePolicy failure, Long version, Instant updatedAt,
         String updatedBy, boolean legacy, String problem) {
 
     public static UnitView of(StoredUnit unit) {

@@ -14,6 +14,7 @@ import io.nott.registry.unit.repository.UnitRepository.Committed;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The registry's write rules: validate, check preconditions inside the transaction, commit, publish. */
 @ApplicationScoped
@@ -87,10 +88,35 @@ public class UnitService {
         return committed;
     }
 
+    /**
+     * Deletes the registry unit {@code id}; when there is none, deletes the legacy (seed-format)
+     * unit of that id, which {@code GET /units} lists too. A legacy id need not follow the
+     * registry's id rules: the seed accepted any key name.
+     */
     public Committed delete(String id, Preconditions preconditions, String actor) {
-        requireId(id);
+        boolean legacyExists = id != null && legacy.find(id).isPresent();
+        if (!legacyExists) {
+            requireId(id);
+        }
+        boolean legacyDelete = legacyExists && units.find(id).isEmpty();
+        if (legacyDelete) {
+            // The legacy keys go first, so that the version bump below (which makes the edges sync
+            // at once) is only seen after they are gone. If the commit then fails, the unit is
+            // gone without an audit entry; a repeated DELETE answers 404.
+            preconditions.check(id, Optional.empty());
+            legacy.remove(id);
+        }
         Committed committed = units.commit(id, actor, current -> {
-            current.unit().orElseThrow(() -> RegistryException.notFound("No unit " + id));
+            if (current.unit().isEmpty() && !legacyDelete) {
+                throw RegistryException.notFound("No unit " + id);
+            }
+            if (legacyDelete) {
+                if (current.unit().isPresent()) {
+                    throw RegistryException.conflict("The legacy unit " + id + " is deleted, but a registry unit " + id
+                            + " was created meanwhile and stays; delete it again to remove that one");
+                }
+                return new UnitRepository.Change(null, "delete-legacy", "deleted legacy (coding_units) unit");
+            }
             preconditions.check(id, current.unit());
             return new UnitRepository.Change(null, "delete", "deleted unit");
         });
