@@ -17,6 +17,8 @@ import java.util.Map;
 public final class ResponseWriter {
 
     private static final Buffer EMPTY = Buffer.buffer(0);
+    /** The status that means "close the connection without a response", as nginx's 444. */
+    private static final int CLOSE = 444;
 
     private ResponseWriter() {
     }
@@ -30,6 +32,14 @@ public final class ResponseWriter {
             return;
         }
         int status = response.status();
+        if (status == CLOSE) {
+            // nginx's 444 (ngx.exit(444), ngx.exit(ngx.ERROR), a Lua error after the headers):
+            // no answer at all, the connection is closed.
+            abort(response);
+            context.status(status);
+            context.request().connection().close().onComplete(ar -> done.run());
+            return;
+        }
         out.setStatusCode(status);
         context.status(status);
         MultiMap target = out.headers();

@@ -76,18 +76,23 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
         if (answer == null) {
             return proxy(context, run, exchange);
         }
-        return filters(context, run, exchange, ProxyResponse.of(answer.status(), answer.contentType(),
-                Buffer.buffer(answer.body())));
+        ProxyResponse local = ProxyResponse.of(answer.status(), answer.contentType(), Buffer.buffer(answer.body()));
+        if (run.state().bodyWritten()) {
+            // nginx streams ngx.say/ngx.print output chunked: no Content-Length unless a unit sets one.
+            local.mutableHeaders().remove("Content-Length");
+        }
+        return filters(context, run, exchange, local, true);
     }
 
     private Future<ProxyResponse> proxy(ProxyContext context, PipelineRun run, EdgeExchange exchange) {
         return context.sendRequest()
                 .recover(failure -> Future.succeededFuture(ProxyErrors.toResponse(failure)))
-                .compose(response -> filters(context, run, exchange, response));
+                .compose(response -> filters(context, run, exchange, response, false));
     }
 
+    /** @param local a local answer: body_filter sees its body as nginx passes it (one chunk per say/print) */
     private Future<ProxyResponse> filters(ProxyContext context, PipelineRun run, EdgeExchange exchange,
-                                          ProxyResponse response) {
+                                          ProxyResponse response, boolean local) {
         exchange.response(response);
         Future<ProxyResponse> headed;
         if (run.blocks(Phase.HEADER_FILTER)) {
@@ -100,16 +105,21 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
             headed = Future.succeededFuture(response);
         }
         if (!run.runs(Phase.BODY_FILTER)) {
+            if (local && run.state().bodyWritten()) {
+                return headed.compose(r -> Future.succeededFuture(r.headers().contains("Content-Length") ? r
+                        : r.addBodyFilter((chunk, eof) -> chunk))); // no length: the writer sends it chunked
+            }
             return headed;
         }
-        return headed.compose(r -> run.blocks(Phase.BODY_FILTER) ? wholeBodyFilter(context, run, r)
-                : Future.succeededFuture(r.addBodyFilter(new ChunkFilter(run))));
+        return headed.compose(r -> run.blocks(Phase.BODY_FILTER) ? wholeBodyFilter(context, run, r, local)
+                : Future.succeededFuture(r.addBodyFilter(local ? new LocalBodyFilter(run) : new ChunkFilter(run))));
     }
 
     /** body_filter units that call Redis: the body is collected and filtered once, on a virtual thread. */
-    private Future<ProxyResponse> wholeBodyFilter(ProxyContext context, PipelineRun run, ProxyResponse response) {
+    private Future<ProxyResponse> wholeBodyFilter(ProxyContext context, PipelineRun run, ProxyResponse response,
+                                                  boolean local) {
         return Bodies.collect(response.body(), maxCollectedBody).compose(body -> offLoop.call(context.vertxContext(), () -> {
-            BodyChunk out = run.runBodyFilter(body.getBytes(), true);
+            BodyChunk out = local ? run.runBodyFilterOnLocalBody(body.getBytes()) : run.runBodyFilter(body.getBytes(), true);
             response.mutableHeaders().remove("Content-Length");
             return response.body(new ResponseBody.Full(Buffer.buffer(out.data())))
                     .addBodyFilter((chunk, eof) -> chunk); // marks the body as filtered: chunked, no length
@@ -127,6 +137,21 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
         @Override
         public Buffer apply(Buffer chunk, boolean eof) {
             byte[] out = run.runBodyFilter(chunk.getBytes(), eof).data();
+            return out.length == 0 ? ResponseBody.EMPTY : Buffer.buffer(out);
+        }
+    }
+
+    /** body_filter on a local answer, which the writer hands over whole, with eof: split as nginx would. */
+    private static final class LocalBodyFilter implements BodyFilter {
+        private final PipelineRun run;
+
+        LocalBodyFilter(PipelineRun run) {
+            this.run = run;
+        }
+
+        @Override
+        public Buffer apply(Buffer chunk, boolean eof) {
+            byte[] out = eof ? run.runBodyFilterOnLocalBody(chunk.getBytes()).data() : run.runBodyFilter(chunk.getBytes(), false).data();
             return out.length == 0 ? ResponseBody.EMPTY : Buffer.buffer(out);
         }
     }
