@@ -66,6 +66,7 @@ final class NgxLib {
             return LuaValue.ONE;
         }));
         ngx.set("log", fn(this::log));
+        ngx.set("get_phase", fn(a -> LuaValue.valueOf(ctx.phase.luaName())));
         ngx.set("now", fn(a -> LuaValue.valueOf(ctx.clock.millis() / 1000.0)));
         ngx.set("time", fn(a -> LuaValue.valueOf((double) Math.floorDiv(ctx.clock.millis(), 1000))));
         ngx.set("update_time", fn(a -> LuaValue.NONE));
@@ -517,6 +518,20 @@ final class NgxLib {
             return LuaValue.valueOf(ctx.exchange.method());
         }));
         req.set("get_headers", fn(this::getHeaders));
+        req.set("http_version", fn(a -> {
+            ctx.require(CallContext.ALL, "ngx.req.http_version");
+            String protocol = ctx.exchange.variable("server_protocol");
+            return LuaValue.valueOf(protocol == null || !protocol.startsWith("HTTP/") ? 1.1
+                    : Double.parseDouble(protocol.substring(5)));
+        }));
+        req.set("is_internal", fn(a -> {
+            ctx.require(CallContext.ALL, "ngx.req.is_internal");
+            return LuaValue.FALSE; // the edge has no internal redirects or subrequests
+        }));
+        req.set("start_time", fn(a -> {
+            ctx.require(CallContext.ALL, "ngx.req.start_time");
+            return LuaValue.valueOf(ctx.clock.millis() / 1000.0);
+        }));
         req.set("set_header", fn(a -> {
             ctx.require(CallContext.REQUEST_HEADERS_WRITABLE, "ngx.req.set_header");
             String name = headerName(a.arg(1));
