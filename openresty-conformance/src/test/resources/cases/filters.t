@@ -1,4 +1,6 @@
 # header_filter and body_filter: what they see, chunking, ngx.arg[2], truncation.
+# Where a proxied body's chunks fall is timing (nginx's proxy buffering merges what one read gets),
+# so cases on proxied bodies only check what does not depend on it.
 
 === body_filter upper-cases the origin's body
 --- body_filter
@@ -16,19 +18,6 @@ if ngx.arg[2] then ngx.arg[1] = ngx.arg[1] .. "tail\n" end
 --- expect_body
 origin
 tail
-
-=== body_filter sees the origin's chunks one by one
---- body_filter
-if ngx.arg[1] ~= "" then ngx.arg[1] = "[" .. ngx.arg[1] .. "]" end
---- origin
-chunks
---- expect_status
-200
---- expect_body chomp
-[one
-two
-three
-]
 
 === body_filter sees a content answer's flushed pieces
 --- content
@@ -96,18 +85,6 @@ ngx.arg[2] = true
 200
 --- expect_body
 one
-
-=== arg 1 empty drops a chunk
---- body_filter
-if ngx.arg[1] == "two\n" then ngx.arg[1] = "" end
---- origin
-chunks
---- expect_status
-200
---- expect_body
-one
-two
-three
 
 === buffer until eof
 --- body_filter

@@ -53,7 +53,7 @@ x-n: 1.5
 --- expect_body
 ok
 
-=== set a boolean value errors
+=== set a boolean value sends true
 --- content
 ngx.header["X-B"] = true
 ngx.say("ok")
@@ -317,7 +317,7 @@ Content-Length
 --- expect_body chomp
 abc
 
-=== header set after output errors
+=== header set after output is ignored
 --- content
 ngx.say("first")
 local ok, err = pcall(function() ngx.header["X-Late"] = "1" end)

@@ -266,7 +266,7 @@ ngx.say(1 / 3, " ", 10 / 2, " ", 2^53, " ", -0.0)
 --- expect_body
 0.33333333333333 5 9.007199254741e+15 0
 
-=== print nil inside a table errors
+=== print nil inside a table prints nil
 --- content
 ngx.print({"a", nil, "b"})
 --- expect_status

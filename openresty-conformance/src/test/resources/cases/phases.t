@@ -166,7 +166,7 @@ ngx.log(ngx.ERR, "logged")
 --- expect_body
 answer
 
-=== set_header in header_filter errors
+=== set_header in header_filter is allowed
 --- header_filter
 ngx.req.set_header("X-A", "1")
 --- expect_status

@@ -1,9 +1,11 @@
 package io.nott.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nott.testsupport.FreePorts;
 import io.nott.unit.codec.Json;
+import io.nott.unit.pipeline.ErrorPages;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -114,7 +116,7 @@ class DryRunMatchesEdgeIT {
                     Unit.open("content", "ngx.header['Content-Type'] = 'application/json' ngx.say('{\"pair\":', ngx.var.arg_pair, '}')")),
             pair("content: exit(403)", "/app", List.of(),
                     Unit.open("content", "return ngx.exit(403)")),
-            pair("content: writes nothing, so the origin answers", "/app", List.of("X-Content"),
+            pair("content: writes nothing, so it answers an empty 200 as content_by_lua does", "/app", List.of("X-Content"),
                     Unit.open("content", "ngx.header['X-Content'] = 'quiet'")),
             pair("content: two units add to one body", "/app", List.of(),
                     Unit.open("content", "ngx.say('one')"), Unit.open("content", "ngx.print('two')")),
@@ -224,8 +226,15 @@ class DryRunMatchesEdgeIT {
     @MethodSource("pairs")
     void theDryRunAnswersWhatTheEdgeAnswers(Pair pair) throws Exception {
         int index = PAIRS.indexOf(pair);
-        HttpResponse<String> edge = get(platform.edge() + target(index));
         Map<String, Object> dry = dryRun(target(index), ORIGIN.get(target(index)));
+        if (((Number) dry.get("status")).intValue() == ErrorPages.CLOSE) {
+            // nginx's "no answer" (ngx.exit(ngx.ERROR), a failing header_filter): the dry run says
+            // 444, the edge closes the connection.
+            assertThatThrownBy(() -> get(platform.edge() + target(index))).as("the edge closes the connection")
+                    .isInstanceOf(IOException.class);
+            return;
+        }
+        HttpResponse<String> edge = get(platform.edge() + target(index));
 
         assertThat(((Number) dry.get("status")).intValue()).as("status").isEqualTo(edge.statusCode());
         assertThat(dry.get("body")).as("body").isEqualTo(edge.body());

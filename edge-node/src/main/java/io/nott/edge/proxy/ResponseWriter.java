@@ -19,6 +19,8 @@ public final class ResponseWriter {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ResponseWriter.class);
 
     private static final Buffer EMPTY = Buffer.buffer(0);
+    /** The status that means "close the connection without a response", as nginx's 444. */
+    private static final int CLOSE = 444;
 
     private ResponseWriter() {
     }
@@ -32,6 +34,14 @@ public final class ResponseWriter {
             return;
         }
         int status = response.status();
+        if (status == CLOSE) {
+            // nginx's 444 (ngx.exit(444), ngx.exit(ngx.ERROR), a Lua error after the headers):
+            // no answer at all, the connection is closed.
+            abort(response);
+            context.status(status);
+            context.request().connection().close().onComplete(ar -> done.run());
+            return;
+        }
         out.setStatusCode(status);
         context.status(status);
         MultiMap target = out.headers();

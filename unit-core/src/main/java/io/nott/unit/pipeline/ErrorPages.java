@@ -11,14 +11,21 @@ import java.util.Map;
  *       {@code text/plain} (nginx's {@code default_type}) except for 204;</li>
  *   <li>statuses nginx has a page for (301-308, most 4xx, 5xx): its HTML page, {@code text/html};
  *       494-497 become 400 with their own title, as nginx does;</li>
- *   <li>any other status (1xx, 300, 304, 418, 599...): an empty body without {@code Content-Type}.
- *       nginx closes the connection for 1xx, 408, 444 and 499; a proxy cannot send "no response"
- *       through every host, so these get an empty answer with the status instead.</li>
+ *   <li>444 and 499: {@link #CLOSE}, the connection is closed without a response;</li>
+ *   <li>any other status (1xx, 300, 304, 418, 599...): an empty body without {@code Content-Type}
+ *       (nginx closes the connection for 1xx and 408; those still get an empty answer here).</li>
  * </ul>
  */
 public final class ErrorPages {
 
     private static final byte[] EMPTY = new byte[0];
+
+    /**
+     * The status of an answer that is no answer: nginx closes the connection without a response
+     * for {@code ngx.exit(444)}, {@code ngx.exit(499)}, {@code ngx.exit(ngx.ERROR)} and a Lua
+     * error once the headers are out; hosts close the connection when they see it.
+     */
+    public static final int CLOSE = io.nott.unit.runtime.PhaseRunner.CLOSE;
 
     /** nginx's {@code ngx_http_error_pages}: status → title (with the status nginx actually sends). */
     private static final Map<Integer, String> TITLES = Map.ofEntries(
@@ -48,6 +55,9 @@ public final class ErrorPages {
      * @param ngxStatus what {@code ngx.status} was set to before the exit, 0 if untouched
      */
     public static LocalAnswer exit(int status, int ngxStatus) {
+        if (status == CLOSE || status == 499) {
+            return new LocalAnswer(CLOSE, null, EMPTY);
+        }
         if (status >= 200 && status < 300) {
             return new LocalAnswer(ngxStatus > 0 ? ngxStatus : status, status == 204 ? null : "text/plain", EMPTY);
         }

@@ -62,9 +62,9 @@ public final class PipelineRun {
         return state;
     }
 
-    /** True when units of {@code phase} run for this request (the snapshot has some, and no phase filter excludes it). */
+    /** True when units of {@code phase} run for this request (the snapshot has some for its host, and no phase filter excludes it). */
     public boolean runs(Phase phase) {
-        return snapshot.has(phase) && (only == null || only == phase);
+        return (only == null || only == phase) && snapshot.has(phase, exchange.host());
     }
 
     /** True when a unit of {@code phase} calls {@code redis_client}: run that step off the event loop. */
@@ -131,6 +131,16 @@ public final class PipelineRun {
      */
     public void runHeaderFilter(HostResponse response) {
         state.response(response);
+        int conditional = NotModified.check(response.status(), exchange, effectiveHeader(response, "ETag"),
+                effectiveHeader(response, "Last-Modified"));
+        if (conditional == 304) {
+            response.status(304);
+            response.replaceBody(null, new byte[0]);
+        } else if (conditional == 412) {
+            LocalAnswer page = ErrorPages.exit(412, 0);
+            response.status(412);
+            response.replaceBody(page.contentType(), page.body());
+        }
         state.setStatus(response.status());
         if (runs(Phase.HEADER_FILTER)) {
             PhaseResult r = runner.run(snapshot, Phase.HEADER_FILTER, exchange, state);
@@ -155,6 +165,15 @@ public final class PipelineRun {
         }
     }
 
+    /** A response header as it will be sent: the units' change if they made one, else the response's. */
+    private String effectiveHeader(HostResponse response, String name) {
+        RequestState.HeaderChange change = state.headerChange(name);
+        if (change != null) {
+            return change.removed() ? null : change.values().get(0);
+        }
+        return response.header(name);
+    }
+
     /**
      * Step 3, per chunk of the response body ({@code ngx.arg[1]}, {@code ngx.arg[2]}). Once a
      * unit set {@code ngx.arg[2] = true}, later chunks are dropped (an empty last chunk comes back).
@@ -168,6 +187,32 @@ public final class PipelineRun {
         report(out.outcomes());
         bodyDone = out.eof();
         return out;
+    }
+
+    /**
+     * Step 3 for a local answer's whole body ({@link LocalAnswer#body()}): body_filter sees it as
+     * nginx passes it, one chunk per {@code ngx.say}/{@code ngx.print} call and then an empty
+     * last chunk with {@code eof}; an exit page (no such calls) is one chunk with {@code eof}. A
+     * unit setting {@code ngx.arg[2] = true} drops the rest. Returns the filtered body.
+     */
+    public BodyChunk runBodyFilterOnLocalBody(byte[] body) {
+        List<Integer> ends = state.bodyChunkEnds();
+        if (ends.isEmpty() || ends.get(ends.size() - 1) != body.length) {
+            return runBodyFilter(body, true);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(body.length + 64);
+        List<UnitOutcome> all = new java.util.ArrayList<>();
+        int start = 0;
+        for (int end : ends) {
+            BodyChunk piece = runBodyFilter(java.util.Arrays.copyOfRange(body, start, end), false);
+            out.writeBytes(piece.data());
+            all.addAll(piece.outcomes());
+            start = end;
+        }
+        BodyChunk last = runBodyFilter(new byte[0], true);
+        out.writeBytes(last.data());
+        all.addAll(last.outcomes());
+        return new BodyChunk(out.toByteArray(), true, all);
     }
 
     /** Step 4, after the response was sent. Exits and failures here change nothing. */

@@ -41,7 +41,7 @@ public final class RequestPipeline {
 
     /**
      * Runs every step on this thread: the request phases, then {@code upstream} unless they
-     * answered, header_filter, body_filter over the whole body as one chunk, and log.
+     * answered, header_filter, body_filter (an upstream body as one chunk, a local one per say/print), and log.
      *
      * @param upstream the response the upstream (or cache) gives; called only when no unit answered
      * @return the response as the client gets it
@@ -51,7 +51,9 @@ public final class RequestPipeline {
         BufferedResponse response = answer != null ? BufferedResponse.of(answer) : upstream.get();
         run.runHeaderFilter(response);
         if (run.runs(Phase.BODY_FILTER)) {
-            BodyChunk chunk = run.runBodyFilter(response.body(), true);
+            // A local answer reaches body_filter as nginx passes it (one chunk per say/print), as on the edge.
+            BodyChunk chunk = answer != null ? run.runBodyFilterOnLocalBody(response.body())
+                    : run.runBodyFilter(response.body(), true);
             response.body(chunk.data());
         }
         run.runLog();

@@ -67,4 +67,7 @@ final class CallContext {
     static final Set<Phase> BEFORE_UPSTREAM = EnumSet.of(Phase.REWRITE, Phase.ACCESS);
     static final Set<Phase> HEADERS_WRITABLE = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT, Phase.HEADER_FILTER);
     static final Set<Phase> BODY_FILTER = EnumSet.of(Phase.BODY_FILTER);
+    /** lua-nginx-module allows {@code ngx.req.set_header}/{@code clear_header} everywhere but log (after upstream it only changes what later reads see). */
+    static final Set<Phase> REQUEST_HEADERS_WRITABLE = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT,
+            Phase.HEADER_FILTER, Phase.BODY_FILTER);
 }

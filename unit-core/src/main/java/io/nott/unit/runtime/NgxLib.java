@@ -53,9 +53,20 @@ final class NgxLib {
         ngx.set("redirect", fn(this::redirect));
         ngx.set("say", fn(a -> write(a, true)));
         ngx.set("print", fn(a -> write(a, false)));
-        ngx.set("flush", fn(a -> LuaValue.ONE));
-        ngx.set("eof", fn(a -> LuaValue.ONE));
+        ngx.set("flush", fn(a -> {
+            ctx.require(CallContext.REQUEST, "ngx.flush");
+            return LuaValue.ONE;
+        }));
+        ngx.set("eof", fn(a -> {
+            ctx.require(CallContext.REQUEST, "ngx.eof");
+            if (!ctx.state.bodyWritten()) {
+                ctx.state.appendBody(new byte[0], 0, 0);
+            }
+            ctx.state.markEof();
+            return LuaValue.ONE;
+        }));
         ngx.set("log", fn(this::log));
+        ngx.set("get_phase", fn(a -> LuaValue.valueOf(ctx.phase.luaName())));
         ngx.set("now", fn(a -> LuaValue.valueOf(ctx.clock.millis() / 1000.0)));
         ngx.set("time", fn(a -> LuaValue.valueOf((double) Math.floorDiv(ctx.clock.millis(), 1000))));
         ngx.set("update_time", fn(a -> LuaValue.NONE));
@@ -105,8 +116,11 @@ final class NgxLib {
         for (Object[] kv : c) {
             ngx.set((String) kv[0], LuaValue.valueOf((Integer) kv[1]));
         }
-        for (String m : new String[] {"GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS", "PATCH", "TRACE"}) {
-            ngx.set("HTTP_" + m, LuaValue.valueOf(m));
+        // nginx's NGX_HTTP_<METHOD> bit values, as lua-nginx-module exposes them (numbers, not names).
+        String[] methods = {"GET", "HEAD", "POST", "PUT", "DELETE", "MKCOL", "COPY", "MOVE", "OPTIONS", "PROPFIND",
+            "PROPPATCH", "LOCK", "UNLOCK", "PATCH", "TRACE"};
+        for (int i = 0; i < methods.length; i++) {
+            ngx.set("HTTP_" + methods[i], LuaValue.valueOf(2 << i));
         }
     }
 
@@ -138,12 +152,15 @@ final class NgxLib {
             return LuaValue.NONE;
         }
         if (key.raweq(STATUS)) {
-            if (ctx.phase == Phase.BODY_FILTER || ctx.phase == Phase.LOG) {
+            if (ctx.phase == Phase.BODY_FILTER || ctx.phase == Phase.LOG || headersSent()) {
                 ctx.state.log(ctx.unitId, 4, "attempt to set ngx.status after sending out response headers");
                 return LuaValue.NONE;
             }
             ctx.require(CallContext.HEADERS_WRITABLE, "ngx.status");
-            int s = value.checkint();
+            if (!value.isnumber()) {
+                throw new LuaError("bad argument #2 to 'ngx.status' (number expected, got " + value.typename() + ")");
+            }
+            int s = value.toint();
             if (s < 100 || s > 999) {
                 throw new LuaError("ngx.status must be an HTTP status from 100 to 999, got " + s);
             }
@@ -183,30 +200,71 @@ final class NgxLib {
 
     // ---- ngx.header ------------------------------------------------------------------------
 
+    /**
+     * A header name as nginx sends it: underscores become hyphens, and bytes that cannot stand in
+     * a name (controls, space, separators, non-ASCII) are escaped as {@code %XX}, as
+     * lua-nginx-module does, so that CR/LF can never split the response.
+     */
     static String headerName(LuaValue key) {
-        String name = key.checkjstring().replace('_', '-');
-        if (name.isEmpty()) {
+        String raw = latin1String(key.checkstring()).replace('_', '-');
+        if (raw.isEmpty()) {
             throw new LuaError("header name must not be empty");
         }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
-                throw new LuaError("invalid header name '" + name + "'");
+        StringBuilder name = null;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            boolean escape = c <= ' ' || c >= 127 || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0;
+            if (escape && name == null) {
+                name = new StringBuilder(raw.length() + 8).append(raw, 0, i);
+            }
+            if (name != null) {
+                if (escape) {
+                    name.append('%').append(HEX[c >> 4 & 0xf]).append(HEX[c & 0xf]);
+                } else {
+                    name.append(c);
+                }
             }
         }
-        return name;
+        return name == null ? raw : name.toString();
     }
 
-    /** Header values never carry CR or LF: that would let a unit split the response. */
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    /**
+     * A header value as nginx sends it: a string, number or boolean; control bytes but TAB (CR
+     * and LF above all: response splitting) are escaped as {@code %XX}; other bytes pass
+     * unchanged (carried one char per byte, so UTF-8 reaches the client as it was written).
+     */
     static String headerValue(String header, LuaValue v) {
-        if (!v.isstring()) {
-            throw new LuaError("header '" + header + "' value must be a string or number, got " + v.typename());
+        String raw;
+        if (v.isboolean()) {
+            raw = v.toboolean() ? "true" : "false";
+        } else if (v.isstring()) {
+            raw = v instanceof LuaString s ? latin1String(s) : LuaNumbers.text(v);
+        } else {
+            throw new LuaError("bad argument #3 to '__newindex' (string, number or boolean expected, got "
+                    + v.typename() + " for header '" + header + "')");
         }
-        String s = LuaNumbers.text(v);
-        if (s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0) {
-            throw new LuaError("header '" + header + "' value contains CR or LF (response splitting refused)");
+        StringBuilder out = null;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            boolean escape = c < ' ' && c != '\t' || c == 127;
+            if (escape && out == null) {
+                out = new StringBuilder(raw.length() + 8).append(raw, 0, i);
+            }
+            if (out != null) {
+                if (escape) {
+                    out.append('%').append(HEX[c >> 4 & 0xf]).append(HEX[c & 0xf]);
+                } else {
+                    out.append(c);
+                }
+            }
         }
-        return s;
+        return out == null ? raw : out.toString();
+    }
+
+    private static String latin1String(LuaString s) {
+        return new String(s.m_bytes, s.m_offset, s.m_length, StandardCharsets.ISO_8859_1);
     }
 
     static List<String> headerValues(String name, LuaValue value) {
@@ -221,7 +279,10 @@ final class NgxLib {
                 return values;
             }
         } else if (!value.isnil()) {
-            values.add(headerValue(name, value));
+            String v = headerValue(name, value);
+            if (!v.isEmpty()) {
+                values.add(v);
+            }
         }
         return values;
     }
@@ -255,6 +316,11 @@ final class NgxLib {
             return LuaValue.NONE;
         }
         ctx.require(CallContext.HEADERS_WRITABLE, "ngx.header");
+        if (headersSent()) {
+            ctx.state.log(ctx.unitId, 4, "attempt to set ngx.header." + a.arg(2).tojstring()
+                    + " after sending out response headers");
+            return LuaValue.NONE;
+        }
         LuaValue key = a.arg(2);
         String name = headerNames.get(key);
         if (name == null) {
@@ -264,8 +330,21 @@ final class NgxLib {
             }
             headerNames.put(key, name);
         }
-        ctx.state.changeHeader(name, headerValues(name, a.arg(3)));
+        List<String> values = headerValues(name, a.arg(3));
+        if (name.equalsIgnoreCase("Content-Length")) {
+            for (String v : values) {
+                if (v.isEmpty() || !v.chars().allMatch(ch -> ch >= '0' && ch <= '9') || v.length() > 18) {
+                    throw new LuaError("invalid Content-Length header value: \"" + v + "\"");
+                }
+            }
+        }
+        ctx.state.changeHeader(name, values);
         return LuaValue.NONE;
+    }
+
+    /** True once a request phase wrote output: nginx has sent the status and headers by then. */
+    private boolean headersSent() {
+        return CallContext.REQUEST.contains(ctx.phase) && ctx.state.bodyWritten();
     }
 
     // ---- ngx.arg (body_filter) -------------------------------------------------------------
@@ -302,7 +381,10 @@ final class NgxLib {
 
     private Varargs exit(Varargs a) {
         ctx.require(CallContext.HEADERS_WRITABLE, "ngx.exit");
-        int status = a.checkint(1);
+        if (a.arg(1).type() != LuaValue.TNUMBER) {
+            throw new LuaError("bad argument #1 to 'exit' (number expected, got " + a.arg(1).typename() + ")");
+        }
+        int status = a.toint(1);
         if (!(status == 0 || status == -1 || status == -4 || status == -5 || (status >= 100 && status <= 999))) {
             throw new LuaError("bad argument #1 to 'ngx.exit': status " + status
                     + " (use ngx.OK, ngx.ERROR or an HTTP status)");
@@ -312,6 +394,9 @@ final class NgxLib {
 
     private Varargs redirect(Varargs a) {
         ctx.require(CallContext.REQUEST, "ngx.redirect");
+        if (headersSent()) {
+            throw new LuaError("attempt to call ngx.redirect after sending out the headers");
+        }
         String uri = headerValue("Location", a.arg(1));
         int status = a.optint(2, 302);
         if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
@@ -325,6 +410,10 @@ final class NgxLib {
 
     private Varargs write(Varargs a, boolean newline) {
         ctx.require(CallContext.REQUEST, newline ? "ngx.say" : "ngx.print");
+        if (ctx.state.eofSent()) {
+            ctx.state.log(ctx.unitId, 4, "attempt to write after ngx.eof()");
+            return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("seen eof"));
+        }
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64);
         for (int i = 1; i <= a.narg(); i++) {
             appendOutput(out, a.arg(i), 0);
@@ -352,7 +441,15 @@ final class NgxLib {
                 throw new LuaError("ngx.say: table nested too deep");
             }
             LuaTable t = v.checktable();
-            int n = t.length();
+            // Every key must be a positive integer; holes print as "nil" up to the largest key,
+            // as LuaJIT's lua-nginx-module does ({"a", nil, "b"} prints "anilb").
+            int n = 0;
+            for (LuaValue k = t.next(LuaValue.NIL).arg1(); !k.isnil(); k = t.next(k).arg1()) {
+                if (!k.isinttype() || k.toint() < 1) {
+                    throw new LuaError("bad argument #1 to 'say' (non-array table found)");
+                }
+                n = Math.max(n, k.toint());
+            }
             for (int i = 1; i <= n; i++) {
                 appendOutput(out, t.get(i), depth + 1);
             }
@@ -421,8 +518,22 @@ final class NgxLib {
             return LuaValue.valueOf(ctx.exchange.method());
         }));
         req.set("get_headers", fn(this::getHeaders));
+        req.set("http_version", fn(a -> {
+            ctx.require(CallContext.ALL, "ngx.req.http_version");
+            String protocol = ctx.exchange.variable("server_protocol");
+            return LuaValue.valueOf(protocol == null || !protocol.startsWith("HTTP/") ? 1.1
+                    : Double.parseDouble(protocol.substring(5)));
+        }));
+        req.set("is_internal", fn(a -> {
+            ctx.require(CallContext.ALL, "ngx.req.is_internal");
+            return LuaValue.FALSE; // the edge has no internal redirects or subrequests
+        }));
+        req.set("start_time", fn(a -> {
+            ctx.require(CallContext.ALL, "ngx.req.start_time");
+            return LuaValue.valueOf(ctx.clock.millis() / 1000.0);
+        }));
         req.set("set_header", fn(a -> {
-            ctx.require(CallContext.BEFORE_UPSTREAM, "ngx.req.set_header");
+            ctx.require(CallContext.REQUEST_HEADERS_WRITABLE, "ngx.req.set_header");
             String name = headerName(a.arg(1));
             List<String> values = headerValues(name, a.arg(2));
             if (values.isEmpty()) {
@@ -433,7 +544,7 @@ final class NgxLib {
             return LuaValue.NONE;
         }));
         req.set("clear_header", fn(a -> {
-            ctx.require(CallContext.BEFORE_UPSTREAM, "ngx.req.clear_header");
+            ctx.require(CallContext.REQUEST_HEADERS_WRITABLE, "ngx.req.clear_header");
             ctx.exchange.clearRequestHeader(headerName(a.arg(1)));
             return LuaValue.NONE;
         }));
@@ -466,8 +577,10 @@ final class NgxLib {
         boolean raw = a.optboolean(2, false);
         LuaTable t = new LuaTable();
         int n = 0;
+        boolean truncated = false;
         for (Map.Entry<String, String> e : ctx.exchange.requestHeaders()) {
             if (max > 0 && n++ >= max) {
+                truncated = true;
                 break;
             }
             LuaValue key = LuaValue.valueOf(raw ? e.getKey() : e.getKey().toLowerCase(Locale.ROOT));
@@ -477,7 +590,7 @@ final class NgxLib {
         if (!raw) {
             t.setmetatable(HEADERS_META);
         }
-        return t;
+        return truncated ? LuaValue.varargsOf(t, LuaValue.valueOf("truncated")) : t;
     }
 
     // ---- helpers ---------------------------------------------------------------------------

@@ -67,11 +67,16 @@ final class NgxVariables {
                 return ex.requestHeader("content-length");
             case "http_cookie":
                 return joinedHeader(ex, "cookie", "; ");
+            case "request_id":
+                // nginx's $request_id: 16 random bytes in hex; lua-nginx-module reads it uncached,
+                // so every read gives a new one, as here.
+                return requestId();
             default:
                 break;
         }
         if (name.startsWith("arg_")) {
-            return queryArg(ex.rawQuery(), name.substring(4));
+            String args = state.variable("args");
+            return queryArg(args != null ? args : ex.rawQuery(), name.substring(4));
         }
         if (name.startsWith("cookie_")) {
             return cookie(joinedHeader(ex, "cookie", "; "), name.substring(7));
@@ -88,6 +93,11 @@ final class NgxVariables {
             return state.responseHeader(ex, h);
         }
         return ex.variable(name);
+    }
+
+    private static String requestId() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        return String.format("%016x%016x", random.nextLong(), random.nextLong());
     }
 
     private static String joinedHeader(HttpExchange ex, String name, String sep) {

@@ -186,12 +186,23 @@ public final class PhaseRunner {
      * </ul>
      * Content units all run (each may add to the body) unless one exits; see {@link #endOfPhase}.
      */
+    /** The status that means "close the connection without an answer" (nginx's 444). */
+    public static final int CLOSE = 444;
+
     private static PhaseResult decide(Phase phase, ComputingUnit u, LuaEngine.Call call, RequestState state,
                                       List<UnitOutcome> outcomes) {
+        boolean requestPhase = phase == Phase.REWRITE || phase == Phase.ACCESS || phase == Phase.CONTENT;
         if (call.kind().isFailure()) {
-            return u.failure() == FailurePolicy.CLOSED ? new PhaseResult(PhaseResult.Action.EXIT, 500, outcomes) : null;
+            if (u.failure() != FailurePolicy.CLOSED) {
+                return null;
+            }
+            // nginx answers a Lua error with its 500 page, unless the headers are out (output in a
+            // request phase) or it happens in header_filter: then it closes the connection.
+            boolean headersOut = phase == Phase.HEADER_FILTER || requestPhase && state.bodyWritten();
+            return new PhaseResult(PhaseResult.Action.EXIT, headersOut ? CLOSE : 500, outcomes);
         }
-        int exit = call.status() == -1 ? 500 : call.status();
+        // ngx.exit(ngx.ERROR): nginx closes the connection without an answer.
+        int exit = call.status() == -1 ? CLOSE : call.status();
         boolean ends = call.kind() == UnitOutcome.Kind.EXIT && exit >= 100;
         if (phase == Phase.HEADER_FILTER) {
             if (ends) {
@@ -200,9 +211,12 @@ public final class PhaseRunner {
             }
             return null;
         }
-        boolean requestPhase = phase == Phase.REWRITE || phase == Phase.ACCESS || phase == Phase.CONTENT;
         if (requestPhase && state.bodyWritten() && (ends || phase != Phase.CONTENT)) {
-            int status = state.status() > 0 ? state.status() : ends ? exit : 200;
+            if (exit == CLOSE) {
+                return new PhaseResult(PhaseResult.Action.EXIT, CLOSE, outcomes);
+            }
+            // nginx sent the status with the first output: a later exit's status changes nothing.
+            int status = state.status() > 0 ? state.status() : 200;
             return new PhaseResult(PhaseResult.Action.RESPONSE, status, outcomes);
         }
         if (ends && phase != Phase.LOG) {
@@ -211,12 +225,27 @@ public final class PhaseRunner {
         return null;
     }
 
-    /** After the last unit: content that wrote a body is the response; otherwise go on. */
+    /**
+     * After the last unit: in content, a unit that ran is the handler, as {@code content_by_lua}
+     * replaces {@code proxy_pass}: its body (possibly empty) is the response, with
+     * {@code ngx.status} or 200. Content units that were all skipped (host, sampling, breaker) or
+     * failed under {@code open} let the request go on upstream.
+     */
     private static PhaseResult endOfPhase(Phase phase, RequestState state, List<UnitOutcome> outcomes) {
-        if (phase == Phase.CONTENT && state.bodyWritten()) {
+        if (phase == Phase.CONTENT && (state.bodyWritten() || ranAny(outcomes))) {
             return new PhaseResult(PhaseResult.Action.RESPONSE, state.status() > 0 ? state.status() : 200, outcomes);
         }
         return new PhaseResult(PhaseResult.Action.CONTINUE, 0, outcomes);
+    }
+
+    private static boolean ranAny(List<UnitOutcome> outcomes) {
+        for (int i = 0; i < outcomes.size(); i++) {
+            UnitOutcome.Kind kind = outcomes.get(i).kind();
+            if (kind == UnitOutcome.Kind.OK || kind == UnitOutcome.Kind.EXIT) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] copy(LuaString s) {

@@ -93,6 +93,17 @@ public final class RequestState {
         return body == null ? new byte[0] : body.toByteArray();
     }
 
+    private boolean eofSent;
+
+    /** True once {@code ngx.eof()} ended the body: later output is refused. */
+    public boolean eofSent() {
+        return eofSent;
+    }
+
+    void markEof() {
+        eofSent = true;
+    }
+
     /** True once a unit wrote a body (even an empty one). */
     public boolean bodyWritten() {
         return bodyWritten;
@@ -102,8 +113,24 @@ public final class RequestState {
         return body == null ? 0 : body.size();
     }
 
+    /**
+     * Where each {@code ngx.say}/{@code ngx.print} call's output ends in {@link #body()}: nginx
+     * passes every call's output through the body filters as its own chunk.
+     */
+    public List<Integer> bodyChunkEnds() {
+        return chunkEnds == null ? List.of() : List.copyOf(chunkEnds);
+    }
+
+    private List<Integer> chunkEnds;
+
     void appendBody(byte[] bytes, int off, int len) {
         bodyWritten = true;
+        if (len > 0) {
+            if (chunkEnds == null) {
+                chunkEnds = new java.util.ArrayList<>();
+            }
+            chunkEnds.add(bodySize() + len);
+        }
         if (body == null) {
             body = new ByteArrayOutputStream(Math.max(64, len));
         }

@@ -121,6 +121,24 @@ public final class UnitSnapshot {
         return phasesWithUnits.contains(phase);
     }
 
+    /**
+     * True when at least one unit of {@code phase} is for {@code host} (its {@code hosts} filter;
+     * sampling is decided later). A phase whose units are all for other hosts does not exist for
+     * this request, as in nginx, where each server has only its own phase handlers: e.g. no
+     * body_filter means the upstream's {@code Content-Length} is kept.
+     */
+    public boolean has(Phase phase, String host) {
+        if (!phasesWithUnits.contains(phase)) {
+            return false;
+        }
+        for (Entry e : byPhase.get(phase)) {
+            if (e.hosts.matchesAll() || e.hosts.matches(host)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True when no unit runs in any phase: the host can skip units altogether. */
     public boolean isEmpty() {
         return phasesWithUnits.isEmpty();

@@ -155,10 +155,11 @@ class RequestPipelineTest {
         BufferedResponse closed = run(broken.withFailure(FailurePolicy.CLOSED));
         assertThat(closed.status()).isEqualTo(500);
         assertThat(body(closed)).contains("<title>500 Internal Server Error</title>");
+        // nginx closes the connection when header_filter fails: ErrorPages.CLOSE tells the host to.
         BufferedResponse closedHeaderFilter = run(unit("hf", Phase.HEADER_FILTER, "error('boom')")
                 .withFailure(FailurePolicy.CLOSED));
-        assertThat(closedHeaderFilter.status()).isEqualTo(500);
-        assertThat(body(closedHeaderFilter)).contains("500 Internal Server Error");
+        assertThat(closedHeaderFilter.status()).isEqualTo(ErrorPages.CLOSE);
+        assertThat(body(closedHeaderFilter)).isEmpty();
         BufferedResponse closedBodyFilter = run(unit("bf", Phase.BODY_FILTER, "error('boom')")
                 .withFailure(FailurePolicy.CLOSED));
         assertThat(closedBodyFilter.status()).isEqualTo(200);
@@ -167,10 +168,14 @@ class RequestPipelineTest {
     }
 
     @Test
-    void aContentUnitThatWritesNothingLetsTheRequestGoUpstream() {
+    void aContentUnitThatWritesNothingAnswersAnEmpty200LikeContentByLua() {
         BufferedResponse r = run(unit("quiet", Phase.CONTENT, "local x = 1"));
-        assertThat(body(r)).isEqualTo("origin\n");
-        assertThat(upstreamCalls).isEqualTo(1);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(body(r)).isEmpty();
+        assertThat(upstreamCalls).isZero();
+        BufferedResponse redirect = run(unit("loc", Phase.CONTENT, "ngx.status = 302 ngx.header['Location'] = '/x'"));
+        assertThat(redirect.status()).isEqualTo(302);
+        assertThat(redirect.header("Location")).isEqualTo("/x");
     }
 
     @Test

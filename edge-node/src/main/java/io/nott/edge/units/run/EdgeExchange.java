@@ -111,6 +111,7 @@ final class EdgeExchange implements HttpExchange, HostResponse {
             case "tcpinfo_rtt" -> TcpInfo.rttMicros(request);
             case "body_bytes_sent" -> Long.toString(context.bodyBytesSent());
             case "server_name" -> context.host();
+            case "remote_port" -> request.remoteAddress() == null ? null : Integer.toString(request.remoteAddress().port());
             case "server_port" -> request.localAddress() == null ? null : Integer.toString(request.localAddress().port());
             case "server_addr" -> request.localAddress() == null ? null : request.localAddress().hostAddress();
             case "server_protocol" -> switch (request.version()) {
@@ -194,12 +195,13 @@ final class EdgeExchange implements HttpExchange, HostResponse {
         return context.get(CacheStatus.class);
     }
 
-    /** Last body byte, or the head while the body is still coming (header_filter). */
+    /** Last body byte; "-" while the body is still coming (header_filter), as nginx prints it. */
     private static String upstreamResponseTime(UpstreamTiming timing) {
         if (timing == null) {
             return null;
         }
-        return timing.responseNanos() >= 0 ? seconds(timing.responseNanos()) : secondsOrNil(timing.headerNanos());
+        // nginx prints "-" until the upstream response is complete (e.g. in header_filter).
+        return timing.responseNanos() >= 0 ? seconds(timing.responseNanos()) : "-";
     }
 
     private static String secondsOrNil(long nanos) {

@@ -86,18 +86,23 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
         if (answer == null) {
             return proxy(context, run, exchange);
         }
-        return filters(context, run, exchange, ProxyResponse.of(answer.status(), answer.contentType(),
-                Buffer.buffer(answer.body())));
+        ProxyResponse local = ProxyResponse.of(answer.status(), answer.contentType(), Buffer.buffer(answer.body()));
+        if (run.state().bodyWritten()) {
+            // nginx streams ngx.say/ngx.print output chunked: no Content-Length unless a unit sets one.
+            local.mutableHeaders().remove("Content-Length");
+        }
+        return filters(context, run, exchange, local, true);
     }
 
     private Future<ProxyResponse> proxy(ProxyContext context, PipelineRun run, EdgeExchange exchange) {
         return context.sendRequest()
                 .recover(failure -> Future.succeededFuture(ProxyErrors.toResponse(failure)))
-                .compose(response -> filters(context, run, exchange, response));
+                .compose(response -> filters(context, run, exchange, response, false));
     }
 
+    /** @param local a local answer: body_filter sees its body as nginx passes it (one chunk per say/print) */
     private Future<ProxyResponse> filters(ProxyContext context, PipelineRun run, EdgeExchange exchange,
-                                          ProxyResponse response) {
+                                          ProxyResponse response, boolean local) {
         exchange.response(response);
         Future<ProxyResponse> headed;
         if (run.blocks(Phase.HEADER_FILTER)) {
@@ -119,14 +124,20 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
             return unitLimitPage(exchange.responseHeadersOverflow());
         });
         if (!run.runs(Phase.BODY_FILTER)) {
+            if (local && run.state().bodyWritten()) {
+                return headed.compose(r -> Future.succeededFuture(r.headers().contains("Content-Length") ? r
+                        : r.addBodyFilter((chunk, eof) -> chunk))); // no length: the writer sends it chunked
+            }
             return headed;
         }
         return headed.compose(r -> {
             if (r.status() == 500 && exchange.responseHeadersOverflow() != null) {
                 return Future.succeededFuture(r);
             }
-            return run.blocks(Phase.BODY_FILTER) ? wholeBodyFilter(context, run, r)
-                    : Future.succeededFuture(r.addBodyFilter(new ChunkFilter(run, limits.maxFilteredOutput())));
+            return run.blocks(Phase.BODY_FILTER) ? wholeBodyFilter(context, run, r, local)
+                    : Future.succeededFuture(r.addBodyFilter(local
+                            ? new LocalBodyFilter(run, limits.maxFilteredOutput())
+                            : new ChunkFilter(run, limits.maxFilteredOutput())));
         });
     }
 
@@ -138,9 +149,10 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
     }
 
     /** body_filter units that call Redis: the body is collected and filtered once, on a virtual thread. */
-    private Future<ProxyResponse> wholeBodyFilter(ProxyContext context, PipelineRun run, ProxyResponse response) {
+    private Future<ProxyResponse> wholeBodyFilter(ProxyContext context, PipelineRun run, ProxyResponse response,
+                                                  boolean local) {
         return Bodies.collect(response.body(), maxCollectedBody).compose(body -> offLoop.call(context.vertxContext(), () -> {
-            BodyChunk out = run.runBodyFilter(body.getBytes(), true);
+            BodyChunk out = local ? run.runBodyFilterOnLocalBody(body.getBytes()) : run.runBodyFilter(body.getBytes(), true);
             if (out.data().length > limits.maxFilteredOutput()) {
                 return unitLimitPage("body_filter produced " + out.data().length + " bytes, more than the "
                         + limits.maxFilteredOutput() + " allowed (edge.units.max-body)");
@@ -152,8 +164,8 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
     }
 
     /** body_filter on the event loop, chunk by chunk ({@code ngx.arg[1]}, {@code ngx.arg[2]}). */
-    private static final class ChunkFilter implements BodyFilter {
-        private final PipelineRun run;
+    private static class ChunkFilter implements BodyFilter {
+        final PipelineRun run;
         private final long maxOutput;
         private long produced;
 
@@ -164,7 +176,10 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
 
         @Override
         public Buffer apply(Buffer chunk, boolean eof) {
-            byte[] out = run.runBodyFilter(chunk.getBytes(), eof).data();
+            return bounded(run.runBodyFilter(chunk.getBytes(), eof).data());
+        }
+
+        final Buffer bounded(byte[] out) {
             produced += out.length;
             if (produced > maxOutput) {
                 // The writer answers 500 if nothing was sent yet, else cuts the connection: never a silently short body.
@@ -172,6 +187,19 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
                         + " bytes (edge.units.max-body)");
             }
             return out.length == 0 ? ResponseBody.EMPTY : Buffer.buffer(out);
+        }
+    }
+
+    /** body_filter on a local answer, which the writer hands over whole, with eof: split as nginx would. */
+    private static final class LocalBodyFilter extends ChunkFilter {
+        LocalBodyFilter(PipelineRun run, long maxOutput) {
+            super(run, maxOutput);
+        }
+
+        @Override
+        public Buffer apply(Buffer chunk, boolean eof) {
+            return bounded(eof ? run.runBodyFilterOnLocalBody(chunk.getBytes()).data()
+                    : run.runBodyFilter(chunk.getBytes(), false).data());
         }
     }
 
