@@ -1,6 +1,5 @@
 package io.nott.unit.sandbox;
 
-import java.io.ByteArrayInputStream;
 import java.util.concurrent.ThreadLocalRandom;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LoadState;
@@ -109,6 +108,9 @@ public final class LuaSandbox {
         LoadState.install(g);
         LuaC.install(g);
         g.debuglib = hook;
+        // LuaJ hands each runtime error, once, to the thread's errorfunc while the failing frame is
+        // current: there it gets LuaJIT's wording (xpcall chains its handler after it).
+        g.running.errorfunc = new LuajitErrors(hook, null);
         return g;
     }
 
@@ -121,12 +123,15 @@ public final class LuaSandbox {
      */
     public static LuaTable baseLibrary(Globals g, java.util.function.Supplier<LuaValue> envOfCaller, LuaValue print) {
         LuaTable base = new LuaTable();
-        for (String name : new String[] {"assert", "error", "getmetatable", "setmetatable", "ipairs", "pairs",
-                "next", "pcall", "xpcall", "rawequal", "rawget", "rawset", "rawlen", "select", "tonumber", "type",
+        for (String name : new String[] {"assert", "getmetatable", "setmetatable", "ipairs", "pairs",
+                "next", "pcall", "rawequal", "rawget", "rawset", "rawlen", "select", "tonumber", "type",
                 "_VERSION"}) {
             base.set(name, g.get(name));
         }
         base.set("tostring", new ToString(g.get("tostring")));
+        BudgetHook hook = (BudgetHook) g.debuglib;
+        base.set("error", new ErrorFn(hook, g.get("error")));
+        base.set("xpcall", new Xpcall(hook, g.get("xpcall")));
         base.set("unpack", TABLE.get("unpack"));
         Load load = new Load(g, envOfCaller);
         base.set("load", load);
@@ -168,6 +173,90 @@ public final class LuaSandbox {
                 return LuaNumbers.normalize(v.isint() ? LuaValue.valueOf(v.toint()) : v);
             }
             return original.invoke(args);
+        }
+    }
+
+    /**
+     * The thread's errorfunc: LuaJIT's text for the error (see {@link RuntimeErrors}), then the
+     * xpcall handler, if any, with that text.
+     */
+    static final class LuajitErrors extends org.luaj.vm2.lib.OneArgFunction {
+        private final BudgetHook hook;
+        private final LuaValue handler;
+
+        LuajitErrors(BudgetHook hook, LuaValue handler) {
+            this.hook = hook;
+            this.handler = handler;
+        }
+
+        @Override
+        public LuaValue call(LuaValue message) {
+            LuaValue text = valueOf(hook.luajitMessage(message.tojstring()));
+            return handler == null ? text : handler.call(text);
+        }
+    }
+
+    /** {@code xpcall(f, handler)}: the handler sees LuaJIT's text of the error. */
+    static final class Xpcall extends VarArgFunction {
+        private final BudgetHook hook;
+        private final LuaValue original;
+
+        Xpcall(BudgetHook hook, LuaValue original) {
+            this.hook = hook;
+            this.original = original;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue handler = args.arg(2);
+            if (!handler.isfunction()) {
+                return original.invoke(args);
+            }
+            return original.invoke(varargsOf(new LuaValue[] {args.arg1(), new LuajitErrors(hook, handler)}, args.subargs(3)));
+        }
+    }
+
+    /**
+     * {@code error(message [, level])} with Lua's levels, which LuaJ ignores: level 1 (default)
+     * prefixes the position of the function that called error, 2 that of its caller, 0 nothing.
+     * Other values than strings and numbers are raised as they are.
+     */
+    static final class ErrorFn extends VarArgFunction {
+        private final BudgetHook hook;
+        private final LuaValue original;
+
+        ErrorFn(BudgetHook hook, LuaValue original) {
+            this.hook = hook;
+            this.original = original;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue message = args.arg1();
+            if (message.type() != TSTRING && message.type() != TNUMBER) {
+                return original.invoke(args);
+            }
+            String text = LuaNumbers.text(message);
+            throw new PositionedError(hook.where(args.optint(2, 1)) + text);
+        }
+    }
+
+    /**
+     * A Lua error whose text is final: LuaJ's position prefix is left out. It still goes through
+     * the thread's errorfunc (so an xpcall handler runs), which leaves texts without LuaJ's
+     * {@code =chunk:line } prefix as they are.
+     */
+    static final class PositionedError extends LuaError {
+        private final String text;
+
+        PositionedError(String text) {
+            super(text);
+            this.text = text;
+        }
+
+        @Override
+        public String getMessage() {
+            return traceback != null ? traceback : text;
         }
     }
 
@@ -222,17 +311,28 @@ public final class LuaSandbox {
             if (source.length() > 0 && source.luaByte(0) == 27) {
                 return varargsOf(NIL, valueOf("attempt to load a binary chunk: only source is accepted"));
             }
-            String name = args.optjstring(2, "=(load)");
+            // LuaJIT's default chunk name is the source itself ([string "..."] in messages).
+            String name = args.optjstring(2, source.tojstring());
             LuaValue env = args.narg() >= 4 ? args.arg(4) : envOfCaller.get();
-            try {
-                Prototype p = LuaC.instance.compile(new ByteArrayInputStream(source.m_bytes, source.m_offset,
-                        source.m_length), name.startsWith("=") || name.startsWith("@") ? name : "=" + name);
-                return LuaSandbox.bind(p, g, env);
-            } catch (LuaError e) {
-                return varargsOf(NIL, valueOf(e.getMessage()));
-            } catch (java.io.IOException | RuntimeException e) {
-                return varargsOf(NIL, valueOf("load: " + e.getMessage()));
+            byte[] bytes = new byte[source.m_length];
+            System.arraycopy(source.m_bytes, source.m_offset, bytes, 0, bytes.length);
+            String chunkName = name.startsWith("=") || name.startsWith("@") ? name : "=" + chunkId(name);
+            CompileErrors.Result r = CompileErrors.compile(bytes, chunkName);
+            if (r instanceof CompileErrors.Failed f) {
+                return varargsOf(NIL, valueOf(chunkName.substring(1) + ":" + f.failure().line() + ": " + f.failure().message()));
             }
+            return LuaSandbox.bind(((CompileErrors.Compiled) r).prototype(), g, env);
+        }
+
+        /** LuaJIT's {@code [string "..."]} for a chunk named by its source: first line, at most ~40 bytes. */
+        static String chunkId(String name) {
+            int nl = name.indexOf('\n');
+            String first = nl >= 0 ? name.substring(0, nl) : name;
+            boolean cut = nl >= 0 || first.length() > 39;
+            if (first.length() > 39) {
+                first = first.substring(0, 39);
+            }
+            return "[string \"" + first + (cut ? "..." : "") + "\"]";
         }
     }
 }

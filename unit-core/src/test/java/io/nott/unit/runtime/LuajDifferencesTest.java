@@ -78,9 +78,10 @@ class LuajDifferencesTest {
                 .isEqualTo("4");
     }
 
-    /** Documented: parser messages differ in wording (LuaJIT: "unexpected symbol near '+'"). */
+    /** Fixed: parser messages in LuaJIT's words, chunk named as LuaJIT names it (LuaJ: "unexpected symbol 43 (+)"). */
     @Test
     void syntaxErrorWording() {
-        assertThat(eval("select(2, loadstring('x = +'))")).isEqualTo("(load):1: unexpected symbol 43 (+)");
+        assertThat(eval("select(2, loadstring('x = +'))")).isEqualTo("[string \"x = +\"]:1: unexpected symbol near '+'");
+        assertThat(eval("select(2, loadstring('x = \"\\\\d\"', '=mine'))")).isEqualTo("mine:1: invalid escape sequence near '\"'");
     }
 }
