@@ -5,6 +5,7 @@ No luajit binary is needed: the shared library is loaded with ctypes. Used to wr
 messages in unit-core's tests (LuaJIT's wording for compile and runtime errors).
 
   python3 tools/luajit-oracle.py 'local t; return t.x'      # one chunk named "=unit"
+  python3 tools/luajit-oracle.py --eval < expressions.txt   # expression<TAB>tostring(value)
   python3 tools/luajit-oracle.py --table < sources.txt      # one source a line ("\\n" = newline):
                                                             # source<TAB>line<TAB>message (0 and empty: ran fine)
 """
@@ -37,6 +38,20 @@ def run(code, name=b"=unit"):
         L.lua_close(s)
 
 
+def evaluate(expr):
+    """tostring((EXPR)) as LuaJIT computes it, or 'ERROR: msg'."""
+    s = L.luaL_newstate()
+    L.luaL_openlibs(s)
+    try:
+        b = ("return tostring((" + expr + "))").encode()
+        if L.luaL_loadbuffer(s, b, len(b), b"=unit") != 0 or L.lua_pcall(s, 0, 1, 0) != 0:
+            m = L.lua_tolstring(s, -1, None)
+            return "ERROR: " + (m.decode(errors="replace") if m else "?")
+        return L.lua_tolstring(s, -1, None).decode(errors="replace")
+    finally:
+        L.lua_close(s)
+
+
 def table(lines):
     for src in lines:
         r = run(src.replace("\\n", "\n")) or ""
@@ -50,7 +65,11 @@ def table(lines):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--table":
+    if len(sys.argv) > 1 and sys.argv[1] == "--eval":
+        # one Lua expression a line -> expression<TAB>tostring(value) (or ERROR: message)
+        for e in [l for l in sys.stdin.read().split("\n") if l]:
+            print(e + "\t" + evaluate(e).replace("\t", "\\t").replace("\n", "\\n"), flush=True)
+    elif len(sys.argv) > 1 and sys.argv[1] == "--table":
         table([l for l in sys.stdin.read().split("\n") if l])
     else:
         print(run(sys.argv[1] if len(sys.argv) > 1 else sys.stdin.read()) or "ok", flush=True)

@@ -46,6 +46,7 @@ public final class LuaSandbox {
     public static final ReadOnlyTable TABLE;
     public static final ReadOnlyTable MATH;
     public static final ReadOnlyTable BIT32;
+    public static final ReadOnlyTable BIT;
     public static final ReadOnlyTable OS;
     private static final ReadOnlyTable STRING_META;
 
@@ -68,7 +69,27 @@ public final class LuaSandbox {
                 return NONE; // a shared generator must not be made predictable by one unit
             }
         });
+        LuaValue ln = math.get("log");
+        math.set("log", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                // LuaJIT 2.1's math.log(x [, base]); log2/log10 exactly for their bases, as C's are.
+                double x = args.checkdouble(1);
+                if (args.isnoneornil(2)) {
+                    return valueOf(Math.log(x));
+                }
+                double base = args.checkdouble(2);
+                return valueOf(base == 2 ? Math.log(x) / Math.log(2) : base == 10 ? Math.log10(x) : Math.log(x) / Math.log(base));
+            }
+        });
+        math.set("log10", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                return valueOf(Math.log10(args.checkdouble(1)));
+            }
+        });
         MATH = ReadOnlyTable.copyOf(math, null);
+        BIT = ReadOnlyTable.copyOf(BitLib.build(), null);
         BIT32 = ReadOnlyTable.copyOf(scratch.get("bit32").checktable(), null);
         LuaTable os = new LuaTable();
         LuaValue jseOs = scratch.get("os");
@@ -124,14 +145,17 @@ public final class LuaSandbox {
     public static LuaTable baseLibrary(Globals g, java.util.function.Supplier<LuaValue> envOfCaller, LuaValue print) {
         LuaTable base = new LuaTable();
         for (String name : new String[] {"assert", "getmetatable", "setmetatable", "ipairs", "pairs",
-                "next", "pcall", "rawequal", "rawget", "rawset", "rawlen", "select", "tonumber", "type",
-                "_VERSION"}) {
+                "next", "rawequal", "rawget", "rawset", "rawlen", "select", "type"}) {
             base.set(name, g.get(name));
         }
+        // OpenResty code checks _VERSION for the language level it runs: LuaJIT says "Lua 5.1".
+        base.set("_VERSION", LuaValue.valueOf("Lua 5.1"));
+        base.set("tonumber", new ToNumber(g.get("tonumber")));
         base.set("tostring", new ToString(g.get("tostring")));
         BudgetHook hook = (BudgetHook) g.debuglib;
         base.set("error", new ErrorFn(hook, g.get("error")));
         base.set("xpcall", new Xpcall(hook, g.get("xpcall")));
+        base.set("pcall", new Pcall(hook));
         base.set("unpack", TABLE.get("unpack"));
         Load load = new Load(g, envOfCaller);
         base.set("load", load);
@@ -141,6 +165,7 @@ public final class LuaSandbox {
         base.set("table", TABLE);
         base.set("math", MATH);
         base.set("bit32", BIT32);
+        base.set("bit", BIT);
         base.set("os", OS);
         return base;
     }
@@ -193,6 +218,38 @@ public final class LuaSandbox {
         public LuaValue call(LuaValue message) {
             LuaValue text = valueOf(hook.luajitMessage(message.tojstring()));
             return handler == null ? text : handler.call(text);
+        }
+    }
+
+    /**
+     * {@code pcall(f, ...)} as LuaJ's (the hook sees it as a frame, so error levels count it), and
+     * an error a library function raised with no Lua frame in between gets LuaJIT's text too.
+     */
+    static final class Pcall extends VarArgFunction {
+        private final BudgetHook hook;
+
+        Pcall(BudgetHook hook) {
+            this.hook = hook;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue f = args.checkvalue(1);
+            hook.onCall(this);
+            try {
+                return varargsOf(TRUE, f.invoke(args.subargs(2)));
+            } catch (LuaError le) {
+                LuaValue m = le.getMessageObject();
+                if (m != null && m.type() == TSTRING && !(f instanceof LuaClosure)) {
+                    m = valueOf(RuntimeErrors.direct(m.tojstring(), args.subargs(2)));
+                }
+                return varargsOf(FALSE, m != null ? m : NIL);
+            } catch (Exception e) {
+                String m = e.getMessage();
+                return varargsOf(FALSE, valueOf(m != null ? m : e.toString()));
+            } finally {
+                hook.onReturn();
+            }
         }
     }
 
@@ -257,6 +314,80 @@ public final class LuaSandbox {
         @Override
         public String getMessage() {
             return traceback != null ? traceback : text;
+        }
+    }
+
+    /**
+     * {@code tonumber} with LuaJIT's string rules for base 10: surrounding white space, hex with
+     * fraction and binary exponent ({@code 0x1p4}), {@code 0b} binary, {@code inf}/{@code nan}; nil
+     * for anything else (LuaJ crashed on {@code "0x"}). Other bases are LuaJ's.
+     */
+    static final class ToNumber extends VarArgFunction {
+        private static final java.util.regex.Pattern DECIMAL =
+                java.util.regex.Pattern.compile("[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
+        private static final java.util.regex.Pattern HEX = java.util.regex.Pattern.compile(
+                "([+-]?)0[xX]([0-9a-fA-F]*)(?:\\.([0-9a-fA-F]*))?(?:[pP]([+-]?[0-9]+))?");
+        private static final java.util.regex.Pattern BINARY = java.util.regex.Pattern.compile("([+-]?)0[bB]([01]+)");
+        private static final java.util.regex.Pattern SPECIAL =
+                java.util.regex.Pattern.compile("([+-]?)(inf|infinity|nan)", java.util.regex.Pattern.CASE_INSENSITIVE);
+        private final LuaValue original;
+
+        ToNumber(LuaValue original) {
+            this.original = original;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue v = args.checkvalue(1);
+            if (!args.isnoneornil(2) && args.checkint(2) != 10) {
+                try {
+                    return original.invoke(args);
+                } catch (RuntimeException e) {
+                    if (e instanceof LuaError le && le.getMessage() != null && le.getMessage().contains("base out of range")) {
+                        throw le;
+                    }
+                    return NIL;
+                }
+            }
+            if (v.type() == TNUMBER) {
+                return v;
+            }
+            if (v.type() != TSTRING) {
+                return NIL;
+            }
+            return parse(v.tojstring());
+        }
+
+        static LuaValue parse(String raw) {
+            String s = raw.strip();
+            if (s.length() != raw.replaceAll("^[ \\t\\n\\r\\f\\u000b]+|[ \\t\\n\\r\\f\\u000b]+$", "").length()) {
+                return NIL; // white space Java strips but C's isspace does not
+            }
+            if (DECIMAL.matcher(s).matches()) {
+                return valueOf(Double.parseDouble(s));
+            }
+            java.util.regex.Matcher m = HEX.matcher(s);
+            if (m.matches() && (!m.group(2).isEmpty() || m.group(3) != null && !m.group(3).isEmpty())) {
+                String frac = m.group(3) == null ? "" : m.group(3);
+                double d = 0;
+                for (char c : (m.group(2) + frac).toCharArray()) {
+                    d = d * 16 + Character.digit(c, 16);
+                }
+                int exp = (m.group(4) == null ? 0 : Integer.parseInt(m.group(4))) - 4 * frac.length();
+                d = d * Math.pow(2, exp);
+                return valueOf(m.group(1).equals("-") ? -d : d);
+            }
+            m = BINARY.matcher(s);
+            if (m.matches() && m.group(2).length() <= 64) {
+                double d = new java.math.BigInteger(m.group(2), 2).doubleValue();
+                return valueOf(m.group(1).equals("-") ? -d : d);
+            }
+            m = SPECIAL.matcher(s);
+            if (m.matches()) {
+                double d = m.group(2).equalsIgnoreCase("nan") ? Double.NaN : Double.POSITIVE_INFINITY;
+                return valueOf(m.group(1).equals("-") ? -d : d);
+            }
+            return NIL;
         }
     }
 

@@ -29,6 +29,7 @@ final class RuntimeErrors {
     private static final Pattern POSITIONED = Pattern.compile("^=([^\\n]*?):(\\d+|\\?) (.*)$", Pattern.DOTALL);
     private static final Pattern BAD_ARG_TYPE = Pattern.compile("^bad argument: (\\w+) expected, got (\\w+)$");
     private static final Pattern BAD_ARG_N = Pattern.compile("^bad argument #(\\d+): (.*)$", Pattern.DOTALL);
+    private static final Pattern NAMED_BAD_ARG = Pattern.compile("^(bad argument #\\d+ to )'[^']*'( \\(.*\\))$", Pattern.DOTALL);
     private static final Pattern COMPARE_ODD = Pattern.compile("^(attempt to compare \\w+ with \\w+) expected, got \\w+$");
 
     private RuntimeErrors() {
@@ -139,26 +140,50 @@ final class RuntimeErrors {
      */
     private static String badArgument(String message, Prototype p, int pc, int a, int b, LuaValue[] stack) {
         Name fn = objName(p, pc, a);
-        String fname = fn == null ? "?" : fn.name();
-        boolean method = fn != null && fn.kind().equals("method");
         int nargs = b > 0 ? b - 1 : Math.max(0, lastNonNil(stack, a + 1) - a);
+        return badArgument(message, fn == null ? "?" : fn.name(), fn != null && fn.kind().equals("method"),
+                k -> a + k < stack.length ? stack[a + k] : LuaValue.NIL, nargs);
+    }
+
+    /**
+     * An error a library function raised when {@code pcall} called it directly (no Lua frame in
+     * between): LuaJIT cannot name the function there either and says {@code '?'}.
+     */
+    static String direct(String message, org.luaj.vm2.Varargs args) {
+        Matcher odd = COMPARE_ODD.matcher(message);
+        if (odd.matches()) {
+            return odd.group(1);
+        }
+        if (!message.startsWith("bad argument")) {
+            return message;
+        }
+        Matcher named = NAMED_BAD_ARG.matcher(message);
+        if (named.matches()) {
+            return named.group(1) + "'?'" + named.group(2);
+        }
+        String better = badArgument(message, "?", false, args::arg, args.narg());
+        return better == null ? message : better;
+    }
+
+    private static String badArgument(String message, String fname, boolean method,
+                                      java.util.function.IntFunction<LuaValue> argAt, int nargs) {
         Matcher t = BAD_ARG_TYPE.matcher(message);
         int arg;
         String detail;
         if (t.matches()) {
-            String expected = t.group(1).equals("int") ? "number" : t.group(1);
+            String expected = t.group(1).equals("int") || t.group(1).equals("double") ? "number" : t.group(1);
             String got = t.group(2);
             arg = -1;
             if (got.equals("nil")) {
                 for (int k = 1; k <= nargs + 1; k++) {
-                    if (k > nargs || a + k >= stack.length || stack[a + k].isnil()) {
+                    if (k > nargs || argAt.apply(k).isnil()) {
                         arg = k;
                         break;
                     }
                 }
             } else {
-                for (int k = Math.min(nargs, stack.length - 1 - a); k >= 1; k--) {
-                    LuaValue v = stack[a + k];
+                for (int k = nargs; k >= 1; k--) {
+                    LuaValue v = argAt.apply(k);
                     if (v.typename().equals(got) && !(expected.equals("number") && isNumeric(v))
                             && !(expected.equals("string") && isStringy(v))) {
                         arg = k;

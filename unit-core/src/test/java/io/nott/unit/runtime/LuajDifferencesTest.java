@@ -71,8 +71,8 @@ class LuajDifferencesTest {
     void luaVersionDifferences() {
         assertThat(eval("type(loadstring) .. type(unpack) .. type(table.unpack)")).isEqualTo("functionfunctionfunction");
         assertThat(eval("type(setfenv) .. type(getfenv) .. type(table.getn) .. type(bit) .. type(bit32)"))
-                .isEqualTo("nilnilnilniltable");
-        assertThat(eval("_VERSION")).isEqualTo("Luaj-jse 3.0.1");
+                .isEqualTo("nilnilfunctiontabletable");
+        assertThat(eval("_VERSION")).isEqualTo("Lua 5.1");
         assertThat(eval("tostring(-0.0)")).isEqualTo("0"); // LuaJIT: -0
         assertThat(eval("(function() local n = 0 for i = 1, 3 do if i == 2 then goto continue end n = n + i ::continue:: end return n end)()"))
                 .isEqualTo("4");
