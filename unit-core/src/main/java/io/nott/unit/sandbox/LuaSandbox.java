@@ -29,7 +29,7 @@ import org.luaj.vm2.lib.jse.JseOsLib;
  *       {@code load}/{@code loadstring} (source only, never bytecode) and {@code print} (to the request log);</li>
  *   <li>{@code string} (without {@code dump}; {@code rep}, {@code format}, {@code gsub}, {@code byte}
  *       size-checked), {@code table} ({@code concat}, {@code unpack} size-checked), {@code math}
- *       ({@code random} per thread, {@code randomseed} ignored), {@code bit32},
+ *       ({@code random} per thread, {@code randomseed} ignored), LuaJIT's {@code bit}, {@code bit32},
  *       {@code os} with {@code time}, {@code clock} and {@code date} only;</li>
  *   <li>and from the runtime: {@code ngx} and {@code edge_computing}.</li>
  * </ul>
