@@ -195,7 +195,8 @@ public final class LuaSandbox {
         public Varargs invoke(Varargs args) {
             LuaValue v = args.checkvalue(1);
             if (v.type() == LuaValue.TNUMBER) {
-                return LuaNumbers.normalize(v.isint() ? LuaValue.valueOf(v.toint()) : v);
+                // Always a string, as in Lua: tostring(11):gsub(...) must work.
+                return LuaValue.valueOf(LuaNumbers.text(v));
             }
             return original.invoke(args);
         }
@@ -240,7 +241,9 @@ public final class LuaSandbox {
                 return varargsOf(TRUE, f.invoke(args.subargs(2)));
             } catch (LuaError le) {
                 LuaValue m = le.getMessageObject();
-                if (m != null && m.type() == TSTRING && !(f instanceof LuaClosure)) {
+                // Raw LuaJ texts ("bad argument: ...") reach here when no Lua frame was between:
+                // pcall(lib.fn) or a tail call. Processed texts carry a position and are left alone.
+                if (m != null && m.type() == TSTRING) {
                     m = valueOf(RuntimeErrors.direct(m.tojstring(), args.subargs(2)));
                 }
                 return varargsOf(FALSE, m != null ? m : NIL);

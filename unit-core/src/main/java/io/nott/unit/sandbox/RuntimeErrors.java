@@ -52,7 +52,12 @@ final class RuntimeErrors {
         String line = m.group(2);
         String message = m.group(3);
         if (frame != null && stack != null && pc >= 0 && pc < frame.p.code.length) {
-            String better = name(message, frame, pc, stack);
+            String better;
+            try {
+                better = name(message, frame, pc, stack);
+            } catch (RuntimeException e) {
+                better = null; // never lose the error over its wording: LuaJ's text is kept
+            }
             if (better != null) {
                 message = better;
             }
