@@ -68,7 +68,11 @@ class DryRunIT {
                 .post("/api/v1/units/test").then().statusCode(200).body("outcome", equalTo("timeout"));
         editor().body(Map.of("unit", unit("access", "error('boom')"), "request", sample("/")))
                 .post("/api/v1/units/test").then().statusCode(200).body("outcome", equalTo("error"))
-                .body("units[0].message", containsString("boom"));
+                .body("units[0].message", equalTo("unit 'draft' (access) line 1: boom"));
+        // Runtime errors read as LuaJIT's, with the unit, phase and line (issue #20's shape).
+        editor().body(Map.of("unit", unit("access", "local t = {}\nreturn t.foo.bar"), "request", sample("/")))
+                .post("/api/v1/units/test").then().statusCode(200).body("outcome", equalTo("error"))
+                .body("units[0].message", equalTo("unit 'draft' (access) line 2: attempt to index field 'foo' (a nil value)"));
     }
 
     @Test
@@ -91,7 +95,8 @@ class DryRunIT {
     void badDryRunsAnswer400() {
         editor().body(Map.of("request", sample("/"))).post("/api/v1/units/test").then().statusCode(400);
         editor().body(Map.of("unit", unit("access", "if then"), "request", sample("/"))).post("/api/v1/units/test")
-                .then().statusCode(400).body("problems[0].line", equalTo(1));
+                .then().statusCode(400).body("problems[0].line", equalTo(1))
+                .body("problems[0].message", equalTo("code does not compile: unexpected symbol near 'then'"));
         editor().body(Map.of("unit", unit("access", "x = 1"), "request", sample("no-slash"))).post("/api/v1/units/test")
                 .then().statusCode(400).body("problems[0].field", equalTo("request.uri"));
         editor().body(Map.of("chain", true, "phase", "nope")).post("/api/v1/units/test").then().statusCode(400);

@@ -17,6 +17,27 @@ import io.nott.unit.model.Phase;
 public record UnitOutcome(String unitId, Phase phase, Kind kind, long durationNanos, long instructions, int status,
                           String message) {
 
+    /**
+     * The one text the registry (validate, dry run) and the edge (logs) show for a failed call:
+     * {@code unit 'x' (access) line 2: attempt to index field 'foo' (a nil value)} — issue #20's
+     * shape with LuaJIT's wording; {@code unit 'x' (access): ...} when the error has no line.
+     * Null when the call has no message.
+     */
+    public String problem() {
+        if (message == null) {
+            return null;
+        }
+        String prefix = "unit '" + unitId + "' (" + phase.luaName() + ")";
+        String chunk = unitId + ":";
+        if (message.startsWith(chunk)) {
+            int end = message.indexOf(": ", chunk.length());
+            if (end > chunk.length() && message.substring(chunk.length(), end).chars().allMatch(Character::isDigit)) {
+                return prefix + " line " + message.substring(chunk.length(), end) + ": " + message.substring(end + 2);
+            }
+        }
+        return prefix + ": " + message;
+    }
+
     public enum Kind {
         OK, EXIT, ERROR, TIMEOUT, SKIPPED, BREAKER_OPEN, OVERLOADED;
 

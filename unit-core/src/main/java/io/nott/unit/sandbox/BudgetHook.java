@@ -43,6 +43,8 @@ public final class BudgetHook extends DebugLib {
     private UnitAbort tripped;
     private LuaClosure[] frames = new LuaClosure[16];
     private LuaValue[][] stacks = new LuaValue[16][];
+    /** The last instruction each frame ran: where an error raised in that frame happened. */
+    private int[] pcs = new int[16];
 
     private static com.sun.management.ThreadMXBean threadBean() {
         try {
@@ -146,6 +148,7 @@ public final class BudgetHook extends DebugLib {
         if (depth >= frames.length) {
             frames = java.util.Arrays.copyOf(frames, frames.length * 2);
             stacks = java.util.Arrays.copyOf(stacks, stacks.length * 2);
+            pcs = java.util.Arrays.copyOf(pcs, pcs.length * 2);
         }
         frames[depth] = c;
         stacks[depth] = stack;
@@ -182,6 +185,7 @@ public final class BudgetHook extends DebugLib {
         }
         LuaClosure c = frames[depth];
         if (c != null) {
+            pcs[depth] = pc;
             int i = c.p.code[pc];
             if ((i & 0x3f) == Lua.OP_CONCAT) {
                 checkConcat(i, stacks[depth]);
@@ -265,6 +269,41 @@ public final class BudgetHook extends DebugLib {
         if (total > 4096) {
             chargeBytes(total, "'..'");
         }
+    }
+
+    /**
+     * LuaJIT's text for a runtime error LuaJ raised in the current frame (see {@link RuntimeErrors});
+     * outside an armed call only the position prefix is rewritten.
+     */
+    String luajitMessage(String luajMessage) {
+        BudgetHook h = self();
+        if (h == null || !h.armed || h.depth <= 0) {
+            return RuntimeErrors.rewrite(luajMessage, null, -1, null);
+        }
+        return RuntimeErrors.rewrite(luajMessage, h.frames[h.depth], h.pcs[h.depth], h.stacks[h.depth]);
+    }
+
+    /**
+     * {@code chunk:line:} of the Lua frame {@code level} levels up from the running function, as
+     * {@code error(msg, level)} prefixes it; "" for a level that is not a Lua function or is out of range.
+     */
+    String where(int level) {
+        BudgetHook h = self();
+        if (h == null || !h.armed) {
+            return "";
+        }
+        int d = h.depth - (level - 1);
+        if (level <= 0 || d <= 0 || h.frames[d] == null) {
+            return "";
+        }
+        org.luaj.vm2.Prototype p = h.frames[d].p;
+        int pc = h.pcs[d];
+        String chunk = p.source == null ? "?" : p.source.tojstring();
+        if (chunk.startsWith("=") || chunk.startsWith("@")) {
+            chunk = chunk.substring(1);
+        }
+        String line = p.lineinfo != null && pc >= 0 && pc < p.lineinfo.length ? Integer.toString(p.lineinfo[pc]) : "?";
+        return chunk + ":" + line + ": ";
     }
 
     /**

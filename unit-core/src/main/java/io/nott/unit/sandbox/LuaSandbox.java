@@ -1,6 +1,5 @@
 package io.nott.unit.sandbox;
 
-import java.io.ByteArrayInputStream;
 import java.util.concurrent.ThreadLocalRandom;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LoadState;
@@ -30,7 +29,7 @@ import org.luaj.vm2.lib.jse.JseOsLib;
  *       {@code load}/{@code loadstring} (source only, never bytecode) and {@code print} (to the request log);</li>
  *   <li>{@code string} (without {@code dump}; {@code rep}, {@code format}, {@code gsub}, {@code byte}
  *       size-checked), {@code table} ({@code concat}, {@code unpack} size-checked), {@code math}
- *       ({@code random} per thread, {@code randomseed} ignored), {@code bit32},
+ *       ({@code random} per thread, {@code randomseed} ignored), LuaJIT's {@code bit}, {@code bit32},
  *       {@code os} with {@code time}, {@code clock} and {@code date} only;</li>
  *   <li>and from the runtime: {@code ngx} and {@code edge_computing}.</li>
  * </ul>
@@ -47,6 +46,7 @@ public final class LuaSandbox {
     public static final ReadOnlyTable TABLE;
     public static final ReadOnlyTable MATH;
     public static final ReadOnlyTable BIT32;
+    public static final ReadOnlyTable BIT;
     public static final ReadOnlyTable OS;
     private static final ReadOnlyTable STRING_META;
 
@@ -69,7 +69,27 @@ public final class LuaSandbox {
                 return NONE; // a shared generator must not be made predictable by one unit
             }
         });
+        LuaValue ln = math.get("log");
+        math.set("log", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                // LuaJIT 2.1's math.log(x [, base]); log2/log10 exactly for their bases, as C's are.
+                double x = args.checkdouble(1);
+                if (args.isnoneornil(2)) {
+                    return valueOf(Math.log(x));
+                }
+                double base = args.checkdouble(2);
+                return valueOf(base == 2 ? Math.log(x) / Math.log(2) : base == 10 ? Math.log10(x) : Math.log(x) / Math.log(base));
+            }
+        });
+        math.set("log10", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                return valueOf(Math.log10(args.checkdouble(1)));
+            }
+        });
         MATH = ReadOnlyTable.copyOf(math, null);
+        BIT = ReadOnlyTable.copyOf(BitLib.build(), null);
         BIT32 = ReadOnlyTable.copyOf(scratch.get("bit32").checktable(), null);
         LuaTable os = new LuaTable();
         LuaValue jseOs = scratch.get("os");
@@ -109,6 +129,9 @@ public final class LuaSandbox {
         LoadState.install(g);
         LuaC.install(g);
         g.debuglib = hook;
+        // LuaJ hands each runtime error, once, to the thread's errorfunc while the failing frame is
+        // current: there it gets LuaJIT's wording (xpcall chains its handler after it).
+        g.running.errorfunc = new LuajitErrors(hook, null);
         return g;
     }
 
@@ -121,12 +144,18 @@ public final class LuaSandbox {
      */
     public static LuaTable baseLibrary(Globals g, java.util.function.Supplier<LuaValue> envOfCaller, LuaValue print) {
         LuaTable base = new LuaTable();
-        for (String name : new String[] {"assert", "error", "getmetatable", "setmetatable", "ipairs", "pairs",
-                "next", "pcall", "xpcall", "rawequal", "rawget", "rawset", "rawlen", "select", "tonumber", "type",
-                "_VERSION"}) {
+        for (String name : new String[] {"assert", "getmetatable", "setmetatable", "ipairs", "pairs",
+                "next", "rawequal", "rawget", "rawset", "rawlen", "select", "type"}) {
             base.set(name, g.get(name));
         }
+        // OpenResty code checks _VERSION for the language level it runs: LuaJIT says "Lua 5.1".
+        base.set("_VERSION", LuaValue.valueOf("Lua 5.1"));
+        base.set("tonumber", new ToNumber(g.get("tonumber")));
         base.set("tostring", new ToString(g.get("tostring")));
+        BudgetHook hook = (BudgetHook) g.debuglib;
+        base.set("error", new ErrorFn(hook, g.get("error")));
+        base.set("xpcall", new Xpcall(hook, g.get("xpcall")));
+        base.set("pcall", new Pcall(hook));
         base.set("unpack", TABLE.get("unpack"));
         Load load = new Load(g, envOfCaller);
         base.set("load", load);
@@ -136,6 +165,7 @@ public final class LuaSandbox {
         base.set("table", TABLE);
         base.set("math", MATH);
         base.set("bit32", BIT32);
+        base.set("bit", BIT);
         base.set("os", OS);
         return base;
     }
@@ -165,9 +195,202 @@ public final class LuaSandbox {
         public Varargs invoke(Varargs args) {
             LuaValue v = args.checkvalue(1);
             if (v.type() == LuaValue.TNUMBER) {
-                return LuaNumbers.normalize(v.isint() ? LuaValue.valueOf(v.toint()) : v);
+                // Always a string, as in Lua: tostring(11):gsub(...) must work.
+                return LuaValue.valueOf(LuaNumbers.text(v));
             }
             return original.invoke(args);
+        }
+    }
+
+    /**
+     * The thread's errorfunc: LuaJIT's text for the error (see {@link RuntimeErrors}), then the
+     * xpcall handler, if any, with that text.
+     */
+    static final class LuajitErrors extends org.luaj.vm2.lib.OneArgFunction {
+        private final BudgetHook hook;
+        private final LuaValue handler;
+
+        LuajitErrors(BudgetHook hook, LuaValue handler) {
+            this.hook = hook;
+            this.handler = handler;
+        }
+
+        @Override
+        public LuaValue call(LuaValue message) {
+            LuaValue text = valueOf(hook.luajitMessage(message.tojstring()));
+            return handler == null ? text : handler.call(text);
+        }
+    }
+
+    /**
+     * {@code pcall(f, ...)} as LuaJ's (the hook sees it as a frame, so error levels count it), and
+     * an error a library function raised with no Lua frame in between gets LuaJIT's text too.
+     */
+    static final class Pcall extends VarArgFunction {
+        private final BudgetHook hook;
+
+        Pcall(BudgetHook hook) {
+            this.hook = hook;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue f = args.checkvalue(1);
+            hook.onCall(this);
+            try {
+                return varargsOf(TRUE, f.invoke(args.subargs(2)));
+            } catch (LuaError le) {
+                LuaValue m = le.getMessageObject();
+                // Raw LuaJ texts ("bad argument: ...") reach here when no Lua frame was between:
+                // pcall(lib.fn) or a tail call. Processed texts carry a position and are left alone.
+                if (m != null && m.type() == TSTRING) {
+                    m = valueOf(RuntimeErrors.direct(m.tojstring(), args.subargs(2)));
+                }
+                return varargsOf(FALSE, m != null ? m : NIL);
+            } catch (Exception e) {
+                String m = e.getMessage();
+                return varargsOf(FALSE, valueOf(m != null ? m : e.toString()));
+            } finally {
+                hook.onReturn();
+            }
+        }
+    }
+
+    /** {@code xpcall(f, handler)}: the handler sees LuaJIT's text of the error. */
+    static final class Xpcall extends VarArgFunction {
+        private final BudgetHook hook;
+        private final LuaValue original;
+
+        Xpcall(BudgetHook hook, LuaValue original) {
+            this.hook = hook;
+            this.original = original;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue handler = args.arg(2);
+            if (!handler.isfunction()) {
+                return original.invoke(args);
+            }
+            return original.invoke(varargsOf(new LuaValue[] {args.arg1(), new LuajitErrors(hook, handler)}, args.subargs(3)));
+        }
+    }
+
+    /**
+     * {@code error(message [, level])} with Lua's levels, which LuaJ ignores: level 1 (default)
+     * prefixes the position of the function that called error, 2 that of its caller, 0 nothing.
+     * Other values than strings and numbers are raised as they are.
+     */
+    static final class ErrorFn extends VarArgFunction {
+        private final BudgetHook hook;
+        private final LuaValue original;
+
+        ErrorFn(BudgetHook hook, LuaValue original) {
+            this.hook = hook;
+            this.original = original;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue message = args.arg1();
+            if (message.type() != TSTRING && message.type() != TNUMBER) {
+                return original.invoke(args);
+            }
+            String text = LuaNumbers.text(message);
+            throw new PositionedError(hook.where(args.optint(2, 1)) + text);
+        }
+    }
+
+    /**
+     * A Lua error whose text is final: LuaJ's position prefix is left out. It still goes through
+     * the thread's errorfunc (so an xpcall handler runs), which leaves texts without LuaJ's
+     * {@code =chunk:line } prefix as they are.
+     */
+    static final class PositionedError extends LuaError {
+        private final String text;
+
+        PositionedError(String text) {
+            super(text);
+            this.text = text;
+        }
+
+        @Override
+        public String getMessage() {
+            return traceback != null ? traceback : text;
+        }
+    }
+
+    /**
+     * {@code tonumber} with LuaJIT's string rules for base 10: surrounding white space, hex with
+     * fraction and binary exponent ({@code 0x1p4}), {@code 0b} binary, {@code inf}/{@code nan}; nil
+     * for anything else (LuaJ crashed on {@code "0x"}). Other bases are LuaJ's.
+     */
+    static final class ToNumber extends VarArgFunction {
+        private static final java.util.regex.Pattern DECIMAL =
+                java.util.regex.Pattern.compile("[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
+        private static final java.util.regex.Pattern HEX = java.util.regex.Pattern.compile(
+                "([+-]?)0[xX]([0-9a-fA-F]*)(?:\\.([0-9a-fA-F]*))?(?:[pP]([+-]?[0-9]+))?");
+        private static final java.util.regex.Pattern BINARY = java.util.regex.Pattern.compile("([+-]?)0[bB]([01]+)");
+        private static final java.util.regex.Pattern SPECIAL =
+                java.util.regex.Pattern.compile("([+-]?)(inf|infinity|nan)", java.util.regex.Pattern.CASE_INSENSITIVE);
+        private final LuaValue original;
+
+        ToNumber(LuaValue original) {
+            this.original = original;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue v = args.checkvalue(1);
+            if (!args.isnoneornil(2) && args.checkint(2) != 10) {
+                try {
+                    return original.invoke(args);
+                } catch (RuntimeException e) {
+                    if (e instanceof LuaError le && le.getMessage() != null && le.getMessage().contains("base out of range")) {
+                        throw le;
+                    }
+                    return NIL;
+                }
+            }
+            if (v.type() == TNUMBER) {
+                return v;
+            }
+            if (v.type() != TSTRING) {
+                return NIL;
+            }
+            return parse(v.tojstring());
+        }
+
+        static LuaValue parse(String raw) {
+            String s = raw.strip();
+            if (s.length() != raw.replaceAll("^[ \\t\\n\\r\\f\\u000b]+|[ \\t\\n\\r\\f\\u000b]+$", "").length()) {
+                return NIL; // white space Java strips but C's isspace does not
+            }
+            if (DECIMAL.matcher(s).matches()) {
+                return valueOf(Double.parseDouble(s));
+            }
+            java.util.regex.Matcher m = HEX.matcher(s);
+            if (m.matches() && (!m.group(2).isEmpty() || m.group(3) != null && !m.group(3).isEmpty())) {
+                String frac = m.group(3) == null ? "" : m.group(3);
+                double d = 0;
+                for (char c : (m.group(2) + frac).toCharArray()) {
+                    d = d * 16 + Character.digit(c, 16);
+                }
+                int exp = (m.group(4) == null ? 0 : Integer.parseInt(m.group(4))) - 4 * frac.length();
+                d = d * Math.pow(2, exp);
+                return valueOf(m.group(1).equals("-") ? -d : d);
+            }
+            m = BINARY.matcher(s);
+            if (m.matches() && m.group(2).length() <= 64) {
+                double d = new java.math.BigInteger(m.group(2), 2).doubleValue();
+                return valueOf(m.group(1).equals("-") ? -d : d);
+            }
+            m = SPECIAL.matcher(s);
+            if (m.matches()) {
+                double d = m.group(2).equalsIgnoreCase("nan") ? Double.NaN : Double.POSITIVE_INFINITY;
+                return valueOf(m.group(1).equals("-") ? -d : d);
+            }
+            return NIL;
         }
     }
 
@@ -222,17 +445,28 @@ public final class LuaSandbox {
             if (source.length() > 0 && source.luaByte(0) == 27) {
                 return varargsOf(NIL, valueOf("attempt to load a binary chunk: only source is accepted"));
             }
-            String name = args.optjstring(2, "=(load)");
+            // LuaJIT's default chunk name is the source itself ([string "..."] in messages).
+            String name = args.optjstring(2, source.tojstring());
             LuaValue env = args.narg() >= 4 ? args.arg(4) : envOfCaller.get();
-            try {
-                Prototype p = LuaC.instance.compile(new ByteArrayInputStream(source.m_bytes, source.m_offset,
-                        source.m_length), name.startsWith("=") || name.startsWith("@") ? name : "=" + name);
-                return LuaSandbox.bind(p, g, env);
-            } catch (LuaError e) {
-                return varargsOf(NIL, valueOf(e.getMessage()));
-            } catch (java.io.IOException | RuntimeException e) {
-                return varargsOf(NIL, valueOf("load: " + e.getMessage()));
+            byte[] bytes = new byte[source.m_length];
+            System.arraycopy(source.m_bytes, source.m_offset, bytes, 0, bytes.length);
+            String chunkName = name.startsWith("=") || name.startsWith("@") ? name : "=" + chunkId(name);
+            CompileErrors.Result r = CompileErrors.compile(bytes, chunkName);
+            if (r instanceof CompileErrors.Failed f) {
+                return varargsOf(NIL, valueOf(chunkName.substring(1) + ":" + f.failure().line() + ": " + f.failure().message()));
             }
+            return LuaSandbox.bind(((CompileErrors.Compiled) r).prototype(), g, env);
+        }
+
+        /** LuaJIT's {@code [string "..."]} for a chunk named by its source: first line, at most ~40 bytes. */
+        static String chunkId(String name) {
+            int nl = name.indexOf('\n');
+            String first = nl >= 0 ? name.substring(0, nl) : name;
+            boolean cut = nl >= 0 || first.length() > 39;
+            if (first.length() > 39) {
+                first = first.substring(0, 39);
+            }
+            return "[string \"" + first + (cut ? "..." : "") + "\"]";
         }
     }
 }

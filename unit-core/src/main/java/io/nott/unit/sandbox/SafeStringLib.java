@@ -40,6 +40,9 @@ final class SafeStringLib {
         LuaTable t = copy(table);
         t.set("concat", new Concat(table.get("concat")));
         t.set("unpack", new Unpack(table.get("unpack")));
+        t.set("insert", new Insert(table.get("insert")));
+        t.set("getn", new Getn());
+        t.set("maxn", new Maxn());
         return t;
     }
 
@@ -198,7 +201,7 @@ final class SafeStringLib {
             for (long k = i; k <= j; k++) {
                 LuaValue v = t.get((int) k);
                 if (!v.isstring()) {
-                    break; // the original raises its own error for this element
+                    throw new LuaError("invalid value (" + v.typename() + ") at index " + k + " in table for 'concat'");
                 }
                 total += byteLen(v) + sep;
                 if (total > Integer.MAX_VALUE) {
@@ -207,6 +210,48 @@ final class SafeStringLib {
             }
             charge(total, "table.concat");
             return original.invoke(args);
+        }
+    }
+
+    /** table.insert(t, [pos,] v): LuaJIT refuses other argument counts; LuaJ ignored the extra ones. */
+    static final class Insert extends VarArgFunction {
+        private final LuaValue original;
+
+        Insert(LuaValue original) {
+            this.original = original;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            args.checktable(1);
+            if (args.narg() != 2 && args.narg() != 3) {
+                throw new LuaError("wrong number of arguments to 'insert'");
+            }
+            return original.invoke(args);
+        }
+    }
+
+    /** table.getn(t): Lua 5.1's name for {@code #t}, which LuaJIT keeps. */
+    static final class Getn extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            return valueOf(args.checktable(1).length());
+        }
+    }
+
+    /** table.maxn(t): the largest positive numeric key (0 if none); walks the whole table, as Lua does. */
+    static final class Maxn extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaTable t = args.checktable(1);
+            double max = 0;
+            for (Varargs n = t.next(NIL); !n.arg1().isnil(); n = t.next(n.arg1())) {
+                LuaValue k = n.arg1();
+                if (k.type() == TNUMBER && k.todouble() > max) {
+                    max = k.todouble();
+                }
+            }
+            return valueOf(max);
         }
     }
 

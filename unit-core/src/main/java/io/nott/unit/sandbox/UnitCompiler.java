@@ -1,18 +1,15 @@
 package io.nott.unit.sandbox;
 
 import io.nott.unit.model.ComputingUnit;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.luaj.vm2.LuaError;
 import org.luaj.vm2.Prototype;
-import org.luaj.vm2.compiler.LuaC;
 
 /**
  * Compiles Lua source to a LuaJ {@link Prototype} with LuaJ's own compiler (interpreted, never
- * LuaJC: untrusted code is not turned into JVM classes). Compiling never executes anything, so
+ * LuaJC: untrusted code is not turned into JVM classes), refusing what LuaJIT refuses and reporting
+ * errors in LuaJIT's words ({@link CompileErrors}). Compiling never executes anything, so
  * the registry can validate untrusted code safely.
  */
 public final class UnitCompiler {
@@ -36,18 +33,12 @@ public final class UnitCompiler {
         if (source.startsWith("\u001b")) {
             throw new UnitCompilationException(unitId, 0, "binary chunks are not accepted, send Lua source");
         }
-        try {
-            // "=" makes LuaJ print the chunk name verbatim in messages and tracebacks.
-            return LuaC.instance.compile(
-                    new ByteArrayInputStream(source.getBytes(StandardCharsets.UTF_8)), "=" + unitId);
-        } catch (LuaError e) {
-            throw fromLuaError(unitId, e.getMessage());
-        } catch (IOException e) {
-            throw new UnitCompilationException(unitId, 0, "cannot read source: " + e.getMessage());
-        } catch (RuntimeException | StackOverflowError e) {
-            // LuaC can throw plain runtime exceptions (or overflow on absurd nesting) for odd input.
-            throw new UnitCompilationException(unitId, 0, "cannot compile: " + e);
+        // "=" makes LuaJ print the chunk name verbatim in messages and tracebacks.
+        CompileErrors.Result r = CompileErrors.compile(source.getBytes(StandardCharsets.UTF_8), "=" + unitId);
+        if (r instanceof CompileErrors.Failed f) {
+            throw new UnitCompilationException(unitId, f.failure().line(), f.failure().message());
         }
+        return ((CompileErrors.Compiled) r).prototype();
     }
 
     static UnitCompilationException fromLuaError(String unitId, String message) {

@@ -399,6 +399,6 @@ class NgxConformanceTest {
                 "ngx.log(ngx.ERR, f(2), ' ', select('#', unpack({1, 2, 3})), ' ', table.unpack({9}))",
                 "local g, err = loadstring('return +')",
                 "ngx.log(ngx.ERR, tostring(g), ' ', err)"));
-        assertThat(out.split("\\|")).containsExactly("p\t1\tnil", "3 3 9", "nil (load):1: unexpected symbol 43 (+)");
+        assertThat(out.split("\\|")).containsExactly("p\t1\tnil", "3 3 9", "nil [string \"return +\"]:1: unexpected symbol near '+'");
     }
 }

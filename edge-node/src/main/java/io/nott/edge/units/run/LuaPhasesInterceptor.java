@@ -36,7 +36,7 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
     /** A failing unit is logged like nginx logs a Lua error (outcomes are also counted by unit-core's meters). */
     private static final Consumer<UnitOutcome> REPORT = o -> {
         if (o.kind().isFailure()) {
-            LOG.warnf("unit %s (%s) %s: %s", o.unitId(), o.phase().luaName(), o.kind().wireName(), o.message());
+            LOG.warnf("%s [%s]", o.problem(), o.kind().wireName());
         }
     };
 

@@ -192,7 +192,7 @@ public class DryRunService {
             nanos += o.durationNanos();
             instructions += o.instructions();
             calls.add(new DryRunResult.UnitCall(o.unitId(), o.phase().luaName(), o.kind().wireName(),
-                    o.durationNanos() / 1000, o.instructions(), o.status() == 0 ? null : o.status(), o.message()));
+                    o.durationNanos() / 1000, o.instructions(), o.status() == 0 ? null : o.status(), o.problem()));
         }
         List<String> logs = state.logs().stream()
                 .map(l -> "[" + l.levelName() + "] " + l.unitId() + ": " + l.message()).toList();
