@@ -159,9 +159,20 @@ final class EdgeExchange implements HttpExchange, HostResponse {
     @Override
     public void setHeader(String name, List<String> values) {
         // The writer frames the body it sends; a unit's Content-Length or Transfer-Encoding would lie about it.
-        if (!UnitHeaderGuard.edgeOwned(name) && responseHeaders.admit(name, values)) {
+        // A Content-Length that tells the truth about a body of known length is kept, as nginx sends it.
+        boolean truthfulLength = name.equalsIgnoreCase("Content-Length") && values.size() == 1
+                && values.get(0).equals(Long.toString(knownBodyLength()));
+        if ((truthfulLength || !UnitHeaderGuard.edgeOwned(name)) && responseHeaders.admit(name, values)) {
             response.mutableHeaders().set(name, values);
         }
+    }
+
+    /** The length of the body about to be sent, or -1 while it is unknown (streamed without a length). */
+    private long knownBodyLength() {
+        return switch (response.body()) {
+            case ResponseBody.Full full -> full.buffer().length();
+            case ResponseBody.Streamed streamed -> streamed.contentLength();
+        };
     }
 
     @Override
