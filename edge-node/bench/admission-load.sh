@@ -56,7 +56,7 @@ QUARKUS_HTTP_PORT=$EDGE_PORT QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS_PORT"
 EDGE_UPSTREAMS_HLS_SERVERS="127.0.0.1:$ORIGIN_PORT" EDGE_UPSTREAMS_API_SERVERS="127.0.0.1:$ORIGIN_PORT" \
 EDGE_UPSTREAMS_APP_SERVERS="127.0.0.1:$ORIGIN_PORT" EDGE_SYNC_SNAPSHOT_FILE="$OUT/snapshot.json" EDGE_NODE_ID=admission-bench \
 EDGE_UNITS_MEMORY_SHARE=$MEMORY_SHARE \
-java -Xmx512m -XX:+ExitOnOutOfMemoryError -jar "$JAR" >"$OUT/edge.log" 2>&1 &
+"${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" -Xmx512m -XX:+ExitOnOutOfMemoryError -jar "$JAR" >"$OUT/edge.log" 2>&1 &
 EDGE_PID=$!
 pids+=($EDGE_PID)
 EDGE="http://127.0.0.1:$EDGE_PORT"

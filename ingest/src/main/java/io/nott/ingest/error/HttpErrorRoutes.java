@@ -1,80 +1,31 @@
 package io.nott.ingest.error;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nott.service.http.HttpLayerErrors;
 import io.quarkus.runtime.configuration.MemorySize;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 /**
- * The error body for what never reaches JAX-RS: a body over
- * {@code quarkus.http.limits.max-body-size} (Quarkus answers an empty 413 otherwise, whatever
- * the size) and failures of the HTTP layer itself.
+ * The ingest's words for what never reaches JAX-RS (a body over
+ * {@code quarkus.http.limits.max-body-size}, failures of the HTTP layer), answered in the one
+ * error shape by service-http's {@link HttpLayerErrors}.
  */
 @ApplicationScoped
 public class HttpErrorRoutes {
 
-    private static final Logger LOG = Logger.getLogger(HttpErrorRoutes.class);
-
-    private final long maxBodyBytes;
-    private final ObjectMapper json;
+    private final HttpLayerErrors errors;
 
     public HttpErrorRoutes(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBody,
             ObjectMapper json) {
-        this.maxBodyBytes = maxBody.asLongValue();
-        this.json = json;
+        this.errors = new HttpLayerErrors(maxBody.asLongValue(),
+                new HttpLayerErrors.Wording("the ingest", "the ingest's log", "", "Its endpoints need no large body"),
+                ErrorBody::of, json);
     }
 
     void install(@Observes Router router) {
-        // Before Quarkus' own body-size check (order -2), which ends the request with an empty body.
-        router.route().order(-3).handler(this::rejectOversizedBody);
-        router.route().order(-3).failureHandler(this::failure);
-    }
-
-    private void rejectOversizedBody(RoutingContext ctx) {
-        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && length.chars().allMatch(Character::isDigit) && !length.isEmpty()
-                && Long.parseLong(length) > maxBodyBytes) {
-            send(ctx, 413, "The body is " + length + " bytes; the ingest takes at most " + maxBodyBytes
-                    + " bytes (quarkus.http.limits.max-body-size). "
-                    + "Its endpoints need no large body");
-            return;
-        }
-        ctx.next();
-    }
-
-    private void failure(RoutingContext ctx) {
-        if (ctx.response().ended() || ctx.response().headWritten()) {
-            return;
-        }
-        int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-        if (status == 413) {
-            send(ctx, 413, "The body is larger than " + maxBodyBytes + " bytes (quarkus.http.limits.max-body-size); "
-                    + "its endpoints need no large body");
-        } else if (status >= 500) {
-            String id = UUID.randomUUID().toString();
-            LOG.errorf(ctx.failure(), "Unexpected error %s on %s %s", id, ctx.request().method(), ctx.request().path());
-            send(ctx, status, "Unexpected error " + id + "; the ingest's log has the details under that id. Retry; "
-                    + "report it if it persists");
-        } else {
-            send(ctx, status, "The request was refused by the HTTP layer (" + status + ")"
-                    + (ctx.failure() == null ? "" : ": " + ctx.failure().getMessage()));
-        }
-    }
-
-    private void send(RoutingContext ctx, int status, String message) {
-        String body;
-        try {
-            body = json.writeValueAsString(ErrorBody.of(status, message));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+        errors.install(router);
     }
 }

@@ -1,19 +1,15 @@
 package io.nott.registry.rest;
 
+import io.nott.service.http.OpenApiErrorAnswers;
 import io.nott.unit.model.FailurePolicy;
 import io.nott.unit.model.Phase;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
-import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.media.Schema;
-import org.eclipse.microprofile.openapi.models.responses.APIResponse;
-import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 /**
  * Completes the generated document in two ways the annotations cannot express once for all.
@@ -48,7 +44,7 @@ public class OpenApiFilter implements OASFilter {
             // The core enums travel as their wire names (CoreTypesJson), not as Java constant names.
             wireNames(schemas.get("Phase"), Arrays.stream(Phase.values()).map(Phase::luaName).toList());
             wireNames(schemas.get("FailurePolicy"), Arrays.stream(FailurePolicy.values()).map(FailurePolicy::wireName).toList());
-            schemas.values().forEach(OpenApiFilter::optionalMayBeNull);
+            schemas.values().forEach(OpenApiErrorAnswers::optionalMayBeNull);
         }
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
@@ -58,9 +54,9 @@ public class OpenApiFilter implements OASFilter {
                 return;
             }
             item.getOperations().forEach((method, operation) -> {
-                add(operation, EVERY);
+                OpenApiErrorAnswers.addErrorAnswers(operation, EVERY);
                 if (operation.getRequestBody() != null) {
-                    add(operation, WITH_BODY);
+                    OpenApiErrorAnswers.addErrorAnswers(operation, WITH_BODY);
                 }
             });
         });
@@ -70,51 +66,5 @@ public class OpenApiFilter implements OASFilter {
         if (schema != null) {
             schema.setEnumeration(new ArrayList<>(names));
         }
-    }
-
-    private static void optionalMayBeNull(Schema schema) {
-        if (schema.getProperties() == null) {
-            return;
-        }
-        List<String> required = schema.getRequired() == null ? List.of() : schema.getRequired();
-        Map<String, Schema> properties = new LinkedHashMap<>(schema.getProperties());
-        properties.forEach((name, property) -> {
-            if (required.contains(name)) {
-                return;
-            }
-            if (property.getRef() != null) {
-                properties.put(name, OASFactory.createSchema().anyOf(List.of(
-                        OASFactory.createSchema().ref(property.getRef()),
-                        OASFactory.createSchema().addType(Schema.SchemaType.NULL))));
-                return;
-            }
-            if (property.getType() != null && !property.getType().contains(Schema.SchemaType.NULL)) {
-                property.addType(Schema.SchemaType.NULL);
-            }
-            if (property.getEnumeration() != null && !property.getEnumeration().contains(null)) {
-                List<Object> values = new ArrayList<>(property.getEnumeration());
-                values.add(null);
-                property.setEnumeration(values);
-            }
-        });
-        schema.setProperties(properties);
-    }
-
-    private static void add(Operation operation, Map<String, String> responses) {
-        if (operation.getResponses() == null) {
-            operation.setResponses(OASFactory.createAPIResponses());
-        }
-        APIResponses existing = operation.getResponses();
-        responses.forEach((status, description) -> {
-            if (!existing.hasAPIResponse(status)) {
-                existing.addAPIResponse(status, error(description));
-            }
-        });
-    }
-
-    static APIResponse error(String description) {
-        return OASFactory.createAPIResponse().description(description)
-                .content(OASFactory.createContent().addMediaType("application/json",
-                        OASFactory.createMediaType().schema(OASFactory.createSchema().ref("ErrorBody"))));
     }
 }

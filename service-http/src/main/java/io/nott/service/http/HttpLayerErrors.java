@@ -1,0 +1,94 @@
+package io.nott.service.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import org.jboss.logging.Logger;
+
+/**
+ * The services' one error shape for what never reaches JAX-RS: a body over
+ * {@code quarkus.http.limits.max-body-size} (Quarkus answers an empty 413 otherwise, whatever the
+ * size) and failures of the HTTP layer itself. The registry and the ingest each wire it from a
+ * small bean with their own words; the logic lives here once.
+ */
+public final class HttpLayerErrors {
+
+    private static final Logger LOG = Logger.getLogger(HttpLayerErrors.class);
+
+    /**
+     * How a service names itself in the messages.
+     *
+     * @param self       "this registry", "the ingest"
+     * @param logOwner   "the registry's log"
+     * @param limitNote  appended after the body-size limit (", and a unit's code at most ..."), or ""
+     * @param advice     what to do about a body that is too large ("Send a smaller unit")
+     */
+    public record Wording(String self, String logOwner, String limitNote, String advice) {
+    }
+
+    private final long maxBodyBytes;
+    private final Wording wording;
+    private final BiFunction<Integer, String, Object> errorBody;
+    private final ObjectMapper json;
+
+    /**
+     * @param errorBody builds the service's error body (its OpenAPI {@code ErrorBody}) from a status and message
+     */
+    public HttpLayerErrors(long maxBodyBytes, Wording wording, BiFunction<Integer, String, Object> errorBody,
+                           ObjectMapper json) {
+        this.maxBodyBytes = maxBodyBytes;
+        this.wording = wording;
+        this.errorBody = errorBody;
+        this.json = json;
+    }
+
+    public void install(Router router) {
+        // Before Quarkus' own body-size check (order -2), which ends the request with an empty body.
+        router.route().order(-3).handler(this::rejectOversizedBody);
+        router.route().order(-3).failureHandler(this::failure);
+    }
+
+    private void rejectOversizedBody(RoutingContext ctx) {
+        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && !length.isEmpty() && length.chars().allMatch(Character::isDigit)
+                && Long.parseLong(length) > maxBodyBytes) {
+            send(ctx, 413, "The body is " + length + " bytes; " + wording.self() + " takes at most " + maxBodyBytes
+                    + " bytes (quarkus.http.limits.max-body-size)" + wording.limitNote() + ". " + wording.advice());
+            return;
+        }
+        ctx.next();
+    }
+
+    private void failure(RoutingContext ctx) {
+        if (ctx.response().ended() || ctx.response().headWritten()) {
+            return;
+        }
+        int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+        if (status == 413) {
+            send(ctx, 413, "The body is larger than " + maxBodyBytes + " bytes (quarkus.http.limits.max-body-size); "
+                    + Character.toLowerCase(wording.advice().charAt(0)) + wording.advice().substring(1));
+        } else if (status >= 500) {
+            String id = UUID.randomUUID().toString();
+            LOG.errorf(ctx.failure(), "Unexpected error %s on %s %s", id, ctx.request().method(), ctx.request().path());
+            send(ctx, status, "Unexpected error " + id + "; " + wording.logOwner() + " has the details under that id. "
+                    + "Retry; report it if it persists");
+        } else {
+            send(ctx, status, "The request was refused by the HTTP layer (" + status + ")"
+                    + (ctx.failure() == null ? "" : ": " + ctx.failure().getMessage()));
+        }
+    }
+
+    private void send(RoutingContext ctx, int status, String message) {
+        String body;
+        try {
+            body = json.writeValueAsString(errorBody.apply(status, message));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+    }
+}
