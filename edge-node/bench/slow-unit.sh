@@ -9,7 +9,7 @@
 # README.
 #
 #   ./mvnw -B -pl edge-node -am package -DskipTests
-#   edge-node/bench/slow-unit.sh   # DURATION=10 OTHER_CONNECTIONS=10 SLOW_CONNECTIONS=20
+#   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 edge-node/bench/slow-unit.sh   # DURATION=10 OTHER_CONNECTIONS=10 SLOW_CONNECTIONS=20
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -56,7 +56,7 @@ for above in $SETTINGS; do
   EDGE_UPSTREAMS_HLS_SERVERS="127.0.0.1:$ORIGIN_PORT" EDGE_UPSTREAMS_API_SERVERS="127.0.0.1:$ORIGIN_PORT" \
   EDGE_UPSTREAMS_APP_SERVERS="127.0.0.1:$ORIGIN_PORT" EDGE_SYNC_SNAPSHOT_FILE="$OUT/snapshot-$above.json" \
   EDGE_NODE_ID="slow-bench-$above" EDGE_UNITS_OFFLOAD_ABOVE="$above" \
-  java -Xmx512m -jar "$JAR" >"$OUT/edge-$above.log" 2>&1 &
+  "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx512m -jar "$JAR" >"$OUT/edge-$above.log" 2>&1 &
   EDGE_PID=$!
   pids+=($EDGE_PID)
   EDGE="http://127.0.0.1:$EDGE_PORT"
