@@ -24,6 +24,16 @@ class EdgeHealthIT {
     }
 
     @Test
+    void readinessReportsTheSlowUnitStepsOffTheLoopAndMetricsTheirMeters() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'Slow unit steps off the event loop (node load)' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'Slow unit steps off the event loop (node load)' }.data.max", equalTo(256));
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("edge_units_slow "), containsString("edge_units_offload_in_flight "),
+                        containsString("edge_units_offload_refused_total "));
+    }
+
+    @Test
     void exposesPrometheusMetrics() {
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
     }

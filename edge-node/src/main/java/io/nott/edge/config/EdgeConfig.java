@@ -85,6 +85,22 @@ public interface EdgeConfig {
         int redisMaxInFlight();
 
         /**
+         * A pipeline step runs off the event loop, on a virtual thread, while one of its units has
+         * a recent cost above this (unit-core's {@code UnitCost}: a decaying high-water estimate of
+         * the call duration), and inline again once below half of it; default 1ms.
+         */
+        @WithDefault("1ms")
+        Duration offloadAbove();
+
+        /**
+         * Most such slow steps in flight off the event loop on this node; past it the step runs
+         * inline without its slow units (outcome {@code overloaded}, their failure policy decides
+         * 500 or continue) and readiness is DOWN while the bound is reached; default 256.
+         */
+        @WithDefault("256")
+        int offloadMaxInFlight();
+
+        /**
          * Commands in flight and no reply from Redis for this long: the units' Redis connection
          * is dropped (failing what still waits on it) and reopened; default 5s.
          */

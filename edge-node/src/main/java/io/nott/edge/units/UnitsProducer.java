@@ -1,5 +1,7 @@
 package io.nott.edge.units;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nott.edge.config.EdgeConfig;
 import io.nott.edge.units.run.LuaPhasesInterceptor;
@@ -51,8 +53,16 @@ public class UnitsProducer {
 
     @Produces
     @Singleton
-    OffLoop offLoop() {
-        return new OffLoop();
+    OffLoop offLoop(EdgeConfig config, MeterRegistry registry) {
+        OffLoop offLoop = new OffLoop(config.units().offloadMaxInFlight());
+        Gauge.builder("edge.units.offload.in.flight", offLoop, OffLoop::slowInFlight)
+                .description("Slow unit steps running off the event loop now").register(registry);
+        FunctionCounter.builder("edge.units.offload.steps", offLoop, OffLoop::slowOffloaded)
+                .description("Slow unit steps moved off the event loop").register(registry);
+        FunctionCounter.builder("edge.units.offload.refused", offLoop, OffLoop::slowRefused)
+                .description("Slow unit steps run inline without their slow units: the bound was reached")
+                .register(registry);
+        return offLoop;
     }
 
     void closeOffLoop(@Disposes OffLoop offLoop) {
@@ -128,10 +138,20 @@ public class UnitsProducer {
 
     @Produces
     @Singleton
-    LuaPhasesInterceptor luaPhases(SnapshotHolder holder, PhaseRunner runner, OffLoop offLoop, EdgeConfig config) {
+    LuaPhasesInterceptor luaPhases(SnapshotHolder holder, PhaseRunner runner, OffLoop offLoop, EdgeConfig config,
+            MeterRegistry registry) {
         EdgeConfig.UnitsConfig units = config.units();
+        long offloadAbove = units.offloadAbove().toNanos();
+        if (offloadAbove <= 0) {
+            throw new IllegalArgumentException("edge.units.offload-above is " + units.offloadAbove()
+                    + "; set a positive duration such as 1ms");
+        }
+        Gauge.builder("edge.units.slow", holder, h -> h.snapshot().slowUnits(offloadAbove).size())
+                .description("Units whose recent cost is above edge.units.offload-above (their steps run off the event loop)")
+                .register(registry);
         return new LuaPhasesInterceptor(holder, new RequestPipeline(runner), offLoop, units.maxFilteredBody().asLongValue(),
-                new UnitOutputLimits(units.maxHeaders(), units.maxHeaderBytes().asLongValue(), units.maxBody().asLongValue()));
+                new UnitOutputLimits(units.maxHeaders(), units.maxHeaderBytes().asLongValue(), units.maxBody().asLongValue()),
+                offloadAbove);
     }
 
     @Produces

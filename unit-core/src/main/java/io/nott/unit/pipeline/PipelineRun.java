@@ -39,6 +39,7 @@ public final class PipelineRun {
     private final Phase only;
     private final Consumer<UnitOutcome> outcomes;
     private boolean bodyDone;
+    private long refuseSlowAbove;
 
     PipelineRun(PhaseRunner runner, UnitSnapshot snapshot, HttpExchange exchange, Phase only,
                 Consumer<UnitOutcome> outcomes) {
@@ -70,6 +71,30 @@ public final class PipelineRun {
     /** True when a unit of {@code phase} calls {@code redis_client}: run that step off the event loop. */
     public boolean blocks(Phase phase) {
         return runs(phase) && snapshot.usesRedis(phase);
+    }
+
+    /**
+     * True when an eligible unit of {@code phase} is slow for {@code thresholdNanos} (its recent
+     * cost, with hysteresis: {@link io.nott.unit.runtime.UnitCost#slow}): a host with an event
+     * loop runs that step off it.
+     */
+    public boolean slow(Phase phase, long thresholdNanos) {
+        return runs(phase) && snapshot.slow(phase, exchange.host(), thresholdNanos);
+    }
+
+    /** True when {@link #runRequestPhases()} has a slow unit (see {@link #slow}). */
+    public boolean requestPhasesSlow(long thresholdNanos) {
+        return slow(Phase.REWRITE, thresholdNanos) || slow(Phase.ACCESS, thresholdNanos)
+                || slow(Phase.CONTENT, thresholdNanos);
+    }
+
+    /**
+     * From now on, units slow for {@code thresholdNanos} are not run in this request's rewrite,
+     * access, content and header_filter steps (outcome {@code overloaded}, their failure policy
+     * applies): the host could not move the step off its event loop and will run it inline.
+     */
+    public void refuseSlow(long thresholdNanos) {
+        this.refuseSlowAbove = thresholdNanos;
     }
 
     /** True when rewrite, access or content have units to run. */
@@ -112,7 +137,7 @@ public final class PipelineRun {
         if (!runs(phase)) {
             return null;
         }
-        PhaseResult r = runner.run(snapshot, phase, exchange, state);
+        PhaseResult r = runner.run(snapshot, phase, exchange, state, refuseSlowAbove);
         report(r.outcomes());
         return switch (r.action()) {
             case CONTINUE -> null;
@@ -143,7 +168,7 @@ public final class PipelineRun {
         }
         state.setStatus(response.status());
         if (runs(Phase.HEADER_FILTER)) {
-            PhaseResult r = runner.run(snapshot, Phase.HEADER_FILTER, exchange, state);
+            PhaseResult r = runner.run(snapshot, Phase.HEADER_FILTER, exchange, state, refuseSlowAbove);
             report(r.outcomes());
             if (r.action() == PhaseResult.Action.EXIT) {
                 LocalAnswer page = ErrorPages.exit(r.status(), 0);

@@ -64,13 +64,24 @@ public final class PhaseRunner {
      * {@link #runBodyFilter}.
      */
     public PhaseResult run(UnitSnapshot snapshot, Phase phase, HttpExchange exchange, RequestState state) {
+        return run(snapshot, phase, exchange, state, 0);
+    }
+
+    /**
+     * As {@link #run(UnitSnapshot, Phase, HttpExchange, RequestState)}, but units that are slow for
+     * {@code refuseSlowAboveNanos} ({@link UnitCost#slow}) are not run: outcome {@code overloaded},
+     * their failure policy decides 500 or continue. The host asks this when it cannot move a slow
+     * step off its event loop (its bound of off-loop steps is reached); 0 refuses nothing.
+     */
+    public PhaseResult run(UnitSnapshot snapshot, Phase phase, HttpExchange exchange, RequestState state,
+                           long refuseSlowAboveNanos) {
         if (phase == Phase.BODY_FILTER) {
             throw new IllegalArgumentException("body_filter runs per chunk: use runBodyFilter");
         }
         if (!snapshot.has(phase)) {
             return PhaseResult.EMPTY;
         }
-        return loop(snapshot, phase, exchange, state, null);
+        return loop(snapshot, phase, exchange, state, null, refuseSlowAboveNanos);
     }
 
     /**
@@ -84,7 +95,7 @@ public final class PhaseRunner {
             return new BodyChunk(chunk, eof, List.of());
         }
         Chunk data = new Chunk(new LuaValue[] {LuaString.valueUsing(chunk)}, new boolean[] {eof});
-        PhaseResult result = loop(snapshot, Phase.BODY_FILTER, exchange, state, data);
+        PhaseResult result = loop(snapshot, Phase.BODY_FILTER, exchange, state, data, 0);
         LuaString out = data.value[0].strvalue();
         byte[] bytes = out.m_offset == 0 && out.m_length == out.m_bytes.length ? out.m_bytes : copy(out);
         return new BodyChunk(bytes, data.eof[0], result.outcomes());
@@ -101,7 +112,7 @@ public final class PhaseRunner {
      * ends the phase.
      */
     private PhaseResult loop(UnitSnapshot snapshot, Phase phase, HttpExchange exchange, RequestState state,
-                             Chunk chunk) {
+                             Chunk chunk, long refuseSlowAbove) {
         List<UnitSnapshot.Entry> entries = snapshot.entries(phase);
         boolean virtual = Thread.currentThread().isVirtual();
         LuaEngine engine = virtual ? borrow() : engines.get();
@@ -114,6 +125,16 @@ public final class PhaseRunner {
                 ComputingUnit u = e.unit();
                 if (!sampled(u, exchange, state)) {
                     outcomes.add(record(new UnitOutcome(u.id(), phase, UnitOutcome.Kind.SKIPPED, 0, 0, 0, null)));
+                    continue;
+                }
+                if (refuseSlowAbove > 0 && e.cost.slow(refuseSlowAbove)) {
+                    outcomes.add(record(new UnitOutcome(u.id(), phase, UnitOutcome.Kind.OVERLOADED, 0, 0, 0,
+                            "not run: the unit is slow (recent cost " + e.cost.estimateNanos() / 1000
+                                    + " us) and the node already runs as many slow steps off its event loop as it"
+                                    + " allows; retry later, make the unit cheaper or raise the bound")));
+                    if (u.failure() == FailurePolicy.CLOSED && chunk == null) {
+                        return new PhaseResult(PhaseResult.Action.EXIT, 500, outcomes);
+                    }
                     continue;
                 }
                 // Node admission first (a refused call must not take a half-open breaker's one trial):
@@ -145,6 +166,10 @@ public final class PhaseRunner {
                     admission.release(reservation);
                 }
                 breaker.record(call.kind().isFailure(), clock);
+                e.cost.record(call.nanos());
+                if (virtual) {
+                    meters.offloaded(u.id(), phase);
+                }
                 outcomes.add(record(new UnitOutcome(u.id(), phase, call.kind(), call.nanos(),
                         call.instructions(), call.status(), call.message())));
                 PhaseResult end = chunk == null ? decide(phase, u, call, state, outcomes) : null;

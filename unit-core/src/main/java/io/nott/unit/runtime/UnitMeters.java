@@ -10,12 +10,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * Micrometer meters for unit outcomes, tagged by unit id and phase:
  * {@code cu.unit.calls} (counter, also tagged {@code outcome}) and {@code cu.unit.duration}
- * (timer, calls that ran). Meters are looked up once per unit/phase/outcome and cached.
+ * (timer, calls that ran), {@code cu.unit.offloaded} (counter, calls that ran on a virtual
+ * thread, i.e. off the host's event loop: Redis-calling or slow steps). Meters are looked up once per unit/phase/outcome and cached.
  */
 final class UnitMeters {
 
     static final String CALLS = "cu.unit.calls";
     static final String DURATION = "cu.unit.duration";
+    static final String OFFLOADED = "cu.unit.offloaded";
 
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Set> byUnit = new ConcurrentHashMap<>();
@@ -28,6 +30,7 @@ final class UnitMeters {
         final String unit;
         final Counter[][] counters = new Counter[Phase.values().length][UnitOutcome.Kind.values().length];
         final Timer[] timers = new Timer[Phase.values().length];
+        final Counter[] offloaded = new Counter[Phase.values().length];
 
         Set(String unit) {
             this.unit = unit;
@@ -52,6 +55,20 @@ final class UnitMeters {
             }
             return t;
         }
+    }
+
+    void offloaded(String unitId, Phase p) {
+        if (registry == null) {
+            return;
+        }
+        Set s = byUnit.computeIfAbsent(unitId, Set::new);
+        Counter c = s.offloaded[p.ordinal()];
+        if (c == null) {
+            c = Counter.builder(OFFLOADED).description("Computing unit calls run off the event loop")
+                    .tag("unit", unitId).tag("phase", p.luaName()).register(registry);
+            s.offloaded[p.ordinal()] = c;
+        }
+        c.increment();
     }
 
     void record(UnitOutcome o) {

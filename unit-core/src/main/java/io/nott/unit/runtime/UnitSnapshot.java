@@ -29,6 +29,8 @@ public final class UnitSnapshot {
         final HostMatcher hosts;
         final int slot;
         final boolean usesRedis;
+        /** Recent call cost; per snapshot, so a changed unit starts cheap, like its breaker. */
+        final UnitCost cost = new UnitCost();
 
         Entry(CompiledUnit compiled, HostMatcher hosts, int slot) {
             this.compiled = compiled;
@@ -150,6 +152,42 @@ public final class UnitSnapshot {
      */
     public boolean usesRedis(Phase phase) {
         return phasesUsingRedis.contains(phase);
+    }
+
+    /**
+     * True when an eligible unit of {@code phase} for {@code host} is slow for
+     * {@code thresholdNanos} ({@link UnitCost#slow}): the host runs such a step off its event loop.
+     */
+    public boolean slow(Phase phase, String host, long thresholdNanos) {
+        if (!phasesWithUnits.contains(phase)) {
+            return false;
+        }
+        for (Entry e : byPhase.get(phase)) {
+            if ((e.hosts.matchesAll() || e.hosts.matches(host)) && e.cost.slow(thresholdNanos)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Ids of the units that are slow for {@code thresholdNanos} now, in run order (for gauges and tests). */
+    public List<String> slowUnits(long thresholdNanos) {
+        List<String> slow = new ArrayList<>();
+        byPhase.forEach((phase, entries) -> entries.stream().filter(e -> e.cost.slow(thresholdNanos))
+                .forEach(e -> slow.add(e.unit().id())));
+        return slow;
+    }
+
+    /** The recent cost of unit {@code id} in this snapshot; null when it is not loaded. */
+    public UnitCost cost(String id) {
+        for (List<Entry> entries : byPhase.values()) {
+            for (Entry e : entries) {
+                if (e.unit().id().equals(id)) {
+                    return e.cost;
+                }
+            }
+        }
+        return null;
     }
 
     List<Entry> entries(Phase phase) {

@@ -27,7 +27,11 @@ import org.jboss.logging.Logger;
  * on every response (cache hits, errors and local answers included), and log runs after the
  * response is sent, on a virtual thread. What the phases decide is the pipeline's; this class
  * only decides threads: steps whose units call {@code edge_computing.redis_client} run on a
- * virtual thread, the others inline on the event loop, where a compiled unit costs microseconds.
+ * virtual thread; so do steps with a unit whose recent cost is above {@code edge.units.offload-above}
+ * (unit-core's {@code UnitCost}, with hysteresis), bounded by {@link OffLoop#tryCall}: past the
+ * bound the step runs inline without its slow units (their failure policy applies). The others run
+ * inline on the event loop, where a compiled unit costs microseconds. body_filter stays chunk by
+ * chunk on the loop unless it calls Redis: moving it would mean buffering whole bodies.
  */
 public final class LuaPhasesInterceptor implements ProxyInterceptor {
 
@@ -45,6 +49,10 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
     private final OffLoop offLoop;
     private final long maxCollectedBody;
     private final UnitOutputLimits limits;
+    private final long offloadAboveNanos;
+
+    /** Default of {@code edge.units.offload-above}: a unit whose recent cost is above 1 ms leaves the loop. */
+    public static final long DEFAULT_OFFLOAD_ABOVE_NANOS = 1_000_000;
 
     public LuaPhasesInterceptor(SnapshotHolder holder, RequestPipeline pipeline, OffLoop offLoop, long maxCollectedBody) {
         this(holder, pipeline, offLoop, maxCollectedBody, UnitOutputLimits.DEFAULT);
@@ -52,11 +60,23 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
 
     public LuaPhasesInterceptor(SnapshotHolder holder, RequestPipeline pipeline, OffLoop offLoop, long maxCollectedBody,
             UnitOutputLimits limits) {
+        this(holder, pipeline, offLoop, maxCollectedBody, limits, DEFAULT_OFFLOAD_ABOVE_NANOS);
+    }
+
+    /** @param offloadAboveNanos recent unit cost above which a step leaves the event loop ({@code edge.units.offload-above}) */
+    public LuaPhasesInterceptor(SnapshotHolder holder, RequestPipeline pipeline, OffLoop offLoop, long maxCollectedBody,
+            UnitOutputLimits limits, long offloadAboveNanos) {
         this.holder = holder;
         this.pipeline = pipeline;
         this.offLoop = offLoop;
         this.maxCollectedBody = maxCollectedBody;
         this.limits = limits;
+        this.offloadAboveNanos = offloadAboveNanos;
+    }
+
+    /** The threshold a unit's recent cost is held against. */
+    public long offloadAboveNanos() {
+        return offloadAboveNanos;
     }
 
     @Override
@@ -74,6 +94,13 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
         if (run.requestPhasesBlock()) {
             return offLoop.call(context.vertxContext(), run::runRequestPhases)
                     .compose(answer -> respond(context, run, exchange, answer));
+        }
+        if (run.requestPhasesSlow(offloadAboveNanos)) {
+            Future<LocalAnswer> off = offLoop.tryCall(context.vertxContext(), run::runRequestPhases);
+            if (off != null) {
+                return off.compose(answer -> respond(context, run, exchange, answer));
+            }
+            run.refuseSlow(offloadAboveNanos);
         }
         return respond(context, run, exchange, run.runRequestPhases());
     }
@@ -111,8 +138,18 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
                 return response;
             });
         } else {
-            run.runHeaderFilter(exchange);
-            headed = Future.succeededFuture(response);
+            boolean slow = run.slow(Phase.HEADER_FILTER, offloadAboveNanos);
+            headed = slow ? offLoop.tryCall(context.vertxContext(), () -> {
+                run.runHeaderFilter(exchange);
+                return response;
+            }) : null;
+            if (headed == null) {
+                if (slow) {
+                    run.refuseSlow(offloadAboveNanos);
+                }
+                run.runHeaderFilter(exchange);
+                headed = Future.succeededFuture(response);
+            }
         }
         headed = headed.map(r -> {
             if (exchange.responseHeadersOverflow() == null) {

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Slow units leave the event loop (issue #15), bounded and on loopback: an edge over one standalone
+# redis-server (the unit registry only) and an nginx origin, a unit (host slow.example only) that
+# busy-waits 45 ms of CPU per call and never calls Redis. For each edge setting (the default
+# offload-above 1ms, then 1h, i.e. every unit inline as before), wrk measures other traffic (same
+# route, no unit) for DURATION s: alone, then while SLOW_CONNECTIONS connections load the slow
+# unit. Prints other traffic's p50/p99 for each run, the unit's outcomes, how many of its calls ran
+# off the loop (cu_unit_offloaded_total) and the offload meters. Not a test: a measurement for the
+# README.
+#
+#   ./mvnw -B -pl edge-node -am package -DskipTests
+#   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 edge-node/bench/slow-unit.sh   # DURATION=10 OTHER_CONNECTIONS=10 SLOW_CONNECTIONS=20
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+JAR="$ROOT/edge-node/target/quarkus-app/quarkus-run.jar"
+DURATION=${DURATION:-10}
+OTHER_CONNECTIONS=${OTHER_CONNECTIONS:-10}
+SLOW_CONNECTIONS=${SLOW_CONNECTIONS:-20}
+SETTINGS=${SETTINGS:-"1ms 1h"}
+OUT=${OUT:-$(mktemp -d /tmp/edge-slow-unit.XXXXXX)}
+mkdir -p "$OUT/origin/hls" "$OUT/nginx/logs" "$OUT/nginx/tmp"
+[ -f "$JAR" ] || { echo "build first: ./mvnw -B -pl edge-node -am package -DskipTests" >&2; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+REDIS_PORT=$(free_port); ORIGIN_PORT=$(free_port)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+redis-server --port "$REDIS_PORT" --save '' --appendonly no --daemonize no >"$OUT/redis.log" 2>&1 &
+pids+=($!)
+printf '#EXTM3U\n#EXT-X-TARGETDURATION:1\n' >"$OUT/origin/hls/live.m3u8"
+cat >"$OUT/nginx/nginx.conf" <<CONF
+daemon off; master_process off; worker_processes 1; error_log $OUT/nginx/logs/error.log; pid $OUT/nginx/nginx.pid;
+events { worker_connections 1024; }
+http { access_log off; client_body_temp_path $OUT/nginx/tmp; proxy_temp_path $OUT/nginx/tmp;
+  fastcgi_temp_path $OUT/nginx/tmp; uwsgi_temp_path $OUT/nginx/tmp; scgi_temp_path $OUT/nginx/tmp;
+  server { listen 127.0.0.1:$ORIGIN_PORT; root $OUT/origin; add_header Cache-Control no-store; } }
+CONF
+nginx -p "$OUT/nginx" -c "$OUT/nginx/nginx.conf" &
+pids+=($!)
+for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+
+# 45 ms of CPU per call (ngx.now reads the clock on this edge), no Redis: before this change it ran inline.
+redis-cli -p "$REDIS_PORT" hset "{cu}:unit:slow" id slow phase access hosts '["slow.example"]' budget_wall_ms 1000 \
+  budget_instructions 500000000 failure open code "local t = ngx.now() + 0.045
+while ngx.now() < t do end" >/dev/null
+redis-cli -p "$REDIS_PORT" sadd "{cu}:units" slow >/dev/null
+redis-cli -p "$REDIS_PORT" set "{cu}:version" 1 >/dev/null
+
+percentiles() { awk '/^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 } /requests in/ { n = $1 } END { printf "p50 %s, p99 %s (%s requests)", p50, p99, n }' "$1"; }
+
+for above in $SETTINGS; do
+  EDGE_PORT=$(free_port)
+  QUARKUS_HTTP_PORT=$EDGE_PORT QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS_PORT" QUARKUS_REDIS_CLIENT_TYPE=standalone \
+  EDGE_UPSTREAMS_HLS_SERVERS="127.0.0.1:$ORIGIN_PORT" EDGE_UPSTREAMS_API_SERVERS="127.0.0.1:$ORIGIN_PORT" \
+  EDGE_UPSTREAMS_APP_SERVERS="127.0.0.1:$ORIGIN_PORT" EDGE_SYNC_SNAPSHOT_FILE="$OUT/snapshot-$above.json" \
+  EDGE_NODE_ID="slow-bench-$above" EDGE_UNITS_OFFLOAD_ABOVE="$above" \
+  "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx512m -jar "$JAR" >"$OUT/edge-$above.log" 2>&1 &
+  EDGE_PID=$!
+  pids+=($EDGE_PID)
+  EDGE="http://127.0.0.1:$EDGE_PORT"
+  for _ in $(seq 1 300); do curl -sf "$EDGE/q/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+  curl -sf "$EDGE/q/health/ready" >/dev/null || { echo "edge not ready; see $OUT/edge-$above.log" >&2; exit 1; }
+  for _ in $(seq 1 20); do curl -s -o /dev/null -H 'Host: slow.example' "$EDGE/hls/live.m3u8"; done
+  wrk -t1 -c"$OTHER_CONNECTIONS" -d2s "$EDGE/hls/live.m3u8" >/dev/null 2>&1 # warm-up
+
+  echo "== edge.units.offload-above=$above"
+  wrk -t1 -c"$OTHER_CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency "$EDGE/hls/live.m3u8" >"$OUT/alone-$above.txt" 2>&1
+  echo "other traffic alone ($OTHER_CONNECTIONS conn):              $(percentiles "$OUT/alone-$above.txt")"
+  wrk -t1 -c"$SLOW_CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency -H 'Host: slow.example' "$EDGE/hls/live.m3u8" \
+    >"$OUT/slow-$above.txt" 2>&1 &
+  SLOW=$!
+  wrk -t1 -c"$OTHER_CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency "$EDGE/hls/live.m3u8" >"$OUT/loaded-$above.txt" 2>&1
+  wait $SLOW
+  echo "other traffic with $SLOW_CONNECTIONS conn on the 45 ms unit: $(percentiles "$OUT/loaded-$above.txt")"
+  echo "the slow unit's own traffic:                      $(percentiles "$OUT/slow-$above.txt")"
+  curl -s "$EDGE/q/metrics" | grep -E '^(cu_unit_calls_total\{.*unit="slow"|cu_unit_offloaded_total|edge_units_offload_|edge_units_slow)' | sed 's/^/  /'
+  kill "$EDGE_PID"; wait "$EDGE_PID" 2>/dev/null || true
+done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); output in $OUT"

@@ -1,0 +1,193 @@
+package io.nott.edge.units;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nott.edge.cache.CachePolicy;
+import io.nott.edge.cache.CacheSettings;
+import io.nott.edge.health.OffLoopReadinessCheck;
+import io.nott.edge.support.Origin;
+import io.nott.edge.support.ProxyBed;
+import io.nott.edge.units.run.LuaPhasesInterceptor;
+import io.nott.edge.units.run.OffLoop;
+import io.nott.edge.units.run.UnitOutputLimits;
+import io.nott.edge.units.sync.AppliedSnapshot;
+import io.nott.edge.units.sync.SnapshotHolder;
+import io.nott.edge.upstream.UpstreamSettings;
+import io.nott.unit.model.Budget;
+import io.nott.unit.model.ComputingUnit;
+import io.nott.unit.model.FailurePolicy;
+import io.nott.unit.model.Phase;
+import io.nott.unit.pipeline.RequestPipeline;
+import io.nott.unit.runtime.InMemoryUnitRedisClient;
+import io.nott.unit.runtime.PhaseRunner;
+import io.nott.unit.runtime.RunnerSettings;
+import io.nott.unit.runtime.UnitSnapshot;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue #15, "the event loop stays responsive": through the real proxy chain (interceptor, cache,
+ * a real origin), a unit whose recent cost is above the threshold has its step moved off the event
+ * loop, and back inline once it is cheap again; past the bound of slow steps in flight its failure
+ * policy applies and readiness is DOWN. Asserted on the decision and the meters, not on timings.
+ */
+class SlowUnitsOffLoopTest {
+
+    private static final long THRESHOLD = LuaPhasesInterceptor.DEFAULT_OFFLOAD_ABOVE_NANOS;
+    /** Busy for milliseconds when asked (header X-Busy), else a few instructions. */
+    private static final String BUSY = """
+            if ngx.var.http_x_busy then
+              local x = 0
+              for i = 1, 400000 do x = x + i end
+            end
+            """;
+    /** Room for the busy loop on a loaded machine: this test is about cost, not budgets. */
+    private static final Budget ROOMY = new Budget(50_000_000, 10_000);
+
+    static Vertx vertx;
+    Origin origin;
+    ProxyBed bed;
+    SnapshotHolder holder;
+    OffLoop offLoop;
+    SimpleMeterRegistry registry;
+
+    @BeforeAll
+    static void startVertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopVertx() {
+        vertx.close();
+    }
+
+    @BeforeEach
+    void start() {
+        origin = new Origin(vertx).respond(r -> r.response().putHeader("Content-Type", "text/plain").end("origin\n"));
+        registry = new SimpleMeterRegistry();
+        holder = new SnapshotHolder(registry, Clock.systemUTC());
+        offLoop = new OffLoop(1);
+        PhaseRunner runner = new PhaseRunner(RunnerSettings.DEFAULT, registry, Clock.systemUTC(), new InMemoryUnitRedisClient());
+        LuaPhasesInterceptor lua = new LuaPhasesInterceptor(holder, new RequestPipeline(runner), offLoop, 1 << 20,
+                UnitOutputLimits.DEFAULT, THRESHOLD);
+        bed = new ProxyBed(vertx, CacheSettings.defaults(), List.of(new ProxyBed.RouteSpec("vod", "/vod",
+                UpstreamSettings.of("vod", List.of(origin.address())), CachePolicy.parse(true, List.of("200=60s"), false))),
+                List.of(lua));
+    }
+
+    @AfterEach
+    void stop() {
+        bed.close();
+        origin.close();
+        offLoop.close();
+    }
+
+    private void units(ComputingUnit... units) {
+        UnitSnapshot snapshot = UnitSnapshot.build(1, Arrays.stream(units).map(u -> u.withBudget(ROOMY)).toList());
+        holder.swap(new AppliedSnapshot(snapshot, "v1", System.currentTimeMillis(), "test", List.of()));
+    }
+
+    private double offloaded(String unit) {
+        Counter c = registry.find("cu.unit.offloaded").tag("unit", unit).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private double calls(String unit, String outcome) {
+        Counter c = registry.find("cu.unit.calls").tag("unit", unit).tag("outcome", outcome).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private boolean slow(String unit) {
+        return holder.snapshot().slowUnits(THRESHOLD).contains(unit);
+    }
+
+    @Test
+    void aSlowUnitLeavesTheLoopAndComesBackInlineOnceCheap() {
+        units(ComputingUnit.of("busy", Phase.ACCESS, BUSY),
+                ComputingUnit.of("stamp", Phase.HEADER_FILTER, "ngx.header['X-Stamp'] = 'yes'"));
+
+        // The first calls of a fresh unit are cold (Lua closures built, code not yet compiled by
+        // the JIT) and may well be slow: they leave the loop until the unit is warm.
+        int warm = 0;
+        do {
+            assertThat(bed.get("/vod/a").statusCode()).isEqualTo(200);
+            assertThat(++warm).as("a few instructions become cheap once warm").isLessThan(500);
+        } while (slow("busy"));
+        double atStart = offloaded("busy");
+        long stepsAtStart = offLoop.slowOffloaded();
+        assertThat(bed.get("/vod/a").statusCode()).isEqualTo(200);
+        assertThat(offloaded("busy")).as("cheap: inline").isEqualTo(atStart);
+
+        // The first busy call runs inline (it was cheap until then) and marks the unit slow.
+        assertThat(bed.get("/vod/a", "X-Busy", "1").statusCode()).isEqualTo(200);
+        assertThat(slow("busy")).as("recent cost %d ns", holder.snapshot().cost("busy").estimateNanos()).isTrue();
+        assertThat(offloaded("busy")).isEqualTo(atStart);
+
+        // While slow, its step runs on a virtual thread; the cheap header_filter unit stays inline.
+        assertThat(bed.get("/vod/a", "X-Busy", "1").headers().firstValue("X-Stamp")).hasValue("yes");
+        assertThat(offloaded("busy")).isEqualTo(atStart + 1);
+        assertThat(offLoop.slowOffloaded()).isEqualTo(stepsAtStart + 1);
+
+        // Cheap calls (still off the loop while it is slow) bring the estimate down, with hysteresis.
+        int cheap = 0;
+        while (slow("busy")) {
+            assertThat(bed.get("/vod/a").statusCode()).isEqualTo(200);
+            cheap++;
+            assertThat(cheap).as("cheap calls bring a slow unit back").isLessThan(500);
+        }
+        assertThat(cheap).as("not after one cheap call: hysteresis").isGreaterThan(1);
+        assertThat(offloaded("busy")).isEqualTo(atStart + 1 + cheap);
+
+        double before = offloaded("busy");
+        assertThat(bed.get("/vod/a").statusCode()).isEqualTo(200);
+        assertThat(offloaded("busy")).as("cheap again: inline").isEqualTo(before);
+        assertThat(calls("busy", "ok")).isEqualTo(warm + 3 + cheap + 1);
+    }
+
+    @Test
+    void pastTheBoundSlowUnitsFollowTheirFailurePolicyAndReadinessIsDown() throws Exception {
+        OffLoopReadinessCheck readiness = new OffLoopReadinessCheck(offLoop);
+        assertThat(readiness.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+        // Take the one slot (bound 1) with a step that waits until released.
+        CountDownLatch release = new CountDownLatch(1);
+        assertThat(offLoop.tryCall(vertx.getOrCreateContext(), () -> release.await(1, java.util.concurrent.TimeUnit.MINUTES))).isNotNull();
+        try {
+            assertThat(offLoop.saturated()).isTrue();
+            assertThat(readiness.call().getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+
+            units(ComputingUnit.of("busy-open", Phase.ACCESS, BUSY));
+            assertThat(bed.get("/vod/a", "X-Busy", "1").statusCode()).as("first call: inline, measured").isEqualTo(200);
+            assertThat(slow("busy-open")).isTrue();
+            assertThat(bed.get("/vod/a", "X-Busy", "1").statusCode())
+                    .as("open: the slow unit is not run, the request goes on").isEqualTo(200);
+            assertThat(calls("busy-open", "overloaded")).isEqualTo(1);
+
+            units(ComputingUnit.of("busy-closed", Phase.ACCESS, BUSY).withFailure(FailurePolicy.CLOSED));
+            assertThat(bed.get("/vod/a", "X-Busy", "1").statusCode()).as("first call: inline, measured").isEqualTo(200);
+            assertThat(slow("busy-closed")).isTrue();
+            assertThat(bed.get("/vod/a", "X-Busy", "1").statusCode()).as("closed: 500").isEqualTo(500);
+            assertThat(calls("busy-closed", "overloaded")).isEqualTo(1);
+
+            assertThat(offLoop.slowRefused()).isEqualTo(2);
+            assertThat(offloaded("busy-open") + offloaded("busy-closed")).isZero();
+            assertThat(readiness.call().getData().orElseThrow()).containsEntry("refusedSinceLastCheck", 2L);
+        } finally {
+            release.countDown();
+        }
+        // Released: the slot drains and readiness comes back (on the next probe).
+        for (int i = 0; i < 200 && offLoop.saturated(); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(readiness.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+    }
+}
