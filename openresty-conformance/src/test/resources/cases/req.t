@@ -525,6 +525,21 @@ echo
 GET /j10
 body: 
 
+=== set_uri with jump eleven times is a rewrite cycle
+--- rewrite
+local n = tonumber(ngx.var.uri:match("^/j(%d+)$") or "0")
+if n < 11 then
+  ngx.req.set_uri("/j" .. (n + 1), true)
+end
+--- origin
+echo
+--- expect_status
+500
+--- expect_body_base64
+PGh0bWw+DQo8aGVhZD48dGl0bGU+NTAwIEludGVybmFsIFNlcnZlciBFcnJvcjwvdGl0bGU+PC9o
+ZWFkPg0KPGJvZHk+DQo8Y2VudGVyPjxoMT41MDAgSW50ZXJuYWwgU2VydmVyIEVycm9yPC9oMT48
+L2NlbnRlcj4NCjxocj48Y2VudGVyPm5naW54PC9jZW50ZXI+DQo8L2JvZHk+DQo8L2h0bWw+DQo=
+
 === set_uri with jump starts a new ngx.ctx
 --- rewrite
 ngx.ctx.runs = (ngx.ctx.runs or 0) + 1
