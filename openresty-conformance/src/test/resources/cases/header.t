@@ -494,3 +494,58 @@ location: /rel
 --- expect_body
 moved
 
+=== resp get_headers raw keeps the case
+--- content
+ngx.header["X-Mixed-Case"] = "1"
+local h = ngx.resp.get_headers(0, true)
+ngx.say(tostring(h["X-Mixed-Case"]), " ", tostring(h["x-mixed-case"]))
+--- expect_status
+200
+--- expect_body
+1 nil
+
+=== resp get_headers with a limit
+--- content
+ngx.header["X-A"] = "1"
+ngx.header["X-B"] = "2"
+ngx.header["X-C"] = "3"
+local h, err = ngx.resp.get_headers(2)
+local n = 0
+for _ in pairs(h) do n = n + 1 end
+ngx.say(n, " ", tostring(err))
+--- expect_status
+200
+--- expect_body
+2 truncated
+
+=== resp get_headers cleared header is gone
+--- header_filter
+ngx.header["X-Gone"] = nil
+ngx.header.content_type = nil
+local h = ngx.resp.get_headers()
+ngx.header["X-Seen"] = tostring(h["content-type"])
+--- response_headers
+X-Seen
+--- expect_status
+200
+--- expect_headers
+x-seen: nil
+--- expect_body
+origin
+
+=== resp get_headers in header_filter sees the origin's cookies
+--- header_filter
+local h = ngx.resp.get_headers()
+local c = h["set-cookie"]
+ngx.header["X-Seen"] = type(c) == "table" and table.concat(c, "|") or tostring(c)
+--- origin
+cookies
+--- response_headers
+X-Seen
+--- expect_status
+200
+--- expect_headers
+x-seen: a=1; Path=/|b=2; Path=/
+--- expect_body
+cookies
+

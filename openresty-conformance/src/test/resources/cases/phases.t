@@ -77,7 +77,7 @@ ngx.req.read_body()
 --- expect_status
 closed
 
-=== set_uri in content errors
+=== set_uri in content is allowed without jump
 --- content
 local ok, err = pcall(ngx.req.set_uri, "/x")
 ngx.say(ok)

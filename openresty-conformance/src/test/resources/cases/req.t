@@ -417,3 +417,309 @@ POST /t
 x-seen: 1
 body: posted
 
+=== set_uri keeps the query
+--- rewrite
+ngx.req.set_uri("/changed")
+--- request
+GET /t?a=1&b=%20
+--- origin
+echo
+--- expect_status
+200
+--- expect_body
+GET /changed?a=1&b=%20
+body: 
+
+=== set_uri in access reaches the origin
+--- access
+ngx.req.set_uri("/from-access")
+--- origin
+echo
+--- expect_status
+200
+--- expect_body
+GET /from-access
+body: 
+
+=== set_uri is escaped on the way upstream
+--- rewrite
+ngx.req.set_uri("/a b/ü?x#y")
+--- origin
+echo
+--- expect_status
+200
+--- expect_body
+GET /a%20b/%C3%BC%3Fx%23y
+body: 
+
+=== set_uri then request_uri stays the client's
+--- rewrite
+ngx.req.set_uri("/changed")
+ngx.header["X-Uri"] = ngx.var.uri
+ngx.header["X-Request-Uri"] = ngx.var.request_uri
+--- request
+GET /t?q=1
+--- response_headers
+X-Uri X-Request-Uri
+--- expect_status
+200
+--- expect_headers
+x-uri: /changed
+x-request-uri: /t?q=1
+--- expect_body
+origin
+
+=== set_uri with jump in rewrite runs rewrite again for the new uri
+--- rewrite
+if ngx.var.uri ~= "/jumped" then
+  ngx.req.set_uri("/jumped", true)
+  ngx.req.set_header("X-Never", "after a jump the unit ends")
+end
+ngx.req.set_header("X-Seen-Uri", ngx.var.uri)
+--- origin
+echo
+--- expect_status
+200
+--- expect_body
+GET /jumped
+x-seen-uri: /jumped
+body: 
+
+=== set_uri with jump every time is a rewrite cycle
+--- rewrite
+ngx.req.set_uri("/again", true)
+--- origin
+echo
+--- expect_status
+500
+--- expect_body_base64
+PGh0bWw+DQo8aGVhZD48dGl0bGU+NTAwIEludGVybmFsIFNlcnZlciBFcnJvcjwvdGl0bGU+PC9o
+ZWFkPg0KPGJvZHk+DQo8Y2VudGVyPjxoMT41MDAgSW50ZXJuYWwgU2VydmVyIEVycm9yPC9oMT48
+L2NlbnRlcj4NCjxocj48Y2VudGVyPm5naW54PC9jZW50ZXI+DQo8L2JvZHk+DQo8L2h0bWw+DQo=
+
+=== set_uri with jump nine times reaches the origin
+--- rewrite
+local n = tonumber(ngx.var.uri:match("^/j(%d+)$") or "0")
+if n < 9 then
+  ngx.req.set_uri("/j" .. (n + 1), true)
+end
+--- origin
+echo
+--- expect_status
+200
+--- expect_body
+GET /j9
+body: 
+
+=== set_uri with jump ten times reaches the origin
+--- rewrite
+local n = tonumber(ngx.var.uri:match("^/j(%d+)$") or "0")
+if n < 10 then
+  ngx.req.set_uri("/j" .. (n + 1), true)
+end
+--- origin
+echo
+--- expect_status
+200
+--- expect_body
+GET /j10
+body: 
+
+=== set_uri with jump eleven times is a rewrite cycle
+--- rewrite
+local n = tonumber(ngx.var.uri:match("^/j(%d+)$") or "0")
+if n < 11 then
+  ngx.req.set_uri("/j" .. (n + 1), true)
+end
+--- origin
+echo
+--- expect_status
+500
+--- expect_body_base64
+PGh0bWw+DQo8aGVhZD48dGl0bGU+NTAwIEludGVybmFsIFNlcnZlciBFcnJvcjwvdGl0bGU+PC9o
+ZWFkPg0KPGJvZHk+DQo8Y2VudGVyPjxoMT41MDAgSW50ZXJuYWwgU2VydmVyIEVycm9yPC9oMT48
+L2NlbnRlcj4NCjxocj48Y2VudGVyPm5naW54PC9jZW50ZXI+DQo8L2JvZHk+DQo8L2h0bWw+DQo=
+
+=== set_uri with jump starts a new ngx.ctx
+--- rewrite
+ngx.ctx.runs = (ngx.ctx.runs or 0) + 1
+if ngx.var.uri ~= "/jumped" then
+  ngx.req.set_uri("/jumped", true)
+end
+ngx.req.set_header("X-Runs", ngx.ctx.runs)
+--- origin
+echo
+--- expect_status
+200
+--- expect_body
+GET /jumped
+x-runs: 1
+body: 
+
+=== set_uri with a control byte and binary
+--- rewrite
+ngx.req.set_uri("/a\tb", false, true)
+ngx.header["X-Uri"] = ngx.escape_uri(ngx.var.uri)
+--- response_headers
+X-Uri
+--- expect_status
+200
+--- expect_headers
+x-uri: %2Fa%09b
+--- expect_body
+origin
+
+=== set_uri with jump in content errors
+--- content
+local ok, err = pcall(ngx.req.set_uri, "/x", true)
+ngx.say(ok, " ", err)
+--- expect_status
+200
+--- expect_body
+false API disabled in the context of content_by_lua*
+
+=== set_uri with an empty uri errors
+--- content
+local ok, err = pcall(ngx.req.set_uri, "")
+ngx.say(ok, " ", err)
+--- expect_status
+200
+--- expect_body
+false attempt to use zero-length uri
+
+=== set_uri with a number errors
+--- content
+local ok, err = pcall(ngx.req.set_uri, 12)
+ngx.say(ok, " ", err)
+--- expect_status
+200
+--- expect_body
+true nil
+
+=== set_uri with a control byte errors
+--- content
+local ok, err = pcall(ngx.req.set_uri, "/a\nb")
+ngx.say(ok, " ", err)
+--- expect_status
+200
+--- expect_body
+false unsafe byte "0x0a" in uri "/a\x0Ab" (maybe you want to set the 'binary' argument?)
+
+=== set_uri then set_uri_args reach the origin
+--- rewrite
+ngx.req.set_uri("/both")
+ngx.req.set_uri_args({k = "a b"})
+--- request
+GET /t?old=1
+--- origin
+echo
+--- expect_status
+200
+--- expect_body
+GET /both?k=a%20b
+body: 
+
+=== set_uri in header_filter changes ngx.var.uri
+--- header_filter
+ngx.req.set_uri("/late")
+ngx.header["X-Uri"] = ngx.var.uri
+--- response_headers
+X-Uri
+--- expect_status
+200
+--- expect_headers
+x-uri: /late
+--- expect_body
+origin
+
+=== set_method in access reaches the origin
+--- access
+ngx.req.set_method(ngx.HTTP_DELETE)
+--- origin
+echo
+--- expect_status
+200
+--- expect_body
+DELETE /t
+body: 
+
+=== set_method then request_method
+--- content
+ngx.req.set_method(ngx.HTTP_PATCH)
+ngx.say(ngx.var.request_method)
+--- expect_status
+200
+--- expect_body
+PATCH
+
+=== set_method with a bad value gives the error
+--- content
+local ok, err = pcall(ngx.req.set_method, 12345)
+ngx.say(ok, " ", err)
+--- expect_status
+200
+--- expect_body
+false unsupported HTTP method: 12345
+
+=== set_method with a string gives the error
+--- content
+local ok, err = pcall(ngx.req.set_method, "POST")
+ngx.say(ok, " ", err)
+--- expect_status
+200
+--- expect_body
+false bad method number
+
+=== set_method every constant
+--- content
+local names = {}
+for _, m in ipairs({"GET", "HEAD", "POST", "PUT", "DELETE", "MKCOL", "COPY", "MOVE", "OPTIONS", "PROPFIND",
+    "PROPPATCH", "LOCK", "UNLOCK", "PATCH", "TRACE"}) do
+  ngx.req.set_method(ngx["HTTP_" .. m])
+  names[#names + 1] = ngx.req.get_method()
+end
+ngx.say(table.concat(names, " "))
+--- expect_status
+200
+--- expect_body
+GET HEAD POST PUT DELETE MKCOL COPY MOVE OPTIONS PROPFIND PROPPATCH LOCK UNLOCK PATCH TRACE
+
+=== set_uri_args in access reaches the origin
+--- access
+ngx.req.set_uri_args("from=access")
+--- request
+GET /t?x=1
+--- origin
+echo
+--- expect_status
+200
+--- expect_body
+GET /t?from=access
+body: 
+
+=== set_uri_args with an empty string drops the query
+--- rewrite
+ngx.req.set_uri_args("")
+--- request
+GET /t?x=1
+--- origin
+echo
+--- expect_status
+200
+--- expect_body
+GET /t
+body: 
+
+=== set_uri with jump in access errors
+--- access
+local ok, err = pcall(ngx.req.set_uri, "/x", true)
+ngx.header["X-Err"] = err
+--- response_headers
+X-Err
+--- expect_status
+200
+--- expect_headers
+x-err: API disabled in the context of access_by_lua*
+--- expect_body
+origin
+

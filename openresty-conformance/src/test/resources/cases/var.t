@@ -318,3 +318,80 @@ ngx.say(type(ngx.var.server_port), " ", type(ngx.var.remote_port))
 --- expect_body
 string string
 
+=== write uri gives nginx's error
+--- content
+local ok, err = pcall(function() ngx.var.uri = "/x" end)
+ngx.say(ok, " ", (err:gsub("^.-:%d+: ", "")))
+--- expect_status
+200
+--- expect_body
+false variable "uri" not changeable
+
+=== write request_uri gives nginx's error
+--- content
+local ok, err = pcall(function() ngx.var.request_uri = "/x" end)
+ngx.say(ok, " ", (err:gsub("^.-:%d+: ", "")))
+--- expect_status
+200
+--- expect_body
+false variable "request_uri" not changeable
+
+=== write host gives nginx's error
+--- content
+local ok, err = pcall(function() ngx.var.host = "x" end)
+ngx.say(ok, " ", (err:gsub("^.-:%d+: ", "")))
+--- expect_status
+200
+--- expect_body
+false variable "host" not changeable
+
+=== write an unknown variable gives nginx's error
+--- content
+local ok, err = pcall(function() ngx.var.my_flag = "1" end)
+ngx.say(ok, " ", (err:gsub("^.-:%d+: ", "")))
+--- expect_status
+200
+--- expect_body
+false variable "my_flag" not found for writing; maybe it is a built-in variable that is not changeable or you forgot to use "set $my_flag '';" in the config file to define it first
+
+=== write arg_ gives nginx's error
+--- content
+local ok, err = pcall(function() ngx.var.arg_x = "1" end)
+ngx.say(ok, " ", (err:gsub("^.-:%d+: ", "")))
+--- expect_status
+200
+--- expect_body
+false variable "arg_x" not found for writing; maybe it is a built-in variable that is not changeable or you forgot to use "set $arg_x '';" in the config file to define it first
+
+=== write args in access reaches the origin
+--- access
+ngx.var.args = "from=access"
+--- origin
+echo
+--- expect_status
+200
+--- expect_body
+GET /t?from=access
+body: 
+
+=== write args nil
+--- content
+local ok, err = pcall(function() ngx.var.args = nil end)
+ngx.say(ok, " ", err, " ", tostring(ngx.var.args))
+--- request
+GET /t?a=1
+--- expect_status
+200
+--- expect_body
+true nil nil
+
+=== uri is normalised
+--- content
+ngx.say(ngx.var.uri, " ", ngx.var.request_uri)
+--- request
+GET /a/./b/../c//d%2Fe?x=%2F
+--- expect_status
+200
+--- expect_body
+/a/c/d/e /a/./b/../c//d%2Fe?x=%2F
+

@@ -55,7 +55,7 @@ public final class CacheInterceptor implements ProxyInterceptor {
     public Future<ProxyResponse> handleRequest(ProxyContext context) {
         CachePolicy policy = policies.apply(context);
         HttpServerRequest request = context.request();
-        if (!settings.enabled() || !policy.enabled() || request.method() != HttpMethod.GET) {
+        if (!settings.enabled() || !policy.enabled() || context.method() != HttpMethod.GET) {
             return context.sendRequest();
         }
         String key = settings.key().render(context);

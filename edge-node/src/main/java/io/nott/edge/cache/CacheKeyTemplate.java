@@ -95,7 +95,7 @@ public final class CacheKeyTemplate {
                 }
                 case Variable v -> {
                     switch (v) {
-                        case METHOD -> key.append(request.method().name());
+                        case METHOD -> key.append(context.method().name());
                         case SCHEME -> key.append(request.scheme());
                         case HOST -> key.append(context.host());
                         case REQUEST_URI -> key.append(request.uri());

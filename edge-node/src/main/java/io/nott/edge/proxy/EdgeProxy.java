@@ -62,6 +62,7 @@ public final class EdgeProxy implements Handler<RoutingContext> {
         }
         Context loop = Vertx.currentContext();
         ProxyContext context = new ProxyContext(request, uri, origin, loop, interceptors, start);
+        context.routes(origins);
         context.sendRequest().onComplete(result -> {
             ProxyResponse response = result.succeeded() ? result.result() : ProxyErrors.toResponse(result.cause());
             ResponseWriter.write(context, response, () -> completed(context));

@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Arrays;
 import java.util.List;
@@ -21,8 +22,10 @@ import java.util.Locale;
 public final class ProxyContext {
 
     private final HttpServerRequest request;
-    private final RequestUri uri;
-    private final ProxyOrigin origin;
+    private RequestUri uri;
+    private ProxyOrigin origin;
+    private HttpMethod method;
+    private OriginSelector routes;
     private final Context vertxContext;
     private final List<ProxyInterceptor> interceptors;
     private final long startNanos;
@@ -80,6 +83,39 @@ public final class ProxyContext {
 
     public ProxyOrigin origin() {
         return origin;
+    }
+
+    /** The method that goes upstream: the client's unless units set one ({@code ngx.req.set_method}). */
+    public HttpMethod method() {
+        return method != null ? method : request.method();
+    }
+
+    /**
+     * Rewrites what goes upstream, as units asked before the cache and origin see the request:
+     * the URI ({@code ngx.req.set_uri}, the query) and the method. The client's raw request
+     * line stays {@code request().uri()} ({@code $request_uri}).
+     */
+    public void rewrite(RequestUri newUri, HttpMethod newMethod) {
+        this.uri = newUri;
+        if (newMethod != null) {
+            this.method = newMethod;
+        }
+    }
+
+    /** The routes {@link #reroute} chooses from (the proxy's own); without them the route stays. */
+    void routes(OriginSelector value) {
+        this.routes = value;
+    }
+
+    /**
+     * nginx's location re-match after {@code ngx.req.set_uri(uri, true)}: the route for the
+     * current path, or the same route when none matches it (the request already has one).
+     */
+    public void reroute() {
+        ProxyOrigin next = routes == null ? null : routes.select(uri.path());
+        if (next != null) {
+            origin = next;
+        }
     }
 
     public Context vertxContext() {

@@ -83,7 +83,7 @@ public final class Upstream {
         }
         HttpServerRequest inbound = context.request();
         RequestOptions options = new RequestOptions()
-                .setMethod(inbound.method())
+                .setMethod(context.method()) // ngx.req.set_method included
                 .setHost(server.host())
                 .setPort(server.port())
                 .setURI(context.uri().forwardedUri()) // normalised: the origin never resolves ".." itself
@@ -114,7 +114,7 @@ public final class Upstream {
                 if (answered.failed()) {
                     Throwable cause = answered.cause();
                     markFailed(server);
-                    boolean idempotent = inbound.method() == HttpMethod.GET || inbound.method() == HttpMethod.HEAD;
+                    boolean idempotent = context.method() == HttpMethod.GET || context.method() == HttpMethod.HEAD;
                     if (idempotent && tried + 1 < servers.length) {
                         attempt(context, timing, promise, tried + 1);
                     } else if (cause instanceof TimeoutException) {

@@ -59,6 +59,7 @@ class LuaPhasesTest {
         origin = new Origin(vertx).respond(r -> r.response()
                 .putHeader("Content-Type", "application/vnd.apple.mpegurl")
                 .putHeader("X-Origin-Saw", String.valueOf(r.getHeader("X-Rewritten")))
+                .putHeader("X-Origin-Request", r.method().name() + " " + r.uri())
                 .end("#EXTM3U\n#EXTINF:2.0,\nseg1.ts\n"));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         holder = new SnapshotHolder(registry, Clock.systemUTC());
@@ -133,6 +134,26 @@ class LuaPhasesTest {
     void rewriteChangesTheRequestThatGoesUpstream() {
         units(ComputingUnit.of("rewriter", Phase.REWRITE, "ngx.req.set_header('X-Rewritten', 'yes')"));
         assertThat(bed.get("/hls/a.m3u8").headers().firstValue("X-Origin-Saw")).hasValue("yes");
+    }
+
+    @Test
+    void setUriSetMethodAndSetUriArgsChangeWhatGoesUpstream() {
+        units(ComputingUnit.of("rewriter", Phase.REWRITE, """
+                ngx.req.set_uri('/hls/other dir/b.m3u8')
+                ngx.req.set_uri_args({k = 'v'})
+                ngx.req.set_method(ngx.HTTP_PUT)
+                ngx.header['X-Unit-Saw'] = ngx.var.uri .. ' ' .. ngx.req.get_method() .. ' ' .. ngx.var.request_uri
+                """));
+        HttpResponse<String> r = bed.get("/hls/a.m3u8?x=1");
+        assertThat(r.headers().firstValue("X-Origin-Request")).hasValue("PUT /hls/other%20dir/b.m3u8?k=v");
+        assertThat(r.headers().firstValue("X-Unit-Saw")).hasValue("/hls/other dir/b.m3u8 PUT /hls/a.m3u8?x=1");
+    }
+
+    @Test
+    void setArgsWithoutSetUriKeepsTheNormalisedPath() {
+        units(ComputingUnit.of("args", Phase.ACCESS, "ngx.var.args = 'only=args'"));
+        HttpResponse<String> r = bed.get("/hls/x/../a%20b.m3u8?x=1");
+        assertThat(r.headers().firstValue("X-Origin-Request")).hasValue("GET /hls/a%20b.m3u8?only=args");
     }
 
     @Test

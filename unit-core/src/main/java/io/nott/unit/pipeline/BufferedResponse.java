@@ -46,6 +46,13 @@ public final class BufferedResponse implements HostResponse {
         return null;
     }
 
+    @Override
+    public List<Map.Entry<String, String>> allHeaders() {
+        List<Map.Entry<String, String>> all = new java.util.ArrayList<>();
+        headers.forEach((name, values) -> values.forEach(v -> all.add(Map.entry(name, v))));
+        return all;
+    }
+
     /** All headers in order, original names. */
     public Map<String, List<String>> headers() {
         return headers;

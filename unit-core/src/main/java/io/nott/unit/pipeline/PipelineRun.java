@@ -124,6 +124,14 @@ public final class PipelineRun {
      */
     public LocalAnswer runRequestPhases() {
         LocalAnswer answer = requestPhase(Phase.REWRITE);
+        // ngx.req.set_uri(uri, true): nginx re-matches locations and runs rewrite again, at most
+        // NGX_HTTP_MAX_URI_CHANGES (10) times; the 11th change is its "rewrite or internal redirection cycle" 500.
+        for (int changes = 1; answer == null && state.takeJump(); changes++) {
+            if (changes > MAX_URI_CHANGES) {
+                return ErrorPages.exit(500, state.status());
+            }
+            answer = requestPhase(Phase.REWRITE);
+        }
         if (answer == null) {
             answer = requestPhase(Phase.ACCESS);
         }
@@ -132,6 +140,8 @@ public final class PipelineRun {
         }
         return answer;
     }
+
+    private static final int MAX_URI_CHANGES = 10;
 
     private LocalAnswer requestPhase(Phase phase) {
         if (!runs(phase)) {

@@ -57,4 +57,9 @@ public interface HttpExchange {
     default String responseHeader(String name) {
         return null;
     }
+
+    /** Every upstream response header once known (header_filter on), names as sent; empty before. */
+    default List<Map.Entry<String, String>> responseHeaders() {
+        return List.of();
+    }
 }

@@ -73,6 +73,9 @@ final class NgxLib {
         ngx.set("today", fn(a -> LuaValue.valueOf(java.time.LocalDate.ofInstant(ctx.clock.instant(),
                 java.time.ZoneOffset.UTC).toString())));
         ngx.set("req", ReadOnlyTable.copyOf(req(), null));
+        LuaTable resp = new LuaTable();
+        resp.set("get_headers", fn(this::getResponseHeaders));
+        ngx.set("resp", ReadOnlyTable.copyOf(resp, null));
         NgxStrings.install(ngx);
         return ngx;
     }
@@ -191,6 +194,7 @@ final class NgxLib {
         ctx.require(CallContext.ALL, "ngx.var");
         String name = a.arg(2).checkjstring();
         LuaValue value = a.arg(3);
+        NgxVariables.checkWritable(name);
         if (!value.isnil() && !value.isstring()) {
             throw new LuaError("ngx.var." + name + " must be set to a string, number or nil");
         }
@@ -515,7 +519,7 @@ final class NgxLib {
         LuaTable req = new LuaTable();
         req.set("get_method", fn(a -> {
             ctx.require(CallContext.ALL, "ngx.req.get_method");
-            return LuaValue.valueOf(ctx.exchange.method());
+            return LuaValue.valueOf(ctx.state.method() != null ? ctx.state.method() : ctx.exchange.method());
         }));
         req.set("get_headers", fn(this::getHeaders));
         req.set("http_version", fn(a -> {
@@ -553,12 +557,81 @@ final class NgxLib {
             // $args as it stands now: ngx.var.args and ngx.req.set_uri_args assignments included
             return NgxStrings.decodeArgs(NgxVariables.resolve("args", ctx.exchange, ctx.state, ctx.clock), a.optint(1, 100));
         }));
+        req.set("set_uri", fn(this::setUri));
+        req.set("set_method", fn(this::setMethod));
         req.set("set_uri_args", fn(a -> {
             ctx.require(CallContext.ALL, "ngx.req.set_uri_args");
             ctx.state.setVariable("args", NgxStrings.uriArgs(a.arg1()));
             return LuaValue.NONE;
         }));
         return req;
+    }
+
+    /** nginx's NGX_HTTP_* method bits, as {@link #constants} exposes them, by bit index. */
+    private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "MKCOL", "COPY", "MOVE", "OPTIONS",
+        "PROPFIND", "PROPPATCH", "LOCK", "UNLOCK", "PATCH", "TRACE"};
+
+    /**
+     * {@code ngx.req.set_uri(uri, jump)}: changes {@code $uri} and what goes upstream (the host
+     * re-escapes it as nginx does). {@code jump} only in rewrite, where nginx re-matches
+     * locations: the host re-selects its route by the new path, and the rest of the unit does
+     * not run (nginx leaves the handler at that point too).
+     */
+    private Varargs setUri(Varargs a) {
+        ctx.require(CallContext.REQUEST_HEADERS_WRITABLE, "ngx.req.set_uri");
+        LuaString uri = a.checkstring(1);
+        if (uri.length() == 0) {
+            throw new LuaError("attempt to use zero-length uri");
+        }
+        String path = uri.tojstring(); // as the host's $uri: decoded text, re-escaped as UTF-8 when forwarded
+        boolean jump = a.arg(2).toboolean();
+        boolean binary = a.arg(3).toboolean(); // OpenResty's escape hatch for control bytes in the URI
+        if (!binary) {
+            checkUnsafeUriBytes(uri);
+        }
+        if (jump && ctx.phase != Phase.REWRITE) {
+            throw new LuaError("API disabled in the context of " + ctx.phase.luaName() + "_by_lua*");
+        }
+        ctx.state.setUri(path, jump);
+        if (jump) {
+            throw new UnitAbort.Exit(0); // ends this unit as ngx.exit(ngx.OK) would; later units still run
+        }
+        return LuaValue.NONE;
+    }
+
+    /** lua-nginx-module refuses control bytes (request splitting upstream) unless {@code binary} is set. */
+    private static void checkUnsafeUriBytes(LuaString uri) {
+        for (int i = 0; i < uri.m_length; i++) {
+            int c = uri.m_bytes[uri.m_offset + i] & 0xff;
+            if (c < ' ' || c == 127) {
+                StringBuilder shown = new StringBuilder();
+                for (int j = 0; j < uri.m_length; j++) {
+                    int b = uri.m_bytes[uri.m_offset + j] & 0xff;
+                    if (b < ' ' || b == 127) {
+                        shown.append("\\x").append(HEX[b >> 4]).append(HEX[b & 0xf]);
+                    } else {
+                        shown.append((char) b);
+                    }
+                }
+                throw new LuaError(String.format("unsafe byte \"0x%02x\" in uri \"%s\" (maybe you want to set the"
+                        + " 'binary' argument?)", c, shown));
+            }
+        }
+    }
+
+    /** {@code ngx.req.set_method(ngx.HTTP_*)}: what later reads and the upstream request see. */
+    private Varargs setMethod(Varargs a) {
+        ctx.require(CallContext.REQUEST_HEADERS_WRITABLE, "ngx.req.set_method");
+        if (a.arg1().type() != LuaValue.TNUMBER) {
+            throw new LuaError("bad method number");
+        }
+        int bits = a.arg1().toint();
+        int index = Integer.numberOfTrailingZeros(bits) - 1;
+        if (Integer.bitCount(bits) != 1 || index < 0 || index >= METHODS.length) {
+            throw new LuaError("unsupported HTTP method: " + bits);
+        }
+        ctx.state.setMethod(METHODS[index]);
+        return LuaValue.NONE;
     }
 
     private static final LuaTable HEADERS_META = ReadOnlyTable.of("__index", fn(a -> {
@@ -573,12 +646,14 @@ final class NgxLib {
 
     private Varargs getHeaders(Varargs a) {
         ctx.require(CallContext.ALL, "ngx.req.get_headers");
-        int max = a.optint(1, 100);
-        boolean raw = a.optboolean(2, false);
+        return headerTable(ctx.exchange.requestHeaders(), a.optint(1, 100), a.optboolean(2, false));
+    }
+
+    private static Varargs headerTable(List<Map.Entry<String, String>> headers, int max, boolean raw) {
         LuaTable t = new LuaTable();
         int n = 0;
         boolean truncated = false;
-        for (Map.Entry<String, String> e : ctx.exchange.requestHeaders()) {
+        for (Map.Entry<String, String> e : headers) {
             if (max > 0 && n++ >= max) {
                 truncated = true;
                 break;
@@ -591,6 +666,15 @@ final class NgxLib {
             t.setmetatable(HEADERS_META);
         }
         return truncated ? LuaValue.varargsOf(t, LuaValue.valueOf("truncated")) : t;
+    }
+
+    /**
+     * {@code ngx.resp.get_headers(max, raw)}: the response headers as they stand, units' own
+     * changes applied, shaped like {@code ngx.req.get_headers}.
+     */
+    private Varargs getResponseHeaders(Varargs a) {
+        ctx.require(CallContext.ALL, "ngx.resp.get_headers");
+        return headerTable(ctx.state.responseHeaders(ctx.exchange), a.optint(1, 100), a.optboolean(2, false));
     }
 
     // ---- helpers ---------------------------------------------------------------------------

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Set;
+import org.luaj.vm2.LuaError;
 
 /**
  * nginx variables by name, as strings the way nginx prints them, computed on demand from the
@@ -22,9 +24,8 @@ final class NgxVariables {
 
     /** @return the value or null (Lua sees nil) */
     static String resolve(String name, HttpExchange ex, RequestState state, Clock clock) {
-        String assigned = state.variable(name);
-        if (assigned != null) {
-            return assigned;
+        if (state.assigned(name)) {
+            return state.variable(name); // ngx.var.args = nil leaves $args empty: nil, as in nginx
         }
         switch (name) {
             case "remote_addr":
@@ -33,18 +34,25 @@ final class NgxVariables {
                 return ex.host();
             case "uri":
             case "document_uri":
-                return ex.uri();
+                return state.uri() != null ? state.uri() : ex.uri();
             case "args":
             case "query_string":
                 return ex.rawQuery();
-            case "is_args":
-                return ex.rawQuery() != null ? "?" : "";
+            case "is_args": {
+                String args = state.argsChanged() ? state.args() : ex.rawQuery();
+                return args != null && !args.isEmpty() ? "?" : "";
+            }
             case "request_uri": {
+                // the client's request line, never rewritten: the host knows it raw, else it is rebuilt
+                String raw = ex.variable("request_uri");
+                if (raw != null) {
+                    return raw;
+                }
                 String q = ex.rawQuery();
                 return q == null ? ex.uri() : ex.uri() + "?" + q;
             }
             case "request_method":
-                return ex.method();
+                return state.method() != null ? state.method() : ex.method();
             case "scheme":
                 return ex.scheme();
             case "https":
@@ -75,8 +83,7 @@ final class NgxVariables {
                 break;
         }
         if (name.startsWith("arg_")) {
-            String args = state.variable("args");
-            return queryArg(args != null ? args : ex.rawQuery(), name.substring(4));
+            return queryArg(state.assigned("args") ? state.variable("args") : ex.rawQuery(), name.substring(4));
         }
         if (name.startsWith("cookie_")) {
             return cookie(joinedHeader(ex, "cookie", "; "), name.substring(7));
@@ -93,6 +100,43 @@ final class NgxVariables {
             return state.responseHeader(ex, h);
         }
         return ex.variable(name);
+    }
+
+    /**
+     * The variables units may assign, as nginx's changeable ones: {@code args} (what goes
+     * upstream, and every later read of {@code $args}/{@code $arg_*}) and {@code limit_rate}
+     * (accepted, no effect: the edge does not limit rates per request). The edge has no
+     * {@code set $x} configuration, so there are no others.
+     */
+    static final Set<String> WRITABLE = Set.of("args", "limit_rate");
+
+    /** nginx's own variables by exact name (prefix families like {@code arg_*} are not among them). */
+    private static final Set<String> BUILT_IN = Set.of("http_host", "http_user_agent", "http_referer", "http_via",
+            "http_x_forwarded_for", "http_cookie", "content_length", "content_type", "host", "binary_remote_addr",
+            "remote_addr", "remote_port", "proxy_protocol_addr", "proxy_protocol_port", "proxy_protocol_server_addr",
+            "proxy_protocol_server_port", "server_addr", "server_port", "server_protocol", "scheme", "https",
+            "request_uri", "uri", "document_uri", "request", "document_root", "realpath_root", "query_string",
+            "is_args", "request_filename", "server_name", "request_method", "remote_user", "bytes_sent",
+            "body_bytes_sent", "pipe", "request_completion", "request_body", "request_body_file", "request_length",
+            "request_time", "request_id", "status", "sent_http_content_type", "sent_http_content_length",
+            "sent_http_location", "sent_http_last_modified", "sent_http_connection", "sent_http_keep_alive",
+            "sent_http_transfer_encoding", "sent_http_cache_control", "sent_http_link", "connection",
+            "connection_requests", "connection_time", "nginx_version", "hostname", "pid", "msec", "time_iso8601",
+            "time_local", "tcpinfo_rtt", "tcpinfo_rttvar", "tcpinfo_snd_cwnd", "tcpinfo_rcv_space",
+            "upstream_addr", "upstream_status", "upstream_connect_time", "upstream_header_time",
+            "upstream_response_time", "upstream_response_length", "upstream_bytes_received", "upstream_bytes_sent",
+            "upstream_cache_status", "proxy_host", "proxy_port", "proxy_add_x_forwarded_for");
+
+    /** Refuses an assignment as lua-nginx-module does: built-in variables are not changeable, others unknown. */
+    static void checkWritable(String name) {
+        if (WRITABLE.contains(name)) {
+            return;
+        }
+        if (BUILT_IN.contains(name)) {
+            throw new LuaError("variable \"" + name + "\" not changeable");
+        }
+        throw new LuaError("variable \"" + name + "\" not found for writing; maybe it is a built-in variable that is"
+                + " not changeable or you forgot to use \"set $" + name + " '';\" in the config file to define it first");
     }
 
     private static String requestId() {

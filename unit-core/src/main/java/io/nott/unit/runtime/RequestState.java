@@ -168,15 +168,78 @@ public final class RequestState {
         return variables == null ? null : variables.get(name);
     }
 
+    /** True once units assigned {@code name}, nil included (nil empties it: it then reads as nil). */
+    boolean assigned(String name) {
+        return variables != null && variables.containsKey(name);
+    }
+
     void setVariable(String name, String value) {
         if (variables == null) {
             variables = new HashMap<>();
         }
-        if (value == null) {
-            variables.remove(name);
-        } else {
-            variables.put(name, value);
+        variables.put(name, value);
+    }
+
+    // ---- the request as units rewrote it (ngx.req.set_uri, set_method, set_uri_args, ngx.var.args)
+
+    private String method;
+    private String uri;
+    private boolean jumped;
+
+    /** The method set by {@code ngx.req.set_method}, or null when units left the client's. */
+    public String method() {
+        return method;
+    }
+
+    void setMethod(String value) {
+        method = value;
+    }
+
+    /**
+     * The path set by {@code ngx.req.set_uri} (nginx's new {@code $uri}, not escaped), or null
+     * when units left the client's. The host forwards it re-escaped, with {@link #args()}.
+     */
+    public String uri() {
+        return uri;
+    }
+
+    /**
+     * True once a rewrite unit called {@code ngx.req.set_uri(uri, true)}: nginx re-matches
+     * locations by the new {@code $uri}; the host re-selects its route by it.
+     */
+    public boolean jumped() {
+        return jumped;
+    }
+
+    /**
+     * True once per {@code set_uri(uri, true)}: the pipeline then runs the rewrite phase again,
+     * as nginx re-runs it for the location the new {@code $uri} matches.
+     */
+    public boolean takeJump() {
+        boolean pending = jumpPending;
+        jumpPending = false;
+        return pending;
+    }
+
+    private boolean jumpPending;
+
+    void setUri(String value, boolean jump) {
+        uri = value;
+        jumped |= jump;
+        jumpPending |= jump;
+        if (jump) {
+            ctx = null; // lua-nginx-module starts the re-run rewrite phase with a fresh ngx.ctx
         }
+    }
+
+    /** True when units changed {@code $args} ({@code ngx.req.set_uri_args}, {@code ngx.var.args = v}). */
+    public boolean argsChanged() {
+        return assigned("args");
+    }
+
+    /** {@code $args} as units set it ({@code ""} drops the query); meaningful when {@link #argsChanged()}. */
+    public String args() {
+        return variable("args");
     }
 
     /**
@@ -198,6 +261,29 @@ public final class RequestState {
     /** A response header as units read it before their own changes: the response's, else the upstream's. */
     String responseHeader(HttpExchange exchange, String name) {
         return response != null ? response.header(name) : exchange.responseHeader(name);
+    }
+
+    /**
+     * The response headers as units read them with {@code ngx.resp.get_headers}: the response's
+     * (else the upstream's, else none yet), then units' own changes in the order they made them.
+     */
+    List<Map.Entry<String, String>> responseHeaders(HttpExchange exchange) {
+        List<Map.Entry<String, String>> base = response != null ? response.allHeaders() : exchange.responseHeaders();
+        if (headerChanges == null) {
+            return base;
+        }
+        List<Map.Entry<String, String>> all = new ArrayList<>();
+        for (Map.Entry<String, String> e : base) {
+            if (!headerChanges.containsKey(e.getKey().toLowerCase(Locale.ROOT))) {
+                all.add(e);
+            }
+        }
+        for (HeaderChange change : headerChanges.values()) {
+            for (String value : change.values()) {
+                all.add(Map.entry(change.name(), value));
+            }
+        }
+        return all;
     }
 
     LuaValue ctx() {

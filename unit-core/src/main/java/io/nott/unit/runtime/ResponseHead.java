@@ -1,5 +1,8 @@
 package io.nott.unit.runtime;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * The response a request is about to send, as units read it from header_filter on
  * ({@code ngx.status}, {@code ngx.header.x}, {@code ngx.var.status}, {@code ngx.var.sent_http_x}):
@@ -14,4 +17,9 @@ public interface ResponseHead {
 
     /** A response header, case-insensitive name; null when absent. */
     String header(String name);
+
+    /** Every response header with its name as sent, repeated names once per value ({@code ngx.resp.get_headers}). */
+    default List<Map.Entry<String, String>> allHeaders() {
+        return List.of();
+    }
 }

@@ -138,6 +138,11 @@ public final class SimulatedExchange implements HttpExchange {
         return header(responseHeaders, name);
     }
 
+    @Override
+    public List<Map.Entry<String, String>> responseHeaders() {
+        return responseHeaders;
+    }
+
     public static final class Builder {
         private String method = "GET";
         private String scheme = "http";

@@ -60,14 +60,47 @@ class NgxConformanceTest {
     }
 
     @Test
-    void unknownVariablesAreNilAndAssignedOnesAreVisibleToLaterUnits() {
+    void unknownVariablesAreNilAndAssignedArgsAreVisibleToLaterUnits() {
         RequestState state = new RequestState();
         PhaseResult r = f.run(Phase.ACCESS, get("/"), state,
-                unit("a", Phase.ACCESS, "ngx.log(ngx.ERR, tostring(ngx.var.no_such_var)) ngx.var.my_flag = 42").withOrder(1),
-                unit("b", Phase.ACCESS, "ngx.log(ngx.ERR, ngx.var.my_flag, type(ngx.var.my_flag))").withOrder(2));
+                unit("a", Phase.ACCESS, "ngx.log(ngx.ERR, tostring(ngx.var.no_such_var)) ngx.var.args = 42").withOrder(1),
+                unit("b", Phase.ACCESS, "ngx.log(ngx.ERR, ngx.var.args, type(ngx.var.args))").withOrder(2));
         assertThat(r.isContinue()).isTrue();
         assertThat(state.logs()).extracting(RequestState.LogLine::message).containsExactly("nil", "42string");
-        assertThat(state.variables()).containsEntry("my_flag", "42");
+        assertThat(state.variables()).containsEntry("args", "42");
+        assertThat(state.argsChanged()).isTrue();
+    }
+
+    @Test
+    void writesToBuiltInOrUnknownVariablesFailWithNginxsErrors() {
+        RequestState state = new RequestState();
+        UnitOutcome o = f.one(Phase.ACCESS, get("/"), state, String.join("\n",
+                "local _, e1 = pcall(function() ngx.var.uri = '/x' end)",
+                "local _, e2 = pcall(function() ngx.var.my_flag = 1 end)",
+                "ngx.log(ngx.ERR, e1)",
+                "ngx.log(ngx.ERR, e2)"));
+        assertThat(o.kind()).isEqualTo(Kind.OK);
+        assertThat(state.logs()).extracting(RequestState.LogLine::message).anySatisfy(m ->
+                assertThat(m).contains("variable \"uri\" not changeable"));
+        assertThat(state.logs()).extracting(RequestState.LogLine::message).anySatisfy(m ->
+                assertThat(m).contains("variable \"my_flag\" not found for writing"));
+        assertThat(state.variables()).isEmpty();
+    }
+
+    @Test
+    void setUriSetMethodAndSetUriArgsChangeLaterReads() {
+        RequestState state = new RequestState();
+        UnitOutcome o = f.one(Phase.REWRITE, get("/a?x=1"), state, String.join("\n",
+                "ngx.req.set_uri('/b c')",
+                "ngx.req.set_method(ngx.HTTP_DELETE)",
+                "ngx.req.set_uri_args({k = 'v'})",
+                "ngx.log(ngx.ERR, ngx.var.uri, ' ', ngx.req.get_method(), ' ', ngx.var.request_method, ' ', ngx.var.args)"));
+        assertThat(o.kind()).isEqualTo(Kind.OK);
+        assertThat(state.logs().get(0).message()).isEqualTo("/b c DELETE DELETE k=v");
+        assertThat(state.uri()).isEqualTo("/b c");
+        assertThat(state.method()).isEqualTo("DELETE");
+        assertThat(state.args()).isEqualTo("k=v");
+        assertThat(state.jumped()).isFalse();
     }
 
     // ---- ngx.header ----------------------------------------------------------------------------

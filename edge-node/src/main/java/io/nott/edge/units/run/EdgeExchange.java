@@ -91,6 +91,20 @@ final class EdgeExchange implements HttpExchange, HostResponse {
     }
 
     @Override
+    public List<Map.Entry<String, String>> responseHeaders() {
+        return response == null ? List.of() : allHeaders();
+    }
+
+    @Override
+    public List<Map.Entry<String, String>> allHeaders() {
+        List<Map.Entry<String, String>> all = new ArrayList<>();
+        for (Map.Entry<String, String> header : response.headers()) {
+            all.add(Map.entry(header.getKey(), header.getValue()));
+        }
+        return all;
+    }
+
+    @Override
     public String remoteAddress() {
         SocketAddress remote = request.remoteAddress();
         return remote == null ? "" : remote.hostAddress();
@@ -120,6 +134,7 @@ final class EdgeExchange implements HttpExchange, HostResponse {
                 case HTTP_2 -> "HTTP/2.0";
             };
             case "route" -> context.origin().name();
+            case "request_uri" -> request.uri(); // the client's, raw: never rewritten by units
             default -> null;
         };
     }

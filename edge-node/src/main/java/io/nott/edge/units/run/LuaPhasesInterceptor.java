@@ -111,6 +111,7 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
             return Future.succeededFuture(unitLimitPage(exchange.requestHeadersOverflow()));
         }
         if (answer == null) {
+            UpstreamRewrite.apply(context, run.state());
             return proxy(context, run, exchange);
         }
         ProxyResponse local = ProxyResponse.of(answer.status(), answer.contentType(), Buffer.buffer(answer.body()));
