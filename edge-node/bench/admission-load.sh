@@ -75,7 +75,7 @@ summary() { # requests, non-2xx, socket errors, p99 from wrk's output
   total=$(awk '/requests in/ { print $1 }' "$f")
   non2xx=$(awk '/Non-2xx/ { print $NF }' "$f"); non2xx=${non2xx:-0}
   errors=$(awk -F'[ ,]+' '/Socket errors/ { s = 0; for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }' "$f"); errors=${errors:-0}
-  awk -v t="$total" -v n="$non2xx" -v e="$errors" 'BEGIN { ok = t - n; printf "%d requests, %d non-2xx, %d socket errors, success %.2f %%\n", t, n, e, (t > 0 ? 100 * ok / (t + e) : 0) }'
+  awk -v t="$total" -v n="$non2xx" -v e="$errors" 'BEGIN { ok = t - n; rate = 0; if (t > 0) rate = 100 * ok / (t + e); printf "%d requests, %d non-2xx, %d socket errors, success %.2f %%\n", t, n, e, rate }'
 }
 echo "hog:   $(summary "$OUT/wrk-hog.txt")"
 echo "other: $(summary "$OUT/wrk-other.txt"); latency $(awk '/Latency/ { print "avg " $2 ", max " $4 }' "$OUT/wrk-other.txt")"
