@@ -55,6 +55,8 @@ final class LuaEngine {
         this.modules = new Modules(globals);
         LuaValue ngxRe = ngx.get("re");
         modules.register("ngx.re", () -> ngxRe);
+        modules.register("cjson", () -> Cjson.module(false));
+        modules.register("cjson.safe", () -> Cjson.module(true));
         base.set("require", modules.requireFunction());
         base.set("package", modules.packageTable());
         this.envMeta = ReadOnlyTable.of("__index", ReadOnlyTable.copyOf(base, null));
