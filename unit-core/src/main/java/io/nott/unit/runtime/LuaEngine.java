@@ -53,8 +53,15 @@ final class LuaEngine {
         this.edgeComputing = ReadOnlyTable.copyOf(new EdgeComputingLib(ctx).build(), null);
         base.set("edge_computing", edgeComputing);
         this.modules = new Modules(globals);
-        LuaValue ngxRe = ngx.get("re");
-        modules.register("ngx.re", () -> ngxRe);
+        modules.register("ngx.base64", RestyModules::base64);
+        modules.register("resty.string", RestyModules::string);
+        modules.register("resty.random", RestyModules::random);
+        modules.register("resty.md5", () -> RestyModules.digest("MD5"));
+        modules.register("resty.sha1", () -> RestyModules.digest("SHA-1"));
+        modules.register("resty.sha224", () -> RestyModules.digest("SHA-224"));
+        modules.register("resty.sha256", () -> RestyModules.digest("SHA-256"));
+        modules.register("resty.sha384", () -> RestyModules.digest("SHA-384"));
+        modules.register("resty.sha512", () -> RestyModules.digest("SHA-512"));
         modules.register("cjson", () -> Cjson.module(false));
         modules.register("cjson.safe", () -> Cjson.module(true));
         base.set("require", modules.requireFunction());
