@@ -39,6 +39,7 @@ final class LuaEngine {
     private final LuaTable envMeta;
     private final LuaValue edgeComputing;
     private final RunnerSettings settings;
+    private final Modules modules;
     private UnitSnapshot bound;
     private LuaClosure[] closures = new LuaClosure[0];
 
@@ -53,7 +54,13 @@ final class LuaEngine {
         base.set("ngx", ReadOnlyTable.copyOf(ngx, ngxLib.meta()));
         this.edgeComputing = ReadOnlyTable.copyOf(new EdgeComputingLib(ctx).build(), null);
         base.set("edge_computing", edgeComputing);
+        this.modules = new Modules(globals);
+        LuaValue ngxRe = ngx.get("re");
+        modules.register("ngx.re", () -> ngxRe);
+        base.set("require", modules.requireFunction());
+        base.set("package", modules.packageTable());
         this.envMeta = ReadOnlyTable.of("__index", ReadOnlyTable.copyOf(base, null));
+        modules.environment(envMeta);
     }
 
     Call call(UnitSnapshot snapshot, UnitSnapshot.Entry entry, Phase phase, HttpExchange exchange,
@@ -118,6 +125,7 @@ final class LuaEngine {
         if (bound != snapshot) {
             bound = snapshot;
             closures = new LuaClosure[snapshot.slots()];
+            modules.bind(snapshot, null);
         }
         LuaClosure c = closures[entry.slot];
         if (c == null) {

@@ -31,10 +31,11 @@ import org.luaj.vm2.lib.jse.JseOsLib;
  *       size-checked), {@code table} ({@code concat}, {@code unpack} size-checked), {@code math}
  *       ({@code random} per thread, {@code randomseed} ignored), LuaJIT's {@code bit}, {@code bit32},
  *       {@code os} with {@code time}, {@code clock} and {@code date} only;</li>
- *   <li>and from the runtime: {@code ngx} and {@code edge_computing}.</li>
+ *   <li>and from the runtime: {@code ngx}, {@code edge_computing}, {@code require} and {@code package}
+ *       (bundled modules only, see {@code io.nott.unit.runtime.Modules}).</li>
  * </ul>
  * Not there: {@code io}, the rest of {@code os}, {@code luajava}, {@code debug}, {@code coroutine}
- * (LuaJ runs each coroutine on its own Java thread), {@code require}, {@code package},
+ * (LuaJ runs each coroutine on its own Java thread), {@code module}, {@code package.loadlib},
  * {@code dofile}, {@code loadfile}, {@code collectgarbage}, {@code string.dump}. Every library
  * table, the shared base and every metatable handed out is a {@link ReadOnlyTable}; the JVM-wide
  * string metatable is one too, so no unit can poison another's {@code ("x"):upper()}.
