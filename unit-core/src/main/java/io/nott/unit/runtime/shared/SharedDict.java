@@ -347,12 +347,16 @@ public final class SharedDict {
         }
     }
 
-    /** {@code flush_all}: every entry expires now (still readable by {@code get_stale} until freed). */
+    /**
+     * {@code flush_all}: every entry expires (nginx sets {@code expires = 1}, far in the past) and,
+     * as nginx then calls its expire with n = 0, up to three from the LRU end are freed at once;
+     * the rest stay readable by {@code get_stale} until freed.
+     */
     public void flushAll() {
         lock.lock();
         try {
-            // nginx sets expires = 1: far in the past.
             entries.values().forEach(e -> e.expires = 1);
+            expire(clock.millis(), 0);
         } finally {
             lock.unlock();
         }

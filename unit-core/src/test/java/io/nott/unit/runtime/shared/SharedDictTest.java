@@ -57,9 +57,10 @@ class SharedDictTest {
         }
         dict.flushAll();
         assertThat(dict.keys(0)).isEmpty();
-        assertThat(dict.size()).isEqualTo(5);
-        assertThat(dict.flushExpired(2)).isEqualTo(2);
-        assertThat(dict.flushExpired(0)).isEqualTo(3);
+        assertThat(dict.size()).isEqualTo(2); // nginx frees three at once (shared-dict.t shows it)
+        assertThat(dict.get("k4", true).stale()).isTrue();
+        assertThat(dict.flushExpired(1)).isEqualTo(1);
+        assertThat(dict.flushExpired(0)).isEqualTo(1);
         assertThat(dict.used()).isZero();
     }
 
