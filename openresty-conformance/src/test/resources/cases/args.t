@@ -411,3 +411,4 @@ ngx.say(a.A, " ", a.a)
 200
 --- expect_body
 1 2
+

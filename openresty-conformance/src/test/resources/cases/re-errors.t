@@ -160,3 +160,4 @@ ngx.say(tostring(m))
 200
 --- expect_body
 nil
+

@@ -136,3 +136,4 @@ ngx.say(ngx.re.find("xabcd", "a|ab|abc", "d"))
 200
 --- expect_body
 24
+

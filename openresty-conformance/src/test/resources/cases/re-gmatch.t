@@ -178,3 +178,4 @@ ngx.say(table.concat(out, ","))
 200
 --- expect_body
 a1,b2
+

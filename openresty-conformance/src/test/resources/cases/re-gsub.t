@@ -253,3 +253,4 @@ ngx.say(ngx.re.gsub("你好", ".", function(m) return #m[0] end, "u"))
 200
 --- expect_body
 332
+

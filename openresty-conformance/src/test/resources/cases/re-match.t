@@ -676,3 +676,4 @@ ngx.say(ngx.re.match("ab\ncd", "b$", "m")[0])
 200
 --- expect_body
 b
+

@@ -224,3 +224,4 @@ ngx.say(ngx.re.gsub("Éé", "é", "e", "iu"))
 200
 --- expect_body
 ee2
+

@@ -550,3 +550,4 @@ ngx.say("[", tostring(ngx.decode_base64("====")), "]")
 200
 --- expect_body
 []
+

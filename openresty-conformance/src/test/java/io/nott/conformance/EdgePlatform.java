@@ -74,6 +74,18 @@ final class EdgePlatform implements AutoCloseable {
         return edge.port();
     }
 
+    /** Declares the shared dicts on the registry (the edge applies them with the units). */
+    void declareDicts(Map<String, String> dicts) {
+        dicts.forEach((name, size) -> {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(registry.base() + "/api/v1/shared-dicts/" + name))
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("size", size)))));
+            if (r.statusCode() != 200 && r.statusCode() != 201) {
+                throw new IllegalStateException("the registry refused shared dict " + name + ": " + r.statusCode() + " " + r.body());
+            }
+        });
+    }
+
     /** Publishes one unit per phase section of the case, scoped to its host. */
     void publish(ConformanceCase c) {
         int order = 0;

@@ -146,6 +146,7 @@ final class NginxServer implements AutoCloseable {
         // The edge gives units edge_computing.redis_client; nginx gets the same few commands over
         // a shared dict, so the seed's counter runs unchanged on both.
         conf.append("  lua_shared_dict conformance_redis 1m;\n");
+        conf.append(ConformanceDicts.nginxDirectives(prefix.resolve("lua").toAbsolutePath()));
         conf.append("  init_by_lua_block {\n").append(Origins.edgeComputingShim()).append("\n  }\n");
         conf.append("  map $host $conformance_origin {\n    default default;\n");
         for (ConformanceCase c : cases) {

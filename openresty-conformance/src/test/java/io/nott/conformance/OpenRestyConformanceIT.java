@@ -46,8 +46,10 @@ class OpenRestyConformanceIT {
         AcceptedDifferences accepted = AcceptedDifferences.read(ACCEPTED);
         deleteRecursively(WORK);
         List<Integer> ports = FreePorts.distinct(2);
+        ConformanceDicts.installBundled(ROOT, WORK.resolve("nginx/lua"));
         nginx = NginxServer.start(WORK.resolve("nginx"), cases, ports.get(0), ports.get(1));
         edge = EdgePlatform.start(ROOT, WORK, nginx.originPort());
+        edge.declareDicts(ConformanceDicts.DICTS);
 
         Map<String, String> refusedByRegistry = new LinkedHashMap<>();
         for (ConformanceCase c : cases) {

@@ -356,7 +356,24 @@ async function loadEdges() {
       cell(row, (e.errors || []).join('\n'));
       body.appendChild(row);
     }
+    await loadDicts();
   });
+}
+
+// Declared with PUT /api/v1/shared-dicts/{name} {"size":"10m"}; listed here read-only.
+async function loadDicts() {
+  const { data } = await api('GET', '/shared-dicts');
+  $('dicts-total').textContent = data.dicts.length + ' dict(s), ' + data.totalBytes + ' of ' + data.maxTotalBytes
+    + ' bytes allowed (registry.shared-dicts.max-total)';
+  const body = $('dicts-table').querySelector('tbody');
+  body.replaceChildren();
+  for (const d of data.dicts) {
+    const row = document.createElement('tr');
+    cell(row, d.name);
+    cell(row, d.size);
+    cell(row, d.bytes);
+    body.appendChild(row);
+  }
 }
 
 async function loadAudit() {

@@ -125,6 +125,22 @@ class OpenApiConformanceIT {
         expect(400, "GET", "/api/v1/audit", viewer().queryParam("limit", 0));
         expect(200, "GET", "/api/v1/edges", viewer());
 
+        String dicts = "/api/v1/shared-dicts";
+        String dict = dicts + "/contract_" + id.replaceAll("[^a-z0-9]", "_");
+        expect(201, "PUT", dict, editor().body(Map.of("size", "64k")));
+        expect(200, "PUT", dict, editor().body(Map.of("size", "128k")));
+        expect(400, "PUT", dict, editor().body(Map.of("size", "lots")));
+        expect(400, "PUT", dict, editor().body(Map.of()));
+        expect(400, "PUT", dicts + "/not-a-lua-name", editor().body(Map.of("size", "1m")));
+        expect(400, "PUT", dicts + "/too_much", editor().body(Map.of("size", "300m")));
+        expect(403, "PUT", dict, viewer().body(Map.of("size", "1m")));
+        expect(200, "GET", dicts, viewer());
+        expect(200, "GET", dict, viewer());
+        expect(404, "GET", dicts + "/no_such_dict", viewer());
+        expect(403, "DELETE", dict, viewer());
+        expect(204, "DELETE", dict, editor());
+        expect(404, "DELETE", dict, editor());
+
         Set<String> documented = contract.operations("/api/");
         assertThat(documented).as("the document lists the API").hasSizeGreaterThanOrEqualTo(12);
         assertThat(contract.answered().keySet()).as("every documented operation was called")

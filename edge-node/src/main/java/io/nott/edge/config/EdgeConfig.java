@@ -30,6 +30,20 @@ public interface EdgeConfig {
     /** How units run. */
     UnitsConfig units();
 
+    /** The node's shared dicts ({@code ngx.shared}), declared in the registry. */
+    SharedDictsConfig sharedDicts();
+
+    /** Bounds on the shared dicts of this node. */
+    interface SharedDictsConfig {
+        /**
+         * Largest sum of the declared dict sizes this node gives heap to (nginx size syntax);
+         * declarations past it (in name order) are refused with an error in the log and their
+         * {@code ngx.shared.<name>} is nil. Default 256m.
+         */
+        @WithDefault("256m")
+        String maxTotal();
+    }
+
     /** Snapshot sync and heartbeat. */
     interface SyncConfig {
 

@@ -18,7 +18,9 @@ import io.nott.edge.units.sync.SnapshotHolder;
 import io.nott.edge.units.sync.SyncStatus;
 import io.nott.edge.units.sync.UnitSync;
 import io.nott.unit.runtime.MemoryAdmission;
+import io.nott.unit.model.SharedDictSpec;
 import io.nott.unit.runtime.PhaseRunner;
+import io.nott.unit.runtime.shared.SharedDicts;
 import io.nott.unit.runtime.RunnerSettings;
 import io.nott.unit.runtime.UnitRedisClient;
 import io.nott.unit.sandbox.SandboxLimits;
@@ -72,8 +74,11 @@ public class UnitsProducer {
     @Produces
     @Singleton
     PhaseRunner phaseRunner(RunnerSettings settings, UnitRedisClient redis, MeterRegistry registry, Clock clock,
-            MemoryAdmission admission) {
-        return new PhaseRunner(settings, registry, clock, redis, admission);
+            MemoryAdmission admission, EdgeConfig config) {
+        // The node's ngx.shared dicts: declared in the registry, applied with each snapshot,
+        // their total bounded here (a declaration past the bound is refused and logged).
+        SharedDicts dicts = new SharedDicts(clock, registry, SharedDictSpec.parseSize(config.sharedDicts().maxTotal()));
+        return new PhaseRunner(settings, registry, clock, redis, admission, dicts);
     }
 
     /** The node's bound on memory reserved by unit calls in flight ({@code edge.units.memory-*}). */

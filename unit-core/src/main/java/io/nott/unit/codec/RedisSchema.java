@@ -19,6 +19,12 @@ public final class RedisSchema {
     /** The seed's set of legacy unit ids; each id is a string key holding {@code phase||code[||sampling]}. */
     public static final String LEGACY_SET = "coding_units";
     /** Sorted set of edge node ids scored by their last heartbeat (epoch millis). */
+    /**
+     * Hash of the node-wide shared dicts ({@code lua_shared_dict}): field = dict name, value = size
+     * in bytes. Changed in the same transactions style as units (bumps {@link #VERSION}); edges
+     * apply it with the units of that version.
+     */
+    public static final String SHARED_DICTS = "{cu}:shared-dicts";
     public static final String EDGES = TAG + ":edges";
     /**
      * Prefix of everything a unit reaches through {@code edge_computing.redis_client}. It does not

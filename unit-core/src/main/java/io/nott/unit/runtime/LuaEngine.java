@@ -2,6 +2,7 @@ package io.nott.unit.runtime;
 
 import io.nott.unit.model.Budget;
 import io.nott.unit.model.Phase;
+import io.nott.unit.runtime.shared.SharedDicts;
 import io.nott.unit.sandbox.BudgetHook;
 import io.nott.unit.sandbox.LuaSandbox;
 import io.nott.unit.sandbox.ReadOnlyTable;
@@ -42,13 +43,14 @@ final class LuaEngine {
     private UnitSnapshot bound;
     private LuaClosure[] closures = new LuaClosure[0];
 
-    LuaEngine(RunnerSettings settings, Clock clock, UnitRedisClient redis) {
+    LuaEngine(RunnerSettings settings, Clock clock, UnitRedisClient redis, SharedDicts dicts) {
         this.settings = settings;
         this.globals = LuaSandbox.newGlobals(hook);
         this.ctx = new CallContext(clock, settings, redis);
         NgxLib ngxLib = new NgxLib(ctx);
         LuaTable base = LuaSandbox.baseLibrary(globals, () -> ctx.env, ngxLib.print());
         LuaTable ngx = ngxLib.build();
+        ngx.set("shared", new NgxShared(dicts).table());
         base.set("ngx", ReadOnlyTable.copyOf(ngx, ngxLib.meta()));
         this.edgeComputing = ReadOnlyTable.copyOf(new EdgeComputingLib(ctx).build(), null);
         base.set("edge_computing", edgeComputing);

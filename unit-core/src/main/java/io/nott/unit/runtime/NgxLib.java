@@ -187,6 +187,10 @@ final class NgxLib {
             varNames.put(key, name);
         }
         String v = NgxVariables.resolve(name, ctx.exchange, ctx.state, ctx.clock);
+        if (v != null && name.equals("binary_remote_addr")) {
+            // raw address bytes (held as ISO-8859-1 chars): LuaValue.valueOf(String) would UTF-8 encode them
+            return LuaString.valueUsing(v.getBytes(StandardCharsets.ISO_8859_1));
+        }
         return v == null ? LuaValue.NIL : LuaValue.valueOf(v);
     }
 

@@ -30,6 +30,8 @@ final class NgxVariables {
         switch (name) {
             case "remote_addr":
                 return ex.remoteAddress();
+            case "binary_remote_addr":
+                return binaryAddress(ex.remoteAddress());
             case "host":
                 return ex.host();
             case "uri":
@@ -207,5 +209,26 @@ final class NgxVariables {
             i = end + 1;
         }
         return null;
+    }
+
+    /**
+     * {@code $binary_remote_addr}: the client address as 4 (IPv4) or 16 (IPv6) raw bytes, held as
+     * ISO-8859-1 characters; the key resty.limit.* examples limit by.
+     */
+    private static String binaryAddress(String address) {
+        if (address == null || address.isEmpty()) {
+            return null;
+        }
+        String literal = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1)
+                : address;
+        if (!literal.matches("[0-9.]+|[0-9A-Fa-f:.%a-zA-Z]*:[0-9A-Fa-f:.%a-zA-Z]*")) {
+            return null; // not an IP literal (never resolve names here)
+        }
+        try {
+            byte[] raw = java.net.InetAddress.getByName(literal).getAddress();
+            return new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
     }
 }

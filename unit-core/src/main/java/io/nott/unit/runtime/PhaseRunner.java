@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nott.unit.model.ComputingUnit;
 import io.nott.unit.model.FailurePolicy;
 import io.nott.unit.model.Phase;
+import io.nott.unit.runtime.shared.SharedDicts;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class PhaseRunner {
     private final ConcurrentLinkedQueue<LuaEngine> pool = new ConcurrentLinkedQueue<>();
     private final ConcurrentHashMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private final MemoryAdmission admission;
+    private final SharedDicts dicts;
 
     /**
      * @param registry where outcome meters go; null for none
@@ -42,12 +44,24 @@ public final class PhaseRunner {
     }
 
     /**
-     * @param admission the node's bound on memory reserved by calls in flight: each call reserves
-     *                  the sandbox's per-call allocation limit before it runs
+     * With the node's own dicts of unbounded total (each still bounded by its declared size): for
+     * hosts without a node-wide bound, such as the dry run (in-memory, per run) and tests.
      */
     public PhaseRunner(RunnerSettings settings, MeterRegistry registry, Clock clock, UnitRedisClient redis,
             MemoryAdmission admission) {
+        this(settings, registry, clock, redis, admission, new SharedDicts(clock, registry, Long.MAX_VALUE));
+    }
+
+    /**
+     * @param admission the node's bound on memory reserved by calls in flight: each call reserves
+     *                  the sandbox's per-call allocation limit before it runs
+     * @param dicts     the node's {@code ngx.shared} dicts, made to match each snapshot's declarations
+     *                  ({@link UnitSnapshot#sharedDicts()}) when the runner first sees the snapshot
+     */
+    public PhaseRunner(RunnerSettings settings, MeterRegistry registry, Clock clock, UnitRedisClient redis,
+            MemoryAdmission admission, SharedDicts dicts) {
         this.admission = admission;
+        this.dicts = dicts;
         this.settings = settings;
         this.clock = clock;
         this.redis = redis;
@@ -55,8 +69,13 @@ public final class PhaseRunner {
         this.engines = ThreadLocal.withInitial(this::newEngine);
     }
 
+    /** The node's shared dicts ({@code ngx.shared}), e.g. for a host that applies a snapshot's declarations early. */
+    public SharedDicts sharedDicts() {
+        return dicts;
+    }
+
     private LuaEngine newEngine() {
-        return new LuaEngine(settings, clock, redis);
+        return new LuaEngine(settings, clock, redis, dicts);
     }
 
     /**
@@ -114,6 +133,7 @@ public final class PhaseRunner {
     private PhaseResult loop(UnitSnapshot snapshot, Phase phase, HttpExchange exchange, RequestState state,
                              Chunk chunk, long refuseSlowAbove) {
         List<UnitSnapshot.Entry> entries = snapshot.entries(phase);
+        dicts.apply(snapshot.version(), snapshot.sharedDicts());
         boolean virtual = Thread.currentThread().isVirtual();
         LuaEngine engine = virtual ? borrow() : engines.get();
         try {

@@ -2,6 +2,7 @@ package io.nott.unit.runtime;
 
 import io.nott.unit.model.ComputingUnit;
 import io.nott.unit.model.Phase;
+import io.nott.unit.model.SharedDictSpec;
 import io.nott.unit.sandbox.CompiledUnit;
 import io.nott.unit.sandbox.UnitCompilationException;
 import io.nott.unit.sandbox.UnitCompiler;
@@ -54,10 +55,12 @@ public final class UnitSnapshot {
     private final EnumSet<Phase> phasesWithUnits = EnumSet.noneOf(Phase.class);
     private final EnumSet<Phase> phasesUsingRedis = EnumSet.noneOf(Phase.class);
     private final int slots;
+    private final List<SharedDictSpec> sharedDicts;
 
     private UnitSnapshot(long version, List<ComputingUnit> units, Map<String, UnitCompilationException> errors,
-                         EnumMap<Phase, List<Entry>> byPhase, int slots) {
+                         EnumMap<Phase, List<Entry>> byPhase, int slots, List<SharedDictSpec> sharedDicts) {
         this.version = version;
+        this.sharedDicts = sharedDicts;
         this.units = units;
         this.errors = errors;
         this.byPhase = byPhase;
@@ -96,7 +99,22 @@ public final class UnitSnapshot {
             }
         }
         byPhase.replaceAll((p, list) -> List.copyOf(list));
-        return new UnitSnapshot(version, List.copyOf(sorted), Map.copyOf(errors), byPhase, slot);
+        return new UnitSnapshot(version, List.copyOf(sorted), Map.copyOf(errors), byPhase, slot, List.of());
+    }
+
+    /**
+     * This snapshot with the node's shared dict declarations of the same registry version
+     * ({@code lua_shared_dict}s): the runner makes the node's dicts match them when it first runs
+     * the snapshot. The compiled units are shared, not compiled again.
+     */
+    public UnitSnapshot withSharedDicts(Collection<SharedDictSpec> specs) {
+        List<SharedDictSpec> sorted = specs.stream().sorted(Comparator.comparing(SharedDictSpec::name)).toList();
+        return new UnitSnapshot(version, units, errors, byPhase, slots, sorted);
+    }
+
+    /** The shared dicts declared with this snapshot, by name; empty by default. */
+    public List<SharedDictSpec> sharedDicts() {
+        return sharedDicts;
     }
 
     public long version() {

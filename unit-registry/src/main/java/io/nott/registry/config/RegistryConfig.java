@@ -58,6 +58,20 @@ public interface RegistryConfig {
     /** Bounds on dry runs, which execute units in this JVM (issue #15). */
     DryRun dryRun();
 
+    /** The node-wide shared dicts ({@code ngx.shared}) the registry lets editors declare. */
+    SharedDicts sharedDicts();
+
+    /** Shared dicts are memory on every edge node: the registry refuses declarations above this. */
+    interface SharedDicts {
+        /**
+         * Largest sum of all declared dict sizes (nginx size syntax); a PUT that would pass it is
+         * answered 400. Keep it at or below the edges' {@code edge.shared-dicts.max-total}.
+         * Default 256m.
+         */
+        @WithDefault("256m")
+        String maxTotal();
+    }
+
     /**
      * Dry runs in flight are bounded in number and in memory: each reserves the sandbox's
      * per-call allocation limit ({@code registry.sandbox.max-allocated-bytes}) from a share of

@@ -1,5 +1,8 @@
 package io.nott.edge.units.sync;
 
+import io.nott.unit.model.SharedDictSpec;
+import java.util.ArrayList;
+
 import io.nott.unit.model.ComputingUnit;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +13,29 @@ import java.util.Map;
  * @param version  {@code {cu}:version}
  * @param hashes   the registry's unit hashes by id
  * @param legacy   the seed's {@code coding_units} values by id
+ * @param sharedDicts the node's shared dict declarations, {@code {cu}:shared-dicts}: name to size in bytes
  */
-public record FetchedUnits(long version, Map<String, Map<String, String>> hashes, Map<String, String> legacy) {
+public record FetchedUnits(long version, Map<String, Map<String, String>> hashes, Map<String, String> legacy,
+                           Map<String, String> sharedDicts) {
+
+    /** Units without shared dicts (a snapshot file written before they existed). */
+    public FetchedUnits(long version, Map<String, Map<String, String>> hashes, Map<String, String> legacy) {
+        this(version, hashes, legacy, Map.of());
+    }
+
+    /** The declared dicts; a bad declaration (only redis-cli can write one) goes to {@code rejected}. */
+    public List<SharedDictSpec> sharedDictSpecs(List<String> rejected) {
+        List<SharedDictSpec> specs = new ArrayList<>();
+        sharedDicts.forEach((name, bytes) -> {
+            try {
+                specs.add(new SharedDictSpec(name, Long.parseLong(bytes.trim())));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                rejected.add("shared dict " + name + " (" + bytes + "): " + e.getMessage()
+                        + "; fix it with PUT /api/v1/shared-dicts/" + name);
+            }
+        });
+        return specs;
+    }
 
     /** Version plus a digest of legacy values: legacy edits made with redis-cli bump no version. */
     public String fingerprint() {

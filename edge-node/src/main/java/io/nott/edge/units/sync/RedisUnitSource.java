@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -35,7 +36,8 @@ public class RedisUnitSource {
                 hashes.put(id, hash);
             }
         }
-        return new FetchedUnits(version, hashes, legacy());
+        Map<String, String> dicts = redis.hash(String.class).hgetall(RedisSchema.SHARED_DICTS);
+        return new FetchedUnits(version, hashes, legacy(), dicts == null ? Map.of() : new TreeMap<>(dicts));
     }
 
     private long version() {

@@ -36,6 +36,7 @@ public final class SnapshotFile {
         doc.put("version", units.version());
         doc.put("units", new LinkedHashMap<>(units.hashes()));
         doc.put("legacy", new LinkedHashMap<>(units.legacy()));
+        doc.put("shared_dicts", new LinkedHashMap<>(units.sharedDicts()));
         Files.createDirectories(path.toAbsolutePath().getParent());
         Path temp = path.resolveSibling(path.getFileName() + ".tmp");
         Files.writeString(temp, Json.write(doc), StandardCharsets.UTF_8);
@@ -66,7 +67,9 @@ public final class SnapshotFile {
         units.forEach((id, hash) -> hashes.put((String) id, stringMap((Map<String, Object>) hash)));
         Map<String, String> legacyValues = new LinkedHashMap<>();
         legacy.forEach((id, value) -> legacyValues.put((String) id, (String) value));
-        return Optional.of(new FetchedUnits(version.longValue(), hashes, legacyValues));
+        Map<String, String> dicts = doc.get("shared_dicts") instanceof Map<?, ?> d
+                ? stringMap((Map<String, Object>) d) : Map.of();
+        return Optional.of(new FetchedUnits(version.longValue(), hashes, legacyValues, dicts));
     }
 
     private static Map<String, String> stringMap(Map<String, Object> raw) {

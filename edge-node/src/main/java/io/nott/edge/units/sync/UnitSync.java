@@ -221,7 +221,8 @@ public final class UnitSync implements AutoCloseable {
     private void apply(FetchedUnits units, String from) {
         List<String> rejected = new ArrayList<>();
         List<ComputingUnit> decoded = units.decode(rejected);
-        UnitSnapshot snapshot = UnitSnapshot.build(units.version(), decoded);
+        UnitSnapshot snapshot = UnitSnapshot.build(units.version(), decoded)
+                .withSharedDicts(units.sharedDictSpecs(rejected));
         holder.swap(new AppliedSnapshot(snapshot, units.fingerprint(), clock.millis(), from, List.copyOf(rejected)));
         snapshot.errors().forEach((id, e) -> {
             Counter.builder("edge.units.compile.errors").description("Units skipped because they do not compile")

@@ -1,6 +1,7 @@
 package io.nott.registry.unit.dryrun;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nott.registry.dict.repository.SharedDictRepository;
 import io.nott.registry.error.RegistryException;
 import io.nott.registry.unit.LegacyUnit;
 import io.nott.registry.unit.StoredUnit;
@@ -48,9 +49,11 @@ public class DryRunService {
     private final MeterRegistry meters;
     private final RunnerSettings settings;
     private final DryRunGate gate;
+    private final SharedDictRepository dicts;
 
     public DryRunService(UnitRepository units, LegacyRepository legacy, UnitValidation validation, Clock clock,
-            MeterRegistry meters, RunnerSettings settings, DryRunGate gate) {
+            MeterRegistry meters, RunnerSettings settings, DryRunGate gate, SharedDictRepository dicts) {
+        this.dicts = dicts;
         this.settings = settings;
         this.gate = gate;
         this.units = units;
@@ -78,7 +81,9 @@ public class DryRunService {
             // the unit under test runs even when it is switched off in the registry
             selected.put(focus.id(), focus.withEnabled(true));
         }
-        UnitSnapshot snapshot = UnitSnapshot.build(0, selected.values());
+        // The declared dicts, empty and in memory for this run only (the run's own PhaseRunner):
+        // a unit sees ngx.shared.<name> as on an edge, without touching any edge's data.
+        UnitSnapshot snapshot = UnitSnapshot.build(0, selected.values()).withSharedDicts(dicts.list().dicts());
         // Validation and lookups above cost little; executing units is what is bounded.
         DryRunResult result = gate.run(() -> execute(snapshot, only, request.request(), request.response(), focus));
         meters.counter("registry.dryruns", "outcome", result.outcome()).increment();

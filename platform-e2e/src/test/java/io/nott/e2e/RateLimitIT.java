@@ -1,0 +1,164 @@
+package io.nott.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue #13's acceptance: a rate-limiting unit written with {@code resty.limit.req} exactly as its
+ * README shows (only the numbers changed: 50 r/s, burst 5), its dict declared through the registry
+ * API, on the live edge of a real platform ({@code ./platform up} on free ports), under
+ * {@code wrk} at about three times the limit. The allowed rate must be within 5 % of 50 r/s, every
+ * other answer 503, and the dict's memory (from the edge's {@code /q/metrics}) within its declared
+ * size.
+ */
+class RateLimitIT {
+
+    private static final int RATE = 50;
+    private static final int BURST = 5;
+    private static final String HOST = "ratelimit.test";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static LocalPlatform platform;
+
+    @BeforeAll
+    static void up() {
+        platform = LocalPlatform.up("-ratelimit");
+    }
+
+    @AfterAll
+    static void down() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void readmeUnitHoldsTheRateUnderThreeTimesTheLoad() throws Exception {
+        send("PUT", "/api/v1/shared-dicts/my_limit_req_store", "{\"size\":\"1m\"}", 200, 201);
+        String code = resource("/ratelimit-unit.lua");
+        // the unit sleeps up to burst/rate = 0.1 s (ngx.sleep counts against the wall budget)
+        String unit = "{\"phase\":\"access\",\"code\":" + json(code) + ",\"hosts\":[\"" + HOST + "\"],"
+                + "\"failure\":\"closed\",\"budget\":{\"wallMillis\":2000}}";
+        send("PUT", "/api/v1/units/ratelimit-readme", unit, 200, 201);
+        awaitApplied(version());
+
+        // 60 connections, each waiting 400 ms between requests: about 150 r/s offered (3x), less
+        // the time delayed requests hold their connection.
+        Path script = Files.createTempFile("ratelimit", ".lua");
+        Files.writeString(script, resource("/ratelimit-wrk.lua"));
+        Process wrk = new ProcessBuilder("/usr/bin/wrk", "-t2", "-c60", "-d20s", "--timeout", "5s",
+                "-H", "Host: " + HOST, "-s", script.toString(), platform.edge() + "/app/", "--", "400")
+                .redirectErrorStream(true).start();
+        String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(wrk.waitFor(120, TimeUnit.SECONDS)).as("wrk ended").isTrue();
+        System.out.println("wrk:\n" + out);
+        Matcher m = Pattern.compile("STATUS ok=(\\d+) limited=(\\d+) other=(\\d+) duration_us=(\\d+)").matcher(out);
+        assertThat(m.find()).as("wrk's summary: %s", out).isTrue();
+        long ok = Long.parseLong(m.group(1));
+        long limited = Long.parseLong(m.group(2));
+        long other = Long.parseLong(m.group(3));
+        double seconds = Long.parseLong(m.group(4)) / 1e6;
+        double offered = (ok + limited + other) / seconds;
+        double allowed = ok / seconds;
+        System.out.printf("offered %.1f r/s (%.2fx the limit), allowed %.2f r/s (limit %d, burst %d), %d x 200,"
+                + " %d x 503, %d other over %.1f s%n", offered, offered / RATE, allowed, RATE, BURST, ok, limited,
+                other, seconds);
+        assertThat(offered).as("offered load").isGreaterThan(2.5 * RATE);
+        assertThat(other).as("answers neither 200 nor 503").isZero();
+        // the burst admits up to BURST more once: over 20 s that is 0.25 r/s
+        assertThat(allowed).as("allowed rate").isBetween(RATE * 0.95, RATE * 1.05);
+
+        String metrics = get(platform.edge() + "/q/metrics");
+        double used = metric(metrics, "cu_shared_dict_used_bytes");
+        double capacity = metric(metrics, "cu_shared_dict_capacity_bytes");
+        System.out.printf("dict my_limit_req_store: %.0f of %.0f bytes used%n", used, capacity);
+        assertThat(capacity).isEqualTo(1 << 20);
+        assertThat(used).isPositive().isLessThanOrEqualTo(capacity);
+    }
+
+    private static double metric(String metrics, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*dict=\"my_limit_req_store\"[^}]*\\} ([0-9.Ee+-]+)$")
+                .matcher(metrics);
+        assertThat(m.find()).as("%s for the dict in the edge's metrics", name).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static long version() throws Exception {
+        String body = send("GET", "/api/v1/units", null, 200);
+        Matcher m = Pattern.compile("\"version\"\\s*:\\s*(\\d+)").matcher(body);
+        assertThat(m.find()).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    private static void awaitApplied(long version) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Pattern applied = Pattern.compile("\"appliedVersion\"\\s*:\\s*(\\d+)");
+        while (System.nanoTime() < deadline) {
+            Matcher m = applied.matcher(send("GET", "/api/v1/edges", null, 200));
+            List<Long> versions = new ArrayList<>();
+            while (m.find()) {
+                versions.add(Long.parseLong(m.group(1)));
+            }
+            if (versions.stream().anyMatch(v -> v >= version)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the edge did not apply version " + version + " within 60 s");
+    }
+
+    private static String send(String method, String path, String body, int... expected) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(platform.registry() + path))
+                .header("Authorization", "Bearer " + platform.registryToken()).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        for (int status : expected) {
+            if (response.statusCode() == status) {
+                return response.body();
+            }
+        }
+        throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+    }
+
+    private static String get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = RateLimitIT.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String json(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                default -> out.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+        }
+        return out.append('"').toString();
+    }
+}
