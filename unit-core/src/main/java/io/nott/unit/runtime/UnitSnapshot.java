@@ -29,6 +29,10 @@ public final class UnitSnapshot {
         final HostMatcher hosts;
         final int slot;
         final boolean usesRedis;
+        /** Mentions ngx.sleep (or a local alias of it): the call may wait, so it must not hold an event loop. */
+        final boolean sleeps;
+        /** Calls read_body/discard_body: the host reads the request body before the request phases. */
+        final boolean readsBody;
         /** Recent call cost; per snapshot, so a changed unit starts cheap, like its breaker. */
         final UnitCost cost = new UnitCost();
 
@@ -36,7 +40,10 @@ public final class UnitSnapshot {
             this.compiled = compiled;
             this.hosts = hosts;
             this.slot = slot;
-            this.usesRedis = compiled.unit().code().contains("redis_client");
+            String code = compiled.unit().code();
+            this.usesRedis = code.contains("redis_client");
+            this.sleeps = code.contains("sleep");
+            this.readsBody = code.contains("read_body") || code.contains("discard_body");
         }
 
         ComputingUnit unit() {
@@ -53,6 +60,8 @@ public final class UnitSnapshot {
     // Derived once here because hosts ask them on every request.
     private final EnumSet<Phase> phasesWithUnits = EnumSet.noneOf(Phase.class);
     private final EnumSet<Phase> phasesUsingRedis = EnumSet.noneOf(Phase.class);
+    private final EnumSet<Phase> phasesBlocking = EnumSet.noneOf(Phase.class);
+    private final EnumSet<Phase> phasesReadingBody = EnumSet.noneOf(Phase.class);
     private final int slots;
 
     private UnitSnapshot(long version, List<ComputingUnit> units, Map<String, UnitCompilationException> errors,
@@ -68,6 +77,12 @@ public final class UnitSnapshot {
             }
             if (entries.stream().anyMatch(e -> e.usesRedis)) {
                 phasesUsingRedis.add(phase);
+            }
+            if (entries.stream().anyMatch(e -> e.usesRedis || e.sleeps)) {
+                phasesBlocking.add(phase);
+            }
+            if (entries.stream().anyMatch(e -> e.readsBody)) {
+                phasesReadingBody.add(phase);
             }
         });
     }
@@ -152,6 +167,22 @@ public final class UnitSnapshot {
      */
     public boolean usesRedis(Phase phase) {
         return phasesUsingRedis.contains(phase);
+    }
+
+    /**
+     * True when a unit of {@code phase} may wait: it calls {@code redis_client} or
+     * {@code ngx.sleep}. Such a phase must run off the event loop.
+     */
+    public boolean blocks(Phase phase) {
+        return phasesBlocking.contains(phase);
+    }
+
+    /**
+     * True when a unit of {@code phase} reads the request body ({@code ngx.req.read_body} or
+     * {@code discard_body}): the host reads it, without blocking, before the request phases.
+     */
+    public boolean readsBody(Phase phase) {
+        return phasesReadingBody.contains(phase);
     }
 
     /**
