@@ -64,8 +64,6 @@ final class CallContext {
 
     static final Set<Phase> ALL = EnumSet.allOf(Phase.class);
     static final Set<Phase> REQUEST = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT);
-    /** Where lua-nginx-module lets units read the request body they read earlier ({@code get_body_data}). */
-    static final Set<Phase> BODY_READABLE = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT, Phase.LOG);
     static final Set<Phase> BEFORE_UPSTREAM = EnumSet.of(Phase.REWRITE, Phase.ACCESS);
     static final Set<Phase> HEADERS_WRITABLE = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT, Phase.HEADER_FILTER);
     static final Set<Phase> BODY_FILTER = EnumSet.of(Phase.BODY_FILTER);

@@ -56,9 +56,8 @@ final class NgxLib {
         ngx.set("print", fn(a -> write(a, false)));
         ngx.set("flush", fn(a -> {
             ctx.require(CallContext.REQUEST, "ngx.flush");
-            // The edge buffers a unit's answer and sends it when the phase ends; a flush (with or
-            // without wait) sends the headers as nginx's does, so headers_sent is true after it.
-            sendHeaders();
+            // The edge buffers a unit's answer and sends it when the phase ends, so there is nothing
+            // to wait for; as in nginx, a flush before any output does not send the headers.
             return LuaValue.ONE;
         }));
         ngx.set("send_headers", fn(a -> {

@@ -61,7 +61,7 @@ final class NgxRequestBody {
 
     /** nil when the body was not read, is empty or was discarded, as in nginx. */
     private Varargs getBodyData(Varargs a) {
-        ctx.require(CallContext.BODY_READABLE, "ngx.req.get_body_data");
+        ctx.require(CallContext.ALL, "ngx.req.get_body_data"); // lua-resty-core checks no phase
         byte[] body = ctx.state.currentRequestBody();
         if (body == null || body.length == 0) {
             return LuaValue.NIL;
@@ -117,11 +117,21 @@ final class NgxRequestBody {
         LuaString data = a.checkstring(1);
         ByteArrayOutputStream building = ctx.state.requestBodyInProgress();
         if (building == null) {
-            throw new LuaError("request body not initialized");
+            if (!ctx.state.requestBodyRead()) {
+                throw new LuaError("request body not initialized");
+            }
+            // nginx appends to the body it read (its buffers are "initialised" by read_body)
+            byte[] current = ctx.state.currentRequestBody();
+            ctx.state.startRequestBody();
+            building = ctx.state.requestBodyInProgress();
+            if (current != null) {
+                building.writeBytes(current);
+            }
         }
         checkLimit((long) building.size() + data.m_length);
         charge(data.m_length, "ngx.req.append_body");
         building.write(data.m_bytes, data.m_offset, data.m_length);
+        ctx.state.appendedRequestBody();
         return LuaValue.NONE;
     }
 

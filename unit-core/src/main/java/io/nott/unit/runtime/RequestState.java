@@ -326,13 +326,31 @@ public final class RequestState {
 
     /** The body as units see it now: the client's once read, or the one they set; null when none. */
     byte[] currentRequestBody() {
+        settleAppends();
         return requestBodyRead ? requestBody : null;
     }
 
     void replaceRequestBody(byte[] body) {
+        appendPending = false;
         requestBody = body;
         requestBodyChanged = true;
         requestBodyInProgress = null;
+    }
+
+    /** append_body: the body so far is what later reads and the upstream see, even without finish_body. */
+    void appendedRequestBody() {
+        requestBodyChanged = true;
+        appendPending = true;
+    }
+
+    /** True while appended bytes are only in the builder (copied out on the next read, not per append). */
+    private boolean appendPending;
+
+    private void settleAppends() {
+        if (appendPending) {
+            requestBody = requestBodyInProgress.toByteArray();
+            appendPending = false;
+        }
     }
 
     void startRequestBody() {
@@ -358,6 +376,7 @@ public final class RequestState {
 
     /** The body units set (empty when they discarded it); meaningful when {@link #requestBodyChanged()}. */
     public byte[] requestBody() {
+        settleAppends();
         return requestBody == null ? new byte[0] : requestBody;
     }
 }
