@@ -209,19 +209,6 @@ echo
 POST /t
 body: one,two
 
-=== append_body without init_body errors
---- content
-ngx.req.read_body()
-local ok, err = pcall(ngx.req.append_body, "x")
-ngx.say(ok, " ", err)
---- request
-POST /t
-abc
---- expect_status
-200
---- expect_body
-true nil
-
 === get_body_data after set_body_data
 --- content
 ngx.req.read_body()

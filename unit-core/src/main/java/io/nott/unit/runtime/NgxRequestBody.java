@@ -117,16 +117,9 @@ final class NgxRequestBody {
         LuaString data = a.checkstring(1);
         ByteArrayOutputStream building = ctx.state.requestBodyInProgress();
         if (building == null) {
-            if (!ctx.state.requestBodyRead()) {
-                throw new LuaError("request body not initialized");
-            }
-            // nginx appends to the body it read (its buffers are "initialised" by read_body)
-            byte[] current = ctx.state.currentRequestBody();
-            ctx.state.startRequestBody();
-            building = ctx.state.requestBodyInProgress();
-            if (current != null) {
-                building.writeBytes(current);
-            }
+            // nginx appends to the buffer read_body left when the body came after the headers, and
+            // raises this when it came with them: the edge always asks for init_body first.
+            throw new LuaError("request_body not initialized");
         }
         checkLimit((long) building.size() + data.m_length);
         charge(data.m_length, "ngx.req.append_body");
@@ -138,7 +131,7 @@ final class NgxRequestBody {
     private Varargs finishBody(Varargs a) {
         ctx.require(CallContext.REQUEST, "ngx.req.finish_body");
         if (ctx.state.requestBodyInProgress() == null) {
-            throw new LuaError("request body not initialized");
+            throw new LuaError("request_body not initialized");
         }
         ctx.state.finishRequestBody();
         return LuaValue.NONE;
