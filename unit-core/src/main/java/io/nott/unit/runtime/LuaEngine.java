@@ -38,6 +38,7 @@ final class LuaEngine {
     private final LuaTable envMeta;
     private final LuaValue edgeComputing;
     private final RunnerSettings settings;
+    private final Modules modules;
     private UnitSnapshot bound;
     private LuaClosure[] closures = new LuaClosure[0];
 
@@ -51,7 +52,22 @@ final class LuaEngine {
         base.set("ngx", ReadOnlyTable.copyOf(ngx, ngxLib.meta()));
         this.edgeComputing = ReadOnlyTable.copyOf(new EdgeComputingLib(ctx).build(), null);
         base.set("edge_computing", edgeComputing);
+        this.modules = new Modules(globals);
+        modules.register("ngx.base64", RestyModules::base64);
+        modules.register("resty.string", RestyModules::string);
+        modules.register("resty.random", RestyModules::random);
+        modules.register("resty.md5", () -> RestyModules.digest("MD5"));
+        modules.register("resty.sha1", () -> RestyModules.digest("SHA-1"));
+        modules.register("resty.sha224", () -> RestyModules.digest("SHA-224"));
+        modules.register("resty.sha256", () -> RestyModules.digest("SHA-256"));
+        modules.register("resty.sha384", () -> RestyModules.digest("SHA-384"));
+        modules.register("resty.sha512", () -> RestyModules.digest("SHA-512"));
+        modules.register("cjson", () -> Cjson.module(false));
+        modules.register("cjson.safe", () -> Cjson.module(true));
+        base.set("require", modules.requireFunction());
+        base.set("package", modules.packageTable());
         this.envMeta = ReadOnlyTable.of("__index", ReadOnlyTable.copyOf(base, null));
+        modules.environment(envMeta);
     }
 
     Call call(UnitSnapshot snapshot, UnitSnapshot.Entry entry, Phase phase, HttpExchange exchange,
@@ -116,6 +132,7 @@ final class LuaEngine {
         if (bound != snapshot) {
             bound = snapshot;
             closures = new LuaClosure[snapshot.slots()];
+            modules.bind(snapshot, null);
         }
         LuaClosure c = closures[entry.slot];
         if (c == null) {

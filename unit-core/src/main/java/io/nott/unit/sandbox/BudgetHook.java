@@ -333,4 +333,22 @@ public final class BudgetHook extends DebugLib {
     private UnitAbort tripResource(String message) {
         return trip(new UnitAbort.ResourceLimitExceeded(message));
     }
+
+    /**
+     * What the running call has allocated so far, as far as we can tell: explicit charges plus the
+     * thread's allocation counter since its first periodic check (what {@code collectgarbage("count")}
+     * reports). 0 outside a call.
+     */
+    public long allocatedEstimate() {
+        if (!armed) {
+            return 0;
+        }
+        long counted = 0;
+        if (THREADS != null && allocBaseline < 0) {
+            allocBaseline = THREADS.getCurrentThreadAllocatedBytes(); // as the first periodic check would
+        } else if (THREADS != null) {
+            counted = Math.max(0, THREADS.getCurrentThreadAllocatedBytes() - allocBaseline);
+        }
+        return counted + charged;
+    }
 }

@@ -31,11 +31,12 @@ import org.luaj.vm2.lib.jse.JseOsLib;
  *       size-checked), {@code table} ({@code concat}, {@code unpack} size-checked), {@code math}
  *       ({@code random} per thread, {@code randomseed} ignored), LuaJIT's {@code bit}, {@code bit32},
  *       {@code os} with {@code time}, {@code clock} and {@code date} only;</li>
- *   <li>and from the runtime: {@code ngx} and {@code edge_computing}.</li>
+ *   <li>and from the runtime: {@code ngx}, {@code edge_computing}, {@code require} and {@code package}
+ *       (bundled modules only, see {@code io.nott.unit.runtime.Modules}).</li>
  * </ul>
  * Not there: {@code io}, the rest of {@code os}, {@code luajava}, {@code debug}, {@code coroutine}
- * (LuaJ runs each coroutine on its own Java thread), {@code require}, {@code package},
- * {@code dofile}, {@code loadfile}, {@code collectgarbage}, {@code string.dump}. Every library
+ * (LuaJ runs each coroutine on its own Java thread), {@code module}, {@code package.loadlib},
+ * {@code dofile}, {@code loadfile}, {@code string.dump}; {@code collectgarbage} only reports (see {@link CollectGarbage}). Every library
  * table, the shared base and every metatable handed out is a {@link ReadOnlyTable}; the JVM-wide
  * string metatable is one too, so no unit can poison another's {@code ("x"):upper()}.
  */
@@ -161,6 +162,7 @@ public final class LuaSandbox {
         base.set("load", load);
         base.set("loadstring", load);
         base.set("print", print);
+        base.set("collectgarbage", new CollectGarbage(hook));
         base.set("string", STRING);
         base.set("table", TABLE);
         base.set("math", MATH);

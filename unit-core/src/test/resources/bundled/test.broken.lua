@@ -1,0 +1,2 @@
+-- RequireTest: a module whose chunk fails.
+error("broken on purpose")

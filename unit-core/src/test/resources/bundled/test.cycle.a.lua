@@ -1,0 +1,2 @@
+-- RequireTest: a requires b requires a.
+return { b = require "test.cycle.b" }
