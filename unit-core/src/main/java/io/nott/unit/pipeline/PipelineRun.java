@@ -70,7 +70,7 @@ public final class PipelineRun {
 
     /** True when a unit of {@code phase} calls {@code redis_client} or {@code ngx.sleep}: run that step off the event loop. */
     public boolean blocks(Phase phase) {
-        return runs(phase) && snapshot.blocks(phase);
+        return runs(phase) && snapshot.blocks(phase, exchange.host());
     }
 
     /**
@@ -78,9 +78,10 @@ public final class PipelineRun {
      * body ({@link HttpExchange#requestBody()}) before {@link #runRequestPhases()}, without blocking.
      */
     public boolean readsRequestBody() {
-        return runs(Phase.REWRITE) && snapshot.readsBody(Phase.REWRITE)
-                || runs(Phase.ACCESS) && snapshot.readsBody(Phase.ACCESS)
-                || runs(Phase.CONTENT) && snapshot.readsBody(Phase.CONTENT);
+        String host = exchange.host();
+        return runs(Phase.REWRITE) && snapshot.readsBody(Phase.REWRITE, host)
+                || runs(Phase.ACCESS) && snapshot.readsBody(Phase.ACCESS, host)
+                || runs(Phase.CONTENT) && snapshot.readsBody(Phase.CONTENT, host);
     }
 
     /**

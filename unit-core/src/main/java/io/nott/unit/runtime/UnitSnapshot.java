@@ -42,7 +42,8 @@ public final class UnitSnapshot {
             this.slot = slot;
             String code = compiled.unit().code();
             this.usesRedis = code.contains("redis_client");
-            this.sleeps = code.contains("sleep");
+            // ngx.sleep is refused outside rewrite/access/content: elsewhere the word changes nothing.
+            this.sleeps = CallContext.REQUEST.contains(compiled.unit().phase()) && code.contains("sleep");
             this.readsBody = code.contains("read_body") || code.contains("discard_body");
         }
 
@@ -175,6 +176,36 @@ public final class UnitSnapshot {
      */
     public boolean blocks(Phase phase) {
         return phasesBlocking.contains(phase);
+    }
+
+    /**
+     * As {@link #blocks(Phase)}, for the units of {@code phase} that are for {@code host}: another
+     * host's waiting unit must not move this request's step (a body_filter would then see the
+     * whole body as one chunk).
+     */
+    public boolean blocks(Phase phase, String host) {
+        if (!phasesBlocking.contains(phase)) {
+            return false;
+        }
+        for (Entry e : byPhase.get(phase)) {
+            if ((e.usesRedis || e.sleeps) && (e.hosts.matchesAll() || e.hosts.matches(host))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** As {@link #readsBody(Phase)}, for the units of {@code phase} that are for {@code host}. */
+    public boolean readsBody(Phase phase, String host) {
+        if (!phasesReadingBody.contains(phase)) {
+            return false;
+        }
+        for (Entry e : byPhase.get(phase)) {
+            if (e.readsBody && (e.hosts.matchesAll() || e.hosts.matches(host))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

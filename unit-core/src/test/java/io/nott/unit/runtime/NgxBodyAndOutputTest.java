@@ -127,6 +127,18 @@ class NgxBodyAndOutputTest {
     }
 
     @Test
+    void onlyTheRequestsHostsWaitingUnitsMoveItsStep() {
+        UnitSnapshot s = Fixture.snapshot(
+                unit("redis-a", Phase.BODY_FILTER, "local r = edge_computing.redis_client").withHosts(java.util.List.of("a.example")),
+                unit("sleep-word", Phase.BODY_FILTER, "-- ngx.sleep is refused here"),
+                unit("reader-a", Phase.ACCESS, "ngx.req.read_body()").withHosts(java.util.List.of("a.example")));
+        assertThat(s.blocks(Phase.BODY_FILTER, "a.example")).isTrue();
+        assertThat(s.blocks(Phase.BODY_FILTER, "b.example")).isFalse();
+        assertThat(s.readsBody(Phase.ACCESS, "a.example")).isTrue();
+        assertThat(s.readsBody(Phase.ACCESS, "b.example")).isFalse();
+    }
+
+    @Test
     void aSleepPastTheWallBudgetIsATimeoutAtOnce() {
         UnitSnapshot s = Fixture.snapshot(unit("s", Phase.ACCESS, "ngx.sleep(5)").withBudget(new Budget(1_000_000, 50)));
         UnitOutcome o = f.runner.run(s, Phase.ACCESS, Fixture.get("/"), new RequestState()).outcomes().get(0);
