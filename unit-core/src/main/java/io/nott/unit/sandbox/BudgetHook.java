@@ -235,6 +235,16 @@ public final class BudgetHook extends DebugLib {
         deadlineNanos += excused;
     }
 
+    /** Wall-clock time left in the armed call (negative once past the deadline). */
+    public long remainingNanos() {
+        return deadlineNanos - System.nanoTime();
+    }
+
+    /** Ends the call as a wall-clock timeout now, with {@code why} (e.g. a sleep past the budget). */
+    public UnitAbort timeout(String why) {
+        return trip(new UnitAbort.BudgetExceeded(why));
+    }
+
     /** Checks the wall clock from long-running library code (regex matching) that runs no instructions. */
     public void checkDeadline() {
         if (tripped != null) {
