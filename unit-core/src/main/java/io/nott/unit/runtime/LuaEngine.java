@@ -4,6 +4,7 @@ import io.nott.unit.model.Budget;
 import io.nott.unit.model.Phase;
 import io.nott.unit.sandbox.BudgetHook;
 import io.nott.unit.sandbox.LuaSandbox;
+import io.nott.unit.sandbox.NgxThreadLib;
 import io.nott.unit.sandbox.ReadOnlyTable;
 import io.nott.unit.sandbox.UnitAbort;
 import java.time.Clock;
@@ -29,7 +30,7 @@ final class LuaEngine {
     private static final UpValue NO_ENV = new UpValue(new LuaValue[] {LuaValue.NIL}, 0);
 
     /** Result of one call, before the runner turns it into an outcome. */
-    record Call(UnitOutcome.Kind kind, int status, long instructions, long nanos, String message) {
+    record Call(UnitOutcome.Kind kind, int status, long instructions, long nanos, String message, long coroutines) {
     }
 
     private final BudgetHook hook = new BudgetHook();
@@ -48,6 +49,7 @@ final class LuaEngine {
         NgxLib ngxLib = new NgxLib(ctx);
         LuaTable base = LuaSandbox.baseLibrary(globals, () -> ctx.env, ngxLib.print());
         LuaTable ngx = ngxLib.build();
+        ngx.set("thread", ReadOnlyTable.copyOf(NgxThreadLib.build(globals, this::logThreadError), null));
         base.set("ngx", ReadOnlyTable.copyOf(ngx, ngxLib.meta()));
         this.edgeComputing = ReadOnlyTable.copyOf(new EdgeComputingLib(ctx).build(), null);
         base.set("edge_computing", edgeComputing);
@@ -70,6 +72,8 @@ final class LuaEngine {
         String message = null;
         try {
             closure.invoke(edgeComputing);
+            // nginx's handler waits for the light threads the unit spawned before it is done.
+            hook.finishLightThreads();
         } catch (UnitAbort.Exit e) {
             status = e.status();
             kind = status == 0 ? UnitOutcome.Kind.OK : UnitOutcome.Kind.EXIT;
@@ -95,7 +99,13 @@ final class LuaEngine {
             // that upvalue and may still run later (e.g. stored in ngx.ctx for the log phase).
             closure.upValues[0] = NO_ENV;
         }
-        return new Call(kind, status, hook.instructions(), System.nanoTime() - start, message);
+        return new Call(kind, status, hook.instructions(), System.nanoTime() - start, message, hook.coroutinesCreated());
+    }
+
+    private void logThreadError(String message) {
+        if (ctx.state != null) {
+            ctx.state.log(ctx.unitId, 4, message);
+        }
     }
 
     /** Runs one body_filter call with the chunk as {@code ngx.arg[1]}; the (changed) chunk is read back after. */

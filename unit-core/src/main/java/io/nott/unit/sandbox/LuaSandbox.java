@@ -31,10 +31,11 @@ import org.luaj.vm2.lib.jse.JseOsLib;
  *       size-checked), {@code table} ({@code concat}, {@code unpack} size-checked), {@code math}
  *       ({@code random} per thread, {@code randomseed} ignored), LuaJIT's {@code bit}, {@code bit32},
  *       {@code os} with {@code time}, {@code clock} and {@code date} only;</li>
+ *   <li>{@code coroutine} ({@link CoroutineLib}: continuations on the caller's thread, not LuaJ's
+ *       thread per coroutine);</li>
  *   <li>and from the runtime: {@code ngx} and {@code edge_computing}.</li>
  * </ul>
- * Not there: {@code io}, the rest of {@code os}, {@code luajava}, {@code debug}, {@code coroutine}
- * (LuaJ runs each coroutine on its own Java thread), {@code require}, {@code package},
+ * Not there: {@code io}, the rest of {@code os}, {@code luajava}, {@code debug}, {@code require}, {@code package},
  * {@code dofile}, {@code loadfile}, {@code collectgarbage}, {@code string.dump}. Every library
  * table, the shared base and every metatable handed out is a {@link ReadOnlyTable}; the JVM-wide
  * string metatable is one too, so no unit can poison another's {@code ("x"):upper()}.
@@ -167,6 +168,7 @@ public final class LuaSandbox {
         base.set("bit32", BIT32);
         base.set("bit", BIT);
         base.set("os", OS);
+        base.set("coroutine", ReadOnlyTable.copyOf(CoroutineLib.build(g), null));
         return base;
     }
 
