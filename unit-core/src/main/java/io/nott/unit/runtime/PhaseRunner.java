@@ -32,6 +32,13 @@ public final class PhaseRunner {
     private final ConcurrentLinkedQueue<LuaEngine> pool = new ConcurrentLinkedQueue<>();
     private final ConcurrentHashMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private final MemoryAdmission admission;
+    private final MeterRegistry registry;
+    private final TimerSettings timerSettings;
+    /** Created on the first ngx.timer call (a dry run's runner never starts a timer thread otherwise). */
+    private volatile UnitTimers timers;
+    /** The last snapshot a request ran with: a newer one makes replaced units' pending timers premature. */
+    private volatile UnitSnapshot lastSnapshot;
+    private static final System.Logger TIMER_LOG = System.getLogger("io.nott.unit.timers");
 
     /**
      * @param registry where outcome meters go; null for none
@@ -47,6 +54,14 @@ public final class PhaseRunner {
      */
     public PhaseRunner(RunnerSettings settings, MeterRegistry registry, Clock clock, UnitRedisClient redis,
             MemoryAdmission admission) {
+        this(settings, registry, clock, redis, admission, TimerSettings.DEFAULT);
+    }
+
+    /** @param timerSettings the node's {@code ngx.timer} limits */
+    public PhaseRunner(RunnerSettings settings, MeterRegistry registry, Clock clock, UnitRedisClient redis,
+            MemoryAdmission admission, TimerSettings timerSettings) {
+        this.registry = registry;
+        this.timerSettings = timerSettings;
         this.admission = admission;
         this.settings = settings;
         this.clock = clock;
@@ -56,7 +71,52 @@ public final class PhaseRunner {
     }
 
     private LuaEngine newEngine() {
-        return new LuaEngine(settings, clock, redis);
+        return new LuaEngine(settings, clock, redis, this::timers);
+    }
+
+    /** The node's {@code ngx.timer}s (created on first use). */
+    public UnitTimers timers() {
+        UnitTimers t = timers;
+        if (t == null) {
+            synchronized (this) {
+                t = timers;
+                if (t == null) {
+                    t = new UnitTimers(timerSettings, registry, this::runTimer,
+                            m -> TIMER_LOG.log(System.Logger.Level.ERROR, m));
+                    timers = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    /** The node stops: pending timers run now with {@code premature = true}; waits up to {@code grace} for them. */
+    public void shutdownTimers(java.time.Duration grace) {
+        UnitTimers t = timers;
+        if (t != null) {
+            t.shutdown(grace);
+        }
+    }
+
+    /** Runs one timer callback on this (virtual) thread with a borrowed runtime. */
+    private void runTimer(UnitTimers.Job job, boolean premature) {
+        LuaEngine engine = borrow();
+        RequestState logs = new RequestState();
+        try {
+            LuaEngine.Call call = engine.callTimer(job.unitId, job.unitVersion, job.budget, job.fn, job.args, premature, logs);
+            meters.coroutines(job.unitId, call.coroutines());
+            if (call.kind().isFailure()) {
+                timers.failed(job.unitId);
+                TIMER_LOG.log(System.Logger.Level.WARNING, "timer of unit ''{0}'' ended with {1}: {2}", job.unitId,
+                        call.kind().wireName(), call.message());
+            }
+        } finally {
+            pool.offer(engine);
+        }
+        for (RequestState.LogLine line : logs.logs()) {
+            TIMER_LOG.log(line.level() <= 4 ? System.Logger.Level.ERROR : System.Logger.Level.INFO,
+                    "timer of unit ''{0}'': {1}", job.unitId, line.message());
+        }
     }
 
     /**
@@ -114,6 +174,9 @@ public final class PhaseRunner {
     private PhaseResult loop(UnitSnapshot snapshot, Phase phase, HttpExchange exchange, RequestState state,
                              Chunk chunk, long refuseSlowAbove) {
         List<UnitSnapshot.Entry> entries = snapshot.entries(phase);
+        if (snapshot != lastSnapshot) {
+            snapshotSeen(snapshot);
+        }
         boolean virtual = Thread.currentThread().isVirtual();
         LuaEngine engine = virtual ? borrow() : engines.get();
         try {
@@ -170,6 +233,7 @@ public final class PhaseRunner {
                 if (virtual) {
                     meters.offloaded(u.id(), phase);
                 }
+                meters.coroutines(u.id(), call.coroutines());
                 outcomes.add(record(new UnitOutcome(u.id(), phase, call.kind(), call.nanos(),
                         call.instructions(), call.status(), call.message())));
                 PhaseResult end = chunk == null ? decide(phase, u, call, state, outcomes) : null;
@@ -182,6 +246,18 @@ public final class PhaseRunner {
             if (virtual) {
                 pool.offer(engine);
             }
+        }
+    }
+
+    private void snapshotSeen(UnitSnapshot snapshot) {
+        UnitSnapshot last = lastSnapshot;
+        if (last != null && snapshot.version() <= last.version()) {
+            return; // an older request still running with the previous snapshot
+        }
+        lastSnapshot = snapshot;
+        UnitTimers t = timers;
+        if (last != null && t != null) {
+            t.snapshotReplaced(snapshot);
         }
     }
 
