@@ -76,6 +76,15 @@ public class UnitsProducer {
         return new PhaseRunner(settings, registry, clock, redis, admission);
     }
 
+    /**
+     * The edge stops: pending {@code ngx.timer}s run now with {@code premature = true} (as nginx
+     * runs them when a worker exits). On Quarkus' shutdown event, before any bean is destroyed, so
+     * Redis is still there for them; up to 10 s.
+     */
+    void stopTimers(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event, PhaseRunner runner) {
+        runner.shutdownTimers(java.time.Duration.ofSeconds(10));
+    }
+
     /** The node's bound on memory reserved by unit calls in flight ({@code edge.units.memory-*}). */
     @Produces
     @Singleton

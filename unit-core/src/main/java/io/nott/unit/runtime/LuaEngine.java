@@ -111,8 +111,7 @@ final class LuaEngine {
         String message = null;
         try {
             body.run();
-            // nginx's handler waits for the light threads the unit spawned before it is done.
-            hook.finishLightThreads();
+            finishLightThreads();
         } catch (UnitAbort.Exit e) {
             status = e.status();
             kind = status == 0 ? UnitOutcome.Kind.OK : UnitOutcome.Kind.EXIT;
@@ -136,6 +135,13 @@ final class LuaEngine {
             ctx.end();
         }
         return new Call(kind, status, hook.instructions(), System.nanoTime() - start, message, hook.coroutinesCreated());
+    }
+
+    /** nginx's handler runs the light threads the unit left suspended to their end before it is done. */
+    private void finishLightThreads() {
+        if (hook.hasLiveLightThreads()) {
+            hook.finishLightThreads();
+        }
     }
 
     private static void logThreadError(String message) {

@@ -114,6 +114,11 @@ public final class BudgetHook extends DebugLib {
         return coroutinesCreated;
     }
 
+    /** The call has light threads that have not ended yet. */
+    public boolean hasLiveLightThreads() {
+        return lightThreads != null && lightThreads.anyAlive();
+    }
+
     /** Runs the call's light threads that are still alive to their end (OpenResty: the handler waits for them). */
     public void finishLightThreads() {
         if (lightThreads != null) {

@@ -10,8 +10,11 @@ import org.luaj.vm2.lib.VarArgFunction;
 /**
  * The {@code coroutine} library with LuaJIT 2.1's behaviour and messages, on {@link LuaCoroutine}
  * (continuations, not LuaJ's thread-per-coroutine {@code LuaThread}). As in OpenResty, the unit's
- * own code runs in a coroutine: {@code coroutine.running()} returns it (status {@code running}) and
- * {@code isyieldable()} is true. One table per Lua runtime (it needs that runtime's Globals).
+ * own code runs in a coroutine: {@code coroutine.running()} returns it (status {@code running}),
+ * {@code isyieldable()} is true and {@code coroutine.yield()} there returns nothing at once.
+ * Where OpenResty's versions differ from LuaJIT's, OpenResty's win (the edge runs OpenResty units):
+ * {@code create}/{@code wrap} take Lua functions only, a dead wrapped coroutine answers
+ * {@code false, "cannot resume dead coroutine"}. One table per Lua runtime (it needs that runtime's Globals).
  */
 final class CoroutineLib {
 
@@ -25,8 +28,8 @@ final class CoroutineLib {
             @Override
             public Varargs invoke(Varargs args) {
                 LuaValue f = args.arg1();
-                if (!f.isfunction()) {
-                    throw new LuaError("bad argument #1 to 'create' (function expected, got " + typeName(args, 1) + ")");
+                if (!(f instanceof org.luaj.vm2.LuaClosure)) {
+                    throw new LuaError("bad argument #1 to 'create' (Lua function expected)");
                 }
                 return LuaCoroutine.create(hook(), f, false, baseErrorfunc);
             }
@@ -57,7 +60,8 @@ final class CoroutineLib {
                 if (!(args.arg1() instanceof LuaCoroutine co)) {
                     throw new LuaError("bad argument #1 to 'status' (coroutine expected)");
                 }
-                return valueOf(co.status.luaName);
+                // OpenResty: a light thread that ended and was not waited for is a zombie.
+                return valueOf(co.lightThread && co.dead() && !co.reaped ? "zombie" : co.status.luaName);
             }
         });
         t.set("running", new VarArgFunction() {
@@ -77,8 +81,8 @@ final class CoroutineLib {
             @Override
             public Varargs invoke(Varargs args) {
                 LuaValue f = args.arg1();
-                if (!f.isfunction()) {
-                    throw new LuaError("bad argument #1 to 'wrap' (function expected, got " + typeName(args, 1) + ")");
+                if (!(f instanceof org.luaj.vm2.LuaClosure)) {
+                    throw new LuaError("bad argument #1 to 'wrap' (Lua function expected)");
                 }
                 LuaCoroutine co = LuaCoroutine.create(hook(), f, false, baseErrorfunc);
                 return new Wrapped(co, g);
@@ -116,6 +120,10 @@ final class CoroutineLib {
         @Override
         public Varargs invoke(Varargs args) {
             BudgetHook h = hook();
+            if (co.dead()) {
+                // OpenResty's wrap answers a dead coroutine instead of raising (LuaJIT raises).
+                return varargsOf(FALSE, valueOf("cannot resume dead coroutine"));
+            }
             Varargs r = co.resume(h, g, args);
             if (r.arg1().toboolean()) {
                 return r.subargs(2);

@@ -20,8 +20,6 @@ final class LightThreads {
     private final Globals g;
     private final Consumer<String> errorLog;
     private final List<LuaCoroutine> threads = new ArrayList<>();
-    /** Threads whose results were taken by wait or that were killed. */
-    private final java.util.Set<LuaCoroutine> reaped = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     LightThreads(Globals g, Consumer<String> errorLog) {
         this.g = g;
@@ -58,7 +56,7 @@ final class LightThreads {
             if (t.parent != me) {
                 throw new LuaError("only the parent coroutine can wait on the thread");
             }
-            if (reaped.contains(t)) {
+            if (t.reaped) {
                 return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("already waited or killed"));
             }
             waited.add(t);
@@ -66,7 +64,7 @@ final class LightThreads {
         while (true) {
             for (LuaCoroutine t : waited) {
                 if (t.dead()) {
-                    reaped.add(t);
+                    t.reaped = true;
                     return t.failed() ? LuaValue.varargsOf(LuaValue.FALSE, t.error())
                             : LuaValue.varargsOf(LuaValue.TRUE, t.results());
                 }
@@ -85,17 +83,23 @@ final class LightThreads {
         if (t.parent != hook.coroutine) {
             return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("killer not parent"));
         }
-        if (reaped.contains(t)) {
+        if (t.reaped || t.dead()) {
+            t.reaped = true;
             return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("already waited or killed"));
         }
-        if (t.dead()) {
-            reaped.add(t);
-            return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("already terminated"));
-        }
-        reaped.add(t);
+        t.reaped = true;
         t.status = LuaCoroutine.Status.DEAD; // its continuation is dropped with the object
         threads.remove(t);
         return LuaValue.ONE;
+    }
+
+    boolean anyAlive() {
+        for (LuaCoroutine t : threads) {
+            if (!t.dead() && !t.reaped) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs every light thread to its end (the unit's own code returned). */
@@ -109,7 +113,7 @@ final class LightThreads {
     private boolean runRound(BudgetHook hook) {
         boolean ran = false;
         for (LuaCoroutine t : List.copyOf(threads)) {
-            if (t.status == LuaCoroutine.Status.SUSPENDED && !reaped.contains(t)) {
+            if (t.status == LuaCoroutine.Status.SUSPENDED && !t.reaped) {
                 step(hook, t, LuaValue.NONE);
                 ran = true;
             }

@@ -40,6 +40,8 @@ public final class LuaCoroutine extends LuaValue {
     private LuaValue errorfunc;
     /** {@link BudgetHook#cCalls} when it was resumed: more means a C-call boundary is in between. */
     int cBase;
+    /** A light thread whose end was taken by {@code ngx.thread.wait} or that was killed. */
+    boolean reaped;
 
     private LuaCoroutine(LuaValue body, boolean lightThread, LuaCoroutine parent, Status status, LuaValue errorfunc) {
         this.body = body;
@@ -175,7 +177,14 @@ public final class LuaCoroutine extends LuaValue {
     /** LuaJIT's {@code coroutine.yield} from the coroutine running now; returns the next resume's arguments. */
     static Varargs yield(BudgetHook hook, Varargs values) {
         LuaCoroutine co = hook.coroutine;
-        if (co == null || hook.cCalls > co.cBase) {
+        if (co == null) {
+            if (hook.cCalls > 0) {
+                throw new LuaError("attempt to yield across C-call boundary");
+            }
+            // OpenResty: the request's own thread yields to nginx and is resumed at once, with nothing.
+            return NONE;
+        }
+        if (hook.cCalls > co.cBase) {
             throw new LuaError("attempt to yield across C-call boundary");
         }
         co.transfer = values;

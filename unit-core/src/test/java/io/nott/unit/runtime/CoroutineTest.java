@@ -50,8 +50,8 @@ class CoroutineTest {
                 Arguments.of("error object", "local co = coroutine.create(function() error({}) end) local ok, e = coroutine.resume(co) ngx.print(type(e))", "table"),
                 Arguments.of("resume itself", "local co co = coroutine.create(function() return coroutine.resume(co) end)"
                         + " local a, b, c = coroutine.resume(co) ngx.print(tostring(a), tostring(b), c)", "truefalsecannot resume running coroutine"),
-                Arguments.of("wrap error", "local f = coroutine.wrap(function() error('boom') end) local ok, e = pcall(f) local ok2, e2 = pcall(function() f() end) ngx.print(e, '|', e2)",
-                        "co:1: boom|co:1: cannot resume dead coroutine"),
+                Arguments.of("wrap error", "local f = coroutine.wrap(function() error('boom') end) local ok, e = pcall(f) local r1, r2 = f() ngx.print(e, '|', tostring(r1), ' ', r2)",
+                        "co:1: boom|false cannot resume dead coroutine"),
                 Arguments.of("wrap error in a Lua caller", "local f = coroutine.wrap(function() error('boom') end) local ok, e = pcall(function() f() end) ngx.print(e)",
                         "co:1: co:1: boom"),
                 Arguments.of("wrap iterator", "local out = {} for v in coroutine.wrap(function() for i = 1, 3 do coroutine.yield(i * 2) end end) do out[#out + 1] = v end ngx.print(table.concat(out, ' '))", "2 4 6"),
@@ -67,16 +67,18 @@ class CoroutineTest {
                         + " ngx.print(select(2, coroutine.resume(co)))", "truerunning"),
                 Arguments.of("normal status", "local outer outer = coroutine.create(function() local inner = coroutine.create(function() return coroutine.status(outer) end)"
                         + " return select(2, coroutine.resume(inner)) end) ngx.print(select(2, coroutine.resume(outer)))", "normal"),
-                Arguments.of("type", "ngx.print(type(coroutine.create(print)), tostring(pcall(coroutine.resume, nil)))", "threadfalse"),
+                Arguments.of("type", "ngx.print(type(coroutine.create(function() end)), tostring(pcall(coroutine.resume, nil)))", "threadfalse"),
+                Arguments.of("yield in the unit's own thread returns nothing", "ngx.print(select('#', coroutine.yield(1)), tostring(coroutine.isyieldable()))", "0true"),
+                Arguments.of("zombie light thread", "local t = ngx.thread.spawn(function() return 1 end) ngx.print(coroutine.status(t)) ngx.thread.wait(t) ngx.print(coroutine.status(t))", "zombiedead"),
                 Arguments.of("bad arguments", "ngx.print(select(2, pcall(coroutine.create, 1)), '|', select(2, pcall(coroutine.resume, 1)))",
-                        "bad argument #1 to '?' (function expected, got number)|bad argument #1 to '?' (coroutine expected)"),
+                        "bad argument #1 to '?' (Lua function expected)|bad argument #1 to '?' (coroutine expected)"),
                 Arguments.of("xpcall handler of the resumer does not see the coroutine's error",
                         "xpcall(function() local co = coroutine.create(function() error('in', 0) end) local ok, e = coroutine.resume(co) ngx.print(e) end,"
                                 + " function(m) ngx.print('handler') return m end)", "in"),
                 Arguments.of("light threads", "local function w(n) for i = 1, n do coroutine.yield() end return n end"
                         + " local a = ngx.thread.spawn(w, 3) local b = ngx.thread.spawn(w, 1)"
                         + " local ok, r = ngx.thread.wait(a, b) ngx.print(tostring(ok), r, coroutine.status(b), coroutine.status(a))", "true1deadsuspended"),
-                Arguments.of("light thread runs at once", "local t = ngx.thread.spawn(function() ngx.print('a') coroutine.yield() ngx.print('c') end)"
+                Arguments.of("light thread runs at once and is finished after the unit", "local t = ngx.thread.spawn(function() ngx.print('a') coroutine.yield() ngx.print('c') end)"
                         + " ngx.print('b')", "abc"),
                 Arguments.of("light thread error", "local t = ngx.thread.spawn(function() error('x', 0) end) local ok, e = ngx.thread.wait(t)"
                         + " ngx.print(tostring(ok), e, tostring(select(2, ngx.thread.wait(t))))", "falsexalready waited or killed"),
