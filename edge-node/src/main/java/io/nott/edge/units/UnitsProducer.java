@@ -22,6 +22,7 @@ import io.nott.unit.model.SharedDictSpec;
 import io.nott.unit.runtime.PhaseRunner;
 import io.nott.unit.runtime.shared.SharedDicts;
 import io.nott.unit.runtime.RunnerSettings;
+import io.nott.unit.runtime.TimerSettings;
 import io.nott.unit.runtime.UnitRedisClient;
 import io.nott.unit.sandbox.SandboxLimits;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -78,7 +79,16 @@ public class UnitsProducer {
         // The node's ngx.shared dicts: declared in the registry, applied with each snapshot,
         // their total bounded here (a declaration past the bound is refused and logged).
         SharedDicts dicts = new SharedDicts(clock, registry, SharedDictSpec.parseSize(config.sharedDicts().maxTotal()));
-        return new PhaseRunner(settings, registry, clock, redis, admission, dicts);
+        return new PhaseRunner(settings, registry, clock, redis, admission, dicts, TimerSettings.DEFAULT);
+    }
+
+    /**
+     * The edge stops: pending {@code ngx.timer}s run now with {@code premature = true} (as nginx
+     * runs them when a worker exits). On Quarkus' shutdown event, before any bean is destroyed, so
+     * Redis is still there for them; up to 10 s.
+     */
+    void stopTimers(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event, PhaseRunner runner) {
+        runner.shutdownTimers(java.time.Duration.ofSeconds(10));
     }
 
     /** The node's bound on memory reserved by unit calls in flight ({@code edge.units.memory-*}). */

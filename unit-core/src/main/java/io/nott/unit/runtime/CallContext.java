@@ -25,6 +25,18 @@ final class CallContext {
     /** body_filter: the current chunk and eof flag as {@code ngx.arg[1]}/{@code ngx.arg[2]}. */
     LuaValue chunk = LuaValue.NIL;
     boolean eof;
+    /** A timer callback runs (ngx.timer): no request. */
+    boolean timer;
+    /** The running unit's budget and version: what a timer it creates inherits. */
+    io.nott.unit.model.Budget budget;
+    long unitVersion;
+
+    private static final ThreadLocal<CallContext> ACTIVE = new ThreadLocal<>();
+
+    /** The context of the unit call running on this thread, or null. */
+    static CallContext current() {
+        return ACTIVE.get();
+    }
 
     CallContext(Clock clock, RunnerSettings settings, UnitRedisClient redis) {
         this.clock = clock;
@@ -38,9 +50,24 @@ final class CallContext {
         this.state = state;
         this.unitId = unitId;
         this.env = env;
+        this.timer = false;
+        ACTIVE.set(this);
+    }
+
+    /** A timer callback of {@code unitId} starts: no request, request APIs fail as nginx's do. */
+    void beginTimer(String unitId, LuaValue env) {
+        this.phase = null;
+        this.exchange = null;
+        this.state = null;
+        this.unitId = unitId;
+        this.env = env;
+        this.timer = true;
+        ACTIVE.set(this);
     }
 
     void end() {
+        ACTIVE.remove();
+        timer = false;
         exchange = null;
         state = null;
         unitId = null;
@@ -53,6 +80,12 @@ final class CallContext {
 
     /** Kong-style phase check: the error names the phases that would have worked. */
     void require(Set<Phase> allowed, String api) {
+        if (timer) {
+            if (allowed == ALL_AND_TIMERS) {
+                return;
+            }
+            throw new LuaError("API disabled in the context of ngx.timer");
+        }
         if (!active()) {
             throw new LuaError(api + " can only be called while a unit runs for a request");
         }
@@ -63,6 +96,8 @@ final class CallContext {
     }
 
     static final Set<Phase> ALL = EnumSet.allOf(Phase.class);
+    /** Every phase and ngx.timer callbacks (compared by identity): ngx.log, ngx.ctx, edge_computing.redis_client. */
+    static final Set<Phase> ALL_AND_TIMERS = EnumSet.allOf(Phase.class);
     static final Set<Phase> REQUEST = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT);
     static final Set<Phase> BEFORE_UPSTREAM = EnumSet.of(Phase.REWRITE, Phase.ACCESS);
     static final Set<Phase> HEADERS_WRITABLE = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT, Phase.HEADER_FILTER);

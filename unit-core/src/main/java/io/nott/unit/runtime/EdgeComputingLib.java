@@ -28,40 +28,50 @@ final class EdgeComputingLib {
     static final int MAX_KEY_BYTES = 512;
     static final int MAX_VALUE_BYTES = 1024 * 1024;
 
-    private final CallContext ctx;
+    private final CallContext bound;
+
+    /**
+     * The context of the call running on this thread: a closure made in one runtime may run on
+     * another thread (a timer callback, a closure kept in ngx.ctx for a later phase), and must act
+     * on that thread's call, not on whatever its own runtime is doing meanwhile.
+     */
+    private CallContext ctx() {
+        CallContext c = CallContext.current();
+        return c != null ? c : bound;
+    }
     private LuaTable client;
 
     EdgeComputingLib(CallContext ctx) {
-        this.ctx = ctx;
+        this.bound = ctx;
     }
 
     LuaTable build() {
         LuaTable ec = new LuaTable();
         LuaTable c = new LuaTable();
-        command(c, "get", 1, a -> str(ctx.redis.get(key(a, 0))));
+        command(c, "get", 1, a -> str(ctx().redis.get(key(a, 0))));
         command(c, "set", 2, a -> {
-            ctx.redis.set(key(a, 0), value(a, 1), a.narg() >= 4 && "EX".equalsIgnoreCase(a.arg(3).optjstring(""))
+            ctx().redis.set(key(a, 0), value(a, 1), a.narg() >= 4 && "EX".equalsIgnoreCase(a.arg(3).optjstring(""))
                     ? a.arg(4).checklong() : 0);
             return LuaValue.valueOf("OK");
         });
-        command(c, "incr", 1, a -> num(ctx.redis.incrby(key(a, 0), 1)));
-        command(c, "incrby", 2, a -> num(ctx.redis.incrby(key(a, 0), a.arg(2).checklong())));
-        command(c, "expire", 2, a -> bool(ctx.redis.expire(key(a, 0), a.arg(2).checklong())));
-        command(c, "del", 1, a -> num(ctx.redis.del(key(a, 0))));
-        command(c, "hget", 2, a -> str(ctx.redis.hget(key(a, 0), value(a, 1))));
-        command(c, "hset", 3, a -> bool(ctx.redis.hset(key(a, 0), value(a, 1), value(a, 2))));
-        command(c, "hincrby", 3, a -> num(ctx.redis.hincrby(key(a, 0), value(a, 1), a.arg(3).checklong())));
-        command(c, "sadd", 2, a -> bool(ctx.redis.sadd(key(a, 0), value(a, 1))));
-        command(c, "srem", 2, a -> bool(ctx.redis.srem(key(a, 0), value(a, 1))));
-        command(c, "sismember", 2, a -> bool(ctx.redis.sismember(key(a, 0), value(a, 1))));
+        command(c, "incr", 1, a -> num(ctx().redis.incrby(key(a, 0), 1)));
+        command(c, "incrby", 2, a -> num(ctx().redis.incrby(key(a, 0), a.arg(2).checklong())));
+        command(c, "expire", 2, a -> bool(ctx().redis.expire(key(a, 0), a.arg(2).checklong())));
+        command(c, "del", 1, a -> num(ctx().redis.del(key(a, 0))));
+        command(c, "hget", 2, a -> str(ctx().redis.hget(key(a, 0), value(a, 1))));
+        command(c, "hset", 3, a -> bool(ctx().redis.hset(key(a, 0), value(a, 1), value(a, 2))));
+        command(c, "hincrby", 3, a -> num(ctx().redis.hincrby(key(a, 0), value(a, 1), a.arg(3).checklong())));
+        command(c, "sadd", 2, a -> bool(ctx().redis.sadd(key(a, 0), value(a, 1))));
+        command(c, "srem", 2, a -> bool(ctx().redis.srem(key(a, 0), value(a, 1))));
+        command(c, "sismember", 2, a -> bool(ctx().redis.sismember(key(a, 0), value(a, 1))));
         command(c, "smembers", 1, a -> {
             LuaTable t = new LuaTable();
-            for (String m : ctx.redis.smembers(key(a, 0))) {
+            for (String m : ctx().redis.smembers(key(a, 0))) {
                 t.insert(0, LuaValue.valueOf(m));
             }
             return t;
         });
-        command(c, "ttl", 1, a -> num(ctx.redis.ttl(key(a, 0))));
+        command(c, "ttl", 1, a -> num(ctx().redis.ttl(key(a, 0))));
         client = ReadOnlyTable.copyOf(c, null);
         ec.set("redis_client", client);
         LuaTable json = new LuaTable();
@@ -88,7 +98,7 @@ final class EdgeComputingLib {
      */
     private void command(LuaTable c, String name, int arity, Command body) {
         c.set(name, fn(a -> {
-            ctx.require(CallContext.ALL, "edge_computing.redis_client:" + name);
+            ctx().require(CallContext.ALL_AND_TIMERS, "edge_computing.redis_client:" + name);
             Varargs args = a.arg1().raweq(client) ? a.subargs(2) : a;
             if (args.narg() < arity) {
                 throw new LuaError("redis_client:" + name + " expects " + arity + " argument(s)");
@@ -97,14 +107,14 @@ final class EdgeComputingLib {
             try {
                 return body.run(args);
             } catch (UnitRedisException e) {
-                ctx.redis.failed(ctx.unitId, ctx.phase, name, e);
+                ctx().redis.failed(ctx().unitId, ctx().phase, name, e);
                 return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(e.getMessage()));
             } finally {
                 // Waiting for Redis is excused from the wall-clock budget up to maxRedisWait per
                 // call (see RunnerSettings); beyond it the wait counts, and the deadline is checked.
                 BudgetHook hook = BudgetHook.current();
                 if (hook != null) {
-                    hook.excuseWait(System.nanoTime() - started, ctx.settings.maxRedisWait().toNanos());
+                    hook.excuseWait(System.nanoTime() - started, ctx().settings.maxRedisWait().toNanos());
                     hook.checkDeadline();
                 }
             }

@@ -5,6 +5,7 @@ import io.nott.unit.model.Phase;
 import io.nott.unit.runtime.shared.SharedDicts;
 import io.nott.unit.sandbox.BudgetHook;
 import io.nott.unit.sandbox.LuaSandbox;
+import io.nott.unit.sandbox.NgxThreadLib;
 import io.nott.unit.sandbox.ReadOnlyTable;
 import io.nott.unit.sandbox.UnitAbort;
 import java.time.Clock;
@@ -15,6 +16,7 @@ import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.UpValue;
+import org.luaj.vm2.Varargs;
 
 /**
  * One Lua runtime, used by one thread at a time: its own {@link Globals} (LuaJ globals are not
@@ -30,7 +32,7 @@ final class LuaEngine {
     private static final UpValue NO_ENV = new UpValue(new LuaValue[] {LuaValue.NIL}, 0);
 
     /** Result of one call, before the runner turns it into an outcome. */
-    record Call(UnitOutcome.Kind kind, int status, long instructions, long nanos, String message) {
+    record Call(UnitOutcome.Kind kind, int status, long instructions, long nanos, String message, long coroutines) {
     }
 
     private final BudgetHook hook = new BudgetHook();
@@ -43,14 +45,29 @@ final class LuaEngine {
     private UnitSnapshot bound;
     private LuaClosure[] closures = new LuaClosure[0];
 
+    private final java.util.function.Supplier<UnitTimers> timers;
+
     LuaEngine(RunnerSettings settings, Clock clock, UnitRedisClient redis, SharedDicts dicts) {
+        this(settings, clock, redis, dicts, () -> {
+            throw new LuaError("ngx.timer is not available here");
+        });
+    }
+
+    LuaEngine(RunnerSettings settings, Clock clock, UnitRedisClient redis, SharedDicts dicts,
+            java.util.function.Supplier<UnitTimers> timers) {
+        this.timers = timers;
         this.settings = settings;
         this.globals = LuaSandbox.newGlobals(hook);
         this.ctx = new CallContext(clock, settings, redis);
         NgxLib ngxLib = new NgxLib(ctx);
-        LuaTable base = LuaSandbox.baseLibrary(globals, () -> ctx.env, ngxLib.print());
+        LuaTable base = LuaSandbox.baseLibrary(globals, () -> {
+            CallContext c = CallContext.current();
+            return (c != null ? c : ctx).env;
+        }, ngxLib.print());
         LuaTable ngx = ngxLib.build();
         ngx.set("shared", new NgxShared(dicts).table());
+        ngx.set("thread", ReadOnlyTable.copyOf(NgxThreadLib.build(globals, LuaEngine::logThreadError), null));
+        ngx.set("timer", ReadOnlyTable.copyOf(TimerLib.build(timers), null));
         base.set("ngx", ReadOnlyTable.copyOf(ngx, ngxLib.meta()));
         this.edgeComputing = ReadOnlyTable.copyOf(new EdgeComputingLib(ctx).build(), null);
         base.set("edge_computing", edgeComputing);
@@ -81,13 +98,39 @@ final class LuaEngine {
         closure.upValues[0] = new UpValue(new LuaValue[] {env}, 0);
         ctx.begin(phase, exchange, state, entry.unit().id(), env);
         Budget budget = entry.unit().budget();
+        ctx.budget = budget;
+        ctx.unitVersion = entry.unit().version();
+        try {
+            return run(budget, () -> closure.invoke(edgeComputing));
+        } finally {
+            // Let the call's env be collected. Not setValue(NIL): closures the unit created share
+            // that upvalue and may still run later (e.g. stored in ngx.ctx for the log phase).
+            closure.upValues[0] = NO_ENV;
+        }
+    }
+
+    /**
+     * Runs a timer callback ({@code fn(premature, args...)}) with the unit's budget; no request:
+     * request APIs fail as nginx's do in a timer. Its log lines go to {@code logs}.
+     */
+    Call callTimer(String unitId, long unitVersion, Budget budget, LuaValue fn, Varargs args, boolean premature,
+            RequestState logs) {
+        ctx.beginTimer(unitId, LuaValue.NIL);
+        ctx.state = logs;
+        ctx.budget = budget;
+        ctx.unitVersion = unitVersion;
+        return run(budget, () -> fn.invoke(LuaValue.varargsOf(LuaValue.valueOf(premature), args)));
+    }
+
+    private Call run(Budget budget, Runnable body) {
         long start = System.nanoTime();
         hook.arm(budget, settings.limits());
         UnitOutcome.Kind kind = UnitOutcome.Kind.OK;
         int status = 0;
         String message = null;
         try {
-            closure.invoke(edgeComputing);
+            body.run();
+            finishLightThreads();
         } catch (UnitAbort.Exit e) {
             status = e.status();
             kind = status == 0 ? UnitOutcome.Kind.OK : UnitOutcome.Kind.EXIT;
@@ -109,11 +152,22 @@ final class LuaEngine {
         } finally {
             hook.disarm();
             ctx.end();
-            // Let the call's env be collected. Not setValue(NIL): closures the unit created share
-            // that upvalue and may still run later (e.g. stored in ngx.ctx for the log phase).
-            closure.upValues[0] = NO_ENV;
         }
-        return new Call(kind, status, hook.instructions(), System.nanoTime() - start, message);
+        return new Call(kind, status, hook.instructions(), System.nanoTime() - start, message, hook.coroutinesCreated());
+    }
+
+    /** nginx's handler runs the light threads the unit left suspended to their end before it is done. */
+    private void finishLightThreads() {
+        if (hook.hasLiveLightThreads()) {
+            hook.finishLightThreads();
+        }
+    }
+
+    private static void logThreadError(String message) {
+        CallContext c = CallContext.current();
+        if (c != null && c.state != null) {
+            c.state.log(c.unitId, 4, message);
+        }
     }
 
     /** Runs one body_filter call with the chunk as {@code ngx.arg[1]}; the (changed) chunk is read back after. */

@@ -30,7 +30,17 @@ final class NgxLib {
     private static final LuaString STATUS = LuaString.valueOf("status");
     private static final LuaString HEADERS_SENT = LuaString.valueOf("headers_sent");
 
-    private final CallContext ctx;
+    private final CallContext bound;
+
+    /**
+     * The context of the call running on this thread: a closure made in one runtime may run on
+     * another thread (a timer callback, a closure kept in ngx.ctx for a later phase), and must act
+     * on that thread's call, not on whatever its own runtime is doing meanwhile.
+     */
+    private CallContext ctx() {
+        CallContext c = CallContext.current();
+        return c != null ? c : bound;
+    }
     /**
      * Names seen as Lua strings, decoded and validated once. Keys are usually the same constant
      * LuaString instances of the unit's prototype, so an identity map hits; bounded.
@@ -39,7 +49,7 @@ final class NgxLib {
     private final java.util.IdentityHashMap<LuaValue, String> headerNames = new java.util.IdentityHashMap<>();
 
     NgxLib(CallContext ctx) {
-        this.ctx = ctx;
+        this.bound = ctx;
     }
 
     LuaTable build() {
@@ -55,37 +65,37 @@ final class NgxLib {
         ngx.set("say", fn(a -> write(a, true)));
         ngx.set("print", fn(a -> write(a, false)));
         ngx.set("flush", fn(a -> {
-            ctx.require(CallContext.REQUEST, "ngx.flush");
+            ctx().require(CallContext.REQUEST, "ngx.flush");
             // The edge buffers a unit's answer and sends it when the phase ends, so there is nothing
             // to wait for; as in nginx, a flush before any output does not send the headers.
             return LuaValue.ONE;
         }));
         ngx.set("send_headers", fn(a -> {
-            ctx.require(CallContext.REQUEST, "ngx.send_headers");
+            ctx().require(CallContext.REQUEST, "ngx.send_headers");
             sendHeaders();
             return LuaValue.ONE;
         }));
         ngx.set("sleep", fn(this::sleep));
         ngx.set("eof", fn(a -> {
-            ctx.require(CallContext.REQUEST, "ngx.eof");
-            if (!ctx.state.bodyWritten()) {
-                ctx.state.appendBody(new byte[0], 0, 0);
+            ctx().require(CallContext.REQUEST, "ngx.eof");
+            if (!ctx().state.bodyWritten()) {
+                ctx().state.appendBody(new byte[0], 0, 0);
             }
-            ctx.state.markEof();
+            ctx().state.markEof();
             return LuaValue.ONE;
         }));
         ngx.set("log", fn(this::log));
-        ngx.set("get_phase", fn(a -> LuaValue.valueOf(ctx.phase.luaName())));
-        ngx.set("now", fn(a -> LuaValue.valueOf(ctx.clock.millis() / 1000.0)));
-        ngx.set("time", fn(a -> LuaValue.valueOf((double) Math.floorDiv(ctx.clock.millis(), 1000))));
+        ngx.set("get_phase", fn(a -> LuaValue.valueOf(ctx().timer ? "timer" : ctx().phase.luaName())));
+        ngx.set("now", fn(a -> LuaValue.valueOf(ctx().clock.millis() / 1000.0)));
+        ngx.set("time", fn(a -> LuaValue.valueOf((double) Math.floorDiv(ctx().clock.millis(), 1000))));
         ngx.set("update_time", fn(a -> LuaValue.NONE));
-        ngx.set("today", fn(a -> LuaValue.valueOf(java.time.LocalDate.ofInstant(ctx.clock.instant(),
+        ngx.set("today", fn(a -> LuaValue.valueOf(java.time.LocalDate.ofInstant(ctx().clock.instant(),
                 java.time.ZoneOffset.UTC).toString())));
-        NgxInfo info = new NgxInfo(ctx);
+        NgxInfo info = new NgxInfo(bound);
         info.install(ngx);
         LuaTable req = req();
         req.set("raw_header", fn(info::rawHeader));
-        new NgxRequestBody(ctx).install(req);
+        new NgxRequestBody(bound).install(req);
         ngx.set("req", ReadOnlyTable.copyOf(req, null));
         LuaTable resp = new LuaTable();
         resp.set("get_headers", fn(this::getResponseHeaders));
@@ -146,17 +156,17 @@ final class NgxLib {
     private Varargs ngxGet(Varargs a) {
         LuaValue key = a.arg(2);
         if (key.raweq(CTX)) {
-            ctx.require(CallContext.ALL, "ngx.ctx");
-            return ctx.state.ctx();
+            ctx().require(CallContext.ALL_AND_TIMERS, "ngx.ctx");
+            return ctx().state.ctx();
         }
         if (key.raweq(HEADERS_SENT)) {
-            ctx.require(CallContext.ALL, "ngx.headers_sent");
+            ctx().require(CallContext.ALL, "ngx.headers_sent");
             // header_filter runs while nginx sends them: not sent yet; body_filter and log: sent.
-            return LuaValue.valueOf(ctx.phase == Phase.BODY_FILTER || ctx.phase == Phase.LOG || headersSent());
+            return LuaValue.valueOf(ctx().phase == Phase.BODY_FILTER || ctx().phase == Phase.LOG || headersSent());
         }
         if (key.raweq(STATUS)) {
-            ctx.require(CallContext.ALL, "ngx.status");
-            int s = ctx.state.responseStatus(ctx.exchange);
+            ctx().require(CallContext.ALL, "ngx.status");
+            int s = ctx().state.responseStatus(ctx().exchange);
             return LuaValue.valueOf(s);
         }
         return LuaValue.NIL;
@@ -166,19 +176,19 @@ final class NgxLib {
         LuaValue key = a.arg(2);
         LuaValue value = a.arg(3);
         if (key.raweq(CTX)) {
-            ctx.require(CallContext.ALL, "ngx.ctx");
+            ctx().require(CallContext.ALL_AND_TIMERS, "ngx.ctx");
             if (!value.istable()) {
                 throw new LuaError("ngx.ctx must be set to a table, got " + value.typename());
             }
-            ctx.state.setCtx(value);
+            ctx().state.setCtx(value);
             return LuaValue.NONE;
         }
         if (key.raweq(STATUS)) {
-            if (ctx.phase == Phase.BODY_FILTER || ctx.phase == Phase.LOG || headersSent()) {
-                ctx.state.log(ctx.unitId, 4, "attempt to set ngx.status after sending out response headers");
+            if (ctx().phase == Phase.BODY_FILTER || ctx().phase == Phase.LOG || headersSent()) {
+                ctx().state.log(ctx().unitId, 4, "attempt to set ngx.status after sending out response headers");
                 return LuaValue.NONE;
             }
-            ctx.require(CallContext.HEADERS_WRITABLE, "ngx.status");
+            ctx().require(CallContext.HEADERS_WRITABLE, "ngx.status");
             if (!value.isnumber()) {
                 throw new LuaError("bad argument #2 to 'ngx.status' (number expected, got " + value.typename() + ")");
             }
@@ -186,7 +196,7 @@ final class NgxLib {
             if (s < 100 || s > 999) {
                 throw new LuaError("ngx.status must be an HTTP status from 100 to 999, got " + s);
             }
-            ctx.state.setStatus(s);
+            ctx().state.setStatus(s);
             return LuaValue.NONE;
         }
         throw new LuaError("attempt to add '" + key.tojstring() + "' to ngx: ngx is read-only");
@@ -195,7 +205,7 @@ final class NgxLib {
     // ---- ngx.var ---------------------------------------------------------------------------
 
     private Varargs varGet(Varargs a) {
-        ctx.require(CallContext.ALL, "ngx.var");
+        ctx().require(CallContext.ALL, "ngx.var");
         LuaValue key = a.arg(2);
         String name = varNames.get(key);
         if (name == null) {
@@ -205,7 +215,7 @@ final class NgxLib {
             }
             varNames.put(key, name);
         }
-        String v = NgxVariables.resolve(name, ctx.exchange, ctx.state, ctx.clock);
+        String v = NgxVariables.resolve(name, ctx().exchange, ctx().state, ctx().clock);
         if (v != null && name.equals("binary_remote_addr")) {
             // raw address bytes (held as ISO-8859-1 chars): LuaValue.valueOf(String) would UTF-8 encode them
             return LuaString.valueUsing(v.getBytes(StandardCharsets.ISO_8859_1));
@@ -214,14 +224,14 @@ final class NgxLib {
     }
 
     private Varargs varSet(Varargs a) {
-        ctx.require(CallContext.ALL, "ngx.var");
+        ctx().require(CallContext.ALL, "ngx.var");
         String name = a.arg(2).checkjstring();
         LuaValue value = a.arg(3);
         NgxVariables.checkWritable(name);
         if (!value.isnil() && !value.isstring()) {
             throw new LuaError("ngx.var." + name + " must be set to a string, number or nil");
         }
-        ctx.state.setVariable(name, value.isnil() ? null : LuaNumbers.text(value));
+        ctx().state.setVariable(name, value.isnil() ? null : LuaNumbers.text(value));
         return LuaValue.NONE;
     }
 
@@ -315,9 +325,9 @@ final class NgxLib {
     }
 
     private Varargs headerGet(Varargs a) {
-        ctx.require(CallContext.ALL, "ngx.header");
+        ctx().require(CallContext.ALL, "ngx.header");
         String name = headerName(a.arg(2));
-        RequestState.HeaderChange c = ctx.state.headerChange(name);
+        RequestState.HeaderChange c = ctx().state.headerChange(name);
         if (c != null) {
             if (c.removed()) {
                 return LuaValue.NIL;
@@ -331,20 +341,20 @@ final class NgxLib {
             }
             return t;
         }
-        String v = ctx.state.responseHeader(ctx.exchange, name);
+        String v = ctx().state.responseHeader(ctx().exchange, name);
         return v == null ? LuaValue.NIL : LuaValue.valueOf(v);
     }
 
     private Varargs headerSet(Varargs a) {
-        if (ctx.active() && (ctx.phase == Phase.BODY_FILTER || ctx.phase == Phase.LOG)) {
+        if (ctx().active() && (ctx().phase == Phase.BODY_FILTER || ctx().phase == Phase.LOG)) {
             // OpenResty logs and ignores this rather than failing the handler; seed code relies on it.
-            ctx.state.log(ctx.unitId, 4, "attempt to set ngx.header." + a.arg(2).tojstring()
+            ctx().state.log(ctx().unitId, 4, "attempt to set ngx.header." + a.arg(2).tojstring()
                     + " after sending out response headers (only in rewrite, access, content, header_filter)");
             return LuaValue.NONE;
         }
-        ctx.require(CallContext.HEADERS_WRITABLE, "ngx.header");
+        ctx().require(CallContext.HEADERS_WRITABLE, "ngx.header");
         if (headersSent()) {
-            ctx.state.log(ctx.unitId, 4, "attempt to set ngx.header." + a.arg(2).tojstring()
+            ctx().state.log(ctx().unitId, 4, "attempt to set ngx.header." + a.arg(2).tojstring()
                     + " after sending out response headers");
             return LuaValue.NONE;
         }
@@ -365,13 +375,13 @@ final class NgxLib {
                 }
             }
         }
-        ctx.state.changeHeader(name, values);
+        ctx().state.changeHeader(name, values);
         return LuaValue.NONE;
     }
 
     /** True once a request phase wrote output: nginx has sent the status and headers by then. */
     private boolean headersSent() {
-        return CallContext.REQUEST.contains(ctx.phase) && ctx.state.bodyWritten();
+        return CallContext.REQUEST.contains(ctx().phase) && ctx().state.bodyWritten();
     }
 
     /**
@@ -380,11 +390,11 @@ final class NgxLib {
      * does: an empty body is written, and the request ends with it like after {@code ngx.say}.
      */
     private void sendHeaders() {
-        if (!ctx.state.bodyWritten()) {
-            ctx.state.appendBody(new byte[0], 0, 0);
+        if (!ctx().state.bodyWritten()) {
+            ctx().state.appendBody(new byte[0], 0, 0);
         }
-        if (ctx.state.status() == 0) {
-            ctx.state.setStatus(200); // nginx sends 200 when no status was set, and ngx.status reads it after
+        if (ctx().state.status() == 0) {
+            ctx().state.setStatus(200); // nginx sends 200 when no status was set, and ngx.status reads it after
         }
     }
 
@@ -395,7 +405,7 @@ final class NgxLib {
      * as a timeout (waiting for it first would only hold a thread longer).
      */
     private Varargs sleep(Varargs a) {
-        ctx.require(CallContext.REQUEST, "ngx.sleep");
+        ctx().require(CallContext.REQUEST, "ngx.sleep");
         double seconds = a.checkdouble(1);
         long millis = (long) (seconds * 1000);
         if (millis < 0 || Double.isNaN(seconds)) {
@@ -419,27 +429,27 @@ final class NgxLib {
     // ---- ngx.arg (body_filter) -------------------------------------------------------------
 
     private Varargs argGet(Varargs a) {
-        ctx.require(CallContext.BODY_FILTER, "ngx.arg");
+        ctx().require(CallContext.BODY_FILTER, "ngx.arg");
         int i = a.arg(2).checkint();
-        return i == 1 ? ctx.chunk : i == 2 ? LuaValue.valueOf(ctx.eof) : LuaValue.NIL;
+        return i == 1 ? ctx().chunk : i == 2 ? LuaValue.valueOf(ctx().eof) : LuaValue.NIL;
     }
 
     private Varargs argSet(Varargs a) {
-        ctx.require(CallContext.BODY_FILTER, "ngx.arg");
+        ctx().require(CallContext.BODY_FILTER, "ngx.arg");
         int i = a.arg(2).checkint();
         LuaValue v = a.arg(3);
         if (i == 1) {
             if (v.isnil()) {
-                ctx.chunk = LuaValue.valueOf("");
+                ctx().chunk = LuaValue.valueOf("");
             } else if (v.isstring()) {
-                ctx.chunk = v instanceof LuaString ? v : LuaValue.valueOf(LuaNumbers.text(v));
+                ctx().chunk = v instanceof LuaString ? v : LuaValue.valueOf(LuaNumbers.text(v));
             } else if (v.istable()) {
-                ctx.chunk = LuaString.valueUsing(latin1(concatTable(v.checktable())));
+                ctx().chunk = LuaString.valueUsing(latin1(concatTable(v.checktable())));
             } else {
                 throw new LuaError("ngx.arg[1] must be a string, got " + v.typename());
             }
         } else if (i == 2) {
-            ctx.eof = v.toboolean();
+            ctx().eof = v.toboolean();
         } else {
             throw new LuaError("ngx.arg has only [1] (chunk) and [2] (eof)");
         }
@@ -449,7 +459,7 @@ final class NgxLib {
     // ---- exit / redirect -------------------------------------------------------------------
 
     private Varargs exit(Varargs a) {
-        ctx.require(CallContext.HEADERS_WRITABLE, "ngx.exit");
+        ctx().require(CallContext.HEADERS_WRITABLE, "ngx.exit");
         if (a.arg(1).type() != LuaValue.TNUMBER) {
             throw new LuaError("bad argument #1 to 'exit' (number expected, got " + a.arg(1).typename() + ")");
         }
@@ -462,7 +472,7 @@ final class NgxLib {
     }
 
     private Varargs redirect(Varargs a) {
-        ctx.require(CallContext.REQUEST, "ngx.redirect");
+        ctx().require(CallContext.REQUEST, "ngx.redirect");
         if (headersSent()) {
             throw new LuaError("attempt to call ngx.redirect after sending out the headers");
         }
@@ -471,16 +481,16 @@ final class NgxLib {
         if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
             throw new LuaError("ngx.redirect: status must be 301, 302, 303, 307 or 308, got " + status);
         }
-        ctx.state.changeHeader("Location", List.of(uri));
+        ctx().state.changeHeader("Location", List.of(uri));
         throw new UnitAbort.Exit(status);
     }
 
     // ---- say / print / log -----------------------------------------------------------------
 
     private Varargs write(Varargs a, boolean newline) {
-        ctx.require(CallContext.REQUEST, newline ? "ngx.say" : "ngx.print");
-        if (ctx.state.eofSent()) {
-            ctx.state.log(ctx.unitId, 4, "attempt to write after ngx.eof()");
+        ctx().require(CallContext.REQUEST, newline ? "ngx.say" : "ngx.print");
+        if (ctx().state.eofSent()) {
+            ctx().state.log(ctx().unitId, 4, "attempt to write after ngx.eof()");
             return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("seen eof"));
         }
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64);
@@ -490,17 +500,17 @@ final class NgxLib {
         if (newline) {
             out.write('\n');
         }
-        if ((long) ctx.state.bodySize() + out.size() > ctx.settings.maxBodyBytes()) {
-            throw new UnitAbort.ResourceLimitExceeded("response body larger than " + ctx.settings.maxBodyBytes() + " bytes");
+        if ((long) ctx().state.bodySize() + out.size() > ctx().settings.maxBodyBytes()) {
+            throw new UnitAbort.ResourceLimitExceeded("response body larger than " + ctx().settings.maxBodyBytes() + " bytes");
         }
         io.nott.unit.sandbox.BudgetHook hook = io.nott.unit.sandbox.BudgetHook.current();
         if (hook != null && out.size() > 65536) {
             hook.chargeBytes(out.size(), "ngx.say");
         }
         byte[] bytes = out.toByteArray();
-        ctx.state.appendBody(bytes, 0, bytes.length);
-        if (ctx.state.status() == 0) {
-            ctx.state.setStatus(200); // the first output sends the headers: nginx's status is 200 from then on
+        ctx().state.appendBody(bytes, 0, bytes.length);
+        if (ctx().state.status() == 0) {
+            ctx().state.setStatus(200); // the first output sends the headers: nginx's status is 200 from then on
         }
         return LuaValue.ONE;
     }
@@ -539,7 +549,7 @@ final class NgxLib {
     private static final byte[] NULL_BYTES = "null".getBytes(StandardCharsets.US_ASCII);
 
     private Varargs log(Varargs a) {
-        ctx.require(CallContext.ALL, "ngx.log");
+        ctx().require(CallContext.ALL_AND_TIMERS, "ngx.log");
         int level = a.checkint(1);
         if (level < 0 || level > 8) {
             throw new LuaError("bad log level " + level + " (use ngx.ERR, ngx.WARN, ngx.INFO, ...)");
@@ -558,14 +568,14 @@ final class NgxLib {
                         + v.typename() + ")");
             }
         }
-        ctx.state.log(ctx.unitId, level, sb.toString());
+        ctx().state.log(ctx().unitId, level, sb.toString());
         return LuaValue.NONE;
     }
 
     /** {@code print(...)} goes to the request log at NOTICE, tab-separated, as in OpenResty. */
     VarArgFunction print() {
         return fn(a -> {
-            if (!ctx.active()) {
+            if (!ctx().active()) {
                 return LuaValue.NONE;
             }
             StringBuilder sb = new StringBuilder();
@@ -576,7 +586,7 @@ final class NgxLib {
                 LuaValue v = a.arg(i);
                 sb.append(v.isstring() ? LuaNumbers.text(v) : v.tojstring());
             }
-            ctx.state.log(ctx.unitId, 6, sb.toString());
+            ctx().state.log(ctx().unitId, 6, sb.toString());
             return LuaValue.NONE;
         });
     }
@@ -586,50 +596,50 @@ final class NgxLib {
     private LuaTable req() {
         LuaTable req = new LuaTable();
         req.set("get_method", fn(a -> {
-            ctx.require(CallContext.ALL, "ngx.req.get_method");
-            return LuaValue.valueOf(ctx.state.method() != null ? ctx.state.method() : ctx.exchange.method());
+            ctx().require(CallContext.ALL, "ngx.req.get_method");
+            return LuaValue.valueOf(ctx().state.method() != null ? ctx().state.method() : ctx().exchange.method());
         }));
         req.set("get_headers", fn(this::getHeaders));
         req.set("http_version", fn(a -> {
-            ctx.require(CallContext.ALL, "ngx.req.http_version");
-            String protocol = ctx.exchange.variable("server_protocol");
+            ctx().require(CallContext.ALL, "ngx.req.http_version");
+            String protocol = ctx().exchange.variable("server_protocol");
             return LuaValue.valueOf(protocol == null || !protocol.startsWith("HTTP/") ? 1.1
                     : Double.parseDouble(protocol.substring(5)));
         }));
         req.set("is_internal", fn(a -> {
-            ctx.require(CallContext.ALL, "ngx.req.is_internal");
+            ctx().require(CallContext.ALL, "ngx.req.is_internal");
             return LuaValue.FALSE; // the edge has no internal redirects or subrequests
         }));
         req.set("start_time", fn(a -> {
-            ctx.require(CallContext.ALL, "ngx.req.start_time");
-            return LuaValue.valueOf(ctx.clock.millis() / 1000.0);
+            ctx().require(CallContext.ALL, "ngx.req.start_time");
+            return LuaValue.valueOf(ctx().clock.millis() / 1000.0);
         }));
         req.set("set_header", fn(a -> {
-            ctx.require(CallContext.REQUEST_HEADERS_WRITABLE, "ngx.req.set_header");
+            ctx().require(CallContext.REQUEST_HEADERS_WRITABLE, "ngx.req.set_header");
             String name = headerName(a.arg(1));
             List<String> values = headerValues(name, a.arg(2));
             if (values.isEmpty()) {
-                ctx.exchange.clearRequestHeader(name);
+                ctx().exchange.clearRequestHeader(name);
             } else {
-                ctx.exchange.setRequestHeader(name, values);
+                ctx().exchange.setRequestHeader(name, values);
             }
             return LuaValue.NONE;
         }));
         req.set("clear_header", fn(a -> {
-            ctx.require(CallContext.REQUEST_HEADERS_WRITABLE, "ngx.req.clear_header");
-            ctx.exchange.clearRequestHeader(headerName(a.arg(1)));
+            ctx().require(CallContext.REQUEST_HEADERS_WRITABLE, "ngx.req.clear_header");
+            ctx().exchange.clearRequestHeader(headerName(a.arg(1)));
             return LuaValue.NONE;
         }));
         req.set("get_uri_args", fn(a -> {
-            ctx.require(CallContext.ALL, "ngx.req.get_uri_args");
+            ctx().require(CallContext.ALL, "ngx.req.get_uri_args");
             // $args as it stands now: ngx.var.args and ngx.req.set_uri_args assignments included
-            return NgxStrings.decodeArgs(NgxVariables.resolve("args", ctx.exchange, ctx.state, ctx.clock), a.optint(1, 100));
+            return NgxStrings.decodeArgs(NgxVariables.resolve("args", ctx().exchange, ctx().state, ctx().clock), a.optint(1, 100));
         }));
         req.set("set_uri", fn(this::setUri));
         req.set("set_method", fn(this::setMethod));
         req.set("set_uri_args", fn(a -> {
-            ctx.require(CallContext.ALL, "ngx.req.set_uri_args");
-            ctx.state.setVariable("args", NgxStrings.uriArgs(a.arg1()));
+            ctx().require(CallContext.ALL, "ngx.req.set_uri_args");
+            ctx().state.setVariable("args", NgxStrings.uriArgs(a.arg1()));
             return LuaValue.NONE;
         }));
         return req;
@@ -646,7 +656,7 @@ final class NgxLib {
      * not run (nginx leaves the handler at that point too).
      */
     private Varargs setUri(Varargs a) {
-        ctx.require(CallContext.REQUEST_HEADERS_WRITABLE, "ngx.req.set_uri");
+        ctx().require(CallContext.REQUEST_HEADERS_WRITABLE, "ngx.req.set_uri");
         LuaString uri = a.checkstring(1);
         if (uri.length() == 0) {
             throw new LuaError("attempt to use zero-length uri");
@@ -657,10 +667,10 @@ final class NgxLib {
         if (!binary) {
             checkUnsafeUriBytes(uri);
         }
-        if (jump && ctx.phase != Phase.REWRITE) {
-            throw new LuaError("API disabled in the context of " + ctx.phase.luaName() + "_by_lua*");
+        if (jump && ctx().phase != Phase.REWRITE) {
+            throw new LuaError("API disabled in the context of " + ctx().phase.luaName() + "_by_lua*");
         }
-        ctx.state.setUri(path, jump);
+        ctx().state.setUri(path, jump);
         if (jump) {
             throw new UnitAbort.Exit(0); // ends this unit as ngx.exit(ngx.OK) would; later units still run
         }
@@ -689,7 +699,7 @@ final class NgxLib {
 
     /** {@code ngx.req.set_method(ngx.HTTP_*)}: what later reads and the upstream request see. */
     private Varargs setMethod(Varargs a) {
-        ctx.require(CallContext.REQUEST_HEADERS_WRITABLE, "ngx.req.set_method");
+        ctx().require(CallContext.REQUEST_HEADERS_WRITABLE, "ngx.req.set_method");
         if (a.arg1().type() != LuaValue.TNUMBER) {
             throw new LuaError("bad method number");
         }
@@ -698,7 +708,7 @@ final class NgxLib {
         if (Integer.bitCount(bits) != 1 || index < 0 || index >= METHODS.length) {
             throw new LuaError("unsupported HTTP method: " + bits);
         }
-        ctx.state.setMethod(METHODS[index]);
+        ctx().state.setMethod(METHODS[index]);
         return LuaValue.NONE;
     }
 
@@ -713,8 +723,8 @@ final class NgxLib {
     }));
 
     private Varargs getHeaders(Varargs a) {
-        ctx.require(CallContext.ALL, "ngx.req.get_headers");
-        return headerTable(ctx.exchange.requestHeaders(), a.optint(1, 100), a.optboolean(2, false));
+        ctx().require(CallContext.ALL, "ngx.req.get_headers");
+        return headerTable(ctx().exchange.requestHeaders(), a.optint(1, 100), a.optboolean(2, false));
     }
 
     private static Varargs headerTable(List<Map.Entry<String, String>> headers, int max, boolean raw) {
@@ -741,8 +751,8 @@ final class NgxLib {
      * changes applied, shaped like {@code ngx.req.get_headers}.
      */
     private Varargs getResponseHeaders(Varargs a) {
-        ctx.require(CallContext.ALL, "ngx.resp.get_headers");
-        return headerTable(ctx.state.responseHeaders(ctx.exchange), a.optint(1, 100), a.optboolean(2, false));
+        ctx().require(CallContext.ALL, "ngx.resp.get_headers");
+        return headerTable(ctx().state.responseHeaders(ctx().exchange), a.optint(1, 100), a.optboolean(2, false));
     }
 
     // ---- helpers ---------------------------------------------------------------------------

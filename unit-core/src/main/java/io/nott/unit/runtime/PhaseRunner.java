@@ -34,6 +34,13 @@ public final class PhaseRunner {
     private final ConcurrentHashMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private final MemoryAdmission admission;
     private final SharedDicts dicts;
+    private final MeterRegistry registry;
+    private final TimerSettings timerSettings;
+    /** Created on the first ngx.timer call (a dry run's runner never starts a timer thread otherwise). */
+    private volatile UnitTimers timers;
+    /** The last snapshot a request ran with: a newer one makes replaced units' pending timers premature. */
+    private volatile UnitSnapshot lastSnapshot;
+    private static final System.Logger TIMER_LOG = System.getLogger("io.nott.unit.timers");
 
     /**
      * @param registry where outcome meters go; null for none
@@ -49,17 +56,21 @@ public final class PhaseRunner {
      */
     public PhaseRunner(RunnerSettings settings, MeterRegistry registry, Clock clock, UnitRedisClient redis,
             MemoryAdmission admission) {
-        this(settings, registry, clock, redis, admission, new SharedDicts(clock, registry, Long.MAX_VALUE));
+        this(settings, registry, clock, redis, admission, new SharedDicts(clock, registry, Long.MAX_VALUE),
+                TimerSettings.DEFAULT);
     }
 
     /**
-     * @param admission the node's bound on memory reserved by calls in flight: each call reserves
-     *                  the sandbox's per-call allocation limit before it runs
-     * @param dicts     the node's {@code ngx.shared} dicts, made to match each snapshot's declarations
-     *                  ({@link UnitSnapshot#sharedDicts()}) when the runner first sees the snapshot
+     * @param admission     the node's bound on memory reserved by calls in flight: each call reserves
+     *                      the sandbox's per-call allocation limit before it runs
+     * @param dicts         the node's {@code ngx.shared} dicts, made to match each snapshot's declarations
+     *                      ({@link UnitSnapshot#sharedDicts()}) when the runner first sees the snapshot
+     * @param timerSettings the node's {@code ngx.timer} limits
      */
     public PhaseRunner(RunnerSettings settings, MeterRegistry registry, Clock clock, UnitRedisClient redis,
-            MemoryAdmission admission, SharedDicts dicts) {
+            MemoryAdmission admission, SharedDicts dicts, TimerSettings timerSettings) {
+        this.registry = registry;
+        this.timerSettings = timerSettings;
         this.admission = admission;
         this.dicts = dicts;
         this.settings = settings;
@@ -75,7 +86,52 @@ public final class PhaseRunner {
     }
 
     private LuaEngine newEngine() {
-        return new LuaEngine(settings, clock, redis, dicts);
+        return new LuaEngine(settings, clock, redis, dicts, this::timers);
+    }
+
+    /** The node's {@code ngx.timer}s (created on first use). */
+    public UnitTimers timers() {
+        UnitTimers t = timers;
+        if (t == null) {
+            synchronized (this) {
+                t = timers;
+                if (t == null) {
+                    t = new UnitTimers(timerSettings, registry, this::runTimer,
+                            m -> TIMER_LOG.log(System.Logger.Level.ERROR, m));
+                    timers = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    /** The node stops: pending timers run now with {@code premature = true}; waits up to {@code grace} for them. */
+    public void shutdownTimers(java.time.Duration grace) {
+        UnitTimers t = timers;
+        if (t != null) {
+            t.shutdown(grace);
+        }
+    }
+
+    /** Runs one timer callback on this (virtual) thread with a borrowed runtime. */
+    private void runTimer(UnitTimers.Job job, boolean premature) {
+        LuaEngine engine = borrow();
+        RequestState logs = new RequestState();
+        try {
+            LuaEngine.Call call = engine.callTimer(job.unitId, job.unitVersion, job.budget, job.fn, job.args, premature, logs);
+            meters.coroutines(job.unitId, call.coroutines());
+            if (call.kind().isFailure()) {
+                timers.failed(job.unitId);
+                TIMER_LOG.log(System.Logger.Level.WARNING, "timer of unit ''{0}'' ended with {1}: {2}", job.unitId,
+                        call.kind().wireName(), call.message());
+            }
+        } finally {
+            pool.offer(engine);
+        }
+        for (RequestState.LogLine line : logs.logs()) {
+            TIMER_LOG.log(line.level() <= 4 ? System.Logger.Level.ERROR : System.Logger.Level.INFO,
+                    "timer of unit ''{0}'': {1}", job.unitId, line.message());
+        }
     }
 
     /**
@@ -134,6 +190,9 @@ public final class PhaseRunner {
                              Chunk chunk, long refuseSlowAbove) {
         List<UnitSnapshot.Entry> entries = snapshot.entries(phase);
         dicts.apply(snapshot.version(), snapshot.sharedDicts());
+        if (snapshot != lastSnapshot) {
+            snapshotSeen(snapshot);
+        }
         boolean virtual = Thread.currentThread().isVirtual();
         LuaEngine engine = virtual ? borrow() : engines.get();
         try {
@@ -190,6 +249,7 @@ public final class PhaseRunner {
                 if (virtual) {
                     meters.offloaded(u.id(), phase);
                 }
+                meters.coroutines(u.id(), call.coroutines());
                 outcomes.add(record(new UnitOutcome(u.id(), phase, call.kind(), call.nanos(),
                         call.instructions(), call.status(), call.message())));
                 PhaseResult end = chunk == null ? decide(phase, u, call, state, outcomes) : null;
@@ -202,6 +262,18 @@ public final class PhaseRunner {
             if (virtual) {
                 pool.offer(engine);
             }
+        }
+    }
+
+    private void snapshotSeen(UnitSnapshot snapshot) {
+        UnitSnapshot last = lastSnapshot;
+        if (last != null && snapshot.version() <= last.version()) {
+            return; // an older request still running with the previous snapshot
+        }
+        lastSnapshot = snapshot;
+        UnitTimers t = timers;
+        if (last != null && t != null) {
+            t.snapshotReplaced(snapshot);
         }
     }
 

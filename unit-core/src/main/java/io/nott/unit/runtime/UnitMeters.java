@@ -11,13 +11,15 @@ import java.util.concurrent.TimeUnit;
  * Micrometer meters for unit outcomes, tagged by unit id and phase:
  * {@code cu.unit.calls} (counter, also tagged {@code outcome}) and {@code cu.unit.duration}
  * (timer, calls that ran), {@code cu.unit.offloaded} (counter, calls that ran on a virtual
- * thread, i.e. off the host's event loop: Redis-calling or slow steps). Meters are looked up once per unit/phase/outcome and cached.
+ * thread, i.e. off the host's event loop: Redis-calling or slow steps), {@code cu.unit.coroutines}
+ * (counter, tag {@code unit}: coroutines and light threads created). Meters are looked up once per unit/phase/outcome and cached.
  */
 final class UnitMeters {
 
     static final String CALLS = "cu.unit.calls";
     static final String DURATION = "cu.unit.duration";
     static final String OFFLOADED = "cu.unit.offloaded";
+    static final String COROUTINES = "cu.unit.coroutines";
 
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Set> byUnit = new ConcurrentHashMap<>();
@@ -31,6 +33,7 @@ final class UnitMeters {
         final Counter[][] counters = new Counter[Phase.values().length][UnitOutcome.Kind.values().length];
         final Timer[] timers = new Timer[Phase.values().length];
         final Counter[] offloaded = new Counter[Phase.values().length];
+        Counter coroutines;
 
         Set(String unit) {
             this.unit = unit;
@@ -69,6 +72,20 @@ final class UnitMeters {
             s.offloaded[p.ordinal()] = c;
         }
         c.increment();
+    }
+
+    void coroutines(String unitId, long created) {
+        if (registry == null || created <= 0) {
+            return;
+        }
+        Set s = byUnit.computeIfAbsent(unitId, Set::new);
+        Counter c = s.coroutines;
+        if (c == null) {
+            c = Counter.builder(COROUTINES).description("Coroutines and light threads created by computing unit calls")
+                    .tag("unit", unitId).register(registry);
+            s.coroutines = c;
+        }
+        c.increment(created);
     }
 
     void record(UnitOutcome o) {

@@ -45,6 +45,16 @@ public final class BudgetHook extends DebugLib {
     private LuaValue[][] stacks = new LuaValue[16][];
     /** The last instruction each frame ran: where an error raised in that frame happened. */
     private int[] pcs = new int[16];
+    /** The coroutine running now in this call, null for the unit's own (entry) thread. */
+    LuaCoroutine coroutine;
+    /** What {@code coroutine.running()} returns in the entry thread (OpenResty runs units in a coroutine). */
+    LuaCoroutine entry;
+    /** Library functions that call back into Lua ({@code table.sort}, {@code string.gsub}) active now: LuaJIT's C-call boundaries. */
+    int cCalls;
+    /** Coroutines and light threads this call created (the unit's meter). */
+    long coroutinesCreated;
+    /** The call's light threads ({@code ngx.thread.spawn}), null until the first spawn. */
+    LightThreads lightThreads;
 
     private static com.sun.management.ThreadMXBean threadBean() {
         try {
@@ -77,6 +87,11 @@ public final class BudgetHook extends DebugLib {
         charged = 0;
         allocBaseline = -1;
         tripped = null;
+        coroutine = null;
+        entry = null;
+        cCalls = 0;
+        coroutinesCreated = 0;
+        lightThreads = null;
         armed = true;
         CURRENT.set(this);
     }
@@ -88,6 +103,67 @@ public final class BudgetHook extends DebugLib {
         java.util.Arrays.fill(frames, 0, Math.min(frames.length, depth + 1), null);
         java.util.Arrays.fill(stacks, 0, Math.min(stacks.length, depth + 1), null);
         depth = 0;
+        // Suspended coroutines and light threads of the call become garbage with these references.
+        coroutine = null;
+        entry = null;
+        lightThreads = null;
+    }
+
+    /** Coroutines and light threads created by the current (or last) call. */
+    public long coroutinesCreated() {
+        return coroutinesCreated;
+    }
+
+    /** The call has light threads that have not ended yet. */
+    public boolean hasLiveLightThreads() {
+        return lightThreads != null && lightThreads.anyAlive();
+    }
+
+    /** Runs the call's light threads that are still alive to their end (OpenResty: the handler waits for them). */
+    public void finishLightThreads() {
+        if (lightThreads != null) {
+            lightThreads.finishAll(this);
+        }
+    }
+
+    /** The Lua frames above {@code base}, taken off the tracked stack (a coroutine that yields keeps them). */
+    Frames detach(int base) {
+        int n = depth - base;
+        if (n <= 0) {
+            return null;
+        }
+        Frames f = new Frames(java.util.Arrays.copyOfRange(frames, base + 1, depth + 1),
+                java.util.Arrays.copyOfRange(stacks, base + 1, depth + 1),
+                java.util.Arrays.copyOfRange(pcs, base + 1, depth + 1));
+        java.util.Arrays.fill(frames, base + 1, depth + 1, null);
+        java.util.Arrays.fill(stacks, base + 1, depth + 1, null);
+        depth = base;
+        return f;
+    }
+
+    /** Puts a resumed coroutine's frames back on top of the resumer's: call depth counts both. */
+    void attach(Frames f) {
+        if (f == null) {
+            return;
+        }
+        int n = f.frames().length;
+        while (depth + n + 1 >= frames.length) {
+            frames = java.util.Arrays.copyOf(frames, frames.length * 2);
+            stacks = java.util.Arrays.copyOf(stacks, stacks.length * 2);
+            pcs = java.util.Arrays.copyOf(pcs, pcs.length * 2);
+        }
+        System.arraycopy(f.frames(), 0, frames, depth + 1, n);
+        System.arraycopy(f.stacks(), 0, stacks, depth + 1, n);
+        System.arraycopy(f.pcs(), 0, pcs, depth + 1, n);
+        depth += n;
+    }
+
+    int depth() {
+        return depth;
+    }
+
+    /** A suspended coroutine's part of the tracked Lua call stack. */
+    record Frames(LuaClosure[] frames, LuaValue[][] stacks, int[] pcs) {
     }
 
     public long instructions() {

@@ -31,11 +31,12 @@ import org.luaj.vm2.lib.jse.JseOsLib;
  *       size-checked), {@code table} ({@code concat}, {@code unpack} size-checked), {@code math}
  *       ({@code random} per thread, {@code randomseed} ignored), LuaJIT's {@code bit}, {@code bit32},
  *       {@code os} with {@code time}, {@code clock} and {@code date} only;</li>
+ *   <li>{@code coroutine} ({@link CoroutineLib}: continuations on the caller's thread, not LuaJ's
+ *       thread per coroutine);</li>
  *   <li>and from the runtime: {@code ngx}, {@code edge_computing}, {@code require} and {@code package}
  *       (bundled modules only, see {@code io.nott.unit.runtime.Modules}).</li>
  * </ul>
- * Not there: {@code io}, the rest of {@code os}, {@code luajava}, {@code debug}, {@code coroutine}
- * (LuaJ runs each coroutine on its own Java thread), {@code module}, {@code package.loadlib},
+ * Not there: {@code io}, the rest of {@code os}, {@code luajava}, {@code debug}, {@code module}, {@code package.loadlib},
  * {@code dofile}, {@code loadfile}, {@code string.dump}; {@code collectgarbage} only reports (see {@link CollectGarbage}). Every library
  * table, the shared base and every metatable handed out is a {@link ReadOnlyTable}; the JVM-wide
  * string metatable is one too, so no unit can poison another's {@code ("x"):upper()}.
@@ -169,6 +170,7 @@ public final class LuaSandbox {
         base.set("bit32", BIT32);
         base.set("bit", BIT);
         base.set("os", OS);
+        base.set("coroutine", ReadOnlyTable.copyOf(CoroutineLib.build(g), null));
         return base;
     }
 

@@ -29,7 +29,7 @@ final class SafeStringLib {
         t.set("find", new LuaPatterns.Find());
         t.set("match", new LuaPatterns.Match());
         t.set("gmatch", new LuaPatterns.Gmatch());
-        t.set("gsub", new LuaPatterns.Gsub());
+        t.set("gsub", new CBoundary(new LuaPatterns.Gsub()));
         t.set("byte", new Byte(string.get("byte")));
         t.set("upper", new AsciiCase(true));
         t.set("lower", new AsciiCase(false));
@@ -43,7 +43,34 @@ final class SafeStringLib {
         t.set("insert", new Insert(table.get("insert")));
         t.set("getn", new Getn());
         t.set("maxn", new Maxn());
+        t.set("sort", new CBoundary(table.get("sort")));
         return t;
+    }
+
+    /**
+     * A library function that calls back into Lua: LuaJIT cannot yield across it ("attempt to yield
+     * across C-call boundary"), so neither may a coroutine here.
+     */
+    static final class CBoundary extends VarArgFunction {
+        private final LuaValue delegate;
+
+        CBoundary(LuaValue delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            BudgetHook h = BudgetHook.current();
+            if (h == null) {
+                return delegate.invoke(args);
+            }
+            h.cCalls++;
+            try {
+                return delegate.invoke(args);
+            } finally {
+                h.cCalls--;
+            }
+        }
     }
 
     private static LuaTable copy(LuaTable source) {

@@ -145,7 +145,8 @@ class HostileUnitTest {
                 Arguments.of("string.dump(function() end)"),
                 Arguments.of("package.loadlib('x', 'y')"),
                 Arguments.of("collectgarbage('bogus')"), // collect/step/count are accepted (issue #13, CollectGarbageTest)
-                Arguments.of("coroutine.create(function() end)"),
+                Arguments.of("coroutine.create = function() end"),
+                Arguments.of("rawset(coroutine, 'wrap', print)"),
                 Arguments.of("setfenv(1, {})"),
                 Arguments.of("getfenv(1)"),
                 Arguments.of("rawget(_G, 'io').open('/etc/passwd')"),
