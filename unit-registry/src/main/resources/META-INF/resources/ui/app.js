@@ -82,6 +82,7 @@ async function loadUnits() {
       cell(row, u.sampling == null ? '' : u.sampling + '%');
       cell(row, u.order);
       cell(row, (u.hosts || []).join(', ') || 'all');
+      cell(row, (u.paths || []).join('  ') || 'all');
       cell(row, u.version == null ? '' : u.version);
       cell(row, u.updatedAt ? new Date(u.updatedAt).toLocaleString() + ' by ' + u.updatedBy : '');
       const actions = document.createElement('span');
@@ -120,11 +121,14 @@ async function guarded(action) {
 
 function formUnit() {
   const hosts = $('unit-hosts').value.split(',').map((h) => h.trim()).filter((h) => h);
+  // one nginx location per line: a regex may contain commas
+  const paths = $('unit-paths').value.split('\n').map((p) => p.trim()).filter((p) => p);
   return {
     id: $('unit-id').value.trim() || null,
     phase: $('unit-phase').value,
     code: editor.getValue(),
     hosts,
+    paths,
     sampling: Number($('unit-sampling').value),
     order: Number($('unit-order').value),
     enabled: $('unit-enabled').checked,
@@ -137,6 +141,7 @@ function fillForm(u) {
   $('unit-id').disabled = !!(u && !u.legacy);
   $('unit-phase').value = (u && u.phase) || 'access';
   $('unit-hosts').value = u && u.hosts ? u.hosts.join(', ') : '';
+  $('unit-paths').value = u && u.paths ? u.paths.join('\n') : '';
   $('unit-sampling').value = u && u.sampling != null ? u.sampling : 100;
   $('unit-order').value = u && u.order != null ? u.order : 0;
   $('unit-enabled').checked = !u || u.enabled !== false;
@@ -424,12 +429,12 @@ $('toggle-enabled').addEventListener('click', () => {
 });
 $('apply-sampling').addEventListener('click', () => {
   const u = formUnit();
-  patch({ sampling: u.sampling, order: u.order, hosts: u.hosts }, 'Sampling ' + u.sampling + '%, order ' + u.order);
+  patch({ sampling: u.sampling, order: u.order, hosts: u.hosts, paths: u.paths }, 'Sampling ' + u.sampling + '%, order ' + u.order);
 });
 $('show-history').addEventListener('click', showHistory);
 $('run-test').addEventListener('click', runTest);
 editor.on('change', scheduleValidation);
-for (const id of ['unit-phase', 'unit-sampling', 'unit-hosts', 'unit-id']) $(id).addEventListener('input', scheduleValidation);
+for (const id of ['unit-phase', 'unit-sampling', 'unit-hosts', 'unit-paths', 'unit-id']) $(id).addEventListener('input', scheduleValidation);
 
 if (token()) {
   $('who').textContent = 'token set';

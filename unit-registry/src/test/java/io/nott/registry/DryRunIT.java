@@ -45,6 +45,21 @@ class DryRunIT {
         assertThat(viewer().get("/api/v1/units").jsonPath().getLong("version")).as("nothing stored").isEqualTo(before);
     }
 
+    /** The dry run chooses the sample request's location among the unit's paths as the edge does. */
+    @Test
+    void aPathScopedUnitRunsOnlyForItsPaths() {
+        Map<String, Object> scoped = Map.of("phase", "access", "code", "return ngx.exit(403)",
+                "paths", List.of("/hls/", "~ \\.key$"));
+        editor().body(Map.of("unit", scoped, "request", sample("/hls/live.m3u8")))
+                .post("/api/v1/units/test").then().statusCode(200).body("status", equalTo(403))
+                .body("units[0].unitId", equalTo("draft"));
+        editor().body(Map.of("unit", scoped, "request", sample("/keys/a.key")))
+                .post("/api/v1/units/test").then().statusCode(200).body("status", equalTo(403));
+        editor().body(Map.of("unit", scoped, "request", sample("/app/index.html")))
+                .post("/api/v1/units/test").then().statusCode(200).body("status", equalTo(200))
+                .body("units", equalTo(List.of()));
+    }
+
     @Test
     void contentUnitsAnswerAndFiltersChangeTheSampleResponse() {
         editor().body(Map.of("unit", unit("content", "ngx.status = 201 ngx.say('hello ', ngx.var.remote_addr)"),

@@ -58,6 +58,10 @@ class OpenApiConformanceIT {
         expect(201, "PUT", unit, editor().body(unit("access", "ngx.header['X-A'] = '1'")));
         expect(200, "PUT", unit, editor().body(Map.of("phase", "access", "code", "x = 2", "hosts", java.util.List.of("a.example"),
                 "budget", Map.of("instructions", 100000), "failure", "closed")));
+        expect(200, "PUT", unit, editor().body(Map.of("phase", "access", "code", "x = 2", "hosts", java.util.List.of("a.example"),
+                "paths", java.util.List.of("/hls/", "= /x", "^~ /s/", "~ \\.ts$", "~* \\.M3U8$"),
+                "budget", Map.of("instructions", 100000), "failure", "closed")));
+        expect(400, "PUT", unit, editor().body(Map.of("phase", "access", "code", "x = 2", "paths", java.util.List.of("~ ("))));
         expect(400, "PUT", unit, editor().body("{\"phase\":\"access\",\"code\":\"x\",\"sampling\":\"half\"}"));
         expect(400, "PUT", unit, editor().body(Map.of("phase", "access", "code", "x = 1", "colour", "red")));
         expect(400, "PUT", unit, editor().body(unit("access", "if then")));
@@ -80,6 +84,8 @@ class OpenApiConformanceIT {
         expect(200, "GET", units + "/" + broken, viewer());
 
         expect(200, "PATCH", unit, editor().body(Map.of("enabled", false, "sampling", 50)));
+        expect(200, "PATCH", unit, editor().body(Map.of("paths", java.util.List.of("/hls/"))));
+        expect(400, "PATCH", unit, editor().body(Map.of("paths", java.util.List.of("hls"))));
         expect(400, "PATCH", unit, editor().body(Map.of()));
         expect(400, "PATCH", unit, editor().body("{\"enabled\":\"yes\"}"));
         expect(404, "PATCH", units + "/" + freshId("none"), editor().body(Map.of("enabled", true)));

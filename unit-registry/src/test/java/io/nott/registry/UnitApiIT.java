@@ -119,6 +119,31 @@ class UnitApiIT {
     }
 
     @Test
+    void pathsAreStoredShownPatchedAndRefusedWithTheirIndex() {
+        String id = freshId("paths");
+        editor().body(Map.of("phase", "access", "code", "local x = 1", "paths", List.of("/hls/", "~* \\.m3u8$")))
+                .put("/api/v1/units/" + id).then().statusCode(201)
+                .body("paths", equalTo(List.of("/hls/", "~* \\.m3u8$")));
+        assertThat(cluster.cli(cluster.masterOf("{cu}:unit:" + id), "HGET", "{cu}:unit:" + id, "paths").trim())
+                .isEqualTo("[\"/hls/\",\"~* \\\\.m3u8$\"]");
+        viewer().get("/api/v1/units/" + id).then().statusCode(200).body("paths", hasItem("/hls/"));
+        editor().body(Map.of("paths", List.of("= /live.m3u8"))).patch("/api/v1/units/" + id).then().statusCode(200)
+                .body("paths", equalTo(List.of("= /live.m3u8"))).body("code", equalTo("local x = 1"));
+        editor().body(Map.of("paths", List.of())).patch("/api/v1/units/" + id).then().statusCode(200)
+                .body("paths", equalTo(List.of()));
+        editor().body(Map.of("phase", "access", "code", "local x = 1", "paths", List.of("hls/", "~ (unclosed", "@named")))
+                .put("/api/v1/units/" + id).then().statusCode(400)
+                .body("problems.field", equalTo(List.of("paths[0]", "paths[1]", "paths[2]")))
+                .body("problems[0].message", containsString("must be a path starting with /"))
+                .body("problems[1].message", containsString("pcre_compile() failed: missing )"));
+        editor().body(Map.of("paths", List.of("~ [a-"))).patch("/api/v1/units/" + id)
+                .then().statusCode(400).body("problems.field", hasItem("paths[0]"));
+        editor().body("{\"phase\":\"access\",\"code\":\"x = 1\",\"paths\":\"/hls/\"}").put("/api/v1/units/" + id)
+                .then().statusCode(400).body("problems[0].field", equalTo("paths"))
+                .body("problems[0].message", containsString("nginx location specs"));
+    }
+
+    @Test
     void deleteKeepsHistoryAndRollbackBringsItBack() {
         String id = freshId("rollback");
         long v1 = editor().body(unit("content", "ngx.say('one')")).put("/api/v1/units/" + id).then().statusCode(201)

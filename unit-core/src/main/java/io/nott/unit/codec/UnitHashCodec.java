@@ -13,7 +13,9 @@ import java.util.Map;
 
 /**
  * {@code {cu}:unit:<id>} hash fields &lt;-&gt; {@link ComputingUnit}. All values are strings;
- * {@code hosts} is a JSON array of strings (regexes may contain commas), {@code updated_at} is
+ * {@code hosts} and {@code paths} are JSON arrays of strings (regexes may contain commas; {@code paths}
+ * is written only when not empty, so a path-less unit's hash is what it was before path scopes),
+ * {@code updated_at} is
  * ISO-8601. Missing optional fields take their defaults so older hashes keep loading.
  */
 public final class UnitHashCodec {
@@ -22,6 +24,7 @@ public final class UnitHashCodec {
     public static final String PHASE = "phase";
     public static final String CODE = "code";
     public static final String HOSTS = "hosts";
+    public static final String PATHS = "paths";
     public static final String SAMPLING = "sampling";
     public static final String SAMPLING_KEY = "sampling_key";
     public static final String ORDER = "order";
@@ -42,6 +45,9 @@ public final class UnitHashCodec {
         m.put(PHASE, u.phase().luaName());
         m.put(CODE, u.code());
         m.put(HOSTS, Json.write(u.hosts()));
+        if (!u.paths().isEmpty()) {
+            m.put(PATHS, Json.write(u.paths()));
+        }
         m.put(SAMPLING, Integer.toString(u.sampling()));
         if (u.samplingKey() != null) {
             m.put(SAMPLING_KEY, u.samplingKey());
@@ -71,7 +77,8 @@ public final class UnitHashCodec {
             throw new UnitCodecException(PHASE, e.getMessage());
         }
         String code = required(h, CODE);
-        List<String> hosts = hosts(h.get(HOSTS));
+        List<String> hosts = strings(HOSTS, h.get(HOSTS));
+        List<String> paths = strings(PATHS, h.get(PATHS));
         int sampling = (int) number(h, SAMPLING, 100);
         int order = (int) number(h, ORDER, 0);
         String enabled = h.getOrDefault(ENABLED, "true");
@@ -99,7 +106,7 @@ public final class UnitHashCodec {
                 throw new UnitCodecException(UPDATED_AT, "not an ISO-8601 instant: '" + h.get(UPDATED_AT) + "'");
             }
         }
-        return new ComputingUnit(id, phase, code, hosts, sampling, h.get(SAMPLING_KEY), order,
+        return new ComputingUnit(id, phase, code, hosts, paths, sampling, h.get(SAMPLING_KEY), order,
                 Boolean.parseBoolean(enabled), budget, failure, number(h, VERSION, 0), updatedAt,
                 h.get(UPDATED_BY), false);
     }
@@ -124,7 +131,7 @@ public final class UnitHashCodec {
         }
     }
 
-    private static List<String> hosts(String json) {
+    private static List<String> strings(String field, String json) {
         if (json == null || json.isBlank()) {
             return List.of();
         }
@@ -132,15 +139,15 @@ public final class UnitHashCodec {
         try {
             parsed = Json.parse(json);
         } catch (IllegalArgumentException e) {
-            throw new UnitCodecException(HOSTS, e.getMessage());
+            throw new UnitCodecException(field, e.getMessage());
         }
         if (!(parsed instanceof List<?> list)) {
-            throw new UnitCodecException(HOSTS, "expected a JSON array of strings");
+            throw new UnitCodecException(field, "expected a JSON array of strings");
         }
         List<String> out = new ArrayList<>();
         for (Object o : list) {
             if (!(o instanceof String s)) {
-                throw new UnitCodecException(HOSTS, "expected a JSON array of strings, found " + o);
+                throw new UnitCodecException(field, "expected a JSON array of strings, found " + o);
             }
             out.add(s);
         }

@@ -11,6 +11,11 @@ import java.util.Objects;
  * @param phase       the request phase it runs in
  * @param code        Lua source (the body of a chunk; it receives {@code edge_computing} as a global and as {@code ...})
  * @param hosts       empty = every host; otherwise exact names, {@code *.suffix} wildcards or {@code ~regex}
+ * @param paths       empty = every path; otherwise nginx {@code location} specs: {@code = /exact},
+ *                    {@code /prefix}, {@code ^~ /prefix}, {@code ~ regex}, {@code ~* regex}. The edge
+ *                    picks one location per request among the paths of all units for the request's
+ *                    host, as nginx picks one {@code location} block; the unit runs when it is one of
+ *                    its own (see unit-core's README, "Path scopes")
  * @param sampling    percent of requests that run it, 0-100
  * @param samplingKey null for random sampling; otherwise an nginx variable name (e.g. {@code remote_addr})
  *                    whose value decides deterministically, so one client is always in or always out
@@ -28,6 +33,7 @@ public record ComputingUnit(
         Phase phase,
         String code,
         List<String> hosts,
+        List<String> paths,
         int sampling,
         String samplingKey,
         int order,
@@ -44,6 +50,7 @@ public record ComputingUnit(
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(code, "code");
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
+        paths = paths == null ? List.of() : List.copyOf(paths);
         budget = budget == null ? Budget.DEFAULT : budget;
         failure = failure == null ? FailurePolicy.OPEN : failure;
         if (samplingKey != null && samplingKey.isBlank()) {
@@ -51,60 +58,73 @@ public record ComputingUnit(
         }
     }
 
+    /** A unit for every path (no {@code paths}): the shape before path scopes existed. */
+    public ComputingUnit(String id, Phase phase, String code, List<String> hosts, int sampling, String samplingKey,
+            int order, boolean enabled, Budget budget, FailurePolicy failure, long version, Instant updatedAt,
+            String updatedBy, boolean legacy) {
+        this(id, phase, code, hosts, List.of(), sampling, samplingKey, order, enabled, budget, failure, version,
+                updatedAt, updatedBy, legacy);
+    }
+
     /** An enabled unit for every host, sampled 100%, order 0, default budget, failure open. */
     public static ComputingUnit of(String id, Phase phase, String code) {
-        return new ComputingUnit(id, phase, code, List.of(), 100, null, 0, true, Budget.DEFAULT,
+        return new ComputingUnit(id, phase, code, List.of(), List.of(), 100, null, 0, true, Budget.DEFAULT,
                 FailurePolicy.OPEN, 0, null, null, false);
     }
 
     public ComputingUnit withHosts(List<String> newHosts) {
-        return new ComputingUnit(id, phase, code, newHosts, sampling, samplingKey, order, enabled, budget, failure,
+        return new ComputingUnit(id, phase, code, newHosts, paths, sampling, samplingKey, order, enabled, budget, failure,
                 version, updatedAt, updatedBy, legacy);
     }
 
+    public ComputingUnit withPaths(List<String> newPaths) {
+        return new ComputingUnit(id, phase, code, hosts, newPaths, sampling, samplingKey, order, enabled, budget,
+                failure, version, updatedAt, updatedBy, legacy);
+    }
+
     public ComputingUnit withSampling(int percent, String key) {
-        return new ComputingUnit(id, phase, code, hosts, percent, key, order, enabled, budget, failure,
+        return new ComputingUnit(id, phase, code, hosts, paths, percent, key, order, enabled, budget, failure,
                 version, updatedAt, updatedBy, legacy);
     }
 
     public ComputingUnit withOrder(int newOrder) {
-        return new ComputingUnit(id, phase, code, hosts, sampling, samplingKey, newOrder, enabled, budget, failure,
+        return new ComputingUnit(id, phase, code, hosts, paths, sampling, samplingKey, newOrder, enabled, budget, failure,
                 version, updatedAt, updatedBy, legacy);
     }
 
     public ComputingUnit withEnabled(boolean newEnabled) {
-        return new ComputingUnit(id, phase, code, hosts, sampling, samplingKey, order, newEnabled, budget, failure,
+        return new ComputingUnit(id, phase, code, hosts, paths, sampling, samplingKey, order, newEnabled, budget, failure,
                 version, updatedAt, updatedBy, legacy);
     }
 
     public ComputingUnit withBudget(Budget newBudget) {
-        return new ComputingUnit(id, phase, code, hosts, sampling, samplingKey, order, enabled, newBudget, failure,
+        return new ComputingUnit(id, phase, code, hosts, paths, sampling, samplingKey, order, enabled, newBudget, failure,
                 version, updatedAt, updatedBy, legacy);
     }
 
     public ComputingUnit withFailure(FailurePolicy newFailure) {
-        return new ComputingUnit(id, phase, code, hosts, sampling, samplingKey, order, enabled, budget, newFailure,
+        return new ComputingUnit(id, phase, code, hosts, paths, sampling, samplingKey, order, enabled, budget, newFailure,
                 version, updatedAt, updatedBy, legacy);
     }
 
     public ComputingUnit withCode(String newCode) {
-        return new ComputingUnit(id, phase, newCode, hosts, sampling, samplingKey, order, enabled, budget, failure,
+        return new ComputingUnit(id, phase, newCode, hosts, paths, sampling, samplingKey, order, enabled, budget, failure,
                 version, updatedAt, updatedBy, legacy);
     }
 
     public ComputingUnit withPhase(Phase newPhase) {
-        return new ComputingUnit(id, newPhase, code, hosts, sampling, samplingKey, order, enabled, budget, failure,
+        return new ComputingUnit(id, newPhase, code, hosts, paths, sampling, samplingKey, order, enabled, budget, failure,
                 version, updatedAt, updatedBy, legacy);
     }
 
     /** Bookkeeping stamped by the registry on each change. */
     public ComputingUnit withAudit(long newVersion, Instant newUpdatedAt, String newUpdatedBy) {
-        return new ComputingUnit(id, phase, code, hosts, sampling, samplingKey, order, enabled, budget, failure,
+        return new ComputingUnit(id, phase, code, hosts, paths, sampling, samplingKey, order, enabled, budget, failure,
                 newVersion, newUpdatedAt, newUpdatedBy, legacy);
     }
 
     public ComputingUnit withLegacy(boolean newLegacy) {
-        return new ComputingUnit(id, phase, code, hosts, sampling, samplingKey, order, enabled, budget, failure,
+        return new ComputingUnit(id, phase, code, hosts, paths, sampling, samplingKey, order, enabled, budget, failure,
                 version, updatedAt, updatedBy, newLegacy);
     }
 }

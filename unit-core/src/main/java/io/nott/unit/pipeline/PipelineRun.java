@@ -3,6 +3,7 @@ package io.nott.unit.pipeline;
 import io.nott.unit.model.Phase;
 import io.nott.unit.runtime.BodyChunk;
 import io.nott.unit.runtime.HttpExchange;
+import io.nott.unit.runtime.Location;
 import io.nott.unit.runtime.PhaseResult;
 import io.nott.unit.runtime.PhaseRunner;
 import io.nott.unit.runtime.RequestState;
@@ -40,6 +41,9 @@ public final class PipelineRun {
     private final Consumer<UnitOutcome> outcomes;
     private boolean bodyDone;
     private long refuseSlowAbove;
+    /** The request's location among units' {@code paths}; chosen on first use and again after each jump. */
+    private Location location;
+    private boolean located;
 
     PipelineRun(PhaseRunner runner, UnitSnapshot snapshot, HttpExchange exchange, Phase only,
                 Consumer<UnitOutcome> outcomes) {
@@ -63,9 +67,26 @@ public final class PipelineRun {
         return state;
     }
 
-    /** True when units of {@code phase} run for this request (the snapshot has some for its host, and no phase filter excludes it). */
+    /**
+     * True when units of {@code phase} run for this request (the snapshot has some for its host and
+     * its location, and no phase filter excludes it).
+     */
     public boolean runs(Phase phase) {
-        return (only == null || only == phase) && snapshot.has(phase, exchange.host());
+        return (only == null || only == phase) && snapshot.has(phase) && snapshot.has(phase, exchange.host(), location());
+    }
+
+    /**
+     * The location chosen among units' {@code paths} for this request, as nginx chooses one
+     * {@code location} block: by the normalised {@code $uri} once, and again by the new {@code $uri}
+     * after {@code ngx.req.set_uri(uri, true)} (nginx's re-match); a {@code set_uri} without jump
+     * keeps it, as in nginx. Null when no declared path matches: only units without paths run.
+     */
+    public Location location() {
+        if (!located) {
+            location = snapshot.locate(exchange.uri(), exchange.host());
+            located = true;
+        }
+        return location;
     }
 
     /** True when a unit of {@code phase} calls {@code redis_client} or {@code ngx.sleep}: run that step off the event loop. */
@@ -90,7 +111,7 @@ public final class PipelineRun {
      * loop runs that step off it.
      */
     public boolean slow(Phase phase, long thresholdNanos) {
-        return runs(phase) && snapshot.slow(phase, exchange.host(), thresholdNanos);
+        return runs(phase) && snapshot.slow(phase, exchange.host(), location(), thresholdNanos);
     }
 
     /** True when {@link #runRequestPhases()} has a slow unit (see {@link #slow}). */
@@ -141,6 +162,8 @@ public final class PipelineRun {
             if (changes > MAX_URI_CHANGES) {
                 return ErrorPages.exit(500, state.status());
             }
+            location = snapshot.locate(state.uri(), exchange.host());
+            located = true;
             answer = requestPhase(Phase.REWRITE);
         }
         if (answer == null) {
@@ -158,7 +181,7 @@ public final class PipelineRun {
         if (!runs(phase)) {
             return null;
         }
-        PhaseResult r = runner.run(snapshot, phase, exchange, state, refuseSlowAbove);
+        PhaseResult r = runner.run(snapshot, phase, exchange, state, refuseSlowAbove, location());
         report(r.outcomes());
         return switch (r.action()) {
             case CONTINUE -> null;
@@ -189,7 +212,7 @@ public final class PipelineRun {
         }
         state.setStatus(response.status());
         if (runs(Phase.HEADER_FILTER)) {
-            PhaseResult r = runner.run(snapshot, Phase.HEADER_FILTER, exchange, state, refuseSlowAbove);
+            PhaseResult r = runner.run(snapshot, Phase.HEADER_FILTER, exchange, state, refuseSlowAbove, location());
             report(r.outcomes());
             if (r.action() == PhaseResult.Action.EXIT) {
                 LocalAnswer page = ErrorPages.exit(r.status(), 0);
@@ -229,7 +252,7 @@ public final class PipelineRun {
         if (bodyDone) {
             return DROPPED;
         }
-        BodyChunk out = runner.runBodyFilter(snapshot, exchange, state, chunk, eof);
+        BodyChunk out = runner.runBodyFilter(snapshot, exchange, state, chunk, eof, location());
         report(out.outcomes());
         bodyDone = out.eof();
         return out;
@@ -264,7 +287,7 @@ public final class PipelineRun {
     /** Step 4, after the response was sent. Exits and failures here change nothing. */
     public void runLog() {
         if (runs(Phase.LOG)) {
-            report(runner.run(snapshot, Phase.LOG, exchange, state).outcomes());
+            report(runner.run(snapshot, Phase.LOG, exchange, state, 0, location()).outcomes());
         }
     }
 

@@ -150,13 +150,29 @@ public final class PhaseRunner {
      */
     public PhaseResult run(UnitSnapshot snapshot, Phase phase, HttpExchange exchange, RequestState state,
                            long refuseSlowAboveNanos) {
+        return run(snapshot, phase, exchange, state, refuseSlowAboveNanos, locate(snapshot, exchange, state));
+    }
+
+    /**
+     * As {@link #run(UnitSnapshot, Phase, HttpExchange, RequestState, long)} for a request whose
+     * location the host already chose ({@link UnitSnapshot#locate}, once per request and again
+     * after a {@code set_uri(uri, true)} jump): units with {@code paths} run only when it is one of
+     * theirs; null runs only units without {@code paths}.
+     */
+    public PhaseResult run(UnitSnapshot snapshot, Phase phase, HttpExchange exchange, RequestState state,
+                           long refuseSlowAboveNanos, Location location) {
         if (phase == Phase.BODY_FILTER) {
             throw new IllegalArgumentException("body_filter runs per chunk: use runBodyFilter");
         }
         if (!snapshot.has(phase)) {
             return PhaseResult.EMPTY;
         }
-        return loop(snapshot, phase, exchange, state, null, refuseSlowAboveNanos);
+        return loop(snapshot, phase, exchange, state, null, refuseSlowAboveNanos, location);
+    }
+
+    /** The request's location by its {@code $uri} as units left it (nginx re-matches only on a jump: see the overload taking one). */
+    private static Location locate(UnitSnapshot snapshot, HttpExchange exchange, RequestState state) {
+        return snapshot.locate(state.uri() != null ? state.uri() : exchange.uri(), exchange.host());
     }
 
     /**
@@ -169,8 +185,17 @@ public final class PhaseRunner {
         if (!snapshot.has(Phase.BODY_FILTER)) {
             return new BodyChunk(chunk, eof, List.of());
         }
+        return runBodyFilter(snapshot, exchange, state, chunk, eof, locate(snapshot, exchange, state));
+    }
+
+    /** As {@link #runBodyFilter(UnitSnapshot, HttpExchange, RequestState, byte[], boolean)} for a chosen location. */
+    public BodyChunk runBodyFilter(UnitSnapshot snapshot, HttpExchange exchange, RequestState state, byte[] chunk,
+                                   boolean eof, Location location) {
+        if (!snapshot.has(Phase.BODY_FILTER)) {
+            return new BodyChunk(chunk, eof, List.of());
+        }
         Chunk data = new Chunk(new LuaValue[] {LuaString.valueUsing(chunk)}, new boolean[] {eof});
-        PhaseResult result = loop(snapshot, Phase.BODY_FILTER, exchange, state, data, 0);
+        PhaseResult result = loop(snapshot, Phase.BODY_FILTER, exchange, state, data, 0, location);
         LuaString out = data.value[0].strvalue();
         byte[] bytes = out.m_offset == 0 && out.m_length == out.m_bytes.length ? out.m_bytes : copy(out);
         return new BodyChunk(bytes, data.eof[0], result.outcomes());
@@ -181,23 +206,34 @@ public final class PhaseRunner {
     }
 
     /**
-     * The one loop over a phase's eligible units, for every phase: host filter, sampling, circuit
+     * The one loop over a phase's eligible units, for every phase: the units without {@code paths}
+     * merged in run order with those of the request's location (only these are looked at, so
+     * units scoped elsewhere cost nothing), host filter, sampling, circuit
      * breaker, an engine for this thread, one meter record per unit. body_filter passes its chunk;
      * a failing filter leaves the chunk as it was and, since the status is already sent, never
      * ends the phase.
      */
     private PhaseResult loop(UnitSnapshot snapshot, Phase phase, HttpExchange exchange, RequestState state,
-                             Chunk chunk, long refuseSlowAbove) {
-        List<UnitSnapshot.Entry> entries = snapshot.entries(phase);
+                             Chunk chunk, long refuseSlowAbove, Location location) {
         dicts.apply(snapshot.version(), snapshot.sharedDicts());
         if (snapshot != lastSnapshot) {
             snapshotSeen(snapshot);
         }
+        List<UnitSnapshot.Entry> plain = snapshot.unscoped(phase);
+        List<UnitSnapshot.Entry> located = location == null ? List.of() : location.entries(phase);
+        if (plain.isEmpty() && located.isEmpty()) {
+            return endOfPhase(phase, state, List.of());
+        }
         boolean virtual = Thread.currentThread().isVirtual();
         LuaEngine engine = virtual ? borrow() : engines.get();
         try {
-            List<UnitOutcome> outcomes = new ArrayList<>(entries.size());
-            for (UnitSnapshot.Entry e : entries) {
+            List<UnitOutcome> outcomes = new ArrayList<>(plain.size() + located.size());
+            int i = 0;
+            int j = 0;
+            while (i < plain.size() || j < located.size()) {
+                // both lists are in run order; slots are assigned in run order
+                UnitSnapshot.Entry e = j >= located.size()
+                        || i < plain.size() && plain.get(i).slot < located.get(j).slot ? plain.get(i++) : located.get(j++);
                 if (!e.hosts.matchesAll() && !e.hosts.matches(exchange.host())) {
                     continue;
                 }

@@ -1,8 +1,10 @@
 package io.nott.unit.runtime;
 
 import io.nott.unit.model.ComputingUnit;
+import io.nott.unit.model.PathScope;
 import io.nott.unit.model.Phase;
 import io.nott.unit.model.SharedDictSpec;
+import io.nott.unit.runtime.re.LocationRegex;
 import io.nott.unit.sandbox.CompiledUnit;
 import io.nott.unit.sandbox.UnitCompilationException;
 import io.nott.unit.sandbox.UnitCompiler;
@@ -19,7 +21,8 @@ import java.util.regex.PatternSyntaxException;
 /**
  * An immutable set of units at one registry version, compiled once. A unit that does not compile
  * (or has a bad host pattern) is left out and its error kept in {@link #errors()}; the others load.
- * Enabled units are grouped by phase in run order ({@code order}, then id). Safe to share between
+ * Enabled units are grouped by phase in run order ({@code order}, then id), and those naming
+ * {@code paths} indexed by location ({@link Locations}). Safe to share between
  * threads; swap a whole snapshot to change units.
  */
 public final class UnitSnapshot {
@@ -36,11 +39,14 @@ public final class UnitSnapshot {
         final boolean readsBody;
         /** Recent call cost; per snapshot, so a changed unit starts cheap, like its breaker. */
         final UnitCost cost = new UnitCost();
+        /** True when the unit names {@code paths}: it runs only where the request's location is one of them. */
+        final boolean scoped;
 
         Entry(CompiledUnit compiled, HostMatcher hosts, int slot) {
             this.compiled = compiled;
             this.hosts = hosts;
             this.slot = slot;
+            this.scoped = !compiled.unit().paths().isEmpty();
             String code = compiled.unit().code();
             this.usesRedis = code.contains("redis_client");
             // ngx.sleep is refused outside rewrite/access/content: elsewhere the word changes nothing.
@@ -59,6 +65,9 @@ public final class UnitSnapshot {
     private final List<ComputingUnit> units;
     private final Map<String, UnitCompilationException> errors;
     private final EnumMap<Phase, List<Entry>> byPhase;
+    /** Per phase, the units without {@code paths}: they run whatever the request's location. */
+    private final EnumMap<Phase, List<Entry>> unscoped;
+    private final Locations locations;
     // Derived once here because hosts ask them on every request.
     private final EnumSet<Phase> phasesWithUnits = EnumSet.noneOf(Phase.class);
     private final EnumSet<Phase> phasesUsingRedis = EnumSet.noneOf(Phase.class);
@@ -68,12 +77,16 @@ public final class UnitSnapshot {
     private final List<SharedDictSpec> sharedDicts;
 
     private UnitSnapshot(long version, List<ComputingUnit> units, Map<String, UnitCompilationException> errors,
-                         EnumMap<Phase, List<Entry>> byPhase, int slots, List<SharedDictSpec> sharedDicts) {
+                         EnumMap<Phase, List<Entry>> byPhase, Locations locations, int slots,
+                         List<SharedDictSpec> sharedDicts) {
         this.version = version;
         this.sharedDicts = sharedDicts;
         this.units = units;
         this.errors = errors;
         this.byPhase = byPhase;
+        this.locations = locations;
+        this.unscoped = new EnumMap<>(Phase.class);
+        byPhase.forEach((phase, entries) -> unscoped.put(phase, entries.stream().filter(e -> !e.scoped).toList()));
         this.slots = slots;
         byPhase.forEach((phase, entries) -> {
             if (!entries.isEmpty()) {
@@ -100,6 +113,7 @@ public final class UnitSnapshot {
         for (Phase p : Phase.values()) {
             byPhase.put(p, new ArrayList<>());
         }
+        List<Map.Entry<Entry, List<PathScope>>> scoped = new ArrayList<>();
         int slot = 0;
         for (ComputingUnit u : sorted) {
             if (!u.enabled()) {
@@ -107,7 +121,12 @@ public final class UnitSnapshot {
             }
             try {
                 HostMatcher hosts = HostMatcher.of(u.hosts());
-                byPhase.get(u.phase()).add(new Entry(UnitCompiler.compile(u), hosts, slot++));
+                List<PathScope> paths = paths(u);
+                Entry entry = new Entry(UnitCompiler.compile(u), hosts, slot++);
+                byPhase.get(u.phase()).add(entry);
+                if (!paths.isEmpty()) {
+                    scoped.add(Map.entry(entry, paths));
+                }
             } catch (UnitCompilationException e) {
                 errors.put(u.id(), e);
             } catch (PatternSyntaxException e) {
@@ -115,7 +134,8 @@ public final class UnitSnapshot {
             }
         }
         byPhase.replaceAll((p, list) -> List.copyOf(list));
-        return new UnitSnapshot(version, List.copyOf(sorted), Map.copyOf(errors), byPhase, slot, List.of());
+        Locations locations = scoped.isEmpty() ? Locations.NONE : Locations.of(scoped);
+        return new UnitSnapshot(version, List.copyOf(sorted), Map.copyOf(errors), byPhase, locations, slot, List.of());
     }
 
     /**
@@ -125,12 +145,29 @@ public final class UnitSnapshot {
      */
     public UnitSnapshot withSharedDicts(Collection<SharedDictSpec> specs) {
         List<SharedDictSpec> sorted = specs.stream().sorted(Comparator.comparing(SharedDictSpec::name)).toList();
-        return new UnitSnapshot(version, units, errors, byPhase, slots, sorted);
+        return new UnitSnapshot(version, units, errors, byPhase, locations, slots, sorted);
     }
 
     /** The shared dicts declared with this snapshot, by name; empty by default. */
     public List<SharedDictSpec> sharedDicts() {
         return sharedDicts;
+    }
+
+    /** The unit's path scopes; a bad one leaves the unit out (the registry refuses them before they get here). */
+    private static List<PathScope> paths(ComputingUnit u) {
+        List<PathScope> scopes = new ArrayList<>(u.paths().size());
+        for (String p : u.paths()) {
+            try {
+                PathScope scope = PathScope.parse(p);
+                if (scope.kind().regex()) {
+                    LocationRegex.compile(scope.pattern(), scope.kind() == PathScope.Kind.REGEX_CASELESS);
+                }
+                scopes.add(scope);
+            } catch (IllegalArgumentException e) {
+                throw new UnitCompilationException(u.id(), 0, "bad path '" + p + "': " + e.getMessage());
+            }
+        }
+        return scopes;
     }
 
     public long version() {
@@ -158,21 +195,43 @@ public final class UnitSnapshot {
     }
 
     /**
-     * True when at least one unit of {@code phase} is for {@code host} (its {@code hosts} filter;
-     * sampling is decided later). A phase whose units are all for other hosts does not exist for
+     * True when at least one unit of {@code phase} is for {@code host} (its {@code hosts} filter)
+     * and for the request's {@code location} ({@link #locate}; a unit without {@code paths} is for
+     * every location; sampling is decided later). A phase whose units are all for other hosts does not exist for
      * this request, as in nginx, where each server has only its own phase handlers: e.g. no
      * body_filter means the upstream's {@code Content-Length} is kept.
      */
-    public boolean has(Phase phase, String host) {
+    public boolean has(Phase phase, String host, Location location) {
         if (!phasesWithUnits.contains(phase)) {
             return false;
         }
-        for (Entry e : byPhase.get(phase)) {
+        if (location == null) {
+            return anyFor(unscoped.get(phase), host);
+        }
+        return anyFor(unscoped.get(phase), host) || anyFor(location.entries(phase), host);
+    }
+
+    /** True when a unit of {@code phase} is for {@code host}, whatever the request's path. */
+    public boolean has(Phase phase, String host) {
+        return phasesWithUnits.contains(phase) && anyFor(byPhase.get(phase), host);
+    }
+
+    private static boolean anyFor(List<Entry> entries, String host) {
+        for (Entry e : entries) {
             if (e.hosts.matchesAll() || e.hosts.matches(host)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * The location nginx would choose for {@code uri} among the paths that units for {@code host}
+     * declare (see {@link Locations}), or null when none matches or no unit names paths: then only
+     * units without {@code paths} run. {@code uri} is the normalised {@code $uri}.
+     */
+    public Location locate(String uri, String host) {
+        return locations.isEmpty() ? null : locations.choose(uri, host);
     }
 
     /** True when no unit runs in any phase: the host can skip units altogether. */
@@ -235,14 +294,26 @@ public final class UnitSnapshot {
     }
 
     /**
-     * True when an eligible unit of {@code phase} for {@code host} is slow for
+     * True when an eligible unit of {@code phase} for {@code host} and {@code location} is slow for
      * {@code thresholdNanos} ({@link UnitCost#slow}): the host runs such a step off its event loop.
      */
+    /** As {@link #slow(Phase, String, Location, long)} for any unit of the host, whatever the request's path. */
     public boolean slow(Phase phase, String host, long thresholdNanos) {
+        return phasesWithUnits.contains(phase) && slow(byPhase.get(phase), host, thresholdNanos);
+    }
+
+    public boolean slow(Phase phase, String host, Location location, long thresholdNanos) {
         if (!phasesWithUnits.contains(phase)) {
             return false;
         }
-        for (Entry e : byPhase.get(phase)) {
+        if (slow(unscoped.get(phase), host, thresholdNanos)) {
+            return true;
+        }
+        return location != null && slow(location.entries(phase), host, thresholdNanos);
+    }
+
+    private static boolean slow(List<Entry> entries, String host, long thresholdNanos) {
+        for (Entry e : entries) {
             if ((e.hosts.matchesAll() || e.hosts.matches(host)) && e.cost.slow(thresholdNanos)) {
                 return true;
             }
@@ -272,6 +343,11 @@ public final class UnitSnapshot {
 
     List<Entry> entries(Phase phase) {
         return byPhase.get(phase);
+    }
+
+    /** The units of {@code phase} without {@code paths}, in run order. */
+    List<Entry> unscoped(Phase phase) {
+        return unscoped.get(phase);
     }
 
     int slots() {

@@ -3,8 +3,10 @@ package io.nott.unit.validation;
 import io.nott.unit.model.Budget;
 import io.nott.unit.model.ComputingUnit;
 import io.nott.unit.model.FieldError;
+import io.nott.unit.model.PathScope;
 import io.nott.unit.model.ValidationLimits;
 import io.nott.unit.sandbox.UnitCompilationException;
+import io.nott.unit.runtime.re.LocationRegex;
 import io.nott.unit.sandbox.UnitCompiler;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -52,6 +54,7 @@ public final class UnitValidator {
                     "must be an nginx variable name such as remote_addr or cookie_session, got '" + unit.samplingKey() + "'"));
         }
         validateHosts(unit.hosts(), errors);
+        validatePaths(unit.paths(), errors);
         Budget b = unit.budget();
         if (b.instructions() > limits.maxInstructions()) {
             errors.add(new FieldError("budget.instructions",
@@ -97,6 +100,26 @@ public final class UnitValidator {
             } else if (!HOST.matcher(h).matches()) {
                 errors.add(new FieldError(field,
                         "must be a host name (example.com), a wildcard (*.example.com) or a regex (~^edge[0-9]+$), got '" + h + "'"));
+            }
+        }
+    }
+
+    /**
+     * Each path must parse as an nginx location spec and a regex must compile with the PCRE
+     * translation {@code ngx.re} uses, so what is accepted here is what the edge runs.
+     */
+    private void validatePaths(List<String> paths, List<FieldError> errors) {
+        if (paths.size() > limits.maxPaths()) {
+            errors.add(new FieldError("paths", "at most " + limits.maxPaths() + " paths, got " + paths.size()));
+        }
+        for (int i = 0; i < paths.size(); i++) {
+            try {
+                PathScope scope = PathScope.parse(paths.get(i));
+                if (scope.kind().regex()) {
+                    LocationRegex.compile(scope.pattern(), scope.kind() == PathScope.Kind.REGEX_CASELESS);
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("paths[" + i + "]", e.getMessage()));
             }
         }
     }

@@ -27,6 +27,18 @@ class UnitHashCodecTest {
     }
 
     @Test
+    void pathsRoundTripAndArePresentOnlyWhenSet() {
+        ComputingUnit u = ComputingUnit.of("p", Phase.ACCESS, "return").withPaths(List.of("= /x", "~ ,\\.ts$"));
+        Map<String, String> hash = UnitHashCodec.encode(u);
+        assertThat(hash).containsEntry("paths", "[\"= /x\",\"~ ,\\\\.ts$\"]");
+        assertThat(UnitHashCodec.decode(hash)).isEqualTo(u);
+        assertThat(UnitHashCodec.encode(ComputingUnit.of("p", Phase.ACCESS, "return"))).doesNotContainKey("paths");
+        Map<String, String> bad = new HashMap<>(hash);
+        bad.put("paths", "\"/x\"");
+        assertThatThrownBy(() -> UnitHashCodec.decode(bad)).hasMessageContaining("paths: expected a JSON array");
+    }
+
+    @Test
     void missingOptionalFieldsTakeDefaults() {
         ComputingUnit u = UnitHashCodec.decode(Map.of("id", "a", "phase", "access_by_lua_block", "code", "x=1"));
         assertThat(u).isEqualTo(ComputingUnit.of("a", Phase.ACCESS, "x=1"));

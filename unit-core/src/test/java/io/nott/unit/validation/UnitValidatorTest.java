@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class UnitValidatorTest {
 
-    private final UnitValidator validator = new UnitValidator(new ValidationLimits(100, 1000, 100, 2));
+    private final UnitValidator validator = new UnitValidator(new ValidationLimits(100, 1000, 100, 2, 2));
 
     @Test
     void validUnitHasNoErrors() {
@@ -38,6 +38,24 @@ class UnitValidatorTest {
                 });
         assertThat(errors).filteredOn(e -> e.field().equals("hosts[0]")).first()
                 .satisfies(e -> assertThat(e.message()).contains("invalid regular expression"));
+    }
+
+    @Test
+    void pathsAreNginxLocationsWithRegexesCompiledAsNgxReCompilesThem() {
+        ComputingUnit ok = ComputingUnit.of("scoped", Phase.ACCESS, "return")
+                .withPaths(List.of("/hls/", "= /live.m3u8", "^~ /static/", "~ \\.ts$", "~* \\.M3U8$"));
+        assertThat(new UnitValidator().validate(ok)).isEmpty();
+
+        ComputingUnit bad = ComputingUnit.of("scoped", Phase.ACCESS, "return")
+                .withPaths(List.of("hls/", "~ (a", "~* [z-a]", "@named")).withBudget(new Budget(1000, 100));
+        List<FieldError> errors = validator.validate(bad);
+        assertThat(errors).extracting(FieldError::field)
+                .containsExactly("paths", "paths[0]", "paths[1]", "paths[2]", "paths[3]");
+        assertThat(errors.get(0).message()).isEqualTo("at most 2 paths, got 4");
+        assertThat(errors.get(1).message()).contains("must be a path starting with /");
+        assertThat(errors.get(2).message()).startsWith("pcre_compile() failed: missing )");
+        assertThat(errors.get(3).message()).startsWith("pcre_compile() failed: ").contains("[z-a]");
+        assertThat(errors.get(4).message()).contains("named locations");
     }
 
     @Test

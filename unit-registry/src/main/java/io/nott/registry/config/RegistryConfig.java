@@ -22,6 +22,10 @@ public interface RegistryConfig {
     @WithDefault("64")
     int maxHosts();
 
+    /** The most paths (nginx location specs) one unit may name. Default 64. */
+    @WithDefault("64")
+    int maxPaths();
+
     /** Approximate number of entries the {@code {cu}:audit} stream keeps (XADD MAXLEN ~). Default 10000. */
     @WithDefault("10000")
     long auditLimit();

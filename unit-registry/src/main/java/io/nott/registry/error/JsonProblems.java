@@ -23,6 +23,7 @@ final class JsonProblems {
             "order", "a whole number (lower runs first), e.g. \"order\": 10",
             "enabled", "true or false",
             "hosts", "an array of host names, e.g. \"hosts\": [\"*.example.com\"]",
+            "paths", "an array of nginx location specs, e.g. \"paths\": [\"/hls/\", \"~ \\\\.m3u8$\"]",
             "version", "a version number from GET /api/v1/units/<id>/versions, e.g. \"version\": 3");
 
     private JsonProblems() {

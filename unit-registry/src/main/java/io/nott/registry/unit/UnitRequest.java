@@ -11,6 +11,10 @@ public record UnitRequest(
                 enumeration = {"rewrite", "access", "content", "header_filter", "body_filter", "log"}) String phase,
         @Schema(description = "Lua source", example = "if ngx.var.arg_block == '1' then ngx.exit(403) end") String code,
         @Schema(description = "Empty = every host; exact names, *.suffix wildcards or ~regex") List<String> hosts,
+        @Schema(description = "Empty = every path; nginx location specs: '= /exact', '/prefix', '^~ /prefix', "
+                + "'~ regex', '~* regex' (PCRE, as ngx.re). The edge chooses one location per request in nginx's "
+                + "order among the paths of all units for the request's host; the unit runs when it is one of its own",
+                example = "[\"/hls/\"]") List<String> paths,
         @Schema(description = "Percent of requests that run the unit, 0-100, default 100", minimum = "0", maximum = "100", example = "100") Integer sampling,
         @Schema(description = "Optional nginx variable whose value makes sampling deterministic, e.g. remote_addr") String samplingKey,
         @Schema(description = "Lower runs first; ties by id; default 0") Integer order,

@@ -16,7 +16,8 @@ import java.util.Objects;
  * {@link io.nott.registry.config.CoreTypesJson}.
  */
 @RegisterForReflection
-public record UnitSpec(String id, Phase phase, String code, List<String> hosts, int sampling, String samplingKey,
+public record UnitSpec(String id, Phase phase, String code, List<String> hosts, List<String> paths, int sampling,
+        String samplingKey,
         int order, boolean enabled, Budget budget, FailurePolicy failure) {
 
     public UnitSpec {
@@ -24,17 +25,18 @@ public record UnitSpec(String id, Phase phase, String code, List<String> hosts, 
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(code, "code");
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
+        paths = paths == null ? List.of() : List.copyOf(paths);
         budget = budget == null ? Budget.DEFAULT : budget;
         failure = failure == null ? FailurePolicy.OPEN : failure;
     }
 
-    /** A unit for every host, sampled 100%, order 0, enabled, default budget, failure open; change with the builder. */
+    /** A unit for every host and path, sampled 100%, order 0, enabled, default budget, failure open; change with the builder. */
     public static Builder builder(String id, Phase phase, String code) {
         return new Builder(id, phase, code);
     }
 
     public Builder toBuilder() {
-        return new Builder(id, phase, code).hosts(hosts).sampling(sampling).samplingKey(samplingKey).order(order)
+        return new Builder(id, phase, code).hosts(hosts).paths(paths).sampling(sampling).samplingKey(samplingKey).order(order)
                 .enabled(enabled).budget(budget).failure(failure);
     }
 
@@ -54,16 +56,20 @@ public record UnitSpec(String id, Phase phase, String code, List<String> hosts, 
         return toBuilder().hosts(value).build();
     }
 
+    public UnitSpec withPaths(List<String> value) {
+        return toBuilder().paths(value).build();
+    }
+
     /** The unit as unit-core runs it, stamped with the registry's bookkeeping. */
     public ComputingUnit toCore(long version, Instant updatedAt, String updatedBy, boolean legacy) {
-        return ComputingUnit.of(id, phase, code).withHosts(hosts).withSampling(sampling, samplingKey)
+        return ComputingUnit.of(id, phase, code).withHosts(hosts).withPaths(paths).withSampling(sampling, samplingKey)
                 .withOrder(order).withEnabled(enabled).withBudget(budget).withFailure(failure)
                 .withAudit(version, updatedAt, updatedBy).withLegacy(legacy);
     }
 
     /** The operator's part of a unit-core unit (its bookkeeping is dropped). */
     public static UnitSpec of(ComputingUnit u) {
-        return builder(u.id(), u.phase(), u.code()).hosts(u.hosts()).sampling(u.sampling())
+        return builder(u.id(), u.phase(), u.code()).hosts(u.hosts()).paths(u.paths()).sampling(u.sampling())
                 .samplingKey(u.samplingKey()).order(u.order()).enabled(u.enabled()).budget(u.budget())
                 .failure(u.failure()).build();
     }
@@ -74,6 +80,7 @@ public record UnitSpec(String id, Phase phase, String code, List<String> hosts, 
         private final Phase phase;
         private final String code;
         private List<String> hosts = List.of();
+        private List<String> paths = List.of();
         private int sampling = 100;
         private String samplingKey;
         private int order;
@@ -89,6 +96,12 @@ public record UnitSpec(String id, Phase phase, String code, List<String> hosts, 
 
         public Builder hosts(List<String> value) {
             hosts = value;
+            return this;
+        }
+
+        /** nginx location specs ({@code = /x}, {@code /p}, {@code ^~ /p}, {@code ~ re}, {@code ~* re}); empty = every path. */
+        public Builder paths(List<String> value) {
+            paths = value;
             return this;
         }
 
@@ -123,7 +136,7 @@ public record UnitSpec(String id, Phase phase, String code, List<String> hosts, 
         }
 
         public UnitSpec build() {
-            return new UnitSpec(id, phase, code, hosts, sampling, samplingKey, order, enabled, budget, failure);
+            return new UnitSpec(id, phase, code, hosts, paths, sampling, samplingKey, order, enabled, budget, failure);
         }
     }
 }

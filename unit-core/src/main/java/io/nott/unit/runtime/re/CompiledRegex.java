@@ -62,7 +62,7 @@ final class CompiledRegex {
     }
 
     /** As lua-nginx-module words it: {@code pcre_compile() failed: MSG in "RE" at "REST"}. */
-    private static String compileError(byte[] regex, String src, String message, int offset) {
+    static String compileError(byte[] regex, String src, String message, int offset) {
         String raw = new String(regex, StandardCharsets.ISO_8859_1);
         StringBuilder sb = new StringBuilder("pcre_compile() failed: ").append(message).append(" in \"").append(raw).append('"');
         if (offset < src.length()) {

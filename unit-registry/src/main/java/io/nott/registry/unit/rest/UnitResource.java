@@ -127,7 +127,7 @@ public class UnitResource {
     @PATCH
     @Path("{id}")
     @EditorOnly
-    @Operation(summary = "Change enabled, sampling, order or hosts; honours If-Match")
+    @Operation(summary = "Change enabled, sampling, order, hosts or paths; honours If-Match")
     @APIResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UnitView.class)))
     @APIResponse(responseCode = "403", description = "The token has the viewer role; this needs an editor token", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "404", description = "No such unit", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))

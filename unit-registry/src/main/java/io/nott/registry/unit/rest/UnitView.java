@@ -18,7 +18,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record UnitView(String id,
         @Schema(type = SchemaType.STRING, example = "access", enumeration = {"rewrite", "access", "content",
                 "header_filter", "body_filter", "log"}, description = "null for a legacy unit that cannot be read") Phase phase,
-        String code, List<String> hosts, Integer sampling, String samplingKey, Integer order, Boolean enabled,
+        String code, List<String> hosts,
+        @Schema(description = "nginx location specs the unit is scoped to; empty = every path") List<String> paths,
+        Integer sampling, String samplingKey, Integer order, Boolean enabled,
         Budget budget,
         @Schema(type = SchemaType.STRING, example = "open", enumeration = {"open", "closed"},
                 description = "open: log and continue; closed: answer 500") FailurePolicy failure, Long version, Instant updatedAt,
@@ -30,14 +32,14 @@ public record UnitView(String id,
 
     public static UnitView of(LegacyUnit unit) {
         if (unit.spec() == null) {
-            return new UnitView(unit.id(), null, null, List.of(), null, null, null, null, null, null, null, null, null,
+            return new UnitView(unit.id(), null, null, List.of(), List.of(), null, null, null, null, null, null, null, null, null,
                     true, unit.problem());
         }
         return of(unit.spec(), null, null, null, true);
     }
 
     private static UnitView of(UnitSpec s, Long version, Instant updatedAt, String updatedBy, boolean legacy) {
-        return new UnitView(s.id(), s.phase(), s.code(), s.hosts(), s.sampling(), s.samplingKey(), s.order(),
+        return new UnitView(s.id(), s.phase(), s.code(), s.hosts(), s.paths(), s.sampling(), s.samplingKey(), s.order(),
                 s.enabled(), s.budget(), s.failure(), version, updatedAt, updatedBy, legacy, null);
     }
 }

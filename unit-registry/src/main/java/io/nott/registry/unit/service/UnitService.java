@@ -54,10 +54,10 @@ public class UnitService {
     public Committed patch(String id, UnitPatch patch, Preconditions preconditions, String actor) {
         requireId(id);
         if (patch == null || (patch.enabled() == null && patch.sampling() == null && patch.order() == null
-                && patch.hosts() == null)) {
-            throw RegistryException.badRequest(null, "Send at least one of enabled, sampling, order, hosts");
+                && patch.hosts() == null && patch.paths() == null)) {
+            throw RegistryException.badRequest(null, "Send at least one of enabled, sampling, order, hosts, paths");
         }
-        List<Problem> problems = validation.patchProblems(id, patch.hosts(), patch.sampling());
+        List<Problem> problems = validation.patchProblems(id, patch.hosts(), patch.paths(), patch.sampling());
         if (!problems.isEmpty()) {
             throw RegistryException.invalid(problems);
         }
@@ -81,6 +81,10 @@ public class UnitService {
             if (patch.hosts() != null) {
                 spec = spec.withHosts(patch.hosts());
                 changes.add("hosts=" + patch.hosts());
+            }
+            if (patch.paths() != null) {
+                spec = spec.withPaths(patch.paths());
+                changes.add("paths=" + patch.paths());
             }
             return new UnitRepository.Change(spec, "patch", String.join(", ", changes));
         });
@@ -173,7 +177,7 @@ public class UnitService {
     }
 
     static UnitRequest asRequest(UnitSpec s) {
-        return new UnitRequest(s.id(), s.phase().luaName(), s.code(), s.hosts(), s.sampling(), s.samplingKey(),
+        return new UnitRequest(s.id(), s.phase().luaName(), s.code(), s.hosts(), s.paths(), s.sampling(), s.samplingKey(),
                 s.order(), s.enabled(), new UnitRequest.Budget(s.budget().instructions(), s.budget().wallMillis()),
                 s.failure().wireName());
     }

@@ -39,7 +39,8 @@ public class UnitValidation {
         this.config = config;
         this.meters = meters;
         this.validator = new UnitValidator(new ValidationLimits(config.maxCodeBytes(),
-                config.budget().maxInstructions(), config.budget().maxWallMillis(), config.maxHosts()));
+                config.budget().maxInstructions(), config.budget().maxWallMillis(), config.maxHosts(),
+                config.maxPaths()));
     }
 
     /** The normalised unit, or a 413 (code too large) / 400 (every other problem) exception. */
@@ -101,7 +102,8 @@ public class UnitValidation {
         Budget budget = new Budget(instructions < 1 ? config.budget().defaultInstructions() : instructions,
                 wallMillis < 1 ? config.budget().defaultWallMillis() : wallMillis);
         ComputingUnit unit = UnitSpec.builder(id == null ? "" : id, phase, request.code() == null ? "" : request.code())
-                .hosts(withoutNulls(request.hosts(), problems))
+                .hosts(withoutNulls("hosts", request.hosts(), problems))
+                .paths(withoutNulls("paths", request.paths(), problems))
                 .sampling(request.sampling() == null ? 100 : request.sampling())
                 .samplingKey(request.samplingKey())
                 .order(request.order() == null ? 0 : request.order())
@@ -114,27 +116,29 @@ public class UnitValidation {
         return count(problems);
     }
 
-    /** Problems of a hosts list and sampling (PATCH), by the same rules. */
-    public List<Problem> patchProblems(String id, List<String> hosts, Integer sampling) {
+    /** Problems of a hosts list, a paths list and sampling (PATCH), by the same rules. */
+    public List<Problem> patchProblems(String id, List<String> hosts, List<String> paths, Integer sampling) {
         List<Problem> problems = new ArrayList<>();
-        // only hosts and sampling can be wrong here: the rest of the probe is a valid unit
+        // only hosts, paths and sampling can be wrong here: the rest of the probe is a valid unit
         ComputingUnit probe = ComputingUnit.of(id, Phase.ACCESS, "local _ = 1")
-                .withHosts(withoutNulls(hosts, problems))
+                .withHosts(withoutNulls("hosts", hosts, problems))
+                .withPaths(withoutNulls("paths", paths, problems))
                 .withSampling(sampling == null ? 100 : sampling, null);
         validator.validate(probe).forEach(e -> problems.add(toProblem(e)));
         return count(problems);
     }
 
-    private static List<String> withoutNulls(List<String> hosts, List<Problem> problems) {
-        if (hosts == null) {
+    private static List<String> withoutNulls(String field, List<String> patterns, List<Problem> problems) {
+        if (patterns == null) {
             return List.of();
         }
         // List.of(...).contains(null) throws, so look for nulls by stream
-        if (hosts.stream().anyMatch(Objects::isNull)) {
-            problems.add(new Problem("hosts", "host patterns must be strings, found null"));
-            return hosts.stream().filter(Objects::nonNull).toList();
+        if (patterns.stream().anyMatch(Objects::isNull)) {
+            problems.add(new Problem(field, (field.equals("hosts") ? "host patterns" : "paths")
+                    + " must be strings, found null"));
+            return patterns.stream().filter(Objects::nonNull).toList();
         }
-        return hosts;
+        return patterns;
     }
 
     /** unit-core's messages read after the field name; a Lua error keeps its line as a field. */
@@ -156,6 +160,7 @@ public class UnitValidation {
     private UnitSpec normalise(String pathId, UnitRequest r) {
         return UnitSpec.builder(pathId != null ? pathId : r.id(), Phase.parse(r.phase()), r.code())
                 .hosts(r.hosts())
+                .paths(r.paths())
                 .sampling(r.sampling() == null ? 100 : r.sampling())
                 .samplingKey(r.samplingKey())
                 .order(r.order() == null ? 0 : r.order())
