@@ -67,6 +67,12 @@ final class CallContext {
     static final Set<Phase> BEFORE_UPSTREAM = EnumSet.of(Phase.REWRITE, Phase.ACCESS);
     static final Set<Phase> HEADERS_WRITABLE = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT, Phase.HEADER_FILTER);
     static final Set<Phase> BODY_FILTER = EnumSet.of(Phase.BODY_FILTER);
+    static final Set<Phase> BALANCER = EnumSet.of(Phase.BALANCER);
+    /** {@code ngx.exit}: lua-nginx-module allows it in balancer_by_lua too (ending the request with an error status). */
+    static final Set<Phase> EXIT = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT, Phase.HEADER_FILTER,
+            Phase.BALANCER);
+    /** What units may call Redis in: everywhere but balancer (lua-nginx-module disables cosockets there). */
+    static final Set<Phase> REDIS = EnumSet.complementOf(EnumSet.of(Phase.BALANCER));
     /** lua-nginx-module allows {@code ngx.req.set_header}/{@code clear_header} everywhere but log (after upstream it only changes what later reads see). */
     static final Set<Phase> REQUEST_HEADERS_WRITABLE = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT,
             Phase.HEADER_FILTER, Phase.BODY_FILTER);

@@ -73,6 +73,7 @@ final class NgxLib {
         ngx.set("today", fn(a -> LuaValue.valueOf(java.time.LocalDate.ofInstant(ctx.clock.instant(),
                 java.time.ZoneOffset.UTC).toString())));
         ngx.set("req", ReadOnlyTable.copyOf(req(), null));
+        ngx.set("balancer", ReadOnlyTable.copyOf(new NgxBalancer(ctx).build(), null));
         LuaTable resp = new LuaTable();
         resp.set("get_headers", fn(this::getResponseHeaders));
         ngx.set("resp", ReadOnlyTable.copyOf(resp, null));
@@ -198,7 +199,18 @@ final class NgxLib {
         if (!value.isnil() && !value.isstring()) {
             throw new LuaError("ngx.var." + name + " must be set to a string, number or nil");
         }
-        ctx.state.setVariable(name, value.isnil() ? null : LuaNumbers.text(value));
+        String text = value.isnil() ? null : LuaNumbers.text(value);
+        if (NgxVariables.STEERING.contains(name)) {
+            // Read by the host once the request phases are done: later assignments would change nothing.
+            ctx.require(CallContext.REQUEST, "ngx.var." + name);
+            if (name.equals("upstream") && text != null) {
+                String problem = ctx.exchange.upstreamProblem(text);
+                if (problem != null) {
+                    throw new LuaError(problem);
+                }
+            }
+        }
+        ctx.state.setVariable(name, text);
         return LuaValue.NONE;
     }
 
@@ -384,7 +396,7 @@ final class NgxLib {
     // ---- exit / redirect -------------------------------------------------------------------
 
     private Varargs exit(Varargs a) {
-        ctx.require(CallContext.HEADERS_WRITABLE, "ngx.exit");
+        ctx.require(CallContext.EXIT, "ngx.exit");
         if (a.arg(1).type() != LuaValue.TNUMBER) {
             throw new LuaError("bad argument #1 to 'exit' (number expected, got " + a.arg(1).typename() + ")");
         }
