@@ -298,6 +298,16 @@ class SteeringUnitsTest {
         }
     }
 
+    @Test
+    void aBalancerUnitsTimeoutsApplyToItsAttempt() {
+        primary.respond(r -> { }); // never answers
+        edge(CachePolicy.DISABLED, UpstreamSettings.of("hls", List.of(primary.address())));
+        units(ComputingUnit.of("short", Phase.BALANCER, "assert(ngx.balancer.set_timeouts(nil, nil, 0.3))"));
+        HttpResponse<String> r = bed.get("/hls/live.m3u8");
+        assertThat(r.statusCode()).isEqualTo(504);
+        assertThat(r.body()).contains("did not answer within 300 ms"); // not the group's 30 s
+    }
+
     // ---- cache steering ----------------------------------------------------------------------
 
     @Test
