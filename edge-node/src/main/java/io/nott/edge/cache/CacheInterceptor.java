@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -58,8 +59,9 @@ public final class CacheInterceptor implements ProxyInterceptor {
         if (!settings.enabled() || !policy.enabled() || context.method() != HttpMethod.GET) {
             return context.sendRequest();
         }
-        String key = settings.key().render(context);
-        if (settings.bypassOnNoCache() && asksNoCache(request)) {
+        CacheSteering steering = context.get(CacheSteering.class);
+        String key = steering == null ? settings.key().render(context) : steering.key(settings.key().render(context));
+        if (steering != null && steering.bypass() || settings.bypassOnNoCache() && asksNoCache(request)) {
             status(context, CacheStatus.BYPASS);
             return context.sendRequest().map(response -> storeIfCacheable(context, key, response, null));
         }
@@ -145,13 +147,20 @@ public final class CacheInterceptor implements ProxyInterceptor {
     /** Tees a cacheable response into the cache; ends the fill (if any) at once when it is not cacheable. */
     private ProxyResponse storeIfCacheable(ProxyContext context, String key, ProxyResponse response, HttpCache.Fill fill) {
         long now = clock.millis();
-        long lifetime = Freshness.lifetimeMillis(response.status(), response.headers(), policies.apply(context), now);
+        CachePolicy policy = policies.apply(context);
+        long lifetime = Freshness.lifetimeMillis(response.status(), response.headers(), policy, now);
+        CacheSteering steering = context.get(CacheSteering.class);
+        // header_filter units may still set X-Accel-Expires: keep the body unless nothing they set could store it.
+        boolean unitsMayDecide = steering != null && steering.awaitsHeaders()
+                && Freshness.lifetimeMillis(response.status(), response.headers(), policy, now, "1") != Freshness.NOT_CACHEABLE;
         long announced = response.body() instanceof ResponseBody.Streamed s ? s.contentLength()
                 : ((ResponseBody.Full) response.body()).buffer().length();
         // The request as forwarded (after rewrite units): credentials there make the answer personal.
         boolean personal = context.request().headers().contains(HttpHeaders.AUTHORIZATION)
                 && !SharedCacheAuthorization.storableForAuthorizedRequest(response.headers());
-        if (lifetime == Freshness.NOT_CACHEABLE || personal || announced > settings.maxEntryBytes()) {
+        boolean refused = steering != null && steering.noCache(); // proxy_no_cache
+        if (refused || (lifetime == Freshness.NOT_CACHEABLE && !unitsMayDecide) || personal
+                || announced > settings.maxEntryBytes()) {
             if (fill != null) {
                 cache.complete(key, fill, null);
             }
@@ -159,14 +168,30 @@ public final class CacheInterceptor implements ProxyInterceptor {
         }
         int status = response.status();
         MultiMap headers = HttpHeaders.headers().addAll(response.headers());
+        Consumer<Buffer> keep = body -> {
+            if (steering == null || !steering.awaitsHeaders()) {
+                store(key, fill, new CacheEntry(status, withLength(headers, body), body, now, now + lifetime));
+                return;
+            }
+            steering.headerTtl().onComplete(decided -> {
+                String unitTtl = decided.succeeded() ? decided.result() : null;
+                long life = unitTtl == null ? lifetime : Freshness.lifetimeMillis(status, headers, policy, now, unitTtl);
+                if (life == Freshness.NOT_CACHEABLE) {
+                    if (fill != null) {
+                        cache.complete(key, fill, null);
+                    }
+                } else {
+                    store(key, fill, new CacheEntry(status, withLength(headers, body), body, now, now + life));
+                }
+            });
+        };
         if (response.body() instanceof ResponseBody.Full full) {
-            store(key, fill, new CacheEntry(status, withLength(headers, full.buffer()), full.buffer(), now, now + lifetime));
+            keep.accept(full.buffer());
             return response;
         }
         ResponseBody.Streamed streamed = (ResponseBody.Streamed) response.body();
         CachingStream tee = new CachingStream(streamed.stream(), streamed.abort(), streamed.contentLength(),
-                settings.maxEntryBytes(),
-                body -> store(key, fill, new CacheEntry(status, withLength(headers, body), body, now, now + lifetime)),
+                settings.maxEntryBytes(), keep,
                 () -> {
                     if (fill != null) {
                         cache.complete(key, fill, null);

@@ -44,6 +44,20 @@ public final class Freshness {
         return valid == null || valid.isZero() || valid.isNegative() ? NOT_CACHEABLE : valid.toMillis();
     }
 
+    /**
+     * As {@link #lifetimeMillis(int, MultiMap, CachePolicy, long)} with units' {@code X-Accel-Expires}
+     * (set in header_filter) in place of the upstream's: it ranks where the upstream's would.
+     */
+    public static long lifetimeMillis(int status, MultiMap headers, CachePolicy policy, long nowMillis,
+            String unitAccelExpires) {
+        if (unitAccelExpires == null) {
+            return lifetimeMillis(status, headers, policy, nowMillis);
+        }
+        MultiMap withUnits = io.vertx.core.http.HttpHeaders.headers().addAll(headers);
+        withUnits.set("X-Accel-Expires", unitAccelExpires);
+        return lifetimeMillis(status, withUnits, policy, nowMillis);
+    }
+
     private static final long UNSPECIFIED = Long.MIN_VALUE;
 
     private static long fromHeaders(int status, MultiMap headers, long nowMillis) {

@@ -263,6 +263,25 @@ public interface EdgeConfig {
         /** How long an idle pooled connection is kept; default 60s. */
         @WithDefault("60s")
         Duration keepaliveTimeout();
+
+        /**
+         * Further {@code host:port} peers a balancer unit may pick with
+         * {@code ngx.balancer.set_current_peer} besides {@link #servers()}; default none. Nothing
+         * else is ever connected to (a unit cannot make the edge a proxy to arbitrary hosts).
+         */
+        Optional<List<String>> allowedPeers();
+
+        /**
+         * nginx's {@code proxy_next_upstream}: besides {@code error} and {@code timeout} (always on),
+         * the response statuses after which a GET/HEAD goes to the next server:
+         * {@code http_500}, {@code http_502}, {@code http_503}, {@code http_504}, {@code http_403},
+         * {@code http_404}, {@code http_429}; default none.
+         */
+        Optional<List<String>> nextUpstream();
+
+        /** nginx's {@code proxy_next_upstream_tries}: most attempts per request, 0 = no limit; default 0. */
+        @WithDefault("0")
+        int maxTries();
     }
 
     /** The HTTP cache (nginx {@code proxy_cache_*}). */

@@ -19,6 +19,8 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,7 +74,8 @@ public class ProxyProducer {
         Map<String, Upstream> upstreams = new HashMap<>();
         config.upstreams().forEach((name, u) -> upstreams.put(name, new Upstream(vertx,
                 new UpstreamSettings(name, u.servers(), u.connectTimeout(), u.readTimeout(), u.maxFails(),
-                        u.failTimeout(), u.keepalive(), u.keepaliveTimeout()), clock)));
+                        u.failTimeout(), u.keepalive(), u.keepaliveTimeout(), u.allowedPeers().orElse(List.of()),
+                        nextUpstream(name, u.nextUpstream().orElse(List.of())), u.maxTries()), clock)));
         List<Route> routes = new ArrayList<>();
         config.routes().forEach((name, r) -> {
             Upstream upstream = upstreams.get(r.upstream());
@@ -91,6 +94,22 @@ public class ProxyProducer {
             }
             routes.add(new Route(name, r.prefix(), upstream, policy));
         });
-        return new RouteTable(routes);
+        return new RouteTable(routes, upstreams);
+    }
+
+    /** {@code proxy_next_upstream}'s words to the statuses they retry on; errors and timeouts always retry. */
+    static Set<Integer> nextUpstream(String group, List<String> words) {
+        Set<Integer> statuses = new HashSet<>();
+        for (String word : words) {
+            String w = word.trim().toLowerCase(Locale.ROOT);
+            switch (w) {
+                case "", "error", "timeout" -> { }
+                case "http_500", "http_502", "http_503", "http_504", "http_403", "http_404", "http_429" ->
+                        statuses.add(Integer.parseInt(w.substring(5)));
+                default -> throw new IllegalArgumentException("edge.upstreams." + group + ".next-upstream: '" + word
+                        + "' is not one of error, timeout, http_500, http_502, http_503, http_504, http_403, http_404, http_429");
+            }
+        }
+        return statuses;
     }
 }

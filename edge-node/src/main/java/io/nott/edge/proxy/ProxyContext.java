@@ -132,6 +132,26 @@ public final class ProxyContext {
         this.requestBody = value;
     }
 
+    /**
+     * Sends this request to the upstream group {@code name} instead of its route's (units'
+     * {@code ngx.var.upstream}), keeping the route's other rules (cache policy, name).
+     *
+     * @return false when no group of that name is configured (the origin stays)
+     */
+    public boolean useUpstream(String name) {
+        ProxyOrigin next = routes == null ? null : routes.withUpstream(origin, name);
+        if (next == null) {
+            return false;
+        }
+        origin = next;
+        return true;
+    }
+
+    /** The upstream group names {@link #useUpstream} accepts. */
+    public java.util.Set<String> upstreamNames() {
+        return routes == null ? java.util.Set.of() : routes.upstreamNames();
+    }
+
     public Context vertxContext() {
         return vertxContext;
     }

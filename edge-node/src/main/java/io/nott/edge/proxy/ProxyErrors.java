@@ -16,7 +16,11 @@ public final class ProxyErrors {
             String reason = switch (e.status()) {
                 case 400 -> "Bad Request";
                 case 504 -> "Gateway Timeout";
-                default -> "Bad Gateway";
+                case 500 -> "Internal Server Error";
+                case 503 -> "Service Unavailable";
+                case 403 -> "Forbidden";
+                case 502 -> "Bad Gateway";
+                default -> "Error";
             };
             return ProxyResponse.of(e.status(), "text/plain; charset=utf-8",
                     Buffer.buffer(e.status() + " " + reason + ": " + e.getMessage() + "\n"));

@@ -30,6 +30,11 @@ public final class ProxyException extends RuntimeException {
         return new ProxyException(504, message, true, cause);
     }
 
+    /** A status units ended the request with before any connection was made (balancer {@code ngx.exit(503)}). */
+    public static ProxyException unitExit(int status, String message) {
+        return new ProxyException(status, message, false, null);
+    }
+
     public int status() {
         return status;
     }

@@ -12,6 +12,11 @@ public interface ProxyOrigin {
     /** The name in metrics and in {@code ngx.var.route}. */
     String name();
 
+    /** The upstream group requests go to ({@code ngx.var.upstream}), or null for an origin that has none. */
+    default String upstreamName() {
+        return null;
+    }
+
     /** Sends the context's request to a server; fails with a {@link ProxyException} (502/504). */
     Future<ProxyResponse> send(ProxyContext context);
 }

@@ -30,6 +30,16 @@ public record Route(String name, String prefix, Upstream upstream, CachePolicy c
     }
 
     @Override
+    public String upstreamName() {
+        return upstream.name();
+    }
+
+    /** This route sending to another group: same name, prefix and cache rules. */
+    public Route withUpstream(Upstream other) {
+        return other == upstream ? this : new Route(name, prefix, other, cache);
+    }
+
+    @Override
     public Future<ProxyResponse> send(ProxyContext context) {
         return upstream.send(context);
     }

@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -34,6 +35,8 @@ public final class Upstream {
 
     private final UpstreamSettings settings;
     private final UpstreamServer[] servers;
+    /** Every peer this group may connect to by {@code host:port}: its servers, then its allowed peers. */
+    private final Map<String, UpstreamServer> peers;
     private final HttpClient client;
     private final Clock clock;
     private final AtomicInteger cursor = new AtomicInteger();
@@ -41,6 +44,14 @@ public final class Upstream {
     public Upstream(Vertx vertx, UpstreamSettings settings, Clock clock) {
         this.settings = settings;
         this.servers = settings.servers().stream().map(UpstreamServer::new).toArray(UpstreamServer[]::new);
+        Map<String, UpstreamServer> all = new LinkedHashMap<>();
+        for (UpstreamServer server : servers) {
+            all.put(server.toString(), server);
+        }
+        for (String peer : settings.allowedPeers()) {
+            all.putIfAbsent(peer, new UpstreamServer(peer));
+        }
+        this.peers = Map.copyOf(all);
         this.clock = clock;
         HttpClientOptions options = new HttpClientOptions()
                 .setKeepAlive(true)
@@ -66,42 +77,99 @@ public final class Upstream {
 
     /**
      * Sends the context's request upstream, recording an {@link UpstreamTiming} on the context;
-     * fails with a {@link ProxyException} (502/504).
+     * fails with a {@link ProxyException} (502/504, or a balancer unit's exit status). A
+     * {@link Balancer} on the context chooses each attempt's peer among the allow-listed ones.
      */
     public Future<ProxyResponse> send(ProxyContext context) {
         Promise<ProxyResponse> promise = Promise.promise();
         UpstreamTiming timing = new UpstreamTiming(settings.name());
         context.put(UpstreamTiming.class, timing);
-        attempt(context, timing, promise, 0);
+        Balancer balancer = context.get(Balancer.class);
+        // nginx: without balancer_by_lua every server may be tried; with it one try unless the unit asks for more.
+        int tries = balancer != null ? 1
+                : settings.maxTries() > 0 ? Math.min(settings.maxTries(), servers.length) : servers.length;
+        attempt(new Request(context, balancer, timing, promise), 0, tries, null, 0);
         return promise.future();
     }
 
-    private void attempt(ProxyContext context, UpstreamTiming timing, Promise<ProxyResponse> promise, int tried) {
-        UpstreamServer server = pick();
+    /** What stays the same across the attempts of one request. */
+    private record Request(ProxyContext context, Balancer balancer, UpstreamTiming timing, Promise<ProxyResponse> promise) {
+    }
+
+    private void attempt(Request r, int tried, int tries, String failureState, int failureStatus) {
+        ProxyContext context = r.context();
+        UpstreamTiming timing = r.timing();
+        Promise<ProxyResponse> promise = r.promise();
+        long connectMillis = settings.connectTimeout().toMillis();
+        long readMillis = settings.readTimeout().toMillis();
+        UpstreamServer server;
+        if (r.balancer() != null) {
+            int cap = Math.max(0, (settings.maxTries() > 0 ? settings.maxTries() : UpstreamSettings.BALANCER_TRIES_CAP)
+                    - tried - 1);
+            Balancer.Choice choice;
+            try {
+                choice = r.balancer().choose(context, new Balancer.Attempt(settings.name(), tried, failureState,
+                        failureStatus, cap), peers::containsKey);
+            } catch (RuntimeException e) {
+                promise.fail(e);
+                return;
+            }
+            if (choice.exitStatus() > 0) {
+                promise.fail(ProxyException.unitExit(choice.exitStatus(), "a balancer unit of upstream "
+                        + settings.name() + " ended the request"));
+                return;
+            }
+            if (choice.moreTries() >= 0) {
+                tries = tried + 1 + Math.min(choice.moreTries(), cap);
+            }
+            if (choice.peer() != null) {
+                server = peers.get(choice.peer());
+                if (server == null) { // the unit API refuses these already; never connect whatever asks
+                    promise.fail(ProxyException.badGateway("a balancer unit chose " + choice.peer()
+                            + ", which is not allow-listed for upstream " + settings.name() + " (edge.upstreams."
+                            + settings.name() + ".servers / allowed-peers); no connection was made", null));
+                    return;
+                }
+            } else {
+                server = pick();
+            }
+            if (choice.connectTimeout() != null) {
+                connectMillis = Math.max(1, choice.connectTimeout().toMillis());
+            }
+            if (choice.readTimeout() != null) {
+                readMillis = Math.max(1, choice.readTimeout().toMillis());
+            }
+        } else {
+            server = pick();
+        }
         if (server == null) {
             promise.fail(ProxyException.badGateway("no live upstreams in group " + settings.name(), null));
             return;
         }
+        int allowedTries = tries;
+        long connectTimeout = connectMillis;
+        long readTimeout = readMillis;
         HttpServerRequest inbound = context.request();
         RequestOptions options = new RequestOptions()
                 .setMethod(context.method()) // ngx.req.set_method included
                 .setHost(server.host())
                 .setPort(server.port())
                 .setURI(context.uri().forwardedUri()) // normalised: the origin never resolves ".." itself
-                .setConnectTimeout(settings.connectTimeout().toMillis())
-                .setIdleTimeout(settings.readTimeout().toMillis());
+                .setConnectTimeout(connectTimeout)
+                .setIdleTimeout(readTimeout);
         long started = System.nanoTime();
         client.request(options).onComplete(connected -> {
             if (connected.failed()) {
                 Throwable cause = connected.cause();
                 markFailed(server);
                 timing.connected(server.toString(), System.nanoTime() - started);
-                if (tried + 1 < servers.length) {
-                    attempt(context, timing, promise, tried + 1);
+                boolean timedOut = cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException;
+                if (tried + 1 < allowedTries) {
+                    attempt(r, tried + 1, allowedTries, "failed", timedOut ? 504 : 502);
                 } else {
-                    promise.fail(cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException
+                    promise.fail(timedOut
                             ? ProxyException.gatewayTimeout("upstream " + settings.name() + " (" + server
-                                    + ") did not accept a connection within " + settings.connectTimeout().toMillis() + " ms", cause)
+                                    + ") did not accept a connection within " + connectTimeout + " ms", cause)
                             : ProxyException.badGateway("upstream " + settings.name() + " (" + server
                                     + ") refused or failed the connection", cause));
                 }
@@ -122,16 +190,17 @@ public final class Upstream {
             } else {
                 sent = hasBody(inbound) ? outbound.send(inbound) : outbound.send();
             }
+            boolean idempotent = context.method() == HttpMethod.GET || context.method() == HttpMethod.HEAD;
             sent.onComplete(answered -> {
                 if (answered.failed()) {
                     Throwable cause = answered.cause();
                     markFailed(server);
-                    boolean idempotent = context.method() == HttpMethod.GET || context.method() == HttpMethod.HEAD;
-                    if (idempotent && tried + 1 < servers.length) {
-                        attempt(context, timing, promise, tried + 1);
-                    } else if (cause instanceof TimeoutException) {
+                    boolean timedOut = cause instanceof TimeoutException;
+                    if (idempotent && tried + 1 < allowedTries) {
+                        attempt(r, tried + 1, allowedTries, "failed", timedOut ? 504 : 502);
+                    } else if (timedOut) {
                         promise.fail(ProxyException.gatewayTimeout("upstream " + settings.name() + " (" + server
-                                + ") did not answer within " + settings.readTimeout().toMillis() + " ms", cause));
+                                + ") did not answer within " + readTimeout + " ms", cause));
                     } else {
                         promise.fail(ProxyException.badGateway("upstream " + settings.name() + " (" + server
                                 + ") failed before answering: " + cause.getMessage(), cause));
@@ -139,12 +208,24 @@ public final class Upstream {
                     return;
                 }
                 HttpClientResponse response = answered.result();
+                int status = response.statusCode();
+                if (idempotent && settings.nextUpstream().contains(status) && tried + 1 < allowedTries) {
+                    // proxy_next_upstream http_5xx: this answer is dropped and the next peer asked;
+                    // nginx counts it against the server's health except for 403 and 404.
+                    if (status != 403 && status != 404) {
+                        markFailed(server);
+                    }
+                    timing.headers(status, System.nanoTime() - started);
+                    response.request().reset();
+                    attempt(r, tried + 1, allowedTries, "next", status);
+                    return;
+                }
                 // Paused until the writer (or the cache) attaches its handlers, maybe after an async hop.
                 response.pause();
                 server.succeeded();
-                timing.headers(response.statusCode(), System.nanoTime() - started);
+                timing.headers(status, System.nanoTime() - started);
                 UpstreamBodyStream body = new UpstreamBodyStream(response, timing, started);
-                promise.complete(new ProxyResponse(response.statusCode(), responseHeaders(response),
+                promise.complete(new ProxyResponse(status, responseHeaders(response),
                         new ResponseBody.Streamed(body, contentLength(response), body::abort)));
             });
         });
@@ -224,6 +305,11 @@ public final class Upstream {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /** True when a balancer unit may pick {@code hostAndPort} in this group. */
+    public boolean allows(String hostAndPort) {
+        return peers.containsKey(hostAndPort);
     }
 
     /** For tests and diagnostics: the servers in configuration order. */

@@ -41,16 +41,29 @@ public final class ProxyBed implements AutoCloseable {
     }
 
     public ProxyBed(Vertx vertx, CacheSettings cacheSettings, List<RouteSpec> specs, List<ProxyInterceptor> extra) {
+        this(vertx, cacheSettings, specs, List.of(), extra);
+    }
+
+    /** @param groups further upstream groups, not behind a route, that units may choose ({@code ngx.var.upstream}) */
+    public ProxyBed(Vertx vertx, CacheSettings cacheSettings, List<RouteSpec> specs, List<UpstreamSettings> groups,
+            List<ProxyInterceptor> extra) {
         this.vertx = vertx;
         this.cache = new HttpCache(cacheSettings, clock);
         List<Route> routes = new ArrayList<>();
+        java.util.Map<String, Upstream> byName = new java.util.HashMap<>();
         for (RouteSpec spec : specs) {
             Upstream upstream = new Upstream(vertx, spec.upstream(), clock);
             upstreams.add(upstream);
+            byName.put(upstream.name(), upstream);
             routes.add(new Route(spec.name(), spec.prefix(), upstream, spec.cache()));
         }
+        for (UpstreamSettings group : groups) {
+            Upstream upstream = new Upstream(vertx, group, clock);
+            upstreams.add(upstream);
+            byName.put(upstream.name(), upstream);
+        }
         List<ProxyInterceptor> chain = new ArrayList<>(extra);
-        RouteTable table = new RouteTable(routes);
+        RouteTable table = new RouteTable(routes, byName);
         chain.add(new CacheInterceptor(cache, vertx, clock, table::cachePolicy));
         EdgeProxy proxy = new EdgeProxy(table, chain, new EdgeMetrics(registry)::recordRequest);
         Router router = Router.router(vertx);

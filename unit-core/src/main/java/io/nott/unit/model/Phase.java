@@ -14,7 +14,13 @@ public enum Phase {
     CONTENT("content"),
     HEADER_FILTER("header_filter"),
     BODY_FILTER("body_filter"),
-    LOG("log");
+    LOG("log"),
+    /**
+     * OpenResty's {@code balancer_by_lua}: runs once per upstream attempt (retries run it again) to
+     * pick the peer with {@code ngx.balancer}; only peers the operator allow-lists per upstream
+     * group can be picked. Appended last: other values' ordinals never move.
+     */
+    BALANCER("balancer");
 
     private final String luaName;
 

@@ -1,6 +1,7 @@
 package io.nott.unit.pipeline;
 
 import io.nott.unit.model.Phase;
+import io.nott.unit.runtime.BalancerAttempt;
 import io.nott.unit.runtime.BodyChunk;
 import io.nott.unit.runtime.HttpExchange;
 import io.nott.unit.runtime.Location;
@@ -282,6 +283,28 @@ public final class PipelineRun {
         out.writeBytes(last.data());
         all.addAll(last.outcomes());
         return new BodyChunk(out.toByteArray(), true, all);
+    }
+
+    /**
+     * Between step 1 and 2, once per upstream attempt (retries call it again): balancer units
+     * choose the attempt's peer, further tries and timeouts with {@code ngx.balancer}
+     * ({@code balancer_by_lua}). Runs on the caller's thread; balancer units cannot call Redis.
+     *
+     * @return 0 to go on with the attempt, or the status to end the request with
+     *         ({@code ngx.exit(status)}, or 500 for a {@code closed} unit that failed)
+     */
+    public int runBalancer(BalancerAttempt attempt) {
+        if (!runs(Phase.BALANCER)) {
+            return 0;
+        }
+        state.balancer(attempt);
+        try {
+            PhaseResult r = runner.run(snapshot, Phase.BALANCER, exchange, state, refuseSlowAbove);
+            report(r.outcomes());
+            return r.action() == PhaseResult.Action.EXIT && r.status() >= 400 ? r.status() : 0;
+        } finally {
+            state.balancer(null);
+        }
     }
 
     /** Step 4, after the response was sent. Exits and failures here change nothing. */

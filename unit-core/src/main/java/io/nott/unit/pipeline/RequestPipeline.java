@@ -1,6 +1,7 @@
 package io.nott.unit.pipeline;
 
 import io.nott.unit.model.Phase;
+import io.nott.unit.runtime.BalancerAttempt;
 import io.nott.unit.runtime.BodyChunk;
 import io.nott.unit.runtime.HttpExchange;
 import io.nott.unit.runtime.PhaseRunner;
@@ -48,7 +49,14 @@ public final class RequestPipeline {
      */
     public BufferedResponse run(PipelineRun run, Supplier<BufferedResponse> upstream) {
         LocalAnswer answer = run.hasRequestPhases() ? run.runRequestPhases() : null;
-        BufferedResponse response = answer != null ? BufferedResponse.of(answer) : upstream.get();
+        BufferedResponse response;
+        if (answer != null) {
+            response = BufferedResponse.of(answer);
+        } else {
+            // One upstream attempt: balancer units run for it (their refused peers and exits show here too).
+            int exit = run.runBalancer(new BalancerAttempt(null, 0, 0));
+            response = exit > 0 ? BufferedResponse.of(ErrorPages.exit(exit, 0)) : upstream.get();
+        }
         run.runHeaderFilter(response);
         if (run.runs(Phase.BODY_FILTER)) {
             // A local answer reaches body_filter as nginx passes it (one chunk per say/print), as on the edge.

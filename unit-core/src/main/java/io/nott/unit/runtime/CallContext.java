@@ -81,8 +81,8 @@ final class CallContext {
     /** Kong-style phase check: the error names the phases that would have worked. */
     void require(Set<Phase> allowed, String api) {
         if (timer) {
-            if (allowed == ALL_AND_TIMERS) {
-                return;
+            if (allowed == ALL_AND_TIMERS || allowed == REDIS) {
+                return; // nginx lets timers use cosockets (Redis here) and phase-free APIs, not request APIs
             }
             throw new LuaError("API disabled in the context of ngx.timer");
         }
@@ -102,6 +102,12 @@ final class CallContext {
     static final Set<Phase> BEFORE_UPSTREAM = EnumSet.of(Phase.REWRITE, Phase.ACCESS);
     static final Set<Phase> HEADERS_WRITABLE = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT, Phase.HEADER_FILTER);
     static final Set<Phase> BODY_FILTER = EnumSet.of(Phase.BODY_FILTER);
+    static final Set<Phase> BALANCER = EnumSet.of(Phase.BALANCER);
+    /** {@code ngx.exit}: lua-nginx-module allows it in balancer_by_lua too (ending the request with an error status). */
+    static final Set<Phase> EXIT = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT, Phase.HEADER_FILTER,
+            Phase.BALANCER);
+    /** What units may call Redis in: everywhere but balancer (lua-nginx-module disables cosockets there). */
+    static final Set<Phase> REDIS = EnumSet.complementOf(EnumSet.of(Phase.BALANCER));
     /** lua-nginx-module allows {@code ngx.req.set_header}/{@code clear_header} everywhere but log (after upstream it only changes what later reads see). */
     static final Set<Phase> REQUEST_HEADERS_WRITABLE = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT,
             Phase.HEADER_FILTER, Phase.BODY_FILTER);

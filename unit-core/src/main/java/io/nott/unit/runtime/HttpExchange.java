@@ -71,4 +71,21 @@ public interface HttpExchange {
     default byte[] requestBody() {
         return null;
     }
+
+    /**
+     * Why {@code ngx.var.upstream = name} cannot be honoured (no such upstream group here), or null
+     * when it can. The default host has no upstream groups.
+     */
+    default String upstreamProblem(String name) {
+        return "ngx.var.upstream: this host has no upstream groups, so '" + name + "' cannot be chosen";
+    }
+
+    /**
+     * Why {@code ngx.balancer.set_current_peer(host, port)} is refused (the peer is not
+     * allow-listed for the upstream group being balanced), or null when the host may connect to
+     * it. Called in the balancer phase only; the default host allows no peer.
+     */
+    default String peerProblem(String host, int port) {
+        return "peer " + host + ":" + port + " is not allow-listed here: this host has no upstream groups";
+    }
 }

@@ -97,6 +97,7 @@ final class NgxLib {
         req.set("raw_header", fn(info::rawHeader));
         new NgxRequestBody(bound).install(req);
         ngx.set("req", ReadOnlyTable.copyOf(req, null));
+        ngx.set("balancer", ReadOnlyTable.copyOf(new NgxBalancer(bound).build(), null));
         LuaTable resp = new LuaTable();
         resp.set("get_headers", fn(this::getResponseHeaders));
         ngx.set("resp", ReadOnlyTable.copyOf(resp, null));
@@ -231,7 +232,18 @@ final class NgxLib {
         if (!value.isnil() && !value.isstring()) {
             throw new LuaError("ngx.var." + name + " must be set to a string, number or nil");
         }
-        ctx().state.setVariable(name, value.isnil() ? null : LuaNumbers.text(value));
+        String text = value.isnil() ? null : LuaNumbers.text(value);
+        if (NgxVariables.STEERING.contains(name)) {
+            // Read by the host once the request phases are done: later assignments would change nothing.
+            ctx().require(CallContext.REQUEST, "ngx.var." + name);
+            if (name.equals("upstream") && text != null) {
+                String problem = ctx().exchange.upstreamProblem(text);
+                if (problem != null) {
+                    throw new LuaError(problem);
+                }
+            }
+        }
+        ctx().state.setVariable(name, text);
         return LuaValue.NONE;
     }
 
@@ -459,7 +471,7 @@ final class NgxLib {
     // ---- exit / redirect -------------------------------------------------------------------
 
     private Varargs exit(Varargs a) {
-        ctx().require(CallContext.HEADERS_WRITABLE, "ngx.exit");
+        ctx().require(CallContext.EXIT, "ngx.exit");
         if (a.arg(1).type() != LuaValue.TNUMBER) {
             throw new LuaError("bad argument #1 to 'exit' (number expected, got " + a.arg(1).typename() + ")");
         }

@@ -115,7 +115,17 @@ final class NgxVariables {
      * (accepted, no effect: the edge does not limit rates per request). The edge has no
      * {@code set $x} configuration, so there are no others.
      */
-    static final Set<String> WRITABLE = Set.of("args", "limit_rate");
+    static final Set<String> WRITABLE = Set.of("args", "limit_rate", "upstream", "cache_bypass", "no_cache",
+            "cache_key");
+
+    /**
+     * The edge's steering variables (issue #16), set in rewrite, access or content: {@code upstream}
+     * (a configured upstream group's name), {@code cache_bypass} and {@code no_cache} (nginx's
+     * {@code proxy_cache_bypass} / {@code proxy_no_cache}: any value but empty and "0" is true),
+     * {@code cache_key} (replaces {@code proxy_cache_key} for this request). Unset, they read as
+     * the host says ({@code upstream}: the route's group).
+     */
+    static final Set<String> STEERING = Set.of("upstream", "cache_bypass", "no_cache", "cache_key");
 
     /** nginx's own variables by exact name (prefix families like {@code arg_*} are not among them). */
     private static final Set<String> BUILT_IN = Set.of("http_host", "http_user_agent", "http_referer", "http_via",

@@ -286,6 +286,17 @@ public final class RequestState {
         return all;
     }
 
+    private BalancerAttempt balancer;
+
+    /** The upstream attempt the balancer phase is choosing a peer for, or null outside it. */
+    public BalancerAttempt balancer() {
+        return balancer;
+    }
+
+    public void balancer(BalancerAttempt value) {
+        this.balancer = value;
+    }
+
     LuaValue ctx() {
         if (ctx == null) {
             ctx = new LuaTable();

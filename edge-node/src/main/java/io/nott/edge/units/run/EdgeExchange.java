@@ -14,6 +14,7 @@ import io.vertx.core.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The request as units see it, built lazily over the live Vert.x request: nothing is copied
@@ -28,6 +29,8 @@ final class EdgeExchange implements HttpExchange, HostResponse {
     private final UnitHeaderGuard requestHeaders;
     private final UnitHeaderGuard responseHeaders;
     private ProxyResponse response;
+    private String balancedGroup;
+    private Predicate<String> allowedPeers;
 
     EdgeExchange(ProxyContext context, UnitOutputLimits limits) {
         this.context = context;
@@ -56,6 +59,33 @@ final class EdgeExchange implements HttpExchange, HostResponse {
     @Override
     public byte[] requestBody() {
         return requestBody;
+    }
+
+    /** The upstream attempt being balanced: its group and which peers it may connect to; nulls after. */
+    void balancing(String group, Predicate<String> allowed) {
+        this.balancedGroup = group;
+        this.allowedPeers = allowed;
+    }
+
+    @Override
+    public String upstreamProblem(String name) {
+        if (context.upstreamNames().contains(name)) {
+            return null;
+        }
+        return "ngx.var.upstream: no upstream group '" + name + "' on this edge; known: "
+                + String.join(", ", context.upstreamNames()) + " (an operator adds one as edge.upstreams." + name
+                + ".servers)";
+    }
+
+    @Override
+    public String peerProblem(String host, int port) {
+        String peer = host + ":" + port;
+        if (allowedPeers == null) {
+            return "peer " + peer + " refused: no upstream attempt is being balanced";
+        }
+        return allowedPeers.test(peer) ? null : "peer " + peer + " is not allow-listed for upstream group "
+                + balancedGroup + "; the edge connects only to edge.upstreams." + balancedGroup
+                + ".servers and .allowed-peers";
     }
 
     /** The response header_filter/body_filter/log see. */
@@ -146,6 +176,7 @@ final class EdgeExchange implements HttpExchange, HostResponse {
                 case HTTP_2 -> "HTTP/2.0";
             };
             case "route" -> context.origin().name();
+            case "upstream" -> context.origin().upstreamName();
             case "request_uri" -> request.uri(); // the client's, raw: never rewritten by units
             default -> null;
         };

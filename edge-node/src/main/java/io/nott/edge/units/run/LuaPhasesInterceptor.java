@@ -7,6 +7,7 @@ import io.nott.edge.proxy.ProxyInterceptor;
 import io.nott.edge.proxy.ProxyResponse;
 import io.nott.edge.proxy.ResponseBody;
 import io.nott.edge.units.sync.SnapshotHolder;
+import io.nott.edge.upstream.Balancer;
 import io.nott.unit.model.Phase;
 import io.nott.unit.pipeline.LocalAnswer;
 import io.nott.unit.pipeline.PipelineRun;
@@ -163,6 +164,10 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
     }
 
     private Future<ProxyResponse> proxy(ProxyContext context, PipelineRun run, EdgeExchange exchange) {
+        UnitSteering.apply(context, run);
+        if (run.runs(Phase.BALANCER)) {
+            context.put(Balancer.class, new UnitBalancer(run, exchange));
+        }
         return context.sendRequest()
                 .recover(failure -> Future.succeededFuture(ProxyErrors.toResponse(failure)))
                 .compose(response -> filters(context, run, exchange, response, false));
@@ -192,6 +197,8 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
                 headed = Future.succeededFuture(response);
             }
         }
+        // The cache may be waiting for an X-Accel-Expires set here before it stores the answer.
+        headed = headed.onComplete(done -> UnitSteering.headersDecided(context, run));
         headed = headed.map(r -> {
             if (exchange.responseHeadersOverflow() == null) {
                 return r;
