@@ -62,7 +62,10 @@ final class CallContext {
         }
     }
 
-    static final Set<Phase> ALL = EnumSet.allOf(Phase.class);
+    /** Every phase a request runs through; not init (there is no request then). */
+    static final Set<Phase> ALL = EnumSet.complementOf(EnumSet.of(Phase.INIT, Phase.MODULE));
+    /** What init_by_lua may call too: logging and our Redis client (OpenResty allows ngx.log and ngx.shared there). */
+    static final Set<Phase> ALL_AND_INIT = EnumSet.complementOf(EnumSet.of(Phase.MODULE));
     static final Set<Phase> REQUEST = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT);
     static final Set<Phase> BEFORE_UPSTREAM = EnumSet.of(Phase.REWRITE, Phase.ACCESS);
     static final Set<Phase> HEADERS_WRITABLE = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT, Phase.HEADER_FILTER);

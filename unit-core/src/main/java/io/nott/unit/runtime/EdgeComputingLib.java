@@ -88,7 +88,7 @@ final class EdgeComputingLib {
      */
     private void command(LuaTable c, String name, int arity, Command body) {
         c.set(name, fn(a -> {
-            ctx.require(CallContext.ALL, "edge_computing.redis_client:" + name);
+            ctx.require(CallContext.ALL_AND_INIT, "edge_computing.redis_client:" + name);
             Varargs args = a.arg1().raweq(client) ? a.subargs(2) : a;
             if (args.narg() < arity) {
                 throw new LuaError("redis_client:" + name + " expects " + arity + " argument(s)");
