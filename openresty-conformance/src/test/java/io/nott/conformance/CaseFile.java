@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 final class CaseFile {
 
-    static final Set<String> SECTIONS = Set.of("rewrite", "access", "content", "header_filter", "body_filter", "log",
+    static final Set<String> SECTIONS = Set.of("init", "rewrite", "access", "content", "header_filter", "body_filter", "log",
             "request", "request_headers", "response_headers", "origin", "expect_status", "expect_headers",
             "expect_body", "expect_body_base64");
     private static final Pattern SECTION = Pattern.compile("^--- ([a-z_0-9]+)(?:[ \\t]+(.*))?$");

@@ -58,6 +58,16 @@ record ConformanceCase(String area, String title, Map<String, String> sections, 
         }
     }
 
+    /**
+     * The case's {@code --- init} code (init_by_lua), or null. nginx has one init_by_lua_block per
+     * http block, so every case's init code goes into it (each in its own {@code do ... end});
+     * the edge gets one init unit per case. Cases keep to globals of their own (prefix them with
+     * something unique to the case).
+     */
+    String init() {
+        return sections.get("init");
+    }
+
     /** Phase → Lua code, in nginx's phase order. */
     Map<String, String> phases() {
         Map<String, String> phases = new LinkedHashMap<>();

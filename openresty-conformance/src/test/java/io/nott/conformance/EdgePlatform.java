@@ -88,6 +88,15 @@ final class EdgePlatform implements AutoCloseable {
 
     /** Publishes one unit per phase section of the case, scoped to its host. */
     void publish(ConformanceCase c) {
+        if (c.init() != null) {
+            // Init units run for no request: no hosts (the registry refuses them), one per case.
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("phase", "init");
+            body.put("code", c.init());
+            body.put("failure", "closed");
+            body.put("budget", Map.of("wallMillis", 1000));
+            put(c.key() + "-init", body);
+        }
         int order = 0;
         for (Map.Entry<String, String> phase : c.phases().entrySet()) {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -99,12 +108,15 @@ final class EdgePlatform implements AutoCloseable {
             body.put("order", order++);
             // Generous: a loaded machine must not turn a case into a timeout.
             body.put("budget", Map.of("wallMillis", 1000));
-            String id = c.key() + "-" + phase.getKey().replace('_', '-');
-            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(registry.base() + "/api/v1/units/" + id))
-                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))));
-            if (r.statusCode() != 200 && r.statusCode() != 201) {
-                throw new UnitRefused(r.statusCode() + " " + r.body());
-            }
+            put(c.key() + "-" + phase.getKey().replace('_', '-'), body);
+        }
+    }
+
+    private void put(String id, Map<String, Object> body) {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(registry.base() + "/api/v1/units/" + id))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))));
+        if (r.statusCode() != 200 && r.statusCode() != 201) {
+            throw new UnitRefused(r.statusCode() + " " + r.body());
         }
     }
 

@@ -147,7 +147,14 @@ final class NginxServer implements AutoCloseable {
         // a shared dict, so the seed's counter runs unchanged on both.
         conf.append("  lua_shared_dict conformance_redis 1m;\n");
         conf.append(ConformanceDicts.nginxDirectives(prefix.resolve("lua").toAbsolutePath()));
-        conf.append("  init_by_lua_block {\n").append(Origins.edgeComputingShim()).append("\n  }\n");
+        conf.append("  init_by_lua_block {\n").append(Origins.edgeComputingShim()).append("\n");
+        for (ConformanceCase c : cases) {
+            if (c.init() != null) {
+                // One block for all cases: each case's locals stay in its do ... end.
+                conf.append("do -- ").append(c.area()).append('/').append(c.title()).append('\n').append(c.init()).append("\nend\n");
+            }
+        }
+        conf.append("\n  }\n");
         conf.append("  map $host $conformance_origin {\n    default default;\n");
         for (ConformanceCase c : cases) {
             conf.append("    ").append(c.host()).append(' ').append(c.origin()).append(";\n");

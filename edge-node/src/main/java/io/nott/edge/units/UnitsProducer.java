@@ -196,8 +196,9 @@ public class UnitsProducer {
      * traffic, which has its own ({@link #unitRedisConnection}).
      */
     void start(@Observes StartupEvent event, UnitSync unitSync, SnapshotHolder holder, SyncStatus status,
-            RedisDataSource redis, EdgeConfig config, Clock clock, Vertx vertx) {
+            RedisDataSource redis, EdgeConfig config, Clock clock, Vertx vertx, PhaseRunner runner) {
         this.sync = unitSync;
+        unitSync.prepareWith(runner::prepare);
         subscriber = new ChangeSubscriber(vertx, redisNodes(), unitSync::pushed, unitSync::requestSync);
         unitSync.healWith(subscriber::restart);
         unitSync.start();

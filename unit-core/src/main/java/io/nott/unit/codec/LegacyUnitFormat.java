@@ -53,6 +53,11 @@ public final class LegacyUnitFormat {
         } catch (IllegalArgumentException e) {
             return reject(e.getMessage());
         }
+        if (!phase.perRequest()) {
+            // The seed's format predates them; they need the registry's validation (no hosts, no bundled names).
+            return reject("unknown phase '" + value.substring(0, first) + "' for a legacy unit: init and module units"
+                    + " are published through the registry");
+        }
         String rest = value.substring(first + SEP.length());
         int sampling = 100;
         Matcher m = TRAILING_SAMPLING.matcher(rest);

@@ -20,12 +20,24 @@ public enum Phase {
      * pick the peer with {@code ngx.balancer}; only peers the operator allow-lists per upstream
      * group can be picked. Appended last: other values' ordinals never move.
      */
-    BALANCER("balancer");
+    BALANCER("balancer"),
+    /**
+     * {@code init_by_lua}: runs once per snapshot per node, before any request; the globals it
+     * defines are read-only globals of every unit of that snapshot (issue #13).
+     */
+    INIT("init"),
+    /** Not a phase but a library: {@code require("<unit id>")} returns what its chunk returns. */
+    MODULE("module");
 
     private final String luaName;
 
     Phase(String luaName) {
         this.luaName = luaName;
+    }
+
+    /** True for the phases a request runs through (not {@link #INIT} or {@link #MODULE}). */
+    public boolean perRequest() {
+        return this != INIT && this != MODULE;
     }
 
     /** The OpenResty name without the directive suffix, e.g. {@code access}. */

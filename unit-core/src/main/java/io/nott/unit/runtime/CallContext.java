@@ -81,7 +81,7 @@ final class CallContext {
     /** Kong-style phase check: the error names the phases that would have worked. */
     void require(Set<Phase> allowed, String api) {
         if (timer) {
-            if (allowed == ALL_AND_TIMERS || allowed == REDIS) {
+            if (allowed == ALL_AND_TIMERS || allowed == ALL_AND_INIT || allowed == REDIS) {
                 return; // nginx lets timers use cosockets (Redis here) and phase-free APIs, not request APIs
             }
             throw new LuaError("API disabled in the context of ngx.timer");
@@ -95,9 +95,12 @@ final class CallContext {
         }
     }
 
-    static final Set<Phase> ALL = EnumSet.allOf(Phase.class);
-    /** Every phase and ngx.timer callbacks (compared by identity): ngx.log, ngx.ctx, edge_computing.redis_client. */
-    static final Set<Phase> ALL_AND_TIMERS = EnumSet.allOf(Phase.class);
+    /** Every phase a request runs through; not init (there is no request then). */
+    static final Set<Phase> ALL = EnumSet.complementOf(EnumSet.of(Phase.INIT, Phase.MODULE));
+    /** Every request phase and ngx.timer callbacks (compared by identity): ngx.ctx. */
+    static final Set<Phase> ALL_AND_TIMERS = EnumSet.copyOf(ALL);
+    /** What init_by_lua may call too, and timers: logging (OpenResty allows ngx.log and ngx.shared there). */
+    static final Set<Phase> ALL_AND_INIT = EnumSet.complementOf(EnumSet.of(Phase.MODULE));
     static final Set<Phase> REQUEST = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT);
     static final Set<Phase> BEFORE_UPSTREAM = EnumSet.of(Phase.REWRITE, Phase.ACCESS);
     static final Set<Phase> HEADERS_WRITABLE = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT, Phase.HEADER_FILTER);
@@ -106,8 +109,8 @@ final class CallContext {
     /** {@code ngx.exit}: lua-nginx-module allows it in balancer_by_lua too (ending the request with an error status). */
     static final Set<Phase> EXIT = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT, Phase.HEADER_FILTER,
             Phase.BALANCER);
-    /** What units may call Redis in: everywhere but balancer (lua-nginx-module disables cosockets there). */
-    static final Set<Phase> REDIS = EnumSet.complementOf(EnumSet.of(Phase.BALANCER));
+    /** What units may call Redis in: everywhere but balancer (lua-nginx-module disables cosockets there), init included, and timers. */
+    static final Set<Phase> REDIS = EnumSet.complementOf(EnumSet.of(Phase.BALANCER, Phase.MODULE));
     /** lua-nginx-module allows {@code ngx.req.set_header}/{@code clear_header} everywhere but log (after upstream it only changes what later reads see). */
     static final Set<Phase> REQUEST_HEADERS_WRITABLE = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT,
             Phase.HEADER_FILTER, Phase.BODY_FILTER);

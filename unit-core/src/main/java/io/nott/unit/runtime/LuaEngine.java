@@ -39,6 +39,9 @@ final class LuaEngine {
     private final Globals globals;
     private final CallContext ctx;
     private final LuaTable envMeta;
+    private final ReadOnlyTable base;
+    /** The metatable of call environments for the bound snapshot: over its init globals, if any. */
+    private LuaTable unitMeta;
     private final LuaValue edgeComputing;
     private final RunnerSettings settings;
     private final Modules modules;
@@ -81,11 +84,12 @@ final class LuaEngine {
         modules.register("resty.sha256", () -> RestyModules.digest("SHA-256"));
         modules.register("resty.sha384", () -> RestyModules.digest("SHA-384"));
         modules.register("resty.sha512", () -> RestyModules.digest("SHA-512"));
-        modules.register("cjson", () -> Cjson.module(false));
-        modules.register("cjson.safe", () -> Cjson.module(true));
+        BundledModules.JAVA.forEach(modules::register);
         base.set("require", modules.requireFunction());
         base.set("package", modules.packageTable());
-        this.envMeta = ReadOnlyTable.of("__index", ReadOnlyTable.copyOf(base, null));
+        this.base = ReadOnlyTable.copyOf(base, null);
+        this.envMeta = ReadOnlyTable.of("__index", this.base);
+        this.unitMeta = envMeta;
         modules.environment(envMeta);
     }
 
@@ -93,8 +97,32 @@ final class LuaEngine {
               RequestState state) {
         LuaClosure closure = closure(snapshot, entry);
         LuaTable env = new LuaTable();
+        env.setmetatable(unitMeta);
+        env.rawset(G, env);
+        return run(closure, env, entry, phase, exchange, state);
+    }
+
+    /**
+     * Runs one init unit with {@code globals} as its environment (shared by the snapshot's init
+     * units, as one init_by_lua block's globals are). Only for a runtime that serves no request.
+     */
+    Call callInit(UnitSnapshot snapshot, UnitSnapshot.Entry entry, LuaTable globals, HttpExchange exchange,
+                  RequestState state) {
+        bind(snapshot);
+        LuaClosure closure = LuaSandbox.bind(entry.compiled.prototype(), this.globals, LuaValue.NIL);
+        return run(closure, globals, entry, Phase.INIT, exchange, state);
+    }
+
+    /** A fresh table for init units' globals: over the base, {@code _G} itself. */
+    LuaTable newInitGlobals() {
+        LuaTable env = new LuaTable();
         env.setmetatable(envMeta);
         env.rawset(G, env);
+        return env;
+    }
+
+    private Call run(LuaClosure closure, LuaTable env, UnitSnapshot.Entry entry, Phase phase, HttpExchange exchange,
+                     RequestState state) {
         closure.upValues[0] = new UpValue(new LuaValue[] {env}, 0);
         ctx.begin(phase, exchange, state, entry.unit().id(), env);
         Budget budget = entry.unit().budget();
@@ -185,17 +213,51 @@ final class LuaEngine {
     }
 
     private LuaClosure closure(UnitSnapshot snapshot, UnitSnapshot.Entry entry) {
-        if (bound != snapshot) {
-            bound = snapshot;
-            closures = new LuaClosure[snapshot.slots()];
-            modules.bind(snapshot, null);
-        }
+        bind(snapshot);
         LuaClosure c = closures[entry.slot];
         if (c == null) {
             c = LuaSandbox.bind(entry.compiled.prototype(), globals, LuaValue.NIL);
             closures[entry.slot] = c;
         }
         return c;
+    }
+
+    Globals globals() {
+        return globals;
+    }
+
+    LuaTable envMeta() {
+        return envMeta;
+    }
+
+    ReadOnlyTable base() {
+        return base;
+    }
+
+    Modules modules() {
+        return modules;
+    }
+
+    /**
+     * Makes {@code snapshot} the one this runtime runs: its closures, its modules and, when its
+     * init units ran ({@link PhaseRunner#prepare} comes first), this runtime's copy of their globals.
+     */
+    private void bind(UnitSnapshot snapshot) {
+        if (bound == snapshot) {
+            return;
+        }
+        bound = snapshot;
+        closures = new LuaClosure[snapshot.slots()];
+        modules.bind(snapshot, snapshot.moduleUnits());
+        unitMeta = envMeta;
+        InitState init = snapshot.init();
+        if (init != null && init.source() != null && init.source() != this) {
+            // This runtime's own copy of what init built, as a forked nginx worker has.
+            Forker fork = new Forker(init.source(), this);
+            unitMeta = ReadOnlyTable.of("__index", fork.globals(init.globals()));
+            fork.loaded(init.source().modules().loaded(), modules.loaded());
+        }
+        modules.environment(unitMeta);
     }
 
     /** The message of a Lua error; non-string error values are described, never converted by metamethods. */

@@ -1,5 +1,7 @@
 package io.nott.unit.runtime;
 
+import io.nott.unit.sandbox.BundledLua;
+import io.nott.unit.sandbox.BundledNames;
 import io.nott.unit.sandbox.LuaSandbox;
 import io.nott.unit.sandbox.ReadOnlyTable;
 import io.nott.unit.sandbox.UnitAbort;
@@ -100,6 +102,10 @@ final class Modules {
         clear(preload);
     }
 
+    LuaTable loaded() {
+        return loaded;
+    }
+
     LuaValue requireFunction() {
         return require;
     }
@@ -110,9 +116,7 @@ final class Modules {
 
     /** Names of the bundled modules, Java and Lua, for documentation and messages. */
     List<String> bundledNames() {
-        List<String> names = new ArrayList<>(javaModules.keySet());
-        names.addAll(BundledLua.names());
-        return names;
+        return BundledNames.names();
     }
 
     private static void clear(LuaTable t) {

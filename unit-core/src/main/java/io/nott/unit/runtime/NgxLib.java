@@ -561,7 +561,7 @@ final class NgxLib {
     private static final byte[] NULL_BYTES = "null".getBytes(StandardCharsets.US_ASCII);
 
     private Varargs log(Varargs a) {
-        ctx().require(CallContext.ALL_AND_TIMERS, "ngx.log");
+        ctx().require(CallContext.ALL_AND_INIT, "ngx.log");
         int level = a.checkint(1);
         if (level < 0 || level > 8) {
             throw new LuaError("bad log level " + level + " (use ngx.ERR, ngx.WARN, ngx.INFO, ...)");

@@ -215,6 +215,9 @@ public final class PhaseRunner {
      */
     private PhaseResult loop(UnitSnapshot snapshot, Phase phase, HttpExchange exchange, RequestState state,
                              Chunk chunk, long refuseSlowAbove, Location location) {
+        if (snapshot.init() == null && snapshot.has(Phase.INIT)) {
+            prepare(snapshot); // hosts call it when they load a snapshot; this covers those that do not
+        }
         dicts.apply(snapshot.version(), snapshot.sharedDicts());
         if (snapshot != lastSnapshot) {
             snapshotSeen(snapshot);
@@ -311,6 +314,50 @@ public final class PhaseRunner {
         if (last != null && t != null) {
             t.snapshotReplaced(snapshot);
         }
+    }
+
+    /**
+     * Runs the snapshot's init units, once per snapshot on this node (later calls return the first
+     * result), in order, sharing one globals table: what they define becomes read-only globals of
+     * every unit of the snapshot, each runtime with its own copy ({@link Forker}). Call it when a
+     * snapshot is loaded, before requests use it: OpenResty refuses to start when init_by_lua fails,
+     * and a host should likewise keep its previous snapshot when this returns failures.
+     *
+     * @return the init units that failed (error or timeout), with their messages; empty when fine
+     */
+    public List<UnitOutcome> prepare(UnitSnapshot snapshot) {
+        dicts.apply(snapshot.version(), snapshot.sharedDicts()); // init units may fill ngx.shared
+        InitState done = snapshot.init();
+        if (done != null) {
+            return done.failures();
+        }
+        synchronized (snapshot) {
+            done = snapshot.init();
+            if (done == null) {
+                done = runInit(snapshot);
+                snapshot.init(done);
+            }
+        }
+        return done.failures();
+    }
+
+    private InitState runInit(UnitSnapshot snapshot) {
+        List<UnitSnapshot.Entry> entries = snapshot.entries(Phase.INIT);
+        if (entries.isEmpty()) {
+            return new InitState(null, null, List.of());
+        }
+        // A runtime of its own that never serves a request: the source every runtime copies from.
+        LuaEngine engine = newEngine();
+        org.luaj.vm2.LuaTable globals = engine.newInitGlobals();
+        List<UnitOutcome> outcomes = new ArrayList<>();
+        for (UnitSnapshot.Entry e : entries) {
+            // There is no request in init; APIs that need one say so (ngx.log and redis_client work).
+            LuaEngine.Call call = engine.callInit(snapshot, e, globals, SimulatedExchange.get("init", "/"),
+                    new RequestState());
+            outcomes.add(record(new UnitOutcome(e.unit().id(), Phase.INIT, call.kind(), call.nanos(),
+                    call.instructions(), call.status(), call.message())));
+        }
+        return new InitState(engine, globals, List.copyOf(outcomes));
     }
 
     private static LuaEngine.Call invoke(LuaEngine engine, UnitSnapshot snapshot, UnitSnapshot.Entry e, Phase phase,

@@ -75,6 +75,10 @@ public final class UnitSnapshot {
     private final EnumSet<Phase> phasesReadingBody = EnumSet.noneOf(Phase.class);
     private final int slots;
     private final List<SharedDictSpec> sharedDicts;
+    /** Enabled module units by name (their id), compiled or not. */
+    private final Map<String, Entry> modules = new java.util.HashMap<>();
+    /** What the init units left, once {@link PhaseRunner#prepare} ran them; null before. */
+    private volatile InitState init;
 
     private UnitSnapshot(long version, List<ComputingUnit> units, Map<String, UnitCompilationException> errors,
                          EnumMap<Phase, List<Entry>> byPhase, Locations locations, int slots,
@@ -88,6 +92,9 @@ public final class UnitSnapshot {
         this.unscoped = new EnumMap<>(Phase.class);
         byPhase.forEach((phase, entries) -> unscoped.put(phase, entries.stream().filter(e -> !e.scoped).toList()));
         this.slots = slots;
+        for (Entry e : byPhase.get(Phase.MODULE)) {
+            modules.put(e.unit().id(), e);
+        }
         byPhase.forEach((phase, entries) -> {
             if (!entries.isEmpty()) {
                 phasesWithUnits.add(phase);
@@ -234,9 +241,9 @@ public final class UnitSnapshot {
         return locations.isEmpty() ? null : locations.choose(uri, host);
     }
 
-    /** True when no unit runs in any phase: the host can skip units altogether. */
+    /** True when no unit runs in any request phase (module and init units alone run none): the host can skip units altogether. */
     public boolean isEmpty() {
-        return phasesWithUnits.isEmpty();
+        return phasesWithUnits.stream().noneMatch(Phase::perRequest);
     }
 
     /**
@@ -339,6 +346,37 @@ public final class UnitSnapshot {
             }
         }
         return null;
+    }
+
+    /**
+     * {@code require}'s view of the module units: a module's name is its unit id, so
+     * {@code require "my.lib"} loads the unit {@code my.lib} of phase {@code module}.
+     */
+    Modules.ModuleUnits moduleUnits() {
+        return new Modules.ModuleUnits() {
+            @Override
+            public org.luaj.vm2.Prototype find(String name) {
+                Entry e = modules.get(name);
+                return e == null ? null : e.compiled.prototype();
+            }
+
+            @Override
+            public String describe(String name) {
+                UnitCompilationException error = errors.get(name);
+                if (error != null) {
+                    return "module unit '" + name + "' does not compile: " + error.getMessage();
+                }
+                return "no module unit '" + name + "' in snapshot " + version;
+            }
+        };
+    }
+
+    InitState init() {
+        return init;
+    }
+
+    void init(InitState state) {
+        this.init = state;
     }
 
     List<Entry> entries(Phase phase) {

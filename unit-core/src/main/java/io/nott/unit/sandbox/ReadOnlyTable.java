@@ -31,6 +31,19 @@ public final class ReadOnlyTable extends LuaTable {
         return t;
     }
 
+    /**
+     * An unsealed table to fill (e.g. a copy of a cyclic structure that must exist before its
+     * contents do); {@link #seal} it before handing it out.
+     */
+    public static ReadOnlyTable open() {
+        return new ReadOnlyTable();
+    }
+
+    /** From now on every write fails. */
+    public void seal() {
+        sealed = true;
+    }
+
     /** A sealed table with only a metatable, e.g. {@code ngx.var} whose keys come from {@code __index}. */
     public static ReadOnlyTable proxy(LuaValue metatable) {
         return copyOf(new LuaTable(), metatable);

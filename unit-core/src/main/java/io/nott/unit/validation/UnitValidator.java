@@ -4,7 +4,9 @@ import io.nott.unit.model.Budget;
 import io.nott.unit.model.ComputingUnit;
 import io.nott.unit.model.FieldError;
 import io.nott.unit.model.PathScope;
+import io.nott.unit.model.Phase;
 import io.nott.unit.model.ValidationLimits;
+import io.nott.unit.sandbox.BundledNames;
 import io.nott.unit.sandbox.UnitCompilationException;
 import io.nott.unit.runtime.re.LocationRegex;
 import io.nott.unit.sandbox.UnitCompiler;
@@ -65,6 +67,7 @@ public final class UnitValidator {
                     "must be at most " + limits.maxWallMillis() + " ms, got " + b.wallMillis()));
         }
         validateCode(unit, errors);
+        validateLibraryPhases(unit, errors);
         return List.copyOf(errors);
     }
 
@@ -121,6 +124,31 @@ public final class UnitValidator {
             } catch (IllegalArgumentException e) {
                 errors.add(new FieldError("paths[" + i + "]", e.getMessage()));
             }
+        }
+    }
+
+    /**
+     * Module and init units run for no request: a host filter or sampling would mean nothing, and a
+     * module's name (its id) must not hide a bundled module. Whether a module returns a value is not
+     * checked: that needs running it, and validation never runs code (Lua 5.1 makes it {@code true}).
+     */
+    private static void validateLibraryPhases(ComputingUnit unit, List<FieldError> errors) {
+        if (unit.phase().perRequest()) {
+            return;
+        }
+        String what = unit.phase().luaName() + " units";
+        if (!unit.hosts().isEmpty()) {
+            errors.add(new FieldError("hosts", what + " run for no request: leave hosts empty"));
+        }
+        if (!unit.paths().isEmpty()) {
+            errors.add(new FieldError("paths", what + " run for no request: leave paths empty"));
+        }
+        if (unit.sampling() != 100 || unit.samplingKey() != null) {
+            errors.add(new FieldError("sampling", what + " run for no request: leave sampling at 100 and samplingKey unset"));
+        }
+        if (unit.phase() == Phase.MODULE && BundledNames.isBundled(unit.id())) {
+            errors.add(new FieldError("id", "'" + unit.id() + "' is a bundled module (" + String.join(", ",
+                    BundledNames.names()) + "); a module unit is required by its id, so choose another id"));
         }
     }
 

@@ -18,10 +18,18 @@ class PhaseTest {
     }
 
     @Test
+    void initAndModuleAreAccepted() {
+        assertThat(Phase.parse("init_by_lua_block")).isEqualTo(Phase.INIT);
+        assertThat(Phase.parse("module")).isEqualTo(Phase.MODULE);
+        assertThat(Phase.INIT.perRequest()).isFalse();
+        assertThat(Phase.LOG.perRequest()).isTrue();
+    }
+
+    @Test
     void unknownPhaseNamesTheAcceptedOnes() {
-        assertThatThrownBy(() -> Phase.parse("init_by_lua_block"))
+        assertThatThrownBy(() -> Phase.parse("ssl_certificate_by_lua_block"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unknown phase 'init_by_lua_block'")
+                .hasMessageContaining("unknown phase 'ssl_certificate_by_lua_block'")
                 .hasMessageContaining("rewrite, access, content, header_filter, body_filter, log");
         assertThatThrownBy(() -> Phase.parse(null)).hasMessageContaining("phase is missing");
     }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nott.unit.model.ComputingUnit;
+import io.nott.unit.runtime.UnitOutcome;
 import io.nott.unit.runtime.UnitSnapshot;
 import java.io.IOException;
 import java.time.Clock;
@@ -45,6 +46,7 @@ public final class UnitSync implements AutoCloseable {
     private final MeterRegistry registry;
     private final SyncStatus status;
     private volatile Runnable heal = () -> { };
+    private volatile java.util.function.Function<UnitSnapshot, List<UnitOutcome>> prepare = snapshot -> List.of();
     private volatile long noticedAtNanos;
     private volatile boolean redisHealthy = true;
     private volatile boolean forced;
@@ -72,6 +74,14 @@ public final class UnitSync implements AutoCloseable {
     /** What to do after {@code edge.sync.max-failures} failed syncs in a row (reconnect the change subscription). */
     public void healWith(Runnable heal) {
         this.heal = heal;
+    }
+
+    /**
+     * What runs a new snapshot's init units before it is swapped in ({@code PhaseRunner::prepare});
+     * failures keep the current snapshot, as nginx refuses to start when init_by_lua fails.
+     */
+    public void prepareWith(java.util.function.Function<UnitSnapshot, List<UnitOutcome>> prepare) {
+        this.prepare = prepare;
     }
 
     /** Loads the disk snapshot (so a start with Redis down still serves units), then syncs and starts polling. */
@@ -223,6 +233,14 @@ public final class UnitSync implements AutoCloseable {
         List<ComputingUnit> decoded = units.decode(rejected);
         UnitSnapshot snapshot = UnitSnapshot.build(units.version(), decoded)
                 .withSharedDicts(units.sharedDictSpecs(rejected));
+        List<UnitOutcome> initFailures = prepare.apply(snapshot);
+        if (!initFailures.isEmpty()) {
+            // Counted and reported as a failed sync (heartbeat, /q/health) by the caller; the node keeps serving.
+            throw new IllegalStateException("init unit(s) failed, so version " + units.version() + " is not served: "
+                    + initFailures.stream().map(o -> o.unitId() + " (" + o.kind().wireName() + ": " + o.message() + ")")
+                            .collect(java.util.stream.Collectors.joining("; "))
+                    + "; fix or disable the init unit and publish again");
+        }
         holder.swap(new AppliedSnapshot(snapshot, units.fingerprint(), clock.millis(), from, List.copyOf(rejected)));
         snapshot.errors().forEach((id, e) -> {
             Counter.builder("edge.units.compile.errors").description("Units skipped because they do not compile")

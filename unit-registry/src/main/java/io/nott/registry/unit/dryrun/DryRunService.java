@@ -72,6 +72,9 @@ public class DryRunService {
         Map<String, ComputingUnit> selected = new LinkedHashMap<>();
         if (chain) {
             storedChain().forEach(u -> selected.put(u.id(), u));
+        } else {
+            // A unit alone still sees the stored module and init units, as it would on an edge.
+            storedChain().stream().filter(u -> !u.phase().perRequest()).forEach(u -> selected.put(u.id(), u));
         }
         ComputingUnit focus = focus(request);
         if (focus == null && !chain) {
@@ -136,9 +139,10 @@ public class DryRunService {
                 ? new DryRunRequest.SampleResponse(200, Map.of(), "") : sampleResponse;
         int upstreamStatus = upstream.status() == null ? 200 : upstream.status();
         SimulatedExchange exchange = exchange(sampleRequest);
-        RequestPipeline pipeline = new RequestPipeline(new PhaseRunner(settings, null, clock,
-                new InMemoryUnitRedisClient(clock)));
-        List<UnitOutcome> outcomes = new ArrayList<>();
+        PhaseRunner runner = new PhaseRunner(settings, null, clock, new InMemoryUnitRedisClient(clock));
+        RequestPipeline pipeline = new RequestPipeline(runner);
+        // Init units first, once, as an edge runs them when it loads the snapshot; their failures show.
+        List<UnitOutcome> outcomes = new ArrayList<>(runner.prepare(snapshot));
         PipelineRun run = pipeline.start(snapshot, exchange, only, outcomes::add);
         BufferedResponse response = pipeline.run(run, () -> {
             Map<String, List<String>> headers = new LinkedHashMap<>();

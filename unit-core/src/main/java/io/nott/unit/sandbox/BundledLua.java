@@ -1,6 +1,5 @@
-package io.nott.unit.runtime;
+package io.nott.unit.sandbox;
 
-import io.nott.unit.sandbox.UnitCompiler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,9 +14,9 @@ import org.luaj.vm2.Prototype;
  * The bundled modules written in Lua: {@code bundled/<dotted.name>.lua} on the class path (e.g.
  * {@code bundled/resty.limit.req.lua}), compiled once per JVM with the sandbox compiler (the
  * prototype is immutable and shared; each runtime binds and runs its own closure, see
- * {@link Modules}). {@code bundled/index.txt} lists them for messages and documentation.
+ * {@code io.nott.unit.runtime.Modules}). {@code bundled/index.txt} lists them for messages and documentation.
  */
-final class BundledLua {
+public final class BundledLua {
 
     /** Dotted Lua names only: nothing that could walk out of {@code bundled/}. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*");
@@ -28,14 +27,14 @@ final class BundledLua {
     }
 
     /** The compiled chunk of bundled module {@code name}; null when there is none. */
-    static Prototype prototype(String name) {
+    public static Prototype prototype(String name) {
         if (!NAME.matcher(name).matches()) {
             return null;
         }
         return CACHE.computeIfAbsent(name, BundledLua::load).orElse(null);
     }
 
-    static List<String> names() {
+    public static List<String> names() {
         return NAMES;
     }
 
