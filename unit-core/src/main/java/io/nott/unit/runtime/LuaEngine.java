@@ -4,6 +4,7 @@ import io.nott.unit.model.Budget;
 import io.nott.unit.model.Phase;
 import io.nott.unit.sandbox.BudgetHook;
 import io.nott.unit.sandbox.LuaSandbox;
+import io.nott.unit.sandbox.MemoryLease;
 import io.nott.unit.sandbox.ReadOnlyTable;
 import io.nott.unit.sandbox.UnitAbort;
 import java.time.Clock;
@@ -55,7 +56,7 @@ final class LuaEngine {
     }
 
     Call call(UnitSnapshot snapshot, UnitSnapshot.Entry entry, Phase phase, HttpExchange exchange,
-              RequestState state) {
+              RequestState state, MemoryLease lease) {
         LuaClosure closure = closure(snapshot, entry);
         LuaTable env = new LuaTable();
         env.setmetatable(envMeta);
@@ -64,7 +65,7 @@ final class LuaEngine {
         ctx.begin(phase, exchange, state, entry.unit().id(), env);
         Budget budget = entry.unit().budget();
         long start = System.nanoTime();
-        hook.arm(budget, settings.limits());
+        hook.arm(budget, settings.limits(), lease);
         UnitOutcome.Kind kind = UnitOutcome.Kind.OK;
         int status = 0;
         String message = null;
@@ -78,6 +79,9 @@ final class LuaEngine {
             message = e.getMessage();
         } catch (UnitAbort.ResourceLimitExceeded e) {
             kind = UnitOutcome.Kind.ERROR;
+            message = e.getMessage();
+        } catch (UnitAbort.Overloaded e) {
+            kind = UnitOutcome.Kind.OVERLOADED;
             message = e.getMessage();
         } catch (LuaError e) {
             kind = UnitOutcome.Kind.ERROR;
@@ -100,11 +104,11 @@ final class LuaEngine {
 
     /** Runs one body_filter call with the chunk as {@code ngx.arg[1]}; the (changed) chunk is read back after. */
     Call callBodyFilter(UnitSnapshot snapshot, UnitSnapshot.Entry entry, HttpExchange exchange, RequestState state,
-                        LuaValue[] chunk, boolean[] eof) {
+                        LuaValue[] chunk, boolean[] eof, MemoryLease lease) {
         ctx.chunk = chunk[0];
         ctx.eof = eof[0];
         try {
-            return call(snapshot, entry, Phase.BODY_FILTER, exchange, state);
+            return call(snapshot, entry, Phase.BODY_FILTER, exchange, state, lease);
         } finally {
             chunk[0] = ctx.chunk;
             eof[0] = ctx.eof;

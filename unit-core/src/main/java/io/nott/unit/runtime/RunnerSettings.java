@@ -20,9 +20,11 @@ import java.time.Duration;
  *                                 breakers) although they did almost no work. Past this allowance
  *                                 the wait counts again, so a unit looping over a dead Redis still
  *                                 ends.
+ * @param redisNamespace           which units' {@code redis_client} keys are isolated by unit id
+ *                                 (default: none, every unit shares one namespace)
  */
 public record RunnerSettings(SandboxLimits limits, int breakerFailureThreshold, Duration breakerCoolDown,
-                             int maxBodyBytes, Duration maxRedisWait) {
+                             int maxBodyBytes, Duration maxRedisWait, RedisNamespace redisNamespace) {
 
     /** Default limits, breaker opens after 5 failures in a row, 10 s cool-down, 16 MiB body, 1 s of Redis wait. */
     public static final RunnerSettings DEFAULT = new RunnerSettings(SandboxLimits.DEFAULT, 5, Duration.ofSeconds(10),
@@ -32,5 +34,16 @@ public record RunnerSettings(SandboxLimits limits, int breakerFailureThreshold, 
         if (maxRedisWait == null || maxRedisWait.isNegative()) {
             throw new IllegalArgumentException("maxRedisWait must be zero or positive, got " + maxRedisWait);
         }
+        redisNamespace = redisNamespace == null ? RedisNamespace.SHARED : redisNamespace;
+    }
+
+    /** Every unit in the shared Redis namespace. */
+    public RunnerSettings(SandboxLimits limits, int breakerFailureThreshold, Duration breakerCoolDown,
+                          int maxBodyBytes, Duration maxRedisWait) {
+        this(limits, breakerFailureThreshold, breakerCoolDown, maxBodyBytes, maxRedisWait, RedisNamespace.SHARED);
+    }
+
+    public RunnerSettings withRedisNamespace(RedisNamespace namespace) {
+        return new RunnerSettings(limits, breakerFailureThreshold, breakerCoolDown, maxBodyBytes, maxRedisWait, namespace);
     }
 }
