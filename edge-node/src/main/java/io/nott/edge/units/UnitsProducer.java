@@ -18,6 +18,7 @@ import io.nott.edge.units.sync.SnapshotHolder;
 import io.nott.edge.units.sync.SyncStatus;
 import io.nott.edge.units.sync.UnitSync;
 import io.nott.unit.runtime.MemoryAdmission;
+import io.nott.unit.runtime.RedisNamespace;
 import io.nott.unit.runtime.PhaseRunner;
 import io.nott.unit.runtime.RunnerSettings;
 import io.nott.unit.runtime.UnitRedisClient;
@@ -42,6 +43,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Wires the unit runtime (unit-core's runner, the Redis client for units) and starts the snapshot sync and heartbeat. */
@@ -91,7 +93,8 @@ public class UnitsProducer {
         EdgeConfig.SandboxConfig sandbox = units.sandbox();
         return new RunnerSettings(new SandboxLimits(sandbox.maxCallDepth(), intBytes(sandbox.maxString(), "edge.units.sandbox.max-string"),
                 sandbox.maxAllocated().asLongValue(), sandbox.maxUnpack()), units.breakerFailureThreshold(),
-                units.breakerCoolDown(), intBytes(units.maxBody(), "edge.units.max-body"), units.maxRedisWait());
+                units.breakerCoolDown(), intBytes(units.maxBody(), "edge.units.max-body"), units.maxRedisWait(),
+                RedisNamespace.isolating(units.redisIsolated().orElse(Set.of())));
     }
 
     private static int intBytes(MemorySize size, String key) {
