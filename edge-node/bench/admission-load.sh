@@ -13,34 +13,12 @@
 #   edge-node/bench/admission-load.sh   # CONNECTIONS=150 DURATION=20 OTHER_CONNECTIONS=10 MEMORY_SHARE=0.5
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-JAR="$ROOT/edge-node/target/quarkus-app/quarkus-run.jar"
 CONNECTIONS=${CONNECTIONS:-150}
 OTHER_CONNECTIONS=${OTHER_CONNECTIONS:-10}
 DURATION=${DURATION:-20}
 MEMORY_SHARE=${MEMORY_SHARE:-0.5}
 OUT=${OUT:-$(mktemp -d /tmp/edge-admission.XXXXXX)}
-mkdir -p "$OUT/origin/hls" "$OUT/nginx/logs" "$OUT/nginx/tmp"
-[ -f "$JAR" ] || { echo "build first: ./mvnw -B -pl edge-node -am package -DskipTests" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-REDIS_PORT=$(free_port); ORIGIN_PORT=$(free_port); EDGE_PORT=$(free_port)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-redis-server --port "$REDIS_PORT" --save '' --appendonly no --daemonize no >"$OUT/redis.log" 2>&1 &
-pids+=($!)
-printf '#EXTM3U\n#EXT-X-TARGETDURATION:1\n' >"$OUT/origin/hls/live.m3u8"
-cat >"$OUT/nginx/nginx.conf" <<CONF
-daemon off; master_process off; worker_processes 1; error_log $OUT/nginx/logs/error.log; pid $OUT/nginx/nginx.pid;
-events { worker_connections 1024; }
-http { access_log off; client_body_temp_path $OUT/nginx/tmp; proxy_temp_path $OUT/nginx/tmp;
-  fastcgi_temp_path $OUT/nginx/tmp; uwsgi_temp_path $OUT/nginx/tmp; scgi_temp_path $OUT/nginx/tmp;
-  server { listen 127.0.0.1:$ORIGIN_PORT; root $OUT/origin; add_header Cache-Control no-store; } }
-CONF
-nginx -p "$OUT/nginx" -c "$OUT/nginx/nginx.conf" &
-pids+=($!)
-for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+. "$(dirname "${BASH_SOURCE[0]}")/loopback-setup.sh"
 
 # The unit: 48 MiB (three strings just under the 16 MiB string limit) kept across a Redis call,
 # so the allocation is live while the call waits.
@@ -52,16 +30,10 @@ if #keep[3] == 0 then ngx.say(v) end" >/dev/null
 redis-cli -p "$REDIS_PORT" sadd "{cu}:units" hog >/dev/null
 redis-cli -p "$REDIS_PORT" set "{cu}:version" 1 >/dev/null
 
-QUARKUS_HTTP_PORT=$EDGE_PORT QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS_PORT" QUARKUS_REDIS_CLIENT_TYPE=standalone \
-EDGE_UPSTREAMS_HLS_SERVERS="127.0.0.1:$ORIGIN_PORT" EDGE_UPSTREAMS_API_SERVERS="127.0.0.1:$ORIGIN_PORT" \
-EDGE_UPSTREAMS_APP_SERVERS="127.0.0.1:$ORIGIN_PORT" EDGE_SYNC_SNAPSHOT_FILE="$OUT/snapshot.json" EDGE_NODE_ID=admission-bench \
-EDGE_UNITS_MEMORY_SHARE=$MEMORY_SHARE \
-"${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" -Xmx512m -XX:+ExitOnOutOfMemoryError -jar "$JAR" >"$OUT/edge.log" 2>&1 &
-EDGE_PID=$!
-pids+=($EDGE_PID)
+EDGE_PORT=$(free_port)
+EDGE_UNITS_MEMORY_SHARE=$MEMORY_SHARE start_edge "$EDGE_PORT" admission -XX:+ExitOnOutOfMemoryError
 EDGE="http://127.0.0.1:$EDGE_PORT"
-for _ in $(seq 1 300); do curl -sf "$EDGE/q/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -sf "$EDGE/q/health/ready" >/dev/null || { echo "edge not ready; see $OUT/edge.log" >&2; exit 1; }
+wait_ready "$EDGE" "$OUT/edge-admission.log"
 curl -s -o /dev/null -H 'Host: hog.example' "$EDGE/hls/live.m3u8"
 
 echo "== $CONNECTIONS connections x ${DURATION}s to the hog unit, $OTHER_CONNECTIONS to other traffic; -Xmx512m, memory share $MEMORY_SHARE"
@@ -82,7 +54,7 @@ echo "other: $(summary "$OUT/wrk-other.txt"); latency $(awk '/Latency/ { print "
 echo "unit outcomes:"
 curl -s "$EDGE/q/metrics" | grep -E '^cu_unit_calls_total\{.*unit="hog"' | sed 's/^/  /'
 curl -s "$EDGE/q/metrics" | grep -E '^cu_unit_admission_(rejected_total|capacity_bytes)' | sed 's/^/  /'
-echo "OutOfMemoryError in the edge log: $(grep -c OutOfMemoryError "$OUT/edge.log" || true)"
+echo "OutOfMemoryError in the edge log: $(grep -c OutOfMemoryError "$OUT/edge-admission.log" || true)"
 echo "edge alive: $(kill -0 $EDGE_PID 2>/dev/null && echo yes || echo NO)"
 echo "readiness right after: $(curl -s -o /dev/null -w '%{http_code}' "$EDGE/q/health/ready"), then $(sleep 1; curl -s -o /dev/null -w '%{http_code}' "$EDGE/q/health/ready")"
 echo "output in $OUT"

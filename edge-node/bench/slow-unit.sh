@@ -12,34 +12,12 @@
 #   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 edge-node/bench/slow-unit.sh   # DURATION=10 OTHER_CONNECTIONS=10 SLOW_CONNECTIONS=20
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-JAR="$ROOT/edge-node/target/quarkus-app/quarkus-run.jar"
 DURATION=${DURATION:-10}
 OTHER_CONNECTIONS=${OTHER_CONNECTIONS:-10}
 SLOW_CONNECTIONS=${SLOW_CONNECTIONS:-20}
 SETTINGS=${SETTINGS:-"1ms 1h"}
 OUT=${OUT:-$(mktemp -d /tmp/edge-slow-unit.XXXXXX)}
-mkdir -p "$OUT/origin/hls" "$OUT/nginx/logs" "$OUT/nginx/tmp"
-[ -f "$JAR" ] || { echo "build first: ./mvnw -B -pl edge-node -am package -DskipTests" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-REDIS_PORT=$(free_port); ORIGIN_PORT=$(free_port)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-redis-server --port "$REDIS_PORT" --save '' --appendonly no --daemonize no >"$OUT/redis.log" 2>&1 &
-pids+=($!)
-printf '#EXTM3U\n#EXT-X-TARGETDURATION:1\n' >"$OUT/origin/hls/live.m3u8"
-cat >"$OUT/nginx/nginx.conf" <<CONF
-daemon off; master_process off; worker_processes 1; error_log $OUT/nginx/logs/error.log; pid $OUT/nginx/nginx.pid;
-events { worker_connections 1024; }
-http { access_log off; client_body_temp_path $OUT/nginx/tmp; proxy_temp_path $OUT/nginx/tmp;
-  fastcgi_temp_path $OUT/nginx/tmp; uwsgi_temp_path $OUT/nginx/tmp; scgi_temp_path $OUT/nginx/tmp;
-  server { listen 127.0.0.1:$ORIGIN_PORT; root $OUT/origin; add_header Cache-Control no-store; } }
-CONF
-nginx -p "$OUT/nginx" -c "$OUT/nginx/nginx.conf" &
-pids+=($!)
-for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+. "$(dirname "${BASH_SOURCE[0]}")/loopback-setup.sh"
 
 # 45 ms of CPU per call (ngx.now reads the clock on this edge), no Redis: before this change it ran inline.
 redis-cli -p "$REDIS_PORT" hset "{cu}:unit:slow" id slow phase access hosts '["slow.example"]' budget_wall_ms 1000 \
@@ -52,16 +30,9 @@ percentiles() { awk '/^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 } /requests in/ {
 
 for above in $SETTINGS; do
   EDGE_PORT=$(free_port)
-  QUARKUS_HTTP_PORT=$EDGE_PORT QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$REDIS_PORT" QUARKUS_REDIS_CLIENT_TYPE=standalone \
-  EDGE_UPSTREAMS_HLS_SERVERS="127.0.0.1:$ORIGIN_PORT" EDGE_UPSTREAMS_API_SERVERS="127.0.0.1:$ORIGIN_PORT" \
-  EDGE_UPSTREAMS_APP_SERVERS="127.0.0.1:$ORIGIN_PORT" EDGE_SYNC_SNAPSHOT_FILE="$OUT/snapshot-$above.json" \
-  EDGE_NODE_ID="slow-bench-$above" EDGE_UNITS_OFFLOAD_ABOVE="$above" \
-  "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx512m -jar "$JAR" >"$OUT/edge-$above.log" 2>&1 &
-  EDGE_PID=$!
-  pids+=($EDGE_PID)
+  EDGE_UNITS_OFFLOAD_ABOVE="$above" start_edge "$EDGE_PORT" "$above"
   EDGE="http://127.0.0.1:$EDGE_PORT"
-  for _ in $(seq 1 300); do curl -sf "$EDGE/q/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
-  curl -sf "$EDGE/q/health/ready" >/dev/null || { echo "edge not ready; see $OUT/edge-$above.log" >&2; exit 1; }
+  wait_ready "$EDGE" "$OUT/edge-$above.log"
   for _ in $(seq 1 20); do curl -s -o /dev/null -H 'Host: slow.example' "$EDGE/hls/live.m3u8"; done
   wrk -t1 -c"$OTHER_CONNECTIONS" -d2s "$EDGE/hls/live.m3u8" >/dev/null 2>&1 # warm-up
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Settings of an edge node, under {@code edge.*}. */
 @ConfigMapping(prefix = "edge")
@@ -184,6 +185,15 @@ public interface EdgeConfig {
          */
         @WithDefault("5s")
         Duration memoryMaxWait();
+
+        /**
+         * Units whose {@code edge_computing.redis_client} keys are isolated (issue #15): their keys
+         * are prefixed with their id ({@code ui:<id>:}), so they cannot read or write another
+         * unit's keys or the shared ones, nor can any other unit reach theirs. Unit ids, or
+         * {@code *} for every unit; default none: every unit shares one namespace ({@code ud:}),
+         * as the seed's units expect.
+         */
+        Optional<Set<String>> redisIsolated();
 
         /** The Lua sandbox's resource limits (unit-core's {@code SandboxLimits}). */
         SandboxConfig sandbox();

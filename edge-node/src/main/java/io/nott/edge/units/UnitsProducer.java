@@ -19,6 +19,7 @@ import io.nott.edge.units.sync.SyncStatus;
 import io.nott.edge.units.sync.UnitSync;
 import io.nott.unit.runtime.MemoryAdmission;
 import io.nott.unit.model.SharedDictSpec;
+import io.nott.unit.runtime.RedisNamespace;
 import io.nott.unit.runtime.PhaseRunner;
 import io.nott.unit.runtime.shared.SharedDicts;
 import io.nott.unit.runtime.RunnerSettings;
@@ -45,6 +46,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Wires the unit runtime (unit-core's runner, the Redis client for units) and starts the snapshot sync and heartbeat. */
@@ -107,7 +109,7 @@ public class UnitsProducer {
         return new RunnerSettings(new SandboxLimits(sandbox.maxCallDepth(), intBytes(sandbox.maxString(), "edge.units.sandbox.max-string"),
                 sandbox.maxAllocated().asLongValue(), sandbox.maxUnpack()), units.breakerFailureThreshold(),
                 units.breakerCoolDown(), intBytes(units.maxBody(), "edge.units.max-body"), units.maxRedisWait(),
-                units.clientMaxBodySize().asLongValue());
+                units.clientMaxBodySize().asLongValue(), RedisNamespace.isolating(units.redisIsolated().orElse(Set.of())));
     }
 
     private static int intBytes(MemorySize size, String key) {

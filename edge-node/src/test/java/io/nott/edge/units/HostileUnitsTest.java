@@ -88,6 +88,39 @@ class HostileUnitsTest {
         holder.swap(new AppliedSnapshot(snapshot, "v1", System.currentTimeMillis(), "test", List.of()));
     }
 
+    /**
+     * Issue #15's library calls that built more than the string limit in one call (an
+     * OutOfMemoryError on the edge before): each is refused before it allocates, the fail-open
+     * unit ends as an error and the request goes on to the origin.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "local s = string.rep('\\255', 4*1024*1024) for i = 1, 100 do s = ngx.escape_uri(s) end",
+        "local s = string.rep('\\255', 6e6) local a = ngx.encode_args({a = s})",
+        "local s = string.rep('\"', 4e6) local j = edge_computing.json.encode({s, s, s})",
+        "local d = os.date(string.rep('%c', 4*1024*1024))",
+        "local q = string.format('%q', string.rep('\"', 9e6))",
+        "local b = ngx.encode_base64(string.rep('x', 15e6))",
+        "local s = string.rep('x', 16*1024*1024 - 1) for i = 1, 8 do local u = s:upper() end"})
+    void libraryCallsBuildingPastTheLimitsEndTheUnitNotTheEdge(String code) {
+        units(ComputingUnit.of("hostile", Phase.ACCESS, code + " ngx.header['X-Survived'] = 'yes'"));
+        HttpResponse<String> response = bed.get("/hls/a.m3u8");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("origin body");
+        assertThat(response.headers().firstValue("X-Survived")).as("the unit was stopped").isEmpty();
+    }
+
+    /** Issue #15: hashing 16 MiB per instruction took 6.5 s against a 50 ms budget; it is charged by the byte now. */
+    @Test
+    void hashingInALoopEndsAtTheBudget() {
+        UnitSnapshot snapshot = UnitSnapshot.build(1, List.of(ComputingUnit.of("md5", Phase.ACCESS,
+                "local s = string.rep('x', 16*1024*1024 - 1) while true do ngx.md5(s) end ngx.header['X-Survived'] = 'yes'")));
+        holder.swap(new AppliedSnapshot(snapshot, "v1", System.currentTimeMillis(), "test", List.of()));
+        HttpResponse<String> response = bed.get("/hls/a.m3u8");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Survived")).isEmpty();
+    }
+
     @Test
     void contentLengthSetByARewriteUnitDoesNotHangTheRequest() {
         units(ComputingUnit.of("liar", Phase.REWRITE, "ngx.req.set_header('Content-Length', '40')"

@@ -64,8 +64,19 @@ public final class RedisSchema {
         return id;
     }
 
-    /** The Redis key a unit's {@code redis_client} call on {@code key} really touches. */
+    /** The Redis key a unit's {@code redis_client} call on {@code key} really touches (shared namespace). */
     public static String unitDataKey(String key) {
         return UNIT_DATA_PREFIX + key;
+    }
+
+    /**
+     * Prefix of an isolated unit's own namespace: {@code ui:<unit id>:}. Not {@code ud:}, so no
+     * key of the shared namespace can name it, and unit ids hold no {@code :}, so no two units' overlap.
+     */
+    public static final String ISOLATED_UNIT_DATA_PREFIX = "ui:";
+
+    /** The Redis key an isolated unit's {@code redis_client} call on {@code key} really touches. */
+    public static String isolatedUnitDataKey(String unitId, String key) {
+        return ISOLATED_UNIT_DATA_PREFIX + unitId + ":" + key;
     }
 }

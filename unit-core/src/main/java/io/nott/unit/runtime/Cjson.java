@@ -1,5 +1,6 @@
 package io.nott.unit.runtime;
 
+import io.nott.unit.sandbox.Allocation;
 import io.nott.unit.sandbox.BudgetHook;
 import io.nott.unit.sandbox.LuaNumbers;
 import io.nott.unit.sandbox.ReadOnlyTable;
@@ -246,8 +247,8 @@ final class Cjson {
 
         void flush(String what) {
             if (hook != null && pending > 0) {
-                hook.chargeBytes(pending, what);
-                hook.spend((int) Math.max(1, pending / 16));
+                Allocation.memory(pending, what);
+                Allocation.work(Allocation.Work.JSON, pending);
             }
             pending = 0;
         }

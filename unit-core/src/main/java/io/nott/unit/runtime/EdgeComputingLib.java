@@ -4,6 +4,7 @@ import static io.nott.unit.runtime.NgxLib.fn;
 
 import io.nott.unit.codec.Json;
 import io.nott.unit.codec.RedisSchema;
+import io.nott.unit.sandbox.Allocation;
 import io.nott.unit.sandbox.BudgetHook;
 import io.nott.unit.sandbox.LuaNumbers;
 import io.nott.unit.sandbox.ReadOnlyTable;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
@@ -20,8 +22,9 @@ import org.luaj.vm2.Varargs;
  * {@code edge_computing}, as the seed's wrapper passes it to each unit: {@code redis_client} with
  * lua-resty-redis conventions ({@code client:incr(key)} returns {@code value} or
  * {@code nil, err}; a missing value is {@code ngx.null}) and a JSON helper ({@code json.encode},
- * {@code json.decode}). Every key is prefixed with {@link RedisSchema#UNIT_DATA_PREFIX} here,
- * before the host's client sees it, so no unit can name a registry ({@code {cu}:*}) key.
+ * {@code json.decode}). Every key is prefixed here, before the host's client sees it, with
+ * {@link RedisSchema#UNIT_DATA_PREFIX} (or the unit's own prefix when the operator isolates it,
+ * see {@link RedisNamespace}), so no unit can name a registry ({@code {cu}:*}) key.
  */
 final class EdgeComputingLib {
 
@@ -48,7 +51,7 @@ final class EdgeComputingLib {
     LuaTable build() {
         LuaTable ec = new LuaTable();
         LuaTable c = new LuaTable();
-        command(c, "get", 1, a -> str(ctx().redis.get(key(a, 0))));
+        command(c, "get", 1, a -> str(ctx().redis.get(key(a, 0)), "redis_client:get"));
         command(c, "set", 2, a -> {
             ctx().redis.set(key(a, 0), value(a, 1), a.narg() >= 4 && "EX".equalsIgnoreCase(a.arg(3).optjstring(""))
                     ? a.arg(4).checklong() : 0);
@@ -58,16 +61,18 @@ final class EdgeComputingLib {
         command(c, "incrby", 2, a -> num(ctx().redis.incrby(key(a, 0), a.arg(2).checklong())));
         command(c, "expire", 2, a -> bool(ctx().redis.expire(key(a, 0), a.arg(2).checklong())));
         command(c, "del", 1, a -> num(ctx().redis.del(key(a, 0))));
-        command(c, "hget", 2, a -> str(ctx().redis.hget(key(a, 0), value(a, 1))));
+        command(c, "hget", 2, a -> str(ctx().redis.hget(key(a, 0), value(a, 1)), "redis_client:hget"));
         command(c, "hset", 3, a -> bool(ctx().redis.hset(key(a, 0), value(a, 1), value(a, 2))));
         command(c, "hincrby", 3, a -> num(ctx().redis.hincrby(key(a, 0), value(a, 1), a.arg(3).checklong())));
         command(c, "sadd", 2, a -> bool(ctx().redis.sadd(key(a, 0), value(a, 1))));
         command(c, "srem", 2, a -> bool(ctx().redis.srem(key(a, 0), value(a, 1))));
         command(c, "sismember", 2, a -> bool(ctx().redis.sismember(key(a, 0), value(a, 1))));
         command(c, "smembers", 1, a -> {
+            List<String> members = ctx().redis.smembers(key(a, 0));
+            Allocation.table(members.size(), "redis_client:smembers");
             LuaTable t = new LuaTable();
-            for (String m : ctx().redis.smembers(key(a, 0))) {
-                t.insert(0, LuaValue.valueOf(m));
+            for (String m : members) {
+                t.insert(0, str(m, "redis_client:smembers"));
             }
             return t;
         });
@@ -75,10 +80,23 @@ final class EdgeComputingLib {
         client = ReadOnlyTable.copyOf(c, null);
         ec.set("redis_client", client);
         LuaTable json = new LuaTable();
-        json.set("encode", fn(a -> LuaValue.valueOf(Json.write(toJava(a.arg1(), 0)))));
+        json.set("encode", fn(a -> {
+            // The size of the text is summed while the value is converted, and charged before
+            // the text is written: an encoding past the string limit is never built.
+            long[] size = {0};
+            Object value = toJava(a.arg1(), 0, size);
+            Allocation.string(size[0], "json.encode");
+            Allocation.work(Allocation.Work.JSON, size[0]);
+            return LuaValue.valueOf(Json.write(value));
+        }));
         json.set("decode", fn(a -> {
+            LuaString text = a.checkstring(1);
+            // The Java text (two bytes a char) and the Java values parsed from it (about two bytes
+            // per byte of text on average), before they exist; the Lua tables are charged in toLua.
+            Allocation.memory(4L * text.m_length, "json.decode");
+            Allocation.work(Allocation.Work.JSON, text.m_length);
             try {
-                return toLua(Json.parse(a.checkjstring(1)));
+                return toLua(Json.parse(text.tojstring()));
             } catch (IllegalArgumentException e) {
                 return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(e.getMessage()));
             }
@@ -121,7 +139,7 @@ final class EdgeComputingLib {
         }));
     }
 
-    private static String key(Varargs a, int index) {
+    private String key(Varargs a, int index) {
         LuaValue k = a.arg(index + 1);
         if (!k.isstring()) {
             throw new LuaError("redis key must be a string or number, got " + k.typename());
@@ -130,7 +148,7 @@ final class EdgeComputingLib {
         if (key.length() > MAX_KEY_BYTES) {
             throw new LuaError("redis key longer than " + MAX_KEY_BYTES + " bytes");
         }
-        return RedisSchema.unitDataKey(key);
+        return ctx().settings.redisNamespace().key(ctx().unitId, key);
     }
 
     private static String value(Varargs a, int index) {
@@ -145,8 +163,13 @@ final class EdgeComputingLib {
         return s;
     }
 
-    private static LuaValue str(String s) {
-        return s == null ? NgxLib.NULL : LuaValue.valueOf(s);
+    /** A reply string, charged before it becomes a Lua string. */
+    private static LuaValue str(String s, String what) {
+        if (s == null) {
+            return NgxLib.NULL;
+        }
+        Allocation.string(s.length(), what);
+        return LuaValue.valueOf(s);
     }
 
     private static LuaValue num(long n) {
@@ -158,23 +181,35 @@ final class EdgeComputingLib {
     }
 
     static Object toJava(LuaValue v, int depth) {
+        return toJava(v, depth, new long[1]);
+    }
+
+    /** The value as Java objects for {@link Json}; {@code size[0]} grows by the bytes its JSON text will take. */
+    private static Object toJava(LuaValue v, int depth, long[] size) {
         if (depth > 64) {
             throw new LuaError("json.encode: table nested deeper than 64 (cycle?)");
         }
         if (v.isnil() || v == NgxLib.NULL) {
+            size[0] += 4;
             return null;
         }
         if (v.isboolean()) {
+            size[0] += 5;
             return v.toboolean();
         }
         if (v.type() == LuaValue.TNUMBER) {
+            size[0] += 25;
             return v.isint() ? (Object) (long) v.toint() : (Object) v.todouble();
         }
         if (v.isstring()) {
-            return v.tojstring();
+            return jstring(v, size);
         }
         if (v.istable()) {
             LuaTable t = v.checktable();
+            size[0] += 2;
+            if (size[0] > Allocation.maxStringBytes()) {
+                Allocation.string(size[0], "json.encode");
+            }
             int n = t.length();
             int keys = 0;
             for (Varargs e = t.next(LuaValue.NIL); !e.arg1().isnil(); e = t.next(e.arg1())) {
@@ -183,7 +218,8 @@ final class EdgeComputingLib {
             if (n > 0 && keys == n) {
                 List<Object> list = new ArrayList<>(n);
                 for (int i = 1; i <= n; i++) {
-                    list.add(toJava(t.get(i), depth + 1));
+                    list.add(toJava(t.get(i), depth + 1, size));
+                    size[0]++;
                 }
                 return list;
             }
@@ -192,11 +228,25 @@ final class EdgeComputingLib {
                 if (!e.arg1().isstring()) {
                     throw new LuaError("json.encode: cannot encode a table with " + e.arg1().typename() + " keys");
                 }
-                map.put(LuaNumbers.text(e.arg1()), toJava(e.arg(2), depth + 1));
+                map.put(jstring(e.arg1(), size), toJava(e.arg(2), depth + 1, size));
+                size[0] += 2;
             }
             return map;
         }
         throw new LuaError("json.encode: cannot encode a " + v.typename() + " value");
+    }
+
+    /** A string for JSON, charged for its Java copy; its quoted size is added to {@code size[0]}. */
+    private static String jstring(LuaValue v, long[] size) {
+        if (v instanceof LuaString s) {
+            Allocation.memory(2L * s.m_length, "json.encode");
+        }
+        String text = LuaNumbers.text(v);
+        size[0] += Json.quotedBytes(text);
+        if (size[0] > Allocation.maxStringBytes()) {
+            Allocation.string(size[0], "json.encode");
+        }
+        return text;
     }
 
     static LuaValue toLua(Object o) {
@@ -216,6 +266,7 @@ final class EdgeComputingLib {
             return LuaValue.valueOf(s);
         }
         if (o instanceof List<?> list) {
+            Allocation.table(list.size(), "json.decode");
             LuaTable t = new LuaTable();
             int i = 1;
             for (Object x : list) {
@@ -224,6 +275,7 @@ final class EdgeComputingLib {
             return t;
         }
         if (o instanceof Map<?, ?> map) {
+            Allocation.table(map.size(), "json.decode");
             LuaTable t = new LuaTable();
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 t.rawset(LuaValue.valueOf((String) e.getKey()), toLua(e.getValue()));

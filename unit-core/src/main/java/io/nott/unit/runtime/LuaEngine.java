@@ -6,6 +6,7 @@ import io.nott.unit.runtime.shared.SharedDicts;
 import io.nott.unit.sandbox.BudgetHook;
 import io.nott.unit.sandbox.LuaSandbox;
 import io.nott.unit.sandbox.NgxThreadLib;
+import io.nott.unit.sandbox.MemoryLease;
 import io.nott.unit.sandbox.ReadOnlyTable;
 import io.nott.unit.sandbox.UnitAbort;
 import java.time.Clock;
@@ -94,12 +95,12 @@ final class LuaEngine {
     }
 
     Call call(UnitSnapshot snapshot, UnitSnapshot.Entry entry, Phase phase, HttpExchange exchange,
-              RequestState state) {
+              RequestState state, MemoryLease lease) {
         LuaClosure closure = closure(snapshot, entry);
         LuaTable env = new LuaTable();
         env.setmetatable(unitMeta);
         env.rawset(G, env);
-        return run(closure, env, entry, phase, exchange, state);
+        return run(closure, env, entry, phase, exchange, state, lease);
     }
 
     /**
@@ -110,7 +111,7 @@ final class LuaEngine {
                   RequestState state) {
         bind(snapshot);
         LuaClosure closure = LuaSandbox.bind(entry.compiled.prototype(), this.globals, LuaValue.NIL);
-        return run(closure, globals, entry, Phase.INIT, exchange, state);
+        return run(closure, globals, entry, Phase.INIT, exchange, state, null); // not admitted: runs once per snapshot, off requests
     }
 
     /** A fresh table for init units' globals: over the base, {@code _G} itself. */
@@ -122,14 +123,14 @@ final class LuaEngine {
     }
 
     private Call run(LuaClosure closure, LuaTable env, UnitSnapshot.Entry entry, Phase phase, HttpExchange exchange,
-                     RequestState state) {
+                     RequestState state, MemoryLease lease) {
         closure.upValues[0] = new UpValue(new LuaValue[] {env}, 0);
         ctx.begin(phase, exchange, state, entry.unit().id(), env);
         Budget budget = entry.unit().budget();
         ctx.budget = budget;
         ctx.unitVersion = entry.unit().version();
         try {
-            return run(budget, () -> closure.invoke(edgeComputing));
+            return run(budget, lease, () -> closure.invoke(edgeComputing));
         } finally {
             // Let the call's env be collected. Not setValue(NIL): closures the unit created share
             // that upvalue and may still run later (e.g. stored in ngx.ctx for the log phase).
@@ -147,12 +148,13 @@ final class LuaEngine {
         ctx.state = logs;
         ctx.budget = budget;
         ctx.unitVersion = unitVersion;
-        return run(budget, () -> fn.invoke(LuaValue.varargsOf(LuaValue.valueOf(premature), args)));
+        // Not admitted by the node's MemoryAdmission (no lease): bounded by the per-call limit and the timer limits.
+        return run(budget, null, () -> fn.invoke(LuaValue.varargsOf(LuaValue.valueOf(premature), args)));
     }
 
-    private Call run(Budget budget, Runnable body) {
+    private Call run(Budget budget, MemoryLease lease, Runnable body) {
         long start = System.nanoTime();
-        hook.arm(budget, settings.limits());
+        hook.arm(budget, settings.limits(), lease);
         UnitOutcome.Kind kind = UnitOutcome.Kind.OK;
         int status = 0;
         String message = null;
@@ -167,6 +169,9 @@ final class LuaEngine {
             message = e.getMessage();
         } catch (UnitAbort.ResourceLimitExceeded e) {
             kind = UnitOutcome.Kind.ERROR;
+            message = e.getMessage();
+        } catch (UnitAbort.Overloaded e) {
+            kind = UnitOutcome.Kind.OVERLOADED;
             message = e.getMessage();
         } catch (LuaError e) {
             kind = UnitOutcome.Kind.ERROR;
@@ -200,11 +205,11 @@ final class LuaEngine {
 
     /** Runs one body_filter call with the chunk as {@code ngx.arg[1]}; the (changed) chunk is read back after. */
     Call callBodyFilter(UnitSnapshot snapshot, UnitSnapshot.Entry entry, HttpExchange exchange, RequestState state,
-                        LuaValue[] chunk, boolean[] eof) {
+                        LuaValue[] chunk, boolean[] eof, MemoryLease lease) {
         ctx.chunk = chunk[0];
         ctx.eof = eof[0];
         try {
-            return call(snapshot, entry, Phase.BODY_FILTER, exchange, state);
+            return call(snapshot, entry, Phase.BODY_FILTER, exchange, state, lease);
         } finally {
             chunk[0] = ctx.chunk;
             eof[0] = ctx.eof;

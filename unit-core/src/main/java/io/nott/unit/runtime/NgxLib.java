@@ -1,6 +1,7 @@
 package io.nott.unit.runtime;
 
 import io.nott.unit.model.Phase;
+import io.nott.unit.sandbox.Allocation;
 import io.nott.unit.sandbox.LuaNumbers;
 import io.nott.unit.sandbox.ReadOnlyTable;
 import io.nott.unit.sandbox.UnitAbort;
@@ -456,7 +457,7 @@ final class NgxLib {
             } else if (v.isstring()) {
                 ctx().chunk = v instanceof LuaString ? v : LuaValue.valueOf(LuaNumbers.text(v));
             } else if (v.istable()) {
-                ctx().chunk = LuaString.valueUsing(latin1(concatTable(v.checktable())));
+                ctx().chunk = LuaString.valueUsing(concatTable(v.checktable()));
             } else {
                 throw new LuaError("ngx.arg[1] must be a string, got " + v.typename());
             }
@@ -505,7 +506,14 @@ final class NgxLib {
             ctx().state.log(ctx().unitId, 4, "attempt to write after ngx.eof()");
             return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("seen eof"));
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64);
+        long expected = newline ? 1 : 0;
+        for (int i = 1; i <= a.narg(); i++) {
+            expected += a.arg(i) instanceof LuaString s ? s.m_length : 0;
+        }
+        if ((long) ctx().state.bodySize() + expected > ctx().settings.maxBodyBytes()) {
+            throw new UnitAbort.ResourceLimitExceeded("response body larger than " + ctx().settings.maxBodyBytes() + " bytes");
+        }
+        Allocation.Output out = Allocation.output(newline ? "ngx.say" : "ngx.print", expected);
         for (int i = 1; i <= a.narg(); i++) {
             appendOutput(out, a.arg(i), 0);
         }
@@ -515,10 +523,7 @@ final class NgxLib {
         if ((long) ctx().state.bodySize() + out.size() > ctx().settings.maxBodyBytes()) {
             throw new UnitAbort.ResourceLimitExceeded("response body larger than " + ctx().settings.maxBodyBytes() + " bytes");
         }
-        io.nott.unit.sandbox.BudgetHook hook = io.nott.unit.sandbox.BudgetHook.current();
-        if (hook != null && out.size() > 65536) {
-            hook.chargeBytes(out.size(), "ngx.say");
-        }
+        Allocation.work(Allocation.Work.COPY, out.size());
         byte[] bytes = out.toByteArray();
         ctx().state.appendBody(bytes, 0, bytes.length);
         if (ctx().state.status() == 0) {
@@ -527,9 +532,9 @@ final class NgxLib {
         return LuaValue.ONE;
     }
 
-    private void appendOutput(java.io.ByteArrayOutputStream out, LuaValue v, int depth) {
+    private void appendOutput(Allocation.Output out, LuaValue v, int depth) {
         if (v instanceof LuaString s) {
-            out.write(s.m_bytes, s.m_offset, s.m_length);
+            out.write(s);
         } else if (v.istable()) {
             if (depth > 16) {
                 throw new LuaError("ngx.say: table nested too deep");
@@ -548,11 +553,11 @@ final class NgxLib {
                 appendOutput(out, t.get(i), depth + 1);
             }
         } else if (v == NULL) {
-            out.writeBytes(NULL_BYTES);
+            out.write(NULL_BYTES);
         } else if (v.isnil() || v.isboolean()) {
-            out.writeBytes((v.isnil() ? "nil" : v.toboolean() ? "true" : "false").getBytes(StandardCharsets.US_ASCII));
+            out.write((v.isnil() ? "nil" : v.toboolean() ? "true" : "false").getBytes(StandardCharsets.US_ASCII));
         } else if (v.isnumber()) {
-            out.writeBytes(LuaNumbers.text(v).getBytes(StandardCharsets.US_ASCII));
+            out.write(LuaNumbers.text(v).getBytes(StandardCharsets.US_ASCII));
         } else {
             throw new LuaError("ngx.say/print: cannot output a " + v.typename() + " value");
         }
@@ -591,7 +596,8 @@ final class NgxLib {
                 return LuaValue.NONE;
             }
             StringBuilder sb = new StringBuilder();
-            for (int i = 1; i <= a.narg(); i++) {
+            // As ngx.log: the line is cut at the log limit, so stop appending once past it.
+            for (int i = 1; i <= a.narg() && sb.length() <= RequestState.MAX_LOG_LINE_CHARS; i++) {
                 if (i > 1) {
                     sb.append('\t');
                 }
@@ -740,6 +746,9 @@ final class NgxLib {
     }
 
     private static Varargs headerTable(List<Map.Entry<String, String>> headers, int max, boolean raw) {
+        // A table built from the request's headers (bounded by the host's header limits) per call:
+        // charged, since a unit may build it in a loop.
+        Allocation.table(max > 0 ? Math.min(max, headers.size()) : headers.size(), "ngx.req.get_headers");
         LuaTable t = new LuaTable();
         int n = 0;
         boolean truncated = false;
@@ -769,16 +778,17 @@ final class NgxLib {
 
     // ---- helpers ---------------------------------------------------------------------------
 
-    private static String concatTable(LuaTable t) {
-        StringBuilder sb = new StringBuilder();
+    private static byte[] concatTable(LuaTable t) {
+        Allocation.Output out = Allocation.output("ngx.arg[1]");
         for (int i = 1; i <= t.length(); i++) {
             LuaValue v = t.get(i);
             if (!v.isstring()) {
                 throw new LuaError("ngx.arg[1] table must hold strings");
             }
-            latin1Append(sb, v);
+            out.write(v.strvalue());
         }
-        return sb.toString();
+        Allocation.work(Allocation.Work.COPY, out.size());
+        return out.toByteArray();
     }
 
     /** Lua strings are bytes: carry them through Java strings one char per byte. */

@@ -2,6 +2,7 @@ package io.nott.unit.runtime;
 
 import static io.nott.unit.runtime.NgxLib.fn;
 
+import io.nott.unit.sandbox.Allocation;
 import io.nott.unit.sandbox.BudgetHook;
 import java.io.ByteArrayOutputStream;
 import org.luaj.vm2.LuaError;
@@ -146,10 +147,9 @@ final class NgxRequestBody {
         }
     }
 
+    /** A string of the body's bytes is about to be built: issue #15's one charging API. */
     private static void charge(long bytes, String what) {
-        BudgetHook hook = BudgetHook.current();
-        if (hook != null && bytes > 65536) {
-            hook.chargeBytes(bytes, what);
-        }
+        Allocation.string(bytes, what);
+        Allocation.work(Allocation.Work.COPY, bytes);
     }
 }

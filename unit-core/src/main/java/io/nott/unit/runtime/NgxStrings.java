@@ -3,6 +3,8 @@ package io.nott.unit.runtime;
 import static io.nott.unit.runtime.NgxLib.fn;
 
 import io.nott.unit.runtime.re.NgxRe;
+import io.nott.unit.sandbox.Allocation;
+import io.nott.unit.sandbox.Allocation.Work;
 import io.nott.unit.sandbox.LuaNumbers;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,22 +43,28 @@ final class NgxStrings {
 
     static void install(LuaTable ngx) {
         ngx.set("encode_base64", fn(a -> {
-            String enc = Base64.getEncoder().encodeToString(coerce(a.arg1()));
-            return LuaValue.valueOf(a.arg(2).toboolean() ? enc.replace("=", "") : enc);
+            byte[] in = coerce(a.arg1());
+            boolean noPadding = a.arg(2).toboolean();
+            Allocation.string(((long) in.length + 2) / 3 * 4, "ngx.encode_base64");
+            Allocation.work(Work.ENCODE, in.length * 7L / 3);
+            Base64.Encoder encoder = noPadding ? Base64.getEncoder().withoutPadding() : Base64.getEncoder();
+            return LuaString.valueUsing(encoder.encode(in));
         }));
         ngx.set("decode_base64", fn(a -> {
             if (!(a.arg1() instanceof LuaString s)) {
                 throw new LuaError("string argument only");
             }
+            Allocation.string(s.m_length / 4 * 3 + 3, "ngx.decode_base64");
+            Allocation.work(Work.ENCODE, s.m_length);
             byte[] out = decodeBase64(raw(s));
             return out == null ? LuaValue.NIL : LuaString.valueUsing(out);
         }));
         ngx.set("escape_uri", fn(a -> LuaString.valueUsing(escapeUri(coerce(a.arg1()), escapeType(a.arg(2))))));
         ngx.set("unescape_uri", fn(a -> LuaString.valueUsing(unescapeUri(coerce(a.arg1())))));
-        ngx.set("md5", fn(a -> LuaValue.valueOf(hex(digest("MD5", coerce(a.arg1()))))));
-        ngx.set("md5_bin", fn(a -> LuaString.valueUsing(digest("MD5", coerce(a.arg1())))));
-        ngx.set("sha1_bin", fn(a -> LuaString.valueUsing(digest("SHA-1", coerce(a.arg1())))));
-        ngx.set("hmac_sha1", fn(a -> LuaString.valueUsing(hmacSha1(stringArg(a, 1), stringArg(a, 2)))));
+        ngx.set("md5", fn(a -> LuaValue.valueOf(hex(digest("MD5", a.arg1())))));
+        ngx.set("md5_bin", fn(a -> LuaString.valueUsing(digest("MD5", a.arg1()))));
+        ngx.set("sha1_bin", fn(a -> LuaString.valueUsing(digest("SHA-1", a.arg1()))));
+        ngx.set("hmac_sha1", fn(a -> LuaString.valueUsing(hmacSha1(stringArg(a, 1), a, 2))));
         ngx.set("crc32_short", fn(NgxStrings::crc32));
         ngx.set("crc32_long", fn(NgxStrings::crc32));
         ngx.set("http_time", fn(a -> LuaValue.valueOf(HTTP_TIME.format(Instant.ofEpochSecond(a.checklong(1))))));
@@ -99,6 +107,8 @@ final class NgxStrings {
     }
 
     private static byte[] raw(LuaString s) {
+        Allocation.memory(s.m_length, "a copy of the argument");
+        Allocation.work(Work.COPY, s.m_length);
         byte[] b = new byte[s.m_length];
         System.arraycopy(s.m_bytes, s.m_offset, b, 0, s.m_length);
         return b;
@@ -106,25 +116,66 @@ final class NgxStrings {
 
     private static Varargs crc32(Varargs a) {
         CRC32 c = new CRC32();
-        c.update(coerce(a.arg1()));
+        hash(a.arg1(), c::update);
         return LuaValue.valueOf((double) c.getValue());
     }
 
-    private static byte[] digest(String alg, byte[] data) {
+    /** How much is hashed between two charges: the wall clock is checked at least this often (~0.5 ms). */
+    private static final int HASH_SLICE = 256 * 1024;
+
+    private interface HashSink {
+        void update(byte[] b, int off, int len);
+    }
+
+    /**
+     * Feeds the argument (coerced as {@link #coerce} does, without copying a string) to a hash in
+     * slices, each charged as {@link Work#HASH} before it is hashed: hashing a 16 MiB string in
+     * a loop ends at the budget, not after the next whole hash.
+     */
+    private static void hash(LuaValue v, HashSink sink) {
+        byte[] b;
+        int off;
+        int len;
+        if (v instanceof LuaString s) {
+            b = s.m_bytes;
+            off = s.m_offset;
+            len = s.m_length;
+        } else {
+            b = coerce(v);
+            off = 0;
+            len = b.length;
+        }
+        int done = 0;
+        do {
+            int n = Math.min(HASH_SLICE, len - done);
+            Allocation.work(Work.HASH, n);
+            sink.update(b, off + done, n);
+            done += n;
+        } while (done < len);
+    }
+
+    private static byte[] digest(String alg, LuaValue data) {
         try {
-            return MessageDigest.getInstance(alg).digest(data);
+            MessageDigest md = MessageDigest.getInstance(alg);
+            hash(data, md::update);
+            return md.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(alg + " is part of every JDK", e);
         }
     }
 
-    private static byte[] hmacSha1(byte[] key, byte[] data) {
+    private static byte[] hmacSha1(byte[] key, Varargs a, int dataArg) {
         try {
             Mac mac = Mac.getInstance("HmacSHA1");
             // An empty key is valid for HMAC (zero-padded to the block size, as nginx does) but
             // SecretKeySpec refuses it: one zero byte pads to the same key.
             mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, "HmacSHA1"));
-            return mac.doFinal(data);
+            LuaValue data = a.arg(dataArg);
+            if (!(data instanceof LuaString) && !data.isnumber()) {
+                stringArg(a, dataArg);
+            }
+            hash(data, mac::update);
+            return mac.doFinal();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA1 is part of every JDK", e);
         }
@@ -189,24 +240,43 @@ final class NgxStrings {
         return type;
     }
 
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+
+    /** Counts the output first (a byte escaped takes three), charges it, then builds it exactly. */
     static byte[] escapeUri(byte[] s, int type) {
+        return escapeUri(s, type, "ngx.escape_uri");
+    }
+
+    private static byte[] escapeUri(byte[] s, int type, String what) {
         int[] set = ESCAPE[type];
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length + 8);
+        long size = s.length;
         for (byte b : s) {
             int c = b & 0xff;
             if ((set[c >>> 5] & (1 << (c & 31))) != 0) {
-                out.write('%');
-                out.write(Character.toUpperCase(Character.forDigit(c >> 4, 16)));
-                out.write(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            } else {
-                out.write(c);
+                size += 2;
             }
         }
-        return out.toByteArray();
+        Allocation.string(size, what);
+        Allocation.work(Work.ENCODE, s.length + size);
+        byte[] out = new byte[(int) size];
+        int o = 0;
+        for (byte b : s) {
+            int c = b & 0xff;
+            if ((set[c >>> 5] & (1 << (c & 31))) != 0) {
+                out[o++] = '%';
+                out[o++] = HEX[c >> 4];
+                out[o++] = HEX[c & 0xf];
+            } else {
+                out[o++] = b;
+            }
+        }
+        return out;
     }
 
     /** As ngx.unescape_uri: {@code %XX} decoded, {@code +} becomes a space, any other {@code %} kept. */
     static byte[] unescapeUri(byte[] s) {
+        Allocation.string(s.length, "ngx.unescape_uri");
+        Allocation.work(Work.ENCODE, s.length);
         ByteArrayOutputStream out = new ByteArrayOutputStream(s.length);
         for (int i = 0; i < s.length; i++) {
             byte c = s[i];
@@ -226,7 +296,8 @@ final class NgxStrings {
 
     /** As ngx.quote_sql_str: quoted, with MySQL's escapes for {@code \0 \b \n \r \t \Z " ' \\}. */
     static byte[] quoteSql(byte[] s) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length + 2);
+        Allocation.Output out = Allocation.output("ngx.quote_sql_str");
+        Allocation.work(Work.ENCODE, s.length);
         out.write('\'');
         for (byte b : s) {
             String esc = switch (b) {
@@ -244,7 +315,7 @@ final class NgxStrings {
             if (esc == null) {
                 out.write(b);
             } else {
-                out.writeBytes(esc.getBytes(StandardCharsets.ISO_8859_1));
+                out.writeLatin1(esc);
             }
         }
         out.write('\'');
@@ -273,6 +344,7 @@ final class NgxStrings {
                     return LuaValue.varargsOf(t, TRUNCATED);
                 }
                 n++;
+                Allocation.table(1, "ngx.decode_args");
                 int eq = i;
                 while (eq < amp && query[eq] != '=') {
                     eq++;
@@ -310,12 +382,12 @@ final class NgxStrings {
      * repeated). Keys and values are escaped as URI components.
      */
     private static byte[] encodeArgs(LuaTable t) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Allocation.Output out = Allocation.output("ngx.encode_args");
         for (Varargs n = t.next(LuaValue.NIL); !n.arg1().isnil(); n = t.next(n.arg1())) {
             if (!(n.arg1() instanceof LuaString key)) {
                 throw new LuaError("attempt to use a non-string key in the \"args\" option table");
             }
-            byte[] k = escapeUri(raw(key), 2);
+            byte[] k = escapeUri(raw(key), 2, "ngx.encode_args");
             LuaValue v = n.arg(2);
             if (v.istable()) {
                 LuaTable list = v.checktable();
@@ -329,7 +401,7 @@ final class NgxStrings {
         return out.toByteArray();
     }
 
-    private static void appendArg(ByteArrayOutputStream out, byte[] k, LuaValue v) {
+    private static void appendArg(Allocation.Output out, byte[] k, LuaValue v) {
         if (v == LuaValue.FALSE) {
             return;
         }
@@ -339,10 +411,10 @@ final class NgxStrings {
         if (out.size() > 0) {
             out.write('&');
         }
-        out.writeBytes(k);
+        out.write(k);
         if (!v.isboolean()) {
             out.write('=');
-            out.writeBytes(escapeUri(coerce(v), 2));
+            out.write(escapeUri(coerce(v), 2, "ngx.encode_args"));
         }
     }
 

@@ -256,9 +256,10 @@ public final class PhaseRunner {
                     continue;
                 }
                 // Node admission first (a refused call must not take a half-open breaker's one trial):
-                // the call reserves its memory budget; on an event loop it never waits.
-                long reservation = admission.reserve(settings.limits().maxAllocatedBytes(), virtual);
-                if (reservation < 0) {
+                // the call reserves a first slice and grows it as it uses memory; on an event loop
+                // it never waits.
+                MemoryAdmission.Lease lease = admission.open(MemoryAdmission.FIRST_SLICE_BYTES, virtual);
+                if (lease == null) {
                     outcomes.add(record(new UnitOutcome(u.id(), phase, UnitOutcome.Kind.OVERLOADED, 0, 0, 0,
                             "not run: the node's unit memory (" + admission.capacity()
                                     + " bytes) is reserved by calls in flight; retry later or raise the share")));
@@ -269,7 +270,7 @@ public final class PhaseRunner {
                 }
                 CircuitBreaker breaker = breaker(u);
                 if (!breaker.tryAcquire(clock)) {
-                    admission.release(reservation);
+                    lease.close();
                     outcomes.add(record(new UnitOutcome(u.id(), phase, UnitOutcome.Kind.BREAKER_OPEN, 0, 0, 0,
                             "circuit breaker open after repeated failures")));
                     if (u.failure() == FailurePolicy.CLOSED && chunk == null) {
@@ -279,9 +280,9 @@ public final class PhaseRunner {
                 }
                 LuaEngine.Call call;
                 try {
-                    call = invoke(engine, snapshot, e, phase, exchange, state, chunk);
+                    call = invoke(engine, snapshot, e, phase, exchange, state, chunk, lease);
                 } finally {
-                    admission.release(reservation);
+                    lease.close();
                 }
                 breaker.record(call.kind().isFailure(), clock);
                 e.cost.record(call.nanos());
@@ -291,6 +292,10 @@ public final class PhaseRunner {
                 meters.coroutines(u.id(), call.coroutines());
                 outcomes.add(record(new UnitOutcome(u.id(), phase, call.kind(), call.nanos(),
                         call.instructions(), call.status(), call.message())));
+                if (call.kind() == UnitOutcome.Kind.OVERLOADED && u.failure() == FailurePolicy.CLOSED && chunk == null) {
+                    // Stopped because the node could not grant the memory it went on to use.
+                    return new PhaseResult(PhaseResult.Action.EXIT, 500, outcomes);
+                }
                 PhaseResult end = chunk == null ? decide(phase, u, call, state, outcomes) : null;
                 if (end != null) {
                     return end;
@@ -361,13 +366,14 @@ public final class PhaseRunner {
     }
 
     private static LuaEngine.Call invoke(LuaEngine engine, UnitSnapshot snapshot, UnitSnapshot.Entry e, Phase phase,
-                                         HttpExchange exchange, RequestState state, Chunk chunk) {
+                                         HttpExchange exchange, RequestState state, Chunk chunk,
+                                         MemoryAdmission.Lease lease) {
         if (chunk == null) {
-            return engine.call(snapshot, e, phase, exchange, state);
+            return engine.call(snapshot, e, phase, exchange, state, lease);
         }
         LuaValue before = chunk.value[0];
         boolean eofBefore = chunk.eof[0];
-        LuaEngine.Call call = engine.callBodyFilter(snapshot, e, exchange, state, chunk.value, chunk.eof);
+        LuaEngine.Call call = engine.callBodyFilter(snapshot, e, exchange, state, chunk.value, chunk.eof, lease);
         if (call.kind().isFailure()) {
             chunk.value[0] = before; // a failing filter leaves the chunk as it was
             chunk.eof[0] = eofBefore;

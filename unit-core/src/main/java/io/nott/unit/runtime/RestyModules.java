@@ -1,5 +1,6 @@
 package io.nott.unit.runtime;
 
+import io.nott.unit.sandbox.Allocation;
 import io.nott.unit.sandbox.BudgetHook;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -176,12 +177,10 @@ final class RestyModules {
         return b;
     }
 
+    /** A result of {@code bytes} is about to be built by encoding: issue #15's one charging API. */
     private static void charge(long bytes, String what) {
-        BudgetHook hook = BudgetHook.current();
-        if (hook != null) {
-            hook.chargeBytes(bytes, what);
-            hook.spend((int) Math.min(Integer.MAX_VALUE, bytes / 16 + 1));
-        }
+        Allocation.string(bytes, what);
+        Allocation.work(Allocation.Work.ENCODE, bytes);
     }
 
     private static void spend(int steps) {

@@ -24,9 +24,12 @@ import java.time.Duration;
  *                                 ({@code ngx.req.set_body_data}, {@code append_body}): nginx's
  *                                 {@code client_max_body_size}, whose default (1 MiB) the shorter
  *                                 constructor uses; the host refuses larger client bodies with 413
+ * @param redisNamespace           which units' {@code redis_client} keys are isolated by unit id
+ *                                 (default: none, every unit shares one namespace)
  */
 public record RunnerSettings(SandboxLimits limits, int breakerFailureThreshold, Duration breakerCoolDown,
-                             int maxBodyBytes, Duration maxRedisWait, long maxRequestBodyBytes) {
+                             int maxBodyBytes, Duration maxRedisWait, long maxRequestBodyBytes,
+                             RedisNamespace redisNamespace) {
 
     /** nginx's default {@code client_max_body_size}. */
     public static final long DEFAULT_MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -34,6 +37,13 @@ public record RunnerSettings(SandboxLimits limits, int breakerFailureThreshold, 
     public RunnerSettings(SandboxLimits limits, int breakerFailureThreshold, Duration breakerCoolDown, int maxBodyBytes,
                           Duration maxRedisWait) {
         this(limits, breakerFailureThreshold, breakerCoolDown, maxBodyBytes, maxRedisWait, DEFAULT_MAX_REQUEST_BODY_BYTES);
+    }
+
+    /** Every unit in the shared Redis namespace. */
+    public RunnerSettings(SandboxLimits limits, int breakerFailureThreshold, Duration breakerCoolDown, int maxBodyBytes,
+                          Duration maxRedisWait, long maxRequestBodyBytes) {
+        this(limits, breakerFailureThreshold, breakerCoolDown, maxBodyBytes, maxRedisWait, maxRequestBodyBytes,
+                RedisNamespace.SHARED);
     }
 
     /** Default limits, breaker opens after 5 failures in a row, 10 s cool-down, 16 MiB body, 1 s of Redis wait. */
@@ -47,5 +57,11 @@ public record RunnerSettings(SandboxLimits limits, int breakerFailureThreshold, 
         if (maxRequestBodyBytes < 0) {
             throw new IllegalArgumentException("maxRequestBodyBytes must be zero or positive, got " + maxRequestBodyBytes);
         }
+        redisNamespace = redisNamespace == null ? RedisNamespace.SHARED : redisNamespace;
+    }
+
+    public RunnerSettings withRedisNamespace(RedisNamespace namespace) {
+        return new RunnerSettings(limits, breakerFailureThreshold, breakerCoolDown, maxBodyBytes, maxRedisWait,
+                maxRequestBodyBytes, namespace);
     }
 }

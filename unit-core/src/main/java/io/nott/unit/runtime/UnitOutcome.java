@@ -8,7 +8,8 @@ import io.nott.unit.model.Phase;
  * @param unitId        the unit
  * @param phase         the phase it ran in
  * @param kind          ok, exit, error, timeout, skipped (sampled out), breaker_open (not called) or
- *                      overloaded (not called: the node's unit memory was all reserved, see {@link MemoryAdmission})
+ *                      overloaded (not called, or stopped when it could not grow its lease: the node's unit
+ *                      memory was all reserved, see {@link MemoryAdmission})
  * @param durationNanos wall time of the call, 0 when it did not run
  * @param instructions  Lua VM instructions the call executed
  * @param status        for {@code exit}: the status passed to {@code ngx.exit}/{@code ngx.redirect}; else 0

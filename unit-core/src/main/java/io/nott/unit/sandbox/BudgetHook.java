@@ -18,8 +18,9 @@ import org.luaj.vm2.lib.DebugLib;
  * <p>Enforced here: the instruction budget (every instruction), the wall-clock budget (checked
  * every {@value #CHECK_EVERY} instructions), call depth (on each call), the size of {@code ..}
  * results (before the CONCAT instruction runs) and memory allocated by the call (thread allocation
- * counter, every {@value #CHECK_EVERY} instructions, plus explicit {@link #chargeBytes} from the
- * string functions that can build large strings in one step).
+ * counter, every {@value #CHECK_EVERY} instructions, plus the explicit charges library functions
+ * make through {@link Allocation} before they build anything), and the node's grant for that
+ * memory ({@link MemoryLease}).
  */
 public final class BudgetHook extends DebugLib {
 
@@ -38,8 +39,17 @@ public final class BudgetHook extends DebugLib {
     private int maxDepth;
     private int maxStringBytes;
     private long maxAllocated;
-    private long charged;
+    /** Bytes the thread's allocation counter showed for this call at the last sample. */
+    private long sampled;
+    /**
+     * Bytes charged explicitly ({@link Allocation}) since the last sample: charged before they
+     * are allocated, then seen by the counter, so the next sample replaces them (no double count).
+     */
+    private long pending;
     private long allocBaseline = -1;
+    /** The node's grant for this call's memory (see {@link MemoryLease}); null when unbounded. */
+    private MemoryLease lease;
+    private long granted;
     private UnitAbort tripped;
     private LuaClosure[] frames = new LuaClosure[16];
     private LuaValue[][] stacks = new LuaValue[16][];
@@ -73,8 +83,17 @@ public final class BudgetHook extends DebugLib {
         return CURRENT.get();
     }
 
-    /** Starts counting for one call on the calling thread. */
+    /** Starts counting for one call on the calling thread, with no node-level memory bound. */
     public void arm(Budget budget, SandboxLimits limits) {
+        arm(budget, limits, null);
+    }
+
+    /**
+     * Starts counting for one call on the calling thread; the call's memory use (charged and
+     * measured) is covered by {@code lease} as it grows, and the call ends as overloaded when the
+     * node cannot cover more.
+     */
+    public void arm(Budget budget, SandboxLimits limits, MemoryLease lease) {
         owner = Thread.currentThread();
         instructions = 0;
         instructionLimit = budget.instructions();
@@ -84,8 +103,11 @@ public final class BudgetHook extends DebugLib {
         maxDepth = limits.maxCallDepth();
         maxStringBytes = limits.maxStringBytes();
         maxAllocated = limits.maxAllocatedBytes();
-        charged = 0;
-        allocBaseline = -1;
+        sampled = 0;
+        pending = 0;
+        allocBaseline = THREADS != null ? THREADS.getCurrentThreadAllocatedBytes() : -1;
+        this.lease = lease;
+        granted = lease != null ? lease.granted() : Long.MAX_VALUE;
         tripped = null;
         coroutine = null;
         entry = null;
@@ -98,6 +120,7 @@ public final class BudgetHook extends DebugLib {
 
     public void disarm() {
         armed = false;
+        lease = null;
         CURRENT.remove();
         // Drop references to the finished call's stacks so they can be collected.
         java.util.Arrays.fill(frames, 0, Math.min(frames.length, depth + 1), null);
@@ -174,17 +197,43 @@ public final class BudgetHook extends DebugLib {
         return maxStringBytes;
     }
 
+    /** Memory this call has used so far: measured by the thread's counter plus charged since. */
+    public long allocated() {
+        return sampled + pending;
+    }
+
     /**
-     * Accounts for a large allocation a library function is about to make (strings, bodies). Throws
-     * when it would not fit in one string or in the call's memory allowance.
+     * A string of {@code bytes} is about to be built ({@link Allocation#string}): refused beyond
+     * the string limit, else charged as memory.
      */
-    public void chargeBytes(long bytes, String what) {
+    void chargeBytes(long bytes, String what) {
         if (bytes > maxStringBytes) {
             throw tripResource(what + " would build a string of " + bytes + " bytes; the limit is " + maxStringBytes);
         }
-        charged += bytes;
-        if (charged > maxAllocated) {
+        chargeMemory(bytes, what);
+    }
+
+    /** {@code bytes} are about to be allocated ({@link Allocation#memory}): checked against the call's allowance. */
+    void chargeMemory(long bytes, String what) {
+        if (tripped != null) {
+            throw tripped;
+        }
+        pending += Math.max(0, bytes);
+        checkMemory();
+    }
+
+    private void checkMemory() {
+        long used = sampled + pending;
+        if (used > maxAllocated) {
             throw tripResource("memory limit exceeded: the call allocated more than " + maxAllocated + " bytes");
+        }
+        if (used > granted) {
+            long now = lease.cover(used);
+            if (now < 0) {
+                throw trip(new UnitAbort.Overloaded("overloaded: the node's unit memory is reserved by calls in flight"
+                        + " (this call needed " + used + " bytes); retry later or raise the node's share"));
+            }
+            granted = now;
         }
     }
 
@@ -273,30 +322,36 @@ public final class BudgetHook extends DebugLib {
         if (System.nanoTime() - deadlineNanos > 0) {
             throw trip(new UnitAbort.BudgetExceeded("wall-clock budget exceeded"));
         }
-        if (THREADS != null) {
+        if (allocBaseline >= 0) {
             long now = THREADS.getCurrentThreadAllocatedBytes();
-            if (allocBaseline < 0) {
-                allocBaseline = now;
-            } else if (now - allocBaseline + charged > maxAllocated) {
-                throw tripResource("memory limit exceeded: the call allocated more than " + maxAllocated + " bytes");
+            if (now >= allocBaseline) {
+                sampled = now - allocBaseline;
+                pending = 0;
             }
+            checkMemory();
         }
     }
 
     /**
-     * Counts work done by library code that runs no Lua instructions (pattern matching) against
-     * the instruction budget, and checks the wall clock.
+     * Counts work done by library code that runs no Lua instructions (pattern matching, hashing,
+     * encoding: {@link Allocation#work}) against the instruction budget, and checks the wall clock
+     * whenever the count crosses a multiple of {@value #CHECK_EVERY}, as instructions do: a loop of
+     * small calls is checked as often as a loop of instructions, and a large charge (a hash slice,
+     * a regex batch) is checked every time.
      */
-    public void spend(int steps) {
+    public void spend(long steps) {
         if (tripped != null) {
             throw tripped;
         }
+        long before = instructions;
         instructions += steps;
         if (instructions > instructionLimit) {
             throw trip(new UnitAbort.BudgetExceeded(
                     "instruction budget exceeded: more than " + instructionLimit + " instructions"));
         }
-        checkDeadline();
+        if (before / CHECK_EVERY != instructions / CHECK_EVERY) {
+            checkDeadline();
+        }
     }
 
     /**
@@ -406,7 +461,7 @@ public final class BudgetHook extends DebugLib {
         return abort;
     }
 
-    private UnitAbort tripResource(String message) {
+    UnitAbort tripResource(String message) {
         return trip(new UnitAbort.ResourceLimitExceeded(message));
     }
 
@@ -419,12 +474,12 @@ public final class BudgetHook extends DebugLib {
         if (!armed) {
             return 0;
         }
-        long counted = 0;
+        long counted = sampled;
         if (THREADS != null && allocBaseline < 0) {
             allocBaseline = THREADS.getCurrentThreadAllocatedBytes(); // as the first periodic check would
         } else if (THREADS != null) {
-            counted = Math.max(0, THREADS.getCurrentThreadAllocatedBytes() - allocBaseline);
+            counted = Math.max(counted, THREADS.getCurrentThreadAllocatedBytes() - allocBaseline);
         }
-        return counted + charged;
+        return counted + pending;
     }
 }

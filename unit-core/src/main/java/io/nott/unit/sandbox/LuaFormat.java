@@ -21,6 +21,7 @@ final class LuaFormat extends VarArgFunction {
         LuaString fmt = args.checkstring(1);
         String f = new String(fmt.m_bytes, fmt.m_offset, fmt.m_length, StandardCharsets.ISO_8859_1);
         StringBuilder out = new StringBuilder(f.length() + 16);
+        int max = Allocation.maxStringBytes();
         int arg = 1;
         for (int i = 0; i < f.length(); i++) {
             char c = f.charAt(i);
@@ -80,16 +81,42 @@ final class LuaFormat extends VarArgFunction {
                         if (precision != null) {
                             s = s.substring(0, Math.min(s.length(), precision.isEmpty() ? 0 : Integer.parseInt(precision)));
                         }
+                        room(out, s.length() + 100L, max);
                         out.append(pad(flags, width, s));
                     }
-                    case 'q' -> quote(out, text(args.checkvalue(arg)));
+                    case 'q' -> {
+                        String s = text(args.checkvalue(arg));
+                        room(out, quotedLength(s), max);
+                        quote(out, s);
+                    }
                     default -> throw new LuaError("invalid option '%" + conv + "' to 'format'");
                 }
             } catch (IllegalFormatException e) {
                 throw new LuaError("invalid format '" + spec + conv + "' to 'format'");
             }
         }
+        Allocation.string(out.length(), "string.format");
+        Allocation.work(Allocation.Work.COPY, out.length());
         return LuaString.valueUsing(out.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Refuses a piece that would take the result past the string limit, before it is built. */
+    private static void room(StringBuilder out, long piece, int max) {
+        if (out.length() + piece > max) {
+            Allocation.string(out.length() + piece, "string.format");
+        }
+    }
+
+    /** What %q makes of {@code s}: two bytes for each escaped char, quotes around. */
+    private static long quotedLength(String s) {
+        long n = 2 + s.length();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\0') {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static long integer(LuaValue v, int arg) {

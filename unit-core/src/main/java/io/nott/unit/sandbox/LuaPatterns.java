@@ -1,6 +1,5 @@
 package io.nott.unit.sandbox;
 
-import java.io.ByteArrayOutputStream;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaValue;
@@ -510,12 +509,11 @@ final class LuaPatterns {
                 argerror(3, "string/function/table expected");
             }
             long maxN = args.isnoneornil(4) ? Long.MAX_VALUE : (long) args.checkdouble(4);
-            BudgetHook hook = BudgetHook.current();
-            int max = hook != null ? hook.maxStringBytes() : SandboxLimits.DEFAULT.maxStringBytes();
             MatchState ms = new MatchState(src, pat);
             boolean anchor = ms.pb(0) == '^';
             int p = anchor ? 1 : 0;
-            ByteArrayOutputStream b = new ByteArrayOutputStream(src.m_length + 16);
+            // Every piece is checked against the string limit before it is written.
+            Allocation.Output b = Allocation.output("string.gsub");
             int s = 0;
             long n = 0;
             while (n < maxN) {
@@ -524,10 +522,6 @@ final class LuaPatterns {
                 if (e != -1) {
                     n++;
                     addValue(ms, b, s, e, repl, tr);
-                    if (b.size() > max) {
-                        throw new UnitAbort.ResourceLimitExceeded(
-                                "string.gsub would build a string of more than " + max + " bytes");
-                    }
                 }
                 if (e != -1 && e > s) {
                     s = e;
@@ -541,16 +535,10 @@ final class LuaPatterns {
                 }
             }
             b.write(ms.s, ms.off + s, ms.end - s);
-            if (b.size() > max) {
-                throw new UnitAbort.ResourceLimitExceeded("string.gsub would build a string of more than " + max + " bytes");
-            }
-            if (hook != null && b.size() > 65536) {
-                hook.chargeBytes(b.size(), "string.gsub");
-            }
-            return varargsOf(LuaString.valueUsing(b.toByteArray()), valueOf((double) n));
+            return varargsOf(b.toLuaString(), valueOf((double) n));
         }
 
-        private static void addValue(MatchState ms, ByteArrayOutputStream b, int s, int e, LuaValue repl, int tr) {
+        private static void addValue(MatchState ms, Allocation.Output b, int s, int e, LuaValue repl, int tr) {
             LuaValue value;
             if (tr == TFUNCTION) {
                 value = repl.invoke(captures(ms, s, e, true)).arg1();
@@ -577,9 +565,6 @@ final class LuaPatterns {
                         LuaValue cap = capture(ms, d - '1', s, e);
                         LuaString cs = cap.strvalue();
                         b.write(cs.m_bytes, cs.m_offset, cs.m_length);
-                    }
-                    if (b.size() > (1 << 30)) {
-                        throw new UnitAbort.ResourceLimitExceeded("string.gsub result too large");
                     }
                 }
                 return;

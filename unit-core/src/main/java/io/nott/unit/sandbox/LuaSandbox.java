@@ -95,15 +95,40 @@ public final class LuaSandbox {
         BIT32 = ReadOnlyTable.copyOf(scratch.get("bit32").checktable(), null);
         LuaTable os = new LuaTable();
         LuaValue jseOs = scratch.get("os");
-        for (String name : new String[] {"time", "clock", "date", "difftime"}) {
+        for (String name : new String[] {"time", "clock", "difftime"}) {
             os.set(name, jseOs.get(name));
         }
+        os.set("date", new CheckedDate(jseOs.get("date")));
         OS = ReadOnlyTable.copyOf(os, null);
         STRING_META = ReadOnlyTable.of("__index", STRING);
         LuaString.s_metatable = STRING_META;
     }
 
     private LuaSandbox() {
+    }
+
+    /**
+     * os.date with its output charged first: each conversion makes at most 24 bytes ({@code %c}),
+     * so a format of n bytes makes at most 12n; {@code os.date(("%c"):rep(4e6))} is refused
+     * before LuaJ builds 100 MB.
+     */
+    private static final class CheckedDate extends VarArgFunction {
+        private final LuaValue original;
+
+        CheckedDate(LuaValue original) {
+            this.original = original;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue format = args.arg1();
+            if (format.isstring()) {
+                long bound = 12L * format.checkstring().m_length + 64;
+                Allocation.string(bound, "os.date");
+                Allocation.work(Allocation.Work.ENCODE, bound);
+            }
+            return original.invoke(args);
+        }
     }
 
     /** Makes sure the JVM-wide string metatable is the read-only one (idempotent). */

@@ -10,13 +10,10 @@ import org.luaj.vm2.lib.VarArgFunction;
 /**
  * Size checks in front of the library functions that can build a huge string (or a huge list of
  * results) in one Java call, where the instruction hook cannot intervene: the size is computed
- * first and charged to the running call ({@link BudgetHook#chargeBytes}), so {@code string.rep}
+ * first and charged to the running call through {@link Allocation}, so {@code string.rep}
  * to gigabytes ends as an error instead of an {@link OutOfMemoryError}.
  */
 final class SafeStringLib {
-
-    /** Below this a result cannot hurt; skip the bookkeeping. */
-    private static final long SMALL = 64 * 1024;
 
     private SafeStringLib() {
     }
@@ -33,6 +30,7 @@ final class SafeStringLib {
         t.set("byte", new Byte(string.get("byte")));
         t.set("upper", new AsciiCase(true));
         t.set("lower", new AsciiCase(false));
+        t.set("reverse", new Reverse());
         return t;
     }
 
@@ -82,15 +80,8 @@ final class SafeStringLib {
     }
 
     static void charge(long bytes, String what) {
-        if (bytes < SMALL) {
-            return;
-        }
-        BudgetHook hook = BudgetHook.current();
-        if (hook != null) {
-            hook.chargeBytes(bytes, what);
-        } else if (bytes > SandboxLimits.DEFAULT.maxStringBytes()) {
-            throw new LuaError(what + " would build a string of " + bytes + " bytes");
-        }
+        Allocation.string(bytes, what);
+        Allocation.work(Allocation.Work.COPY, bytes);
     }
 
     static int maxUnpack() {
@@ -117,14 +108,20 @@ final class SafeStringLib {
             }
             charge(total, "string.rep");
             byte[] out = new byte[(int) total];
-            int pos = 0;
-            for (long i = 0; i < n; i++) {
-                if (i > 0 && sep.length() > 0) {
-                    System.arraycopy(sep.m_bytes, sep.m_offset, out, pos, sep.m_length);
-                    pos += sep.m_length;
+            int unit = s.m_length + sep.m_length;
+            // One piece (sep after s), then doubling copies of what is filled: O(log n) copies,
+            // so ("x"):rep(16e6) costs a memcpy, not 16 million of them.
+            System.arraycopy(s.m_bytes, s.m_offset, out, 0, s.m_length);
+            if (unit > 0 && total > s.m_length) {
+                System.arraycopy(sep.m_bytes, sep.m_offset, out, s.m_length, sep.m_length);
+                int filled = unit;
+                int whole = (int) Math.min(total, (long) unit * (n - 1)); // every piece but the last s
+                while (filled < whole) {
+                    int len = Math.min(filled, whole - filled);
+                    System.arraycopy(out, 0, out, filled, len);
+                    filled += len;
                 }
-                System.arraycopy(s.m_bytes, s.m_offset, out, pos, s.m_length);
-                pos += s.m_length;
+                System.arraycopy(s.m_bytes, s.m_offset, out, (int) total - s.m_length, s.m_length);
             }
             return LuaString.valueUsing(out);
         }
@@ -142,11 +139,7 @@ final class SafeStringLib {
 
         @Override
         public Varargs invoke(Varargs args) {
-            long total = byteLen(args.arg1());
-            for (int i = 2; i <= args.narg(); i++) {
-                total += Math.max(byteLen(args.arg(i)), 100);
-            }
-            charge(total, "string.format");
+            // LuaFormat checks each piece against the string limit before it appends it.
             return format.invoke(args);
         }
     }
@@ -165,6 +158,8 @@ final class SafeStringLib {
         @Override
         public Varargs invoke(Varargs args) {
             LuaString s = args.checkstring(1);
+            Allocation.string(s.m_length, upper ? "string.upper" : "string.lower");
+            Allocation.work(Allocation.Work.ENCODE, s.m_length);
             byte[] out = new byte[s.m_length];
             for (int i = 0; i < out.length; i++) {
                 byte b = s.m_bytes[s.m_offset + i];
@@ -174,6 +169,20 @@ final class SafeStringLib {
                     b += 32;
                 }
                 out[i] = b;
+            }
+            return LuaString.valueUsing(out);
+        }
+    }
+
+    /** string.reverse: a copy as large as its argument, charged like the others. */
+    static final class Reverse extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaString s = args.checkstring(1);
+            charge(s.m_length, "string.reverse");
+            byte[] out = new byte[s.m_length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = s.m_bytes[s.m_offset + out.length - 1 - i];
             }
             return LuaString.valueUsing(out);
         }

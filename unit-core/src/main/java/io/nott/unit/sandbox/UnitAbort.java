@@ -6,7 +6,7 @@ package io.nott.unit.sandbox;
  * neither catch nor swallow these. No stack trace: they are control flow, thrown often.
  */
 public abstract sealed class UnitAbort extends Error
-        permits UnitAbort.BudgetExceeded, UnitAbort.ResourceLimitExceeded, UnitAbort.Exit {
+        permits UnitAbort.BudgetExceeded, UnitAbort.ResourceLimitExceeded, UnitAbort.Overloaded, UnitAbort.Exit {
 
     UnitAbort(String message) {
         super(message, null, false, false);
@@ -22,6 +22,16 @@ public abstract sealed class UnitAbort extends Error
     /** Too deep, too big or too much memory: an {@code error} outcome. */
     public static final class ResourceLimitExceeded extends UnitAbort {
         public ResourceLimitExceeded(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The node could not grant the memory the call went on to use ({@link MemoryLease}): an
+     * {@code overloaded} outcome, like a call refused at admission.
+     */
+    public static final class Overloaded extends UnitAbort {
+        public Overloaded(String message) {
             super(message);
         }
     }

@@ -31,7 +31,7 @@ class HostileUnitTest {
         PhaseResult r = f.run(Phase.ACCESS, get("/?token=token"), state, unit("healthy", Phase.ACCESS,
                 "local t = {} for i = 1, 100 do t[i] = ('x'):upper() .. i end\n"
                         + "ngx.header['X-Ok'] = t[100] .. string.format('%.2f', 1.5) .. #string.rep('a', 3)"));
-        assertThat(r.outcomes()).extracting(UnitOutcome::kind).containsExactly(Kind.OK);
+        assertThat(r.outcomes()).as(r.outcomes().get(0).message()).extracting(UnitOutcome::kind).containsExactly(Kind.OK);
         assertThat(state.headerChange("X-Ok").values()).containsExactly("X1001.503");
     }
 
@@ -94,7 +94,22 @@ class HostileUnitTest {
                 Arguments.of("unpack of a huge range", "return unpack({}, 1, 1e8)", "too many results to unpack"),
                 Arguments.of("string.byte of a huge range", "return string.byte(string.rep('x', 1e6), 1, -1)", "string slice too long"),
                 Arguments.of("ngx.say body flood", "local s = string.rep('x', 8e6) for i = 1, 10 do ngx.say(s) end", "response body larger"),
-                Arguments.of("json of a cycle", "local t = {} t.t = t return edge_computing.json.encode(t)", "nested deeper"));
+                Arguments.of("json of a cycle", "local t = {} t.t = t return edge_computing.json.encode(t)", "nested deeper"),
+                // Issue #15: single calls that built more than the string limit, or more than the
+                // call's memory in a few instructions; each is refused before it allocates.
+                Arguments.of("ngx.escape_uri growing in a loop", "local s = string.rep('\\255', 4*1024*1024) for i = 1, 100 do s = ngx.escape_uri(s) end", "ngx.escape_uri would build a string of 20971520 bytes"),
+                Arguments.of("ngx.encode_args of a huge value", "local s = string.rep('\\255', 6e6) return ngx.encode_args({a = s})", "ngx.encode_args"),
+                Arguments.of("json.encode of one string three times", "local s = string.rep('\"', 4e6) return edge_computing.json.encode({s, s, s})", "json.encode"),
+                Arguments.of("json.encode of control characters", "return edge_computing.json.encode({string.rep('\\1', 3e6)})", "json.encode"),
+                Arguments.of("os.date of a huge format", "return os.date(string.rep('%c', 4*1024*1024))", "os.date"),
+                Arguments.of("string.format %q of quotes", "return string.format('%q', string.rep('\"', 9e6))", "string.format"),
+                Arguments.of("ngx.encode_base64 past the limit", "return ngx.encode_base64(string.rep('x', 15e6))", "ngx.encode_base64"),
+                Arguments.of("string.reverse copies", "local s = string.rep('x', 16e6) for i = 1, 8 do local r = s:reverse() end", "memory limit exceeded"),
+                Arguments.of("ngx.quote_sql_str doubling", "return ngx.quote_sql_str(string.rep(\"'\", 9e6))", "ngx.quote_sql_str"),
+                Arguments.of("ngx.re.gsub expansion", "return ngx.re.gsub(string.rep('a', 1e5), 'a', string.rep('b', 1000))", "ngx.re.gsub"),
+                Arguments.of("ngx.decode_args of millions of args", "return ngx.decode_args(string.rep('a&', 8e6), 0)", "memory limit exceeded"),
+                Arguments.of("json.decode of a huge array", "return edge_computing.json.decode('[' .. string.rep('1,', 3e6) .. '1]')", "memory limit exceeded"),
+                Arguments.of("ngx.print of a huge table", "local s = string.rep('x', 1e6) local t = {} for i = 1, 20 do t[i] = s end ngx.print(t)", "ngx.print"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -104,6 +119,52 @@ class HostileUnitTest {
         UnitOutcome o = run(unit("hostile", Phase.ACCESS, code).withBudget(new Budget(5_000_000, 10_000)));
         assertThat(o.kind()).as(o.message()).isEqualTo(Kind.ERROR);
         assertThat(o.message()).contains(message);
+    }
+
+    /**
+     * Issue #15's cost case: one call hashing 16 MiB per instruction. Library work is charged as
+     * instructions ({@code Allocation.Work}), so the instruction budget ends it inside the first
+     * hash, and with an instruction budget too large to matter the wall clock ends it within a
+     * hash slice (~0.5 ms) of its budget, not after whole hashes (6.5 s before).
+     */
+    @Test
+    void hashingHugeStringsInALoopIsChargedByTheByte() {
+        String code = "local s = string.rep('x', 16*1024*1024 - 1) while true do ngx.md5(s) end";
+        // A roomy wall clock: on a loaded machine the instruction count must be what stops it.
+        UnitOutcome byCount = run(unit("md5", Phase.ACCESS, code).withBudget(new Budget(1_000_000, 10_000)));
+        assertThat(byCount.kind()).as(byCount.message()).isEqualTo(Kind.TIMEOUT);
+        assertThat(byCount.message()).contains("instruction budget exceeded");
+        long slice = io.nott.unit.sandbox.Allocation.Work.HASH.instructions(256 * 1024);
+        assertThat(byCount.instructions()).isBetween(1_000_000L, 1_000_000L + slice);
+
+        UnitOutcome byClock = run(unit("md5", Phase.ACCESS, code).withBudget(new Budget(50_000_000_000L, 50)));
+        assertThat(byClock.kind()).as(byClock.message()).isEqualTo(Kind.TIMEOUT);
+        assertThat(byClock.message()).isEqualTo("wall-clock budget exceeded");
+        // Loose: 4x the 625 ms measured on a machine at load 21 (60-160 ms when warm); 6.5 s before.
+        assertThat(byClock.durationNanos()).isLessThan(2_500_000_000L);
+    }
+
+    @Test
+    void eightCopiesOf16MiBPassNeitherTheMemoryNorTheInstructionBudget() {
+        String code = "local s = string.rep('x', 16*1024*1024 - 1) for i = 1, 8 do local u = s:upper() end";
+        UnitOutcome byMemory = run(unit("upper", Phase.ACCESS, code).withBudget(new Budget(50_000_000_000L, 10_000)));
+        assertThat(byMemory.kind()).as(byMemory.message()).isEqualTo(Kind.ERROR);
+        assertThat(byMemory.message()).contains("memory limit exceeded");
+        UnitOutcome byCost = run(unit("upper", Phase.ACCESS, code).withBudget(new Budget(1_000_000, 10_000)));
+        assertThat(byCost.kind()).as(byCost.message()).isEqualTo(Kind.TIMEOUT);
+        assertThat(byCost.message()).contains("instruction budget exceeded");
+    }
+
+    @Test
+    void libraryWorkCountsAsInstructions() {
+        // 1 MiB hashed and escaped: charged at the documented rates, on top of the few Lua instructions.
+        UnitOutcome o = run(unit("work", Phase.ACCESS,
+                "local s = string.rep('x', 1024*1024) local h = ngx.md5(s) local e = ngx.escape_uri(s)")
+                .withBudget(new Budget(1_000_000, 10_000)));
+        assertThat(o.kind()).as(o.message()).isEqualTo(Kind.OK);
+        long charged = io.nott.unit.sandbox.Allocation.Work.HASH.instructions(1024 * 1024)
+                + io.nott.unit.sandbox.Allocation.Work.ENCODE.instructions(2 * 1024 * 1024);
+        assertThat(o.instructions()).as("plus copies (string.rep, the argument)").isBetween(charged, charged + 20_000);
     }
 
     @Test
@@ -249,6 +310,26 @@ class HostileUnitTest {
         assertThat(f.redis.get("{cu}:version")).isEqualTo("7");
         assertThat(f.redis.dump().keySet()).allMatch(k -> k.startsWith("ud:") || k.startsWith("{cu}:"))
                 .contains("ud:{cu}:version", "ud:../{cu}:version");
+    }
+
+    /** Issue #15: an operator isolates a unit's Redis keys; it and the others cannot reach each other's. */
+    @Test
+    void anIsolatedUnitsKeysAreItsOwn() {
+        Fixture isolated = new Fixture(RunnerSettings.DEFAULT.withRedisNamespace(
+                RedisNamespace.isolating(java.util.Set.of("iso"))), Fixture.CLOCK);
+        isolated.redis.set("ud:shared", "everyone", 0);
+        RequestState state = new RequestState();
+        PhaseResult r = isolated.run(Phase.ACCESS, get("/"), state,
+                unit("iso", Phase.ACCESS, "local r = edge_computing.redis_client r:set('mine', 'secret')"
+                        + " ngx.log(ngx.ERR, tostring(r:get('shared') == ngx.null))"),
+                unit("other", Phase.ACCESS, "local r = edge_computing.redis_client"
+                        + " ngx.log(ngx.ERR, tostring(r:get('mine') == ngx.null), ' ', tostring(r:get('iso:mine') == ngx.null))"
+                        + " r:set('mine', 'other')"));
+        assertThat(r.outcomes()).extracting(UnitOutcome::kind).containsExactly(Kind.OK, Kind.OK);
+        assertThat(state.logs()).extracting(RequestState.LogLine::message).containsExactly("true", "true true");
+        assertThat(isolated.redis.get("ui:iso:mine")).isEqualTo("secret");
+        assertThat(isolated.redis.get("ud:mine")).isEqualTo("other");
+        assertThat(isolated.redis.dump().keySet()).containsExactlyInAnyOrder("ud:shared", "ui:iso:mine", "ud:mine");
     }
 
     @Test

@@ -179,4 +179,32 @@ class EdgeUnitsSyncIT {
         long version = deleteUnit("guard");
         await("version " + version + " applied after the failover", () -> given().get("/hls/f.m3u8").statusCode() == 200);
     }
+
+    /**
+     * Issue #15's per-unit namespace, against the real cluster: {@code ns-isolated} is listed in
+     * {@code edge.units.redis-isolated} (test profile), {@code ns-shared} is not. Each writes a key
+     * and reads the other's: neither sees it, and the keys land where the namespaces say.
+     */
+    @Test
+    @Order(5)
+    void anIsolatedUnitsKeysAreItsOwn() {
+        String read = "local v = r:get('%s') ngx.header['%s'] = v == ngx.null and 'nil' or v";
+        putUnit("ns-isolated", "access", "local r = edge_computing.redis_client r:set('secret', 'mine') "
+                + read.formatted("shared-key", "X-Isolated-Sees"));
+        long version = putUnit("ns-shared", "access", "local r = edge_computing.redis_client r:set('shared-key', 'visible') "
+                + read.formatted("secret", "X-Shared-Sees"));
+        try {
+            await("version " + version + " applied", () -> given().get("/hls/ns.m3u8").header("X-Shared-Sees") != null
+                    && given().get("/hls/ns.m3u8").header("X-Isolated-Sees") != null);
+            Response r = given().get("/hls/ns.m3u8");
+            assertThat(r.header("X-Isolated-Sees")).as("the isolated unit cannot read the shared namespace").isEqualTo("nil");
+            assertThat(r.header("X-Shared-Sees")).as("a shared unit cannot read the isolated unit's keys").isEqualTo("nil");
+            assertThat(cli("ui:ns-isolated:secret", "GET", "ui:ns-isolated:secret")).isEqualTo("mine");
+            assertThat(cli("ud:shared-key", "GET", "ud:shared-key")).isEqualTo("visible");
+            assertThat(cli("ud:secret", "EXISTS", "ud:secret")).isEqualTo("0");
+        } finally {
+            deleteUnit("ns-isolated");
+            deleteUnit("ns-shared");
+        }
+    }
 }

@@ -1,9 +1,8 @@
 package io.nott.unit.runtime.re;
 
-import io.nott.unit.sandbox.BudgetHook;
+import io.nott.unit.sandbox.Allocation;
 import io.nott.unit.sandbox.LuaNumbers;
 import io.nott.unit.sandbox.ReadOnlyTable;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -257,8 +256,8 @@ public final class NgxRe {
         try {
             Subject s = subject(a.arg1(), re.options);
             Matcher matcher = re.matcher(s);
-            BudgetHook hook = BudgetHook.current();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(s.byteLength() + 16);
+            // Every piece is checked against the string limit before it is written.
+            Allocation.Output out = Allocation.output(name);
             int copied = 0;
             int count = 0;
             int pos = 0;
@@ -272,13 +271,10 @@ public final class NgxRe {
                     template.expand(out, m);
                 } else {
                     LuaValue r = repl.call(m.fill(new LuaTable(), re.options.dupNames()));
-                    out.writeBytes(text(r));
+                    out.write(text(r));
                 }
                 count++;
                 copied = m.endByte(0);
-                if (hook != null && out.size() > hook.maxStringBytes()) {
-                    hook.chargeBytes(out.size(), name);
-                }
                 if (!global) {
                     break;
                 }
@@ -293,10 +289,7 @@ public final class NgxRe {
                 }
             }
             out.write(s.bytes, s.base + copied, s.byteLength() - copied);
-            if (hook != null) {
-                hook.chargeBytes(out.size(), name);
-            }
-            return LuaValue.varargsOf(LuaString.valueUsing(out.toByteArray()), LuaValue.valueOf(count));
+            return LuaValue.varargsOf(out.toLuaString(), LuaValue.valueOf(count));
         } catch (Subject.ExecError e) {
             return LuaValue.varargsOf(LuaValue.NIL, LuaValue.NIL, err(e.getMessage()));
         }

@@ -1,6 +1,6 @@
 package io.nott.unit.runtime.re;
 
-import java.io.ByteArrayOutputStream;
+import io.nott.unit.sandbox.Allocation;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -80,7 +80,7 @@ final class RegexMatch {
         return LuaString.valueUsing(Arrays.copyOfRange(s.bytes, s.base + from, s.base + endByte(g)));
     }
 
-    void writeGroup(ByteArrayOutputStream out, int g) {
+    void writeGroup(Allocation.Output out, int g) {
         if (matched(g)) {
             out.write(s.bytes, s.base + startByte(g), endByte(g) - startByte(g));
         }

@@ -1,5 +1,6 @@
 package io.nott.unit.runtime.re;
 
+import io.nott.unit.sandbox.Allocation;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,7 +88,7 @@ final class ReplacementTemplate {
         return (int) n;
     }
 
-    void expand(ByteArrayOutputStream out, RegexMatch m) {
+    void expand(Allocation.Output out, RegexMatch m) {
         for (Part p : parts) {
             if (p.group < 0) {
                 out.write(p.literal, 0, p.literal.length);

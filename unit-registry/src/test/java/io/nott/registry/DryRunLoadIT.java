@@ -1,0 +1,110 @@
+package io.nott.registry;
+
+import static io.nott.registry.Api.editor;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nott.testsupport.RedisClusterResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue #15: 100 concurrent dry runs, each keeping 60 MiB, took the registry down (0 completed,
+ * unhealthy). The failsafe JVM runs with a bounded heap ({@code -Xmx1g}, see the pom): unbounded,
+ * these runs would need 6 GiB. With the dry-run gate the registry stays live throughout and is
+ * ready once the load is over, every run either completes or gets 503 with Retry-After, and there
+ * is no OutOfMemoryError (with {@code ExitOnOutOfMemoryError} the JVM would die and the test with it).
+ */
+@QuarkusTest
+@QuarkusTestResource(RedisClusterResource.class)
+class DryRunLoadIT {
+
+    private static final int RUNS = 100;
+    /** 60 MiB kept until the unit returns: four strings just under 16 MiB, charged as they are built. */
+    private static final String KEEPS_60_MIB = "local keep = {} for i = 1, 4 do keep[i] = string.rep(string.char(64 + i), 15 * 1024 * 1024) end"
+            + " ngx.log(ngx.WARN, #keep[1] + #keep[4])";
+
+    @Test
+    void hundredConcurrentDryRunsKeeping60MiBEachLeaveTheRegistryReady() throws Exception {
+        Map<String, Object> body = Map.of(
+                "unit", Map.of("phase", "access", "code", KEEPS_60_MIB, "budget", Map.of("instructions", 5_000_000, "wallMillis", 1000)),
+                "request", Map.of("method", "GET", "uri", "/hls/live.m3u8", "headers", Map.of("Host", "edge.example.com")));
+        AtomicInteger completed = new AtomicInteger();
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger probes = new AtomicInteger();
+        AtomicInteger notReady = new AtomicInteger();
+        AtomicReference<String> notLive = new AtomicReference<>();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService clients = Executors.newFixedThreadPool(RUNS);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int i = 0; i < RUNS; i++) {
+                runs.add(clients.submit(() -> {
+                    start.await();
+                    Response r = editor().body(body).post("/api/v1/units/test");
+                    String outcome = r.statusCode() == 200 ? r.jsonPath().getString("outcome") : null;
+                    // Completed: the run went through and answered with its outcome. On a loaded
+                    // machine building 60 MiB may pass the 1 s wall budget: that is the unit's
+                    // timeout, reported as such, not the registry failing.
+                    if ("ok".equals(outcome) || "timeout".equals(outcome)) {
+                        completed.incrementAndGet();
+                        if ("ok".equals(outcome)) {
+                            ok.incrementAndGet();
+                        }
+                    } else if (r.statusCode() == 503 && r.header("Retry-After") != null) {
+                        refused.incrementAndGet();
+                    } else {
+                        unexpected.add(r.statusCode() + " " + r.asString());
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            // Health is polled while the runs are in flight: the registry itself keeps answering.
+            while (runs.stream().anyMatch(f -> !f.isDone())) {
+                probes.incrementAndGet();
+                if (given().get("/q/health/ready").statusCode() != 200) {
+                    notReady.incrementAndGet();
+                }
+                int live = given().get("/q/health/live").statusCode();
+                if (live != 200) {
+                    notLive.compareAndSet(null, "liveness answered " + live + " under load");
+                }
+                Thread.sleep(100);
+            }
+            for (Future<?> f : runs) {
+                f.get(5, TimeUnit.MINUTES);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        assertThat(unexpected).as("every run completes or is refused with 503 + Retry-After").isEmpty();
+        assertThat(completed.get() + refused.get()).isEqualTo(RUNS);
+        assertThat(completed.get()).as("some runs complete").isPositive();
+        assertThat(refused.get()).as("some runs are refused: the registry is saturated, not dead").isPositive();
+        assertThat(notLive.get()).as("liveness").isNull();
+        // Readiness checks the registry's Redis master from the event loop; on a machine at load 25
+        // with 100 client threads in this JVM it has answered 503 for moments (measured, reported in
+        // the README): what must hold is that the registry is ready again once the load is over.
+        io.nott.testsupport.Poll.upTo(java.time.Duration.ofSeconds(30), "ready after the load")
+                .until(() -> given().get("/q/health/ready").statusCode() == 200);
+        assertThat(Runtime.getRuntime().maxMemory()).as("the heap is bounded (failsafe's -Xmx)").isLessThan(2L << 30);
+        System.out.printf("DryRunLoadIT: %d completed (%d ok, the rest timeout), %d refused with 503, readiness 503"
+                + " in %d of %d probes under load, heap %d MiB%n", completed.get(), ok.get(), refused.get(), notReady.get(),
+                probes.get(), Runtime.getRuntime().maxMemory() >> 20);
+    }
+}
