@@ -52,6 +52,28 @@ final class LocalPlatform implements AutoCloseable {
         return platform;
     }
 
+    /**
+     * As {@link #up(String)}, with further environment for every process {@code ./platform}
+     * starts (e.g. {@code JAVA_TOOL_OPTIONS} carrying edge settings a test needs).
+     */
+    static LocalPlatform up(String suffix, Map<String, String> environment) {
+        LocalPlatform platform = prepared(suffix);
+        platform.environment.putAll(environment);
+        try {
+            platform.run("up");
+        } catch (RuntimeException e) {
+            // An up that timed out was killed before it could stop what it started: stop it here.
+            platform.attempt("down");
+            throw e;
+        }
+        return platform;
+    }
+
+    /** The HLS port of the ingest's nginx (the origin of {@code /hls}). */
+    int hlsPort() {
+        return Integer.parseInt(environment.get("PLATFORM_HLS_PORT"));
+    }
+
     /** Ports and a state directory chosen, nothing started yet: for tests of {@code ./platform} itself. */
     static LocalPlatform prepared(String suffix) {
         Path root = Path.of(System.getProperty("platform.root", "..")).toAbsolutePath().normalize();
