@@ -207,4 +207,23 @@ class EdgeUnitsSyncIT {
             deleteUnit("ns-shared");
         }
     }
+
+    @Test
+    @Order(10)
+    void initGlobalsReachUnitsAndAFailingInitKeepsThePreviousSnapshot() {
+        putUnit("setup", "init", "edge_tag = 'from-init'");
+        putUnit("tag", "header_filter", "ngx.header['X-Init'] = edge_tag");
+        try {
+            await("the init global reaches the unit", () -> "from-init".equals(given().get("/hls/i.m3u8").header("X-Init")));
+            java.util.regex.Pattern failed = java.util.regex.Pattern.compile("edge_units_sync_failures_total\\{cause=\"build\"[^}]*\\} [1-9]");
+            putUnit("setup", "init", "error('init broken')");
+            await("the failing init is a failed sync", () -> failed.matcher(given().get("/q/metrics").body().asString()).find());
+            // nginx would refuse to start; the edge keeps serving the snapshot it had.
+            assertThat(given().get("/hls/i.m3u8").header("X-Init")).isEqualTo("from-init");
+        } finally {
+            deleteUnit("setup");
+            deleteUnit("tag");
+        }
+        await("without the units the header is gone", () -> given().get("/hls/i.m3u8").header("X-Init") == null);
+    }
 }
