@@ -145,6 +145,16 @@ public interface EdgeConfig {
         MemorySize maxBody();
 
         /**
+         * Largest request body the node reads for units that call {@code ngx.req.read_body} (or
+         * {@code discard_body}), and largest body they may set: nginx's {@code client_max_body_size}.
+         * The body is read into memory before the request phases, without blocking the event loop;
+         * a larger one is refused with 413 (at once when its Content-Length says so). Requests for
+         * which no unit reads the body stream it upstream unbuffered, unbounded by this; default 1M.
+         */
+        @WithDefault("1M")
+        MemorySize clientMaxBodySize();
+
+        /**
          * Most header values units may set on one request, and apart on its response (beyond it the
          * request ends in a 500); {@code Content-Length}, {@code Transfer-Encoding} and hop-by-hop
          * headers are the edge's and never taken from units; default 100.

@@ -32,6 +32,7 @@ public final class ProxyContext {
     private int next;
 
     private String host;
+    private io.vertx.core.buffer.Buffer requestBody;
     private int status;
     private long bodyBytesSent;
 
@@ -116,6 +117,19 @@ public final class ProxyContext {
         if (next != null) {
             origin = next;
         }
+    }
+
+    /**
+     * The request body read into memory before going upstream (units read it, or set a new one),
+     * which the origin then gets instead of the client's stream, with its own Content-Length;
+     * null while the body streams as it arrives.
+     */
+    public io.vertx.core.buffer.Buffer requestBody() {
+        return requestBody;
+    }
+
+    public void requestBody(io.vertx.core.buffer.Buffer value) {
+        this.requestBody = value;
     }
 
     public Context vertxContext() {

@@ -96,7 +96,8 @@ public class UnitsProducer {
         EdgeConfig.SandboxConfig sandbox = units.sandbox();
         return new RunnerSettings(new SandboxLimits(sandbox.maxCallDepth(), intBytes(sandbox.maxString(), "edge.units.sandbox.max-string"),
                 sandbox.maxAllocated().asLongValue(), sandbox.maxUnpack()), units.breakerFailureThreshold(),
-                units.breakerCoolDown(), intBytes(units.maxBody(), "edge.units.max-body"), units.maxRedisWait());
+                units.breakerCoolDown(), intBytes(units.maxBody(), "edge.units.max-body"), units.maxRedisWait(),
+                units.clientMaxBodySize().asLongValue());
     }
 
     private static int intBytes(MemorySize size, String key) {
@@ -156,7 +157,7 @@ public class UnitsProducer {
                 .register(registry);
         return new LuaPhasesInterceptor(holder, new RequestPipeline(runner), offLoop, units.maxFilteredBody().asLongValue(),
                 new UnitOutputLimits(units.maxHeaders(), units.maxHeaderBytes().asLongValue(), units.maxBody().asLongValue()),
-                offloadAbove);
+                offloadAbove, units.clientMaxBodySize().asLongValue());
     }
 
     @Produces

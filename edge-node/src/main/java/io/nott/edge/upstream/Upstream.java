@@ -7,6 +7,7 @@ import io.nott.edge.proxy.ResponseBody;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -109,7 +110,18 @@ public final class Upstream {
             timing.connected(server.toString(), System.nanoTime() - started);
             HttpClientRequest outbound = connected.result();
             copyRequestHeaders(inbound, outbound);
-            Future<HttpClientResponse> sent = hasBody(inbound) ? outbound.send(inbound) : outbound.send();
+            Future<HttpClientResponse> sent;
+            Buffer read = context.requestBody();
+            if (read != null) {
+                // Read before the phases (units saw or replaced it): sent whole, with its own length.
+                outbound.headers().remove(HttpHeaders.TRANSFER_ENCODING).remove(HttpHeaders.CONTENT_LENGTH);
+                if (read.length() > 0 || hasBody(inbound)) {
+                    outbound.headers().set(HttpHeaders.CONTENT_LENGTH, Integer.toString(read.length()));
+                }
+                sent = outbound.send(read);
+            } else {
+                sent = hasBody(inbound) ? outbound.send(inbound) : outbound.send();
+            }
             sent.onComplete(answered -> {
                 if (answered.failed()) {
                     Throwable cause = answered.cause();

@@ -68,9 +68,20 @@ public final class PipelineRun {
         return (only == null || only == phase) && snapshot.has(phase, exchange.host());
     }
 
-    /** True when a unit of {@code phase} calls {@code redis_client}: run that step off the event loop. */
+    /** True when a unit of {@code phase} calls {@code redis_client} or {@code ngx.sleep}: run that step off the event loop. */
     public boolean blocks(Phase phase) {
-        return runs(phase) && snapshot.usesRedis(phase);
+        return runs(phase) && snapshot.blocks(phase, exchange.host());
+    }
+
+    /**
+     * True when a request phase has a unit that reads the request body: the host reads the whole
+     * body ({@link HttpExchange#requestBody()}) before {@link #runRequestPhases()}, without blocking.
+     */
+    public boolean readsRequestBody() {
+        String host = exchange.host();
+        return runs(Phase.REWRITE) && snapshot.readsBody(Phase.REWRITE, host)
+                || runs(Phase.ACCESS) && snapshot.readsBody(Phase.ACCESS, host)
+                || runs(Phase.CONTENT) && snapshot.readsBody(Phase.CONTENT, host);
     }
 
     /**

@@ -62,4 +62,13 @@ public interface HttpExchange {
     default List<Map.Entry<String, String>> responseHeaders() {
         return List.of();
     }
+
+    /**
+     * The request body the host read for units ({@code ngx.req.read_body}), whole; null when the
+     * request has none or the host did not read it (no unit of the snapshot reads bodies:
+     * {@link UnitSnapshot#readsBody}). Never blocks: the host reads it before the phases run.
+     */
+    default byte[] requestBody() {
+        return null;
+    }
 }

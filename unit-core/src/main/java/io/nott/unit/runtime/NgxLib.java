@@ -28,6 +28,7 @@ final class NgxLib {
 
     private static final LuaString CTX = LuaString.valueOf("ctx");
     private static final LuaString STATUS = LuaString.valueOf("status");
+    private static final LuaString HEADERS_SENT = LuaString.valueOf("headers_sent");
 
     private final CallContext ctx;
     /**
@@ -55,8 +56,16 @@ final class NgxLib {
         ngx.set("print", fn(a -> write(a, false)));
         ngx.set("flush", fn(a -> {
             ctx.require(CallContext.REQUEST, "ngx.flush");
+            // The edge buffers a unit's answer and sends it when the phase ends, so there is nothing
+            // to wait for; as in nginx, a flush before any output does not send the headers.
             return LuaValue.ONE;
         }));
+        ngx.set("send_headers", fn(a -> {
+            ctx.require(CallContext.REQUEST, "ngx.send_headers");
+            sendHeaders();
+            return LuaValue.ONE;
+        }));
+        ngx.set("sleep", fn(this::sleep));
         ngx.set("eof", fn(a -> {
             ctx.require(CallContext.REQUEST, "ngx.eof");
             if (!ctx.state.bodyWritten()) {
@@ -72,7 +81,12 @@ final class NgxLib {
         ngx.set("update_time", fn(a -> LuaValue.NONE));
         ngx.set("today", fn(a -> LuaValue.valueOf(java.time.LocalDate.ofInstant(ctx.clock.instant(),
                 java.time.ZoneOffset.UTC).toString())));
-        ngx.set("req", ReadOnlyTable.copyOf(req(), null));
+        NgxInfo info = new NgxInfo(ctx);
+        info.install(ngx);
+        LuaTable req = req();
+        req.set("raw_header", fn(info::rawHeader));
+        new NgxRequestBody(ctx).install(req);
+        ngx.set("req", ReadOnlyTable.copyOf(req, null));
         LuaTable resp = new LuaTable();
         resp.set("get_headers", fn(this::getResponseHeaders));
         ngx.set("resp", ReadOnlyTable.copyOf(resp, null));
@@ -134,6 +148,11 @@ final class NgxLib {
         if (key.raweq(CTX)) {
             ctx.require(CallContext.ALL, "ngx.ctx");
             return ctx.state.ctx();
+        }
+        if (key.raweq(HEADERS_SENT)) {
+            ctx.require(CallContext.ALL, "ngx.headers_sent");
+            // header_filter runs while nginx sends them: not sent yet; body_filter and log: sent.
+            return LuaValue.valueOf(ctx.phase == Phase.BODY_FILTER || ctx.phase == Phase.LOG || headersSent());
         }
         if (key.raweq(STATUS)) {
             ctx.require(CallContext.ALL, "ngx.status");
@@ -355,6 +374,48 @@ final class NgxLib {
         return CallContext.REQUEST.contains(ctx.phase) && ctx.state.bodyWritten();
     }
 
+    /**
+     * {@code ngx.send_headers}/{@code ngx.flush}: the status and headers are out from now on. The
+     * edge sends a unit's answer when the phase ends, so this commits the response as output
+     * does: an empty body is written, and the request ends with it like after {@code ngx.say}.
+     */
+    private void sendHeaders() {
+        if (!ctx.state.bodyWritten()) {
+            ctx.state.appendBody(new byte[0], 0, 0);
+        }
+        if (ctx.state.status() == 0) {
+            ctx.state.setStatus(200); // nginx sends 200 when no status was set, and ngx.status reads it after
+        }
+    }
+
+    /**
+     * {@code ngx.sleep(seconds)}: waits without holding an event loop (the host runs phases whose
+     * units may sleep on virtual threads: {@link UnitSnapshot#blocks}). The wait counts against
+     * the unit's wall-clock budget; a sleep that would end after the budget ends the call at once
+     * as a timeout (waiting for it first would only hold a thread longer).
+     */
+    private Varargs sleep(Varargs a) {
+        ctx.require(CallContext.REQUEST, "ngx.sleep");
+        double seconds = a.checkdouble(1);
+        long millis = (long) (seconds * 1000);
+        if (millis < 0 || Double.isNaN(seconds)) {
+            throw new LuaError("invalid sleep duration \"" + millis + "\"");
+        }
+        io.nott.unit.sandbox.BudgetHook hook = io.nott.unit.sandbox.BudgetHook.current();
+        long nanos = millis * 1_000_000L;
+        if (hook != null && nanos > hook.remainingNanos()) {
+            throw hook.timeout("ngx.sleep(" + LuaNumbers.text(a.arg1()) + ") would end after the unit's wall-clock budget ("
+                    + Math.max(0, hook.remainingNanos() / 1_000_000) + " ms left); sleep less or raise the budget");
+        }
+        try {
+            Thread.sleep(java.time.Duration.ofNanos(nanos));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LuaError("ngx.sleep interrupted: the node is shutting down");
+        }
+        return LuaValue.NONE;
+    }
+
     // ---- ngx.arg (body_filter) -------------------------------------------------------------
 
     private Varargs argGet(Varargs a) {
@@ -438,6 +499,9 @@ final class NgxLib {
         }
         byte[] bytes = out.toByteArray();
         ctx.state.appendBody(bytes, 0, bytes.length);
+        if (ctx.state.status() == 0) {
+            ctx.state.setStatus(200); // the first output sends the headers: nginx's status is 200 from then on
+        }
         return LuaValue.ONE;
     }
 

@@ -53,6 +53,11 @@ final class NgxVariables {
                 String q = ex.rawQuery();
                 return q == null ? ex.uri() : ex.uri() + "?" + q;
             }
+            case "request_body": {
+                // nginx's $request_body: the body units read (ngx.req.read_body), else empty
+                byte[] body = state.currentRequestBody();
+                return body == null ? null : new String(body, java.nio.charset.StandardCharsets.ISO_8859_1);
+            }
             case "request_method":
                 return state.method() != null ? state.method() : ex.method();
             case "scheme":

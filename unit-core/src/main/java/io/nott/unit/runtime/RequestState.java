@@ -296,4 +296,87 @@ public final class RequestState {
     void setCtx(LuaValue value) {
         ctx = value;
     }
+
+    // ---- the request body (ngx.req.read_body, set_body_data, discard_body, init/append/finish_body)
+
+    private boolean requestBodyRead;
+    private boolean requestBodyDiscarded;
+    private boolean requestBodyChanged;
+    private byte[] requestBody;
+    private ByteArrayOutputStream requestBodyInProgress;
+
+    boolean requestBodyRead() {
+        return requestBodyRead;
+    }
+
+    /** True once a unit called {@code ngx.req.discard_body} before reading it: nothing goes upstream. */
+    public boolean requestBodyDiscarded() {
+        return requestBodyDiscarded;
+    }
+
+    void readRequestBody(byte[] body) {
+        requestBodyRead = true;
+        requestBody = body;
+    }
+
+    void discardRequestBody() {
+        requestBodyDiscarded = true;
+        requestBody = null;
+    }
+
+    /** The body as units see it now: the client's once read, or the one they set; null when none. */
+    byte[] currentRequestBody() {
+        settleAppends();
+        return requestBodyRead ? requestBody : null;
+    }
+
+    void replaceRequestBody(byte[] body) {
+        appendPending = false;
+        requestBody = body;
+        requestBodyChanged = true;
+        requestBodyInProgress = null;
+    }
+
+    /** append_body: the body so far is what later reads and the upstream see, even without finish_body. */
+    void appendedRequestBody() {
+        requestBodyChanged = true;
+        appendPending = true;
+    }
+
+    /** True while appended bytes are only in the builder (copied out on the next read, not per append). */
+    private boolean appendPending;
+
+    private void settleAppends() {
+        if (appendPending) {
+            requestBody = requestBodyInProgress.toByteArray();
+            appendPending = false;
+        }
+    }
+
+    void startRequestBody() {
+        requestBodyInProgress = new ByteArrayOutputStream();
+    }
+
+    ByteArrayOutputStream requestBodyInProgress() {
+        return requestBodyInProgress;
+    }
+
+    void finishRequestBody() {
+        replaceRequestBody(requestBodyInProgress.toByteArray());
+    }
+
+    /**
+     * True when units replaced the request body ({@code set_body_data}, {@code finish_body}) or
+     * discarded it: the host forwards {@link #requestBody()} (empty when discarded) with its
+     * Content-Length instead of the client's body.
+     */
+    public boolean requestBodyChanged() {
+        return requestBodyChanged || requestBodyDiscarded;
+    }
+
+    /** The body units set (empty when they discarded it); meaningful when {@link #requestBodyChanged()}. */
+    public byte[] requestBody() {
+        settleAppends();
+        return requestBody == null ? new byte[0] : requestBody;
+    }
 }

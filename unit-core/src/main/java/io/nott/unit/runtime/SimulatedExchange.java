@@ -23,6 +23,7 @@ public final class SimulatedExchange implements HttpExchange {
     private final Map<String, String> variables;
     private final int upstreamStatus;
     private final List<Map.Entry<String, String>> responseHeaders;
+    private final byte[] body;
 
     private SimulatedExchange(Builder b) {
         this.method = b.method;
@@ -47,6 +48,7 @@ public final class SimulatedExchange implements HttpExchange {
         this.variables = Map.copyOf(b.variables);
         this.upstreamStatus = b.upstreamStatus;
         this.responseHeaders = List.copyOf(b.responseHeaders);
+        this.body = b.body;
     }
 
     public static Builder builder() {
@@ -143,7 +145,14 @@ public final class SimulatedExchange implements HttpExchange {
         return responseHeaders;
     }
 
+    /** The sample request body, whole (units read it with {@code ngx.req.read_body}); null when none. */
+    @Override
+    public byte[] requestBody() {
+        return body == null ? null : body.clone();
+    }
+
     public static final class Builder {
+        private byte[] body;
         private String method = "GET";
         private String scheme = "http";
         private String host;
@@ -200,6 +209,12 @@ public final class SimulatedExchange implements HttpExchange {
         /** A sample upstream response: one header. */
         public Builder responseHeader(String name, String value) {
             responseHeaders.add(Map.entry(name, value));
+            return this;
+        }
+
+        /** The request body; null or empty for none. */
+        public Builder body(byte[] b) {
+            this.body = b == null || b.length == 0 ? null : b.clone();
             return this;
         }
 

@@ -30,6 +30,10 @@ public final class UnitSnapshot {
         final HostMatcher hosts;
         final int slot;
         final boolean usesRedis;
+        /** Mentions ngx.sleep (or a local alias of it): the call may wait, so it must not hold an event loop. */
+        final boolean sleeps;
+        /** Calls read_body/discard_body: the host reads the request body before the request phases. */
+        final boolean readsBody;
         /** Recent call cost; per snapshot, so a changed unit starts cheap, like its breaker. */
         final UnitCost cost = new UnitCost();
 
@@ -37,7 +41,11 @@ public final class UnitSnapshot {
             this.compiled = compiled;
             this.hosts = hosts;
             this.slot = slot;
-            this.usesRedis = compiled.unit().code().contains("redis_client");
+            String code = compiled.unit().code();
+            this.usesRedis = code.contains("redis_client");
+            // ngx.sleep is refused outside rewrite/access/content: elsewhere the word changes nothing.
+            this.sleeps = CallContext.REQUEST.contains(compiled.unit().phase()) && code.contains("sleep");
+            this.readsBody = code.contains("read_body") || code.contains("discard_body");
         }
 
         ComputingUnit unit() {
@@ -54,6 +62,8 @@ public final class UnitSnapshot {
     // Derived once here because hosts ask them on every request.
     private final EnumSet<Phase> phasesWithUnits = EnumSet.noneOf(Phase.class);
     private final EnumSet<Phase> phasesUsingRedis = EnumSet.noneOf(Phase.class);
+    private final EnumSet<Phase> phasesBlocking = EnumSet.noneOf(Phase.class);
+    private final EnumSet<Phase> phasesReadingBody = EnumSet.noneOf(Phase.class);
     private final int slots;
     private final List<SharedDictSpec> sharedDicts;
 
@@ -71,6 +81,12 @@ public final class UnitSnapshot {
             }
             if (entries.stream().anyMatch(e -> e.usesRedis)) {
                 phasesUsingRedis.add(phase);
+            }
+            if (entries.stream().anyMatch(e -> e.usesRedis || e.sleeps)) {
+                phasesBlocking.add(phase);
+            }
+            if (entries.stream().anyMatch(e -> e.readsBody)) {
+                phasesReadingBody.add(phase);
             }
         });
     }
@@ -170,6 +186,52 @@ public final class UnitSnapshot {
      */
     public boolean usesRedis(Phase phase) {
         return phasesUsingRedis.contains(phase);
+    }
+
+    /**
+     * True when a unit of {@code phase} may wait: it calls {@code redis_client} or
+     * {@code ngx.sleep}. Such a phase must run off the event loop.
+     */
+    public boolean blocks(Phase phase) {
+        return phasesBlocking.contains(phase);
+    }
+
+    /**
+     * As {@link #blocks(Phase)}, for the units of {@code phase} that are for {@code host}: another
+     * host's waiting unit must not move this request's step (a body_filter would then see the
+     * whole body as one chunk).
+     */
+    public boolean blocks(Phase phase, String host) {
+        if (!phasesBlocking.contains(phase)) {
+            return false;
+        }
+        for (Entry e : byPhase.get(phase)) {
+            if ((e.usesRedis || e.sleeps) && (e.hosts.matchesAll() || e.hosts.matches(host))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** As {@link #readsBody(Phase)}, for the units of {@code phase} that are for {@code host}. */
+    public boolean readsBody(Phase phase, String host) {
+        if (!phasesReadingBody.contains(phase)) {
+            return false;
+        }
+        for (Entry e : byPhase.get(phase)) {
+            if (e.readsBody && (e.hosts.matchesAll() || e.hosts.matches(host))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when a unit of {@code phase} reads the request body ({@code ngx.req.read_body} or
+     * {@code discard_body}): the host reads it, without blocking, before the request phases.
+     */
+    public boolean readsBody(Phase phase) {
+        return phasesReadingBody.contains(phase);
     }
 
     /**

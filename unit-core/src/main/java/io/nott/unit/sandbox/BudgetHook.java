@@ -235,6 +235,16 @@ public final class BudgetHook extends DebugLib {
         deadlineNanos += excused;
     }
 
+    /** Wall-clock time left in the armed call (negative once past the deadline). */
+    public long remainingNanos() {
+        return deadlineNanos - System.nanoTime();
+    }
+
+    /** Ends the call as a wall-clock timeout now, with {@code why} (e.g. a sleep past the budget). */
+    public UnitAbort timeout(String why) {
+        return trip(new UnitAbort.BudgetExceeded(why));
+    }
+
     /** Checks the wall clock from long-running library code (regex matching) that runs no instructions. */
     public void checkDeadline() {
         if (tripped != null) {
@@ -322,5 +332,23 @@ public final class BudgetHook extends DebugLib {
 
     private UnitAbort tripResource(String message) {
         return trip(new UnitAbort.ResourceLimitExceeded(message));
+    }
+
+    /**
+     * What the running call has allocated so far, as far as we can tell: explicit charges plus the
+     * thread's allocation counter since its first periodic check (what {@code collectgarbage("count")}
+     * reports). 0 outside a call.
+     */
+    public long allocatedEstimate() {
+        if (!armed) {
+            return 0;
+        }
+        long counted = 0;
+        if (THREADS != null && allocBaseline < 0) {
+            allocBaseline = THREADS.getCurrentThreadAllocatedBytes(); // as the first periodic check would
+        } else if (THREADS != null) {
+            counted = Math.max(0, THREADS.getCurrentThreadAllocatedBytes() - allocBaseline);
+        }
+        return counted + charged;
     }
 }

@@ -45,6 +45,11 @@ public final class LuaNumbers {
         return bd.stripTrailingZeros().toPlainString();
     }
 
+    /** C's {@code "%.<precision>g"} (lua-cjson's number format); nan and inf as glibc prints them. */
+    public static String formatG(double d, int precision) {
+        return LuaFormat.general("", Integer.toString(precision), d, false);
+    }
+
     /** The LuaJIT text of a value that is a number; strings and others unchanged. */
     public static LuaValue normalize(LuaValue v) {
         if (v instanceof LuaDouble) {

@@ -36,7 +36,7 @@ import org.luaj.vm2.lib.jse.JseOsLib;
  * </ul>
  * Not there: {@code io}, the rest of {@code os}, {@code luajava}, {@code debug}, {@code coroutine}
  * (LuaJ runs each coroutine on its own Java thread), {@code module}, {@code package.loadlib},
- * {@code dofile}, {@code loadfile}, {@code collectgarbage}, {@code string.dump}. Every library
+ * {@code dofile}, {@code loadfile}, {@code string.dump}; {@code collectgarbage} only reports (see {@link CollectGarbage}). Every library
  * table, the shared base and every metatable handed out is a {@link ReadOnlyTable}; the JVM-wide
  * string metatable is one too, so no unit can poison another's {@code ("x"):upper()}.
  */
@@ -162,6 +162,7 @@ public final class LuaSandbox {
         base.set("load", load);
         base.set("loadstring", load);
         base.set("print", print);
+        base.set("collectgarbage", new CollectGarbage(hook));
         base.set("string", STRING);
         base.set("table", TABLE);
         base.set("math", MATH);

@@ -39,9 +39,9 @@ class RequireTest {
     }
 
     @Test
-    void ngxReIsAModule() {
-        assertThat(content("local re = require 'ngx.re' ngx.say(tostring(re == ngx.re), ' ', re.match('abc', 'b')[0])"))
-                .isEqualTo("true b\n");
+    void ngxReIsLuaRestyCoresModule() {
+        assertThat(content("local re = require 'ngx.re' ngx.say(tostring(re ~= ngx.re), ' ', #re.split('a,b', ','))"))
+                .isEqualTo("true 2\n");
     }
 
     @Test

@@ -46,6 +46,18 @@ final class EdgeExchange implements HttpExchange, HostResponse {
         return responseHeaders.overflow();
     }
 
+    private byte[] requestBody;
+
+    /** The request body the interceptor read before the request phases (units that read bodies). */
+    void requestBody(byte[] value) {
+        this.requestBody = value;
+    }
+
+    @Override
+    public byte[] requestBody() {
+        return requestBody;
+    }
+
     /** The response header_filter/body_filter/log see. */
     void response(ProxyResponse value) {
         this.response = value;

@@ -13,6 +13,7 @@ import io.nott.unit.pipeline.PipelineRun;
 import io.nott.unit.pipeline.RequestPipeline;
 import io.nott.unit.runtime.BodyChunk;
 import io.nott.unit.runtime.RequestState;
+import io.nott.unit.runtime.RunnerSettings;
 import io.nott.unit.runtime.UnitOutcome;
 import io.nott.unit.runtime.UnitSnapshot;
 import io.vertx.core.Future;
@@ -50,6 +51,7 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
     private final long maxCollectedBody;
     private final UnitOutputLimits limits;
     private final long offloadAboveNanos;
+    private final long maxRequestBody;
 
     /** Default of {@code edge.units.offload-above}: a unit whose recent cost is above 1 ms leaves the loop. */
     public static final long DEFAULT_OFFLOAD_ABOVE_NANOS = 1_000_000;
@@ -66,6 +68,13 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
     /** @param offloadAboveNanos recent unit cost above which a step leaves the event loop ({@code edge.units.offload-above}) */
     public LuaPhasesInterceptor(SnapshotHolder holder, RequestPipeline pipeline, OffLoop offLoop, long maxCollectedBody,
             UnitOutputLimits limits, long offloadAboveNanos) {
+        this(holder, pipeline, offLoop, maxCollectedBody, limits, offloadAboveNanos, RunnerSettings.DEFAULT_MAX_REQUEST_BODY_BYTES);
+    }
+
+    /** @param maxRequestBody largest request body read for units ({@code edge.units.client-max-body-size}); larger: 413 */
+    public LuaPhasesInterceptor(SnapshotHolder holder, RequestPipeline pipeline, OffLoop offLoop, long maxCollectedBody,
+            UnitOutputLimits limits, long offloadAboveNanos, long maxRequestBody) {
+        this.maxRequestBody = maxRequestBody;
         this.holder = holder;
         this.pipeline = pipeline;
         this.offLoop = offLoop;
@@ -91,6 +100,34 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
         if (!run.hasRequestPhases()) {
             return proxy(context, run, exchange);
         }
+        if (run.readsRequestBody()) {
+            // nginx's ngx.req.read_body: the body is read without blocking the loop, then the
+            // phases run with it in memory (read_body itself never waits).
+            return RequestBodies.read(context.request(), maxRequestBody).compose(body -> {
+                if (body == RequestBodies.TOO_LARGE) {
+                    // The unread body would be taken for the next request: close once the 413 is out, as nginx does.
+                    context.request().response().bodyEndHandler(v -> context.request().connection().close());
+                    ProxyResponse refused = tooLarge();
+                    return filters(context, run, exchange, refused, false);
+                }
+                exchange.requestBody(body.length == 0 ? null : body);
+                context.requestBody(Buffer.buffer(body));
+                return requestPhases(context, run, exchange);
+            });
+        }
+        return requestPhases(context, run, exchange);
+    }
+
+    /** nginx's 413 page for a body over {@code client_max_body_size}; the connection closes, the body unread. */
+    private ProxyResponse tooLarge() {
+        LocalAnswer page = io.nott.unit.pipeline.ErrorPages.exit(413, 0);
+        ProxyResponse response = ProxyResponse.of(413, page.contentType(), Buffer.buffer(page.body()));
+        response.mutableHeaders().set("Connection", "close");
+        LOG.debugf("request body over edge.units.client-max-body-size (%d bytes): 413", maxRequestBody);
+        return response;
+    }
+
+    private Future<ProxyResponse> requestPhases(ProxyContext context, PipelineRun run, EdgeExchange exchange) {
         if (run.requestPhasesBlock()) {
             return offLoop.call(context.vertxContext(), run::runRequestPhases)
                     .compose(answer -> respond(context, run, exchange, answer));
@@ -112,6 +149,9 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
         }
         if (answer == null) {
             UpstreamRewrite.apply(context, run.state());
+            if (run.state().requestBodyChanged()) {
+                context.requestBody(Buffer.buffer(run.state().requestBody()));
+            }
             return proxy(context, run, exchange);
         }
         ProxyResponse local = ProxyResponse.of(answer.status(), answer.contentType(), Buffer.buffer(answer.body()));

@@ -20,7 +20,9 @@ public record DryRunRequest(UnitRequest unit, String unitId, Boolean chain, Stri
             @Schema(example = "/hls/live.m3u8?token=abc") String uri,
             @Schema(description = "Request headers; Host sets the host") Map<String, String> headers,
             @Schema(example = "203.0.113.7") String clientAddress,
-            @Schema(description = "Other nginx variables, e.g. upstream_cache_status") Map<String, String> variables) {
+            @Schema(description = "Other nginx variables, e.g. upstream_cache_status") Map<String, String> variables,
+            @Schema(description = "The request body (UTF-8) that ngx.req.read_body reads; a Content-Length is"
+                    + " added unless headers set one", example = "{\"name\":\"cam-1\"}") String body) {
     }
 
     /** The sample upstream response that header_filter and body_filter units see (default 200, empty). */

@@ -184,6 +184,13 @@ public class DryRunService {
             if (r.variables() != null) {
                 r.variables().forEach(b::variable);
             }
+            if (r.body() != null && !r.body().isEmpty()) {
+                byte[] body = r.body().getBytes(StandardCharsets.UTF_8);
+                b.body(body);
+                if (r.headers() == null || r.headers().keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Content-Length"))) {
+                    b.header("Content-Length", Integer.toString(body.length));
+                }
+            }
         }
         return b.build();
     }
