@@ -1,5 +1,5 @@
 -- lua-resty-limit-traffic's README example for resty.limit.req, unchanged but for the numbers
--- (50 r/s with a burst of 5, so that this 2-core machine can drive three times the limit) and
+-- (10 r/s with a burst of 2, so that this shared 2-core machine can drive three times the limit) and
 -- the dict name's declaration, which here is PUT /api/v1/shared-dicts/my_limit_req_store.
 
 -- well, we could put the require() and new() calls in our own Lua
@@ -8,10 +8,10 @@
 
 local limit_req = require "resty.limit.req"
 
--- limit the requests under 50 req/sec with a burst of 5 req/sec,
--- that is, we delay requests under 55 req/sec and above 50
--- req/sec, and reject any requests exceeding 55 req/sec.
-local lim, err = limit_req.new("my_limit_req_store", 50, 5)
+-- limit the requests under 10 req/sec with a burst of 2 req/sec,
+-- that is, we delay requests under 12 req/sec and above 10
+-- req/sec, and reject any requests exceeding 12 req/sec.
+local lim, err = limit_req.new("my_limit_req_store", 10, 2)
 if not lim then
     ngx.log(ngx.ERR,
             "failed to instantiate a resty.limit.req object: ", err)

@@ -15,9 +15,9 @@ end
 --- expect_status
 200
 --- expect_body
-0.0 0.0
-1.0 1.0
-2.0 2.0
+0 0.0
+100 1.0
+200 2.0
 nil rejected
 
 === limit.req without commit, uncommit, set_rate and set_burst
@@ -42,7 +42,8 @@ ngx.say(#ngx.var.binary_remote_addr)
 nilrejected
 true
 nilnot found
-0.5 1.0
+100 1.0
+4
 
 === limit.req on a missing dict
 --- content
@@ -143,7 +144,7 @@ end
 --- expect_status
 200
 --- expect_body
-0.0 nil 0 1
-1.0 nil 1 0
+0 nil 0.0 1
+100 nil 1.0 0
 nil rejected nil nil
 
