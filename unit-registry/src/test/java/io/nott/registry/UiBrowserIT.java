@@ -76,6 +76,12 @@ class UiBrowserIT {
         // CodeMirror's Lua mode highlights keywords.
         assertThat(page.locator(".cm-keyword").first()).isVisible();
 
+        // Paths beside hosts (issue #16), one nginx location per line, validated as you type.
+        page.locator("#unit-paths").fill("hls/");
+        assertThat(page.locator("#problems")).containsText("paths[0]");
+        page.locator("#unit-paths").fill("/hls/\n~* \\.key$");
+        assertThat(page.locator("#problems")).hasText("valid");
+
         page.locator("#save").click();
         assertThat(page.locator("#message")).containsText("Saved " + id);
 
@@ -88,6 +94,12 @@ class UiBrowserIT {
         assertThat(row).isVisible();
         assertThat(row).containsText("access");
         assertThat(row).containsText("enabled");
+        assertThat(row).containsText("/hls/");
+        assertThat(row).containsText("~* \\.key$");
+        // Outside its paths the unit does not run: the dry run goes through.
+        page.locator("#dryrun-uri").fill("/app/index.html?token=wrong");
+        page.locator("#run-test").click();
+        assertThat(page.locator("#test-result")).containsText("status: 200");
 
         // Disable through the UI: the list shows the new status.
         page.locator("#toggle-enabled").click();

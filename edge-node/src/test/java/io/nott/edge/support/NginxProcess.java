@@ -21,12 +21,17 @@ public final class NginxProcess implements AutoCloseable {
     private final int port;
 
     public NginxProcess(Path dir, String serverBlock) throws IOException {
+        this(dir, "", serverBlock);
+    }
+
+    /** As {@link #NginxProcess(Path, String)} with directives for the main context first (e.g. {@code load_module}). */
+    public NginxProcess(Path dir, String mainBlock, String serverBlock) throws IOException {
         this.dir = dir;
         this.port = FreePorts.one();
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("tmp"));
         String tmp = dir.resolve("tmp").toString();
-        String conf = """
+        String conf = mainBlock + """
                 daemon off;
                 master_process off;
                 worker_processes 1;

@@ -13,10 +13,25 @@ import java.util.Arrays;
  */
 public final class RawHttp {
 
-    /** A response: status and body bytes (the body is not de-chunked; tests look for markers in it). */
-    public record Answer(int status, byte[] body) {
+    /** A response: status, body bytes (the body is not de-chunked; tests look for markers in it) and the head as sent. */
+    public record Answer(int status, byte[] body, String head) {
+        public Answer(int status, byte[] body) {
+            this(status, body, "");
+        }
+
         public String text() {
             return new String(body, StandardCharsets.UTF_8);
+        }
+
+        /** The first value of a response header (case-insensitive name), or null. */
+        public String header(String name) {
+            for (String line : head.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                    return line.substring(colon + 1).trim();
+                }
+            }
+            return null;
         }
     }
 
@@ -42,7 +57,8 @@ public final class RawHttp {
             }
             String statusLine = new String(bytes, 0, Math.min(12, bytes.length), StandardCharsets.US_ASCII);
             int status = Integer.parseInt(statusLine.substring(9, 12));
-            return new Answer(status, Arrays.copyOfRange(bytes, headEnd + 4, bytes.length));
+            return new Answer(status, Arrays.copyOfRange(bytes, headEnd + 4, bytes.length),
+                    new String(bytes, 0, headEnd, StandardCharsets.ISO_8859_1));
         }
     }
 

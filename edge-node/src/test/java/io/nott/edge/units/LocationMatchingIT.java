@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,8 +66,38 @@ class LocationMatchingIT {
             "/nothing", "/SHOUT/x", "/shout/quiet/x", "/Shout/quiet/x", "/a", "/ab", "/abc", "/abcd", "/b",
             "/m3u8", "/x.m3u8x", "/documents/old/../a.gif");
 
+    /**
+     * An nginx config of several location blocks with their {@code *_by_lua_block} handlers; the
+     * test turns each handler into a unit with the block's location as its one path.
+     */
+    static final List<Block> BLOCKS = List.of(
+            new Block("/hls/", Map.of(
+                    Phase.ACCESS, "ngx.header['X-Access'] = 'hls'",
+                    Phase.CONTENT, "ngx.say('hls ', ngx.var.uri)",
+                    Phase.HEADER_FILTER, "ngx.header['X-Filter'] = 'hls'")),
+            new Block("~* \\.m3u8$", Map.of(
+                    Phase.REWRITE, "ngx.header['X-Rewrite'] = 'm3u8'",
+                    Phase.CONTENT, "ngx.say('m3u8 ', ngx.var.uri, ' ', tostring(ngx.header['X-Access']))")),
+            new Block("= /exact", Map.of(
+                    Phase.CONTENT, "ngx.say('exact')",
+                    Phase.HEADER_FILTER, "ngx.header['X-Filter'] = 'exact'")),
+            new Block("^~ /static/", Map.of(
+                    Phase.ACCESS, "if ngx.var.arg_deny then return ngx.exit(403) end",
+                    Phase.CONTENT, "ngx.say('static ', ngx.var.uri)")),
+            new Block("/jump/", Map.of(
+                    Phase.REWRITE, "ngx.req.set_uri('/hls/' .. ngx.var.uri:sub(7), true)",
+                    Phase.CONTENT, "ngx.say('jump never answers')")),
+            new Block("/quiet/", Map.of(
+                    Phase.REWRITE, "ngx.req.set_uri('/hls/moved.m3u8')",
+                    Phase.CONTENT, "ngx.say('quiet ', ngx.var.uri)")));
+
+    /** One location block: its spec and its Lua handler per phase. */
+    record Block(String location, Map<Phase, String> handlers) {
+    }
+
     static Vertx vertx;
     static NginxProcess nginx;
+    static NginxProcess luaNginx;
     static Origin origin;
     static ProxyBed edge;
     static OffLoop offLoop;
@@ -81,6 +112,15 @@ class LocationMatchingIT {
             server.append("  location ").append(LOCATIONS.get(i)).append(" { return 200 \"L").append(i).append("\"; }\n");
         }
         nginx = new NginxProcess(tmp.resolve("nginx"), server.append("}\n").toString());
+        StringBuilder blocks = new StringBuilder("server { listen 127.0.0.1:%PORT%;\n");
+        for (Block block : BLOCKS) {
+            blocks.append("  location ").append(block.location()).append(" {\n");
+            block.handlers().forEach((phase, code) -> blocks.append("    ").append(phase.luaName())
+                    .append("_by_lua_block { ").append(code).append(" }\n"));
+            blocks.append("  }\n");
+        }
+        luaNginx = new NginxProcess(tmp.resolve("lua-nginx"), "load_module /usr/share/nginx/modules/ndk_http_module.so;\n"
+                + "load_module /usr/share/nginx/modules/ngx_http_lua_module.so;\n", blocks.append("}\n").toString());
         origin = new Origin(vertx).respond(r -> r.response().putHeader("Content-Type", "text/plain").end("none"));
         meters = new SimpleMeterRegistry();
         holder = new SnapshotHolder(meters, Clock.systemUTC());
@@ -102,8 +142,10 @@ class LocationMatchingIT {
         if (origin != null) {
             origin.close();
         }
-        if (nginx != null) {
-            nginx.close();
+        for (NginxProcess n : new NginxProcess[] {nginx, luaNginx}) {
+            if (n != null) {
+                n.close();
+            }
         }
         vertx.close();
     }
@@ -202,6 +244,56 @@ class LocationMatchingIT {
 
     private static String describe(String name) {
         return name.startsWith("L") ? "'" + LOCATIONS.get(Integer.parseInt(name.substring(1))) + "'" : name;
+    }
+
+    /**
+     * "Code written for nginx runs unchanged": a config of several location blocks, each with its
+     * own phase handlers, against the same handlers as units with the block's location as their
+     * path. Only one block's handlers run per request, in every phase (a playlist under /hls/ is in
+     * the regex block, so /hls/'s access and header_filter do not run for it); a jump re-chooses;
+     * a set_uri without jump keeps the block.
+     */
+    @Test
+    void aConfigOfSeveralLocationBlocksRunsAsUnitsUnchanged() throws Exception {
+        List<ComputingUnit> units = new ArrayList<>();
+        for (int b = 0; b < BLOCKS.size(); b++) {
+            Block block = BLOCKS.get(b);
+            for (Map.Entry<Phase, String> handler : block.handlers().entrySet()) {
+                units.add(ComputingUnit.of(String.format("block-%d-%s", b, handler.getKey().luaName()),
+                        handler.getKey(), handler.getValue()).withPaths(List.of(block.location())));
+            }
+        }
+        install(units);
+        List<String> targets = List.of("/hls/a.ts", "/hls/live.m3u8", "/hls/LIVE.M3U8", "/x/live.m3u8", "/exact",
+                "/exact/", "/static/a.m3u8", "/static/a.m3u8?deny=1", "/static/a.ts?deny=1", "/jump/b.ts",
+                "/jump/b.m3u8", "/quiet/x", "/nothing", "//hls//./a.ts", "/exact.m3u8");
+        List<String> differences = new ArrayList<>();
+        Set<String> answers = new LinkedHashSet<>();
+        for (String target : targets) {
+            String theirs = observed(RawHttp.get(luaNginx.port(), target));
+            String ours = observed(RawHttp.get(edge.port(), target));
+            answers.add(theirs);
+            if (!theirs.equals(ours)) {
+                differences.add(target + ":\n  nginx " + theirs + "\n  units " + ours);
+            }
+        }
+        assertThat(differences).as("requests where units answer otherwise than nginx's location blocks").isEmpty();
+        // worth something only if the blocks really answered: each its own way, a 403 and "none" among them
+        assertThat(answers).as("distinct answers").hasSizeGreaterThanOrEqualTo(10)
+                .contains("none", "403 '' access=null filter=null rewrite=null",
+                        "200 'm3u8 /hls/live.m3u8 nil' access=null filter=null rewrite=m3u8",
+                        "200 'hls /hls/a.ts' access=hls filter=hls rewrite=null",
+                        "200 'quiet /hls/moved.m3u8' access=null filter=null rewrite=null");
+    }
+
+    /** What a request shows of the handlers that ran: status, body, and the headers they set. */
+    private static String observed(RawHttp.Answer a) {
+        String body = a.status() == 200 ? dechunk(a.text()).strip() : "";
+        if (a.status() == 404 || body.equals("none")) {
+            return "none"; // no location: nginx's 404, or the edge's origin
+        }
+        return a.status() + " '" + body + "' access=" + a.header("X-Access") + " filter=" + a.header("X-Filter")
+                + " rewrite=" + a.header("X-Rewrite");
     }
 
     /** Issue #16's acceptance: a request whose path matches no unit's scope runs no unit, by the unit call counters. */
