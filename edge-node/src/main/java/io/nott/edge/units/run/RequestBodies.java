@@ -28,12 +28,12 @@ final class RequestBodies {
         if (length == null && !chunked) {
             return Future.succeededFuture(NONE);
         }
+        long declared = -1;
         if (length != null && !chunked) {
-            long declared;
             try {
                 declared = Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
-                declared = -1;
+                declared = -1; // the HTTP server refuses such requests before units see them
             }
             if (declared == 0) {
                 return Future.succeededFuture(NONE);
@@ -43,7 +43,7 @@ final class RequestBodies {
             }
         }
         Promise<byte[]> promise = Promise.promise();
-        Buffer all = Buffer.buffer(length != null ? (int) Math.min(Long.parseLong(length.trim()), maxBytes) : 1024);
+        Buffer all = Buffer.buffer(declared > 0 ? (int) Math.min(declared, maxBytes) : 1024);
         request.exceptionHandler(promise::tryFail);
         request.handler(chunk -> {
             if ((long) all.length() + chunk.length() > maxBytes) {
