@@ -56,7 +56,7 @@ class RateLimitIT {
         send("PUT", "/api/v1/shared-dicts/my_limit_req_store", "{\"size\":\"1m\"}", 200, 201);
         String code = resource("/ratelimit-unit.lua");
         // the unit sleeps up to burst/rate = 0.2 s (ngx.sleep counts against the wall budget; 1000 ms is the registry's maximum)
-        String unit = "{\"phase\":\"access\",\"code\":" + json(code) + ",\"hosts\":[\"" + HOST + "\"],"
+        String unit = "{\"phase\":\"access\",\"code\":" + RegistryClient.json(code) + ",\"hosts\":[\"" + HOST + "\"],"
                 + "\"failure\":\"closed\",\"budget\":{\"wallMillis\":1000}}";
         send("PUT", "/api/v1/units/ratelimit-readme", unit, 200, 201);
         awaitApplied(version());
@@ -152,16 +152,4 @@ class RateLimitIT {
         }
     }
 
-    private static String json(String text) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                default -> out.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-            }
-        }
-        return out.append('"').toString();
-    }
 }

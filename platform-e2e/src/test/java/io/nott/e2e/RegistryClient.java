@@ -48,7 +48,8 @@ final class RegistryClient {
         }
     }
 
-    private static String json(String text) {
+    /** {@code text} as a JSON string literal. */
+    static String json(String text) {
         StringBuilder out = new StringBuilder("\"");
         for (char c : text.toCharArray()) {
             switch (c) {

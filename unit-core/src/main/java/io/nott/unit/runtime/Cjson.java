@@ -67,21 +67,21 @@ final class Cjson {
         t.set("empty_array", EMPTY_ARRAY);
         t.set("array_mt", ARRAY_MT);
         t.set("empty_array_mt", EMPTY_ARRAY_MT);
-        t.set("new", fn(a -> module(safe)));
-        t.set("encode", fn(a -> {
+        t.set("new", NgxLib.fn(a -> module(safe)));
+        t.set("encode", NgxLib.fn(a -> {
             if (a.narg() != 1) {
                 LuaValue.argerror(1, "expected 1 argument");
             }
             return guard(() -> new Encoder(this).encode(a.arg1()));
         }));
-        t.set("decode", fn(a -> {
+        t.set("decode", NgxLib.fn(a -> {
             if (a.narg() != 1) {
                 LuaValue.argerror(1, "expected 1 argument");
             }
             LuaString s = a.checkstring(1);
             return guard(() -> new Decoder(this, s).decode());
         }));
-        t.set("encode_sparse_array", fn(a -> {
+        t.set("encode_sparse_array", NgxLib.fn(a -> {
             maxArgs(a, 3);
             if (!a.isnil(1)) {
                 sparseConvert = bool(a, 1, BOOL_OPTIONS) == 1;
@@ -91,57 +91,57 @@ final class Cjson {
             return LuaValue.varargsOf(LuaValue.valueOf(sparseConvert), LuaValue.valueOf(sparseRatio),
                     LuaValue.valueOf(sparseSafe));
         }));
-        t.set("encode_max_depth", fn(a -> {
+        t.set("encode_max_depth", NgxLib.fn(a -> {
             maxArgs(a, 1);
             encodeMaxDepth = integer(a, 1, 1, Integer.MAX_VALUE, encodeMaxDepth);
             return LuaValue.valueOf(encodeMaxDepth);
         }));
-        t.set("decode_max_depth", fn(a -> {
+        t.set("decode_max_depth", NgxLib.fn(a -> {
             maxArgs(a, 1);
             decodeMaxDepth = integer(a, 1, 1, Integer.MAX_VALUE, decodeMaxDepth);
             return LuaValue.valueOf(decodeMaxDepth);
         }));
-        t.set("encode_number_precision", fn(a -> {
+        t.set("encode_number_precision", NgxLib.fn(a -> {
             maxArgs(a, 1);
             precision = integer(a, 1, 1, 16, precision);
             return LuaValue.valueOf(precision);
         }));
-        t.set("encode_keep_buffer", fn(a -> {
+        t.set("encode_keep_buffer", NgxLib.fn(a -> {
             maxArgs(a, 1);
             if (!a.isnil(1)) {
                 keepBuffer = bool(a, 1, BOOL_OPTIONS) == 1; // no buffer is kept either way: nothing to tune
             }
             return LuaValue.valueOf(keepBuffer);
         }));
-        t.set("encode_invalid_numbers", fn(a -> {
+        t.set("encode_invalid_numbers", NgxLib.fn(a -> {
             maxArgs(a, 1);
             if (!a.isnil(1)) {
                 encodeInvalidNumbers = bool(a, 1, INVALID_NUMBER_OPTIONS);
             }
             return encodeInvalidNumbers == 2 ? LuaValue.valueOf("null") : LuaValue.valueOf(encodeInvalidNumbers == 1);
         }));
-        t.set("decode_invalid_numbers", fn(a -> {
+        t.set("decode_invalid_numbers", NgxLib.fn(a -> {
             maxArgs(a, 1);
             if (!a.isnil(1)) {
                 decodeInvalidNumbers = bool(a, 1, BOOL_OPTIONS) == 1;
             }
             return LuaValue.valueOf(decodeInvalidNumbers);
         }));
-        t.set("encode_empty_table_as_object", fn(a -> {
+        t.set("encode_empty_table_as_object", NgxLib.fn(a -> {
             maxArgs(a, 1);
             if (!a.isnil(1)) {
                 emptyTableAsObject = bool(a, 1, BOOL_OPTIONS) == 1;
             }
             return LuaValue.valueOf(emptyTableAsObject);
         }));
-        t.set("decode_array_with_array_mt", fn(a -> {
+        t.set("decode_array_with_array_mt", NgxLib.fn(a -> {
             maxArgs(a, 1);
             if (!a.isnil(1)) {
                 arrayWithArrayMt = bool(a, 1, BOOL_OPTIONS) == 1;
             }
             return LuaValue.valueOf(arrayWithArrayMt);
         }));
-        t.set("encode_escape_forward_slash", fn(a -> {
+        t.set("encode_escape_forward_slash", NgxLib.fn(a -> {
             maxArgs(a, 1);
             if (!a.isnil(1)) {
                 escapeSlash = bool(a, 1, BOOL_OPTIONS) == 1;
@@ -202,18 +202,6 @@ final class Cjson {
         }
     }
 
-    interface Body {
-        Varargs run(Varargs args);
-    }
-
-    private static VarArgFunction fn(Body body) {
-        return new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs args) {
-                return body.run(args);
-            }
-        };
-    }
 
     /**
      * An encode/decode error: lua-cjson raises it from C, so it has no position prefix. LuaJ would

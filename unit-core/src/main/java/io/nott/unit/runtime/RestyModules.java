@@ -30,7 +30,7 @@ final class RestyModules {
     static LuaTable base64() {
         LuaTable m = new LuaTable();
         m.set("version", "0.1.25");
-        m.set("encode_base64url", fn(a -> {
+        m.set("encode_base64url", NgxLib.fn(a -> {
             if (a.arg1().type() != LuaValue.TSTRING) {
                 return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("must provide a string"));
             }
@@ -38,7 +38,7 @@ final class RestyModules {
             charge(in.length * 4L / 3 + 4, "ngx.base64.encode_base64url");
             return LuaString.valueUsing(java.util.Base64.getUrlEncoder().withoutPadding().encode(in));
         }));
-        m.set("decode_base64url", fn(a -> {
+        m.set("decode_base64url", NgxLib.fn(a -> {
             if (a.arg1().type() != LuaValue.TSTRING) {
                 return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("must provide a string"));
             }
@@ -75,7 +75,7 @@ final class RestyModules {
     static LuaTable string() {
         LuaTable m = new LuaTable();
         m.set("_VERSION", "0.15");
-        m.set("to_hex", fn(a -> {
+        m.set("to_hex", NgxLib.fn(a -> {
             byte[] in = bytes(a.checkstring(1));
             charge(in.length * 2L, "resty.string.to_hex");
             byte[] out = new byte[in.length * 2];
@@ -86,7 +86,7 @@ final class RestyModules {
             }
             return LuaString.valueUsing(out);
         }));
-        m.set("atoi", fn(a -> LuaValue.valueOf((double) atoi(bytes(a.checkstring(1))))));
+        m.set("atoi", NgxLib.fn(a -> LuaValue.valueOf((double) atoi(bytes(a.checkstring(1))))));
         return m;
     }
 
@@ -117,7 +117,7 @@ final class RestyModules {
         m.set("_VERSION", "0.15");
         LuaTable mt = new LuaTable();
         mt.set("__index", m);
-        m.set("new", fn(a -> {
+        m.set("new", NgxLib.fn(a -> {
             try {
                 LuaTable d = new LuaTable();
                 d.set("_ctx", new LuaUserdata(MessageDigest.getInstance(algorithm)));
@@ -127,15 +127,15 @@ final class RestyModules {
                 return LuaValue.NIL; // as OpenSSL's init failing: new() returns nil
             }
         }));
-        m.set("update", fn(a -> {
+        m.set("update", NgxLib.fn(a -> {
             MessageDigest md = ctx(a.arg1());
             LuaString s = a.checkstring(2);
             spend(s.m_length / 64 + 1);
             md.update(s.m_bytes, s.m_offset, s.m_length);
             return LuaValue.TRUE;
         }));
-        m.set("final", fn(a -> LuaString.valueUsing(ctx(a.arg1()).digest())));
-        m.set("reset", fn(a -> {
+        m.set("final", NgxLib.fn(a -> LuaString.valueUsing(ctx(a.arg1()).digest())));
+        m.set("reset", NgxLib.fn(a -> {
             ctx(a.arg1()).reset();
             return LuaValue.TRUE;
         }));
@@ -154,7 +154,7 @@ final class RestyModules {
     static LuaTable random() {
         LuaTable m = new LuaTable();
         m.set("_VERSION", "0.15");
-        m.set("bytes", fn(a -> {
+        m.set("bytes", NgxLib.fn(a -> {
             int len = a.checkint(1);
             if (len < 0) {
                 return LuaValue.NIL;
@@ -190,16 +190,4 @@ final class RestyModules {
         }
     }
 
-    interface Body {
-        Varargs run(Varargs args);
-    }
-
-    private static VarArgFunction fn(Body body) {
-        return new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs args) {
-                return body.run(args);
-            }
-        };
-    }
 }
