@@ -149,14 +149,10 @@ thread running
 ngx.say(tostring(coroutine.isyieldable()))
 --- expect_status
 500
---- expect_body
-<html>
-<head><title>500 Internal Server Error</title></head>
-<body>
-<center><h1>500 Internal Server Error</h1></center>
-<hr><center>nginx</center>
-</body>
-</html>
+--- expect_body_base64
+PGh0bWw+DQo8aGVhZD48dGl0bGU+NTAwIEludGVybmFsIFNlcnZlciBFcnJvcjwvdGl0bGU+PC9o
+ZWFkPg0KPGJvZHk+DQo8Y2VudGVyPjxoMT41MDAgSW50ZXJuYWwgU2VydmVyIEVycm9yPC9oMT48
+L2NlbnRlcj4NCjxocj48Y2VudGVyPm5naW54PC9jZW50ZXI+DQo8L2JvZHk+DQo8L2h0bWw+DQo=
 
 === coroutine yield in the request thread returns nothing
 --- content
@@ -173,14 +169,10 @@ local ok, e = pcall(f)
 ngx.say(tostring(ok), " ", tostring(e))
 --- expect_status
 500
---- expect_body
-<html>
-<head><title>500 Internal Server Error</title></head>
-<body>
-<center><h1>500 Internal Server Error</h1></center>
-<hr><center>nginx</center>
-</body>
-</html>
+--- expect_body_base64
+PGh0bWw+DQo8aGVhZD48dGl0bGU+NTAwIEludGVybmFsIFNlcnZlciBFcnJvcjwvdGl0bGU+PC9o
+ZWFkPg0KPGJvZHk+DQo8Y2VudGVyPjxoMT41MDAgSW50ZXJuYWwgU2VydmVyIEVycm9yPC9oMT48
+L2NlbnRlcj4NCjxocj48Y2VudGVyPm5naW54PC9jZW50ZXI+DQo8L2JvZHk+DQo8L2h0bWw+DQo=
 
 === coroutine bad arguments
 --- content
