@@ -154,17 +154,29 @@ public final class UnitTimers {
         }
         runningCount.incrementAndGet();
         u.running.incrementAndGet();
+        boolean rearmed = false;
         try {
             executor.run(job, job.premature);
         } finally {
+            if (job.every && !job.premature) {
+                if (shuttingDown) {
+                    // The node began stopping while this run went on (shutdown only wakes pending
+                    // timers): the next run is the premature one every pending timer gets.
+                    job.premature = true;
+                }
+                // Counted pending before this run stops counting as running, so shutdown never
+                // sees both at zero in between.
+                rearmed = pendingCount.incrementAndGet() <= settings.maxPending();
+                if (!rearmed) {
+                    pendingCount.decrementAndGet();
+                }
+            }
             u.running.decrementAndGet();
             runningCount.decrementAndGet();
             runSlots.release();
         }
-        if (job.every && !job.premature && !shuttingDown && pendingCount.incrementAndGet() <= settings.maxPending()) {
+        if (rearmed) {
             start(job);
-        } else if (job.every && !job.premature && !shuttingDown) {
-            pendingCount.decrementAndGet();
         }
     }
 
