@@ -38,6 +38,12 @@ final class CallContext {
         return ACTIVE.get();
     }
 
+    /** The call running on this thread, or {@code fallback} when none is. */
+    static CallContext currentOr(CallContext fallback) {
+        CallContext c = ACTIVE.get();
+        return c != null ? c : fallback;
+    }
+
     CallContext(Clock clock, RunnerSettings settings, UnitRedisClient redis) {
         this.clock = clock;
         this.settings = settings;

@@ -14,10 +14,19 @@ import org.luaj.vm2.Varargs;
  */
 final class NgxBalancer {
 
-    private final CallContext ctx;
+    private final CallContext bound;
 
     NgxBalancer(CallContext ctx) {
-        this.ctx = ctx;
+        this.bound = ctx;
+    }
+
+    /**
+     * The call running on this thread: these functions may be called from a closure made in
+     * another runtime (a timer callback, a function kept from another phase), and must act on
+     * this thread's call, never on whatever their own runtime serves meanwhile (see NgxLib).
+     */
+    private CallContext ctx() {
+        return CallContext.currentOr(bound);
     }
 
     LuaTable build() {
@@ -30,8 +39,8 @@ final class NgxBalancer {
     }
 
     private BalancerAttempt attempt(String api) {
-        ctx.require(CallContext.BALANCER, "ngx.balancer." + api);
-        BalancerAttempt attempt = ctx.state.balancer();
+        ctx().require(CallContext.BALANCER, "ngx.balancer." + api);
+        BalancerAttempt attempt = ctx().state.balancer();
         if (attempt == null) {
             throw new LuaError("ngx.balancer." + api + ": no upstream attempt is being balanced");
         }
@@ -55,9 +64,9 @@ final class NgxBalancer {
         if (port < 1 || port > 65535) {
             return fail("invalid port " + port);
         }
-        String problem = ctx.exchange.peerProblem(host, port);
+        String problem = ctx().exchange.peerProblem(host, port);
         if (problem != null) {
-            ctx.state.log(ctx.unitId, 4, "ngx.balancer.set_current_peer refused: " + problem);
+            ctx().state.log(ctx().unitId, 4, "ngx.balancer.set_current_peer refused: " + problem);
             return fail(problem);
         }
         attempt.peer(host, port);

@@ -26,10 +26,19 @@ final class NgxInfo {
 
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
-    private final CallContext ctx;
+    private final CallContext bound;
 
     NgxInfo(CallContext ctx) {
-        this.ctx = ctx;
+        this.bound = ctx;
+    }
+
+    /**
+     * The call running on this thread: these functions may be called from a closure made in
+     * another runtime (a timer callback, a function kept from another phase), and must act on
+     * this thread's call, never on whatever their own runtime serves meanwhile (see NgxLib).
+     */
+    private CallContext ctx() {
+        return CallContext.currentOr(bound);
     }
 
     void install(LuaTable ngx) {
@@ -47,9 +56,9 @@ final class NgxInfo {
         config.set("prefix", fn(a -> LuaValue.valueOf("/")));
         config.set("nginx_configure", fn(a -> LuaValue.valueOf("")));
         ngx.set("config", ReadOnlyTable.copyOf(config, null));
-        ngx.set("localtime", fn(a -> LuaValue.valueOf(LOCAL_TIME.format(LocalDateTime.ofInstant(ctx.clock.instant(),
-                ctx.clock.getZone())))));
-        ngx.set("utctime", fn(a -> LuaValue.valueOf(LOCAL_TIME.format(LocalDateTime.ofInstant(ctx.clock.instant(),
+        ngx.set("localtime", fn(a -> LuaValue.valueOf(LOCAL_TIME.format(LocalDateTime.ofInstant(ctx().clock.instant(),
+                ctx().clock.getZone())))));
+        ngx.set("utctime", fn(a -> LuaValue.valueOf(LOCAL_TIME.format(LocalDateTime.ofInstant(ctx().clock.instant(),
                 ZoneOffset.UTC)))));
         ngx.set("parse_http_time", fn(a -> {
             Long t = HttpTime.parse(a.checkjstring(1));
@@ -63,15 +72,15 @@ final class NgxInfo {
      * request (names as sent, in order), so whitespace the client put around values is normalised.
      */
     Varargs rawHeader(Varargs a) {
-        ctx.require(CallContext.ALL, "ngx.req.raw_header");
+        ctx().require(CallContext.ALL, "ngx.req.raw_header");
         StringBuilder sb = new StringBuilder(256);
         if (!a.optboolean(1, false)) {
-            String target = NgxVariables.resolve("request_uri", ctx.exchange, ctx.state, ctx.clock);
-            String protocol = ctx.exchange.variable("server_protocol");
-            sb.append(ctx.exchange.method()).append(' ').append(target != null ? target : ctx.exchange.uri())
+            String target = NgxVariables.resolve("request_uri", ctx().exchange, ctx().state, ctx().clock);
+            String protocol = ctx().exchange.variable("server_protocol");
+            sb.append(ctx().exchange.method()).append(' ').append(target != null ? target : ctx().exchange.uri())
                     .append(' ').append(protocol != null ? protocol : "HTTP/1.1").append("\r\n");
         }
-        for (Map.Entry<String, String> h : ctx.exchange.requestHeaders()) {
+        for (Map.Entry<String, String> h : ctx().exchange.requestHeaders()) {
             sb.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
         }
         sb.append("\r\n");

@@ -22,10 +22,19 @@ import org.luaj.vm2.Varargs;
  */
 final class NgxRequestBody {
 
-    private final CallContext ctx;
+    private final CallContext bound;
 
     NgxRequestBody(CallContext ctx) {
-        this.ctx = ctx;
+        this.bound = ctx;
+    }
+
+    /**
+     * The call running on this thread: these functions may be called from a closure made in
+     * another runtime (a timer callback, a function kept from another phase), and must act on
+     * this thread's call, never on whatever their own runtime serves meanwhile (see NgxLib).
+     */
+    private CallContext ctx() {
+        return CallContext.currentOr(bound);
     }
 
     void install(LuaTable req) {
@@ -33,7 +42,7 @@ final class NgxRequestBody {
         req.set("discard_body", fn(this::discardBody));
         req.set("get_body_data", fn(this::getBodyData));
         req.set("get_body_file", fn(a -> {
-            ctx.require(CallContext.REQUEST, "ngx.req.get_body_file");
+            ctx().require(CallContext.REQUEST, "ngx.req.get_body_file");
             return LuaValue.NIL; // bodies are kept in memory (up to the host's limit), never in a file
         }));
         req.set("set_body_data", fn(this::setBodyData));
@@ -44,26 +53,26 @@ final class NgxRequestBody {
     }
 
     private Varargs readBody(Varargs a) {
-        ctx.require(CallContext.REQUEST, "ngx.req.read_body");
-        RequestState s = ctx.state;
+        ctx().require(CallContext.REQUEST, "ngx.req.read_body");
+        RequestState s = ctx().state;
         if (!s.requestBodyRead() && !s.requestBodyDiscarded()) {
-            s.readRequestBody(ctx.exchange.requestBody());
+            s.readRequestBody(ctx().exchange.requestBody());
         }
         return LuaValue.NONE;
     }
 
     private Varargs discardBody(Varargs a) {
-        ctx.require(CallContext.REQUEST, "ngx.req.discard_body");
-        if (!ctx.state.requestBodyRead()) {
-            ctx.state.discardRequestBody();
+        ctx().require(CallContext.REQUEST, "ngx.req.discard_body");
+        if (!ctx().state.requestBodyRead()) {
+            ctx().state.discardRequestBody();
         }
         return LuaValue.NONE;
     }
 
     /** nil when the body was not read, is empty or was discarded, as in nginx. */
     private Varargs getBodyData(Varargs a) {
-        ctx.require(CallContext.ALL, "ngx.req.get_body_data"); // lua-resty-core checks no phase
-        byte[] body = ctx.state.currentRequestBody();
+        ctx().require(CallContext.ALL, "ngx.req.get_body_data"); // lua-resty-core checks no phase
+        byte[] body = ctx().state.currentRequestBody();
         if (body == null || body.length == 0) {
             return LuaValue.NIL;
         }
@@ -76,25 +85,25 @@ final class NgxRequestBody {
     }
 
     private Varargs setBodyData(Varargs a) {
-        ctx.require(CallContext.REQUEST, "ngx.req.set_body_data");
+        ctx().require(CallContext.REQUEST, "ngx.req.set_body_data");
         LuaString data = a.checkstring(1);
-        if (!ctx.state.requestBodyRead()) {
+        if (!ctx().state.requestBodyRead()) {
             throw new LuaError("request body not read yet");
         }
         checkLimit(data.m_length);
         byte[] copy = new byte[data.m_length];
         System.arraycopy(data.m_bytes, data.m_offset, copy, 0, data.m_length);
-        ctx.state.replaceRequestBody(copy);
+        ctx().state.replaceRequestBody(copy);
         return LuaValue.NONE;
     }
 
     /** {@code ngx.req.get_post_args(max_args)}: the form body decoded as nginx decodes query strings. */
     private Varargs getPostArgs(Varargs a) {
-        ctx.require(CallContext.ALL, "ngx.req.get_post_args");
-        if (!ctx.state.requestBodyRead()) {
+        ctx().require(CallContext.ALL, "ngx.req.get_post_args");
+        if (!ctx().state.requestBodyRead()) {
             throw new LuaError("no request body found; maybe you should turn on lua_need_request_body?");
         }
-        byte[] body = ctx.state.currentRequestBody();
+        byte[] body = ctx().state.currentRequestBody();
         charge(body == null ? 0 : body.length, "ngx.req.get_post_args");
         return NgxStrings.decodeArgs(body == null ? new byte[0] : body, a.optint(1, 100));
     }
@@ -102,21 +111,21 @@ final class NgxRequestBody {
     // ---- init_body / append_body / finish_body: a new body built in pieces
 
     private Varargs initBody(Varargs a) {
-        ctx.require(CallContext.REQUEST, "ngx.req.init_body");
-        if (!ctx.state.requestBodyRead()) {
+        ctx().require(CallContext.REQUEST, "ngx.req.init_body");
+        if (!ctx().state.requestBodyRead()) {
             throw new LuaError("request body not read yet");
         }
         if (!a.isnoneornil(1) && a.checkint(1) <= 0) {
             throw new LuaError("bad buffer size");
         }
-        ctx.state.startRequestBody();
+        ctx().state.startRequestBody();
         return LuaValue.NONE;
     }
 
     private Varargs appendBody(Varargs a) {
-        ctx.require(CallContext.REQUEST, "ngx.req.append_body");
+        ctx().require(CallContext.REQUEST, "ngx.req.append_body");
         LuaString data = a.checkstring(1);
-        ByteArrayOutputStream building = ctx.state.requestBodyInProgress();
+        ByteArrayOutputStream building = ctx().state.requestBodyInProgress();
         if (building == null) {
             // nginx appends to the buffer read_body left when the body came after the headers, and
             // raises this when it came with them: the edge always asks for init_body first.
@@ -125,22 +134,22 @@ final class NgxRequestBody {
         checkLimit((long) building.size() + data.m_length);
         charge(data.m_length, "ngx.req.append_body");
         building.write(data.m_bytes, data.m_offset, data.m_length);
-        ctx.state.appendedRequestBody();
+        ctx().state.appendedRequestBody();
         return LuaValue.NONE;
     }
 
     private Varargs finishBody(Varargs a) {
-        ctx.require(CallContext.REQUEST, "ngx.req.finish_body");
-        if (ctx.state.requestBodyInProgress() == null) {
+        ctx().require(CallContext.REQUEST, "ngx.req.finish_body");
+        if (ctx().state.requestBodyInProgress() == null) {
             throw new LuaError("request_body not initialized");
         }
-        ctx.state.finishRequestBody();
+        ctx().state.finishRequestBody();
         return LuaValue.NONE;
     }
 
     /** A body units build may not be larger than the host accepts from clients ({@code client_max_body_size}). */
     private void checkLimit(long bytes) {
-        long max = ctx.settings.maxRequestBodyBytes();
+        long max = ctx().settings.maxRequestBodyBytes();
         if (bytes > max) {
             throw new LuaError("request body of " + bytes + " bytes is larger than the " + max
                     + " bytes the edge accepts (client_max_body_size)");

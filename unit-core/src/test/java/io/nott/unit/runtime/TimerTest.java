@@ -62,6 +62,21 @@ class TimerTest {
         assertThat(redis.get("ud:fired")).isEqualTo("falsexytimer");
     }
 
+    /**
+     * The request-body, info and balancer functions act on the thread's call, not on the runtime
+     * that made the closure: a timer must never read the request that runtime serves meanwhile.
+     */
+    @Test
+    void bodyInfoAndBalancerApisAreDisabledInTimersToo() throws Exception {
+        run(unit("t", Phase.CONTENT, R + "ngx.timer.at(0, function() local out = {}"
+                + " for _, f in ipairs({ngx.req.get_body_data, ngx.req.raw_header, ngx.balancer.get_last_failure}) do"
+                + " local ok, e = pcall(f) out[#out + 1] = tostring(ok) .. ':' .. tostring(e) end"
+                + " r:set('errs', table.concat(out, '|')) end)"));
+        await(() -> redis.get("ud:errs") != null);
+        assertThat(redis.get("ud:errs")).isEqualTo(String.join("|", java.util.Collections.nCopies(3,
+                "false:API disabled in the context of ngx.timer")));
+    }
+
     @Test
     void requestApisAreDisabledInTimers() throws Exception {
         run(unit("t", Phase.CONTENT, R + "ngx.timer.at(0, function() local ok, e = pcall(ngx.say, 'x')"
