@@ -68,14 +68,14 @@ class InitPhaseTest {
     @Test
     void initStateGaugesFollowTheCurrentSnapshotAndAreReplacedNotAddedUp() {
         UnitSnapshot big = UnitSnapshot.build(1, List.of(
-                unit("setup", Phase.INIT, "big = {} for i = 1, 200000 do big[i] = 'v' .. i end").withBudget(CjsonTest.ROOMY),
+                unit("setup", Phase.INIT, "big = {} for i = 1, 50000 do big[i] = 'v' .. i end").withBudget(CjsonTest.ROOMY),
                 unit("page", Phase.CONTENT, "ngx.say(#big)")));
         assertThat(f.runner.prepare(big)).isEmpty();
         double first = gauge("cu.units.init_state");
-        // 200,000 distinct strings (a LuaString and its byte array each) and the table's array part.
-        assertThat(first).isGreaterThan(200_000 * 16.0);
+        // 50,000 distinct strings (a LuaString and its byte array each) and the table's array part.
+        assertThat(first).isGreaterThan(50_000 * 16.0);
         assertThat(gauge("cu.units.init_runtimes")).isZero(); // init's own runtime is the source, not a copy
-        assertThat(body(run(big, Phase.CONTENT))).isEqualTo("200000\n");
+        assertThat(body(run(big, Phase.CONTENT))).isEqualTo("50000\n");
         assertThat(gauge("cu.units.init_runtimes")).isEqualTo(1);
 
         UnitSnapshot small = UnitSnapshot.build(2, List.of(unit("setup", Phase.INIT, "answer = 42"),
