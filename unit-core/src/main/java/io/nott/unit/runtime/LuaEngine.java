@@ -32,8 +32,13 @@ final class LuaEngine {
     /** Installed between calls; never captured, since closures are only created during calls. */
     private static final UpValue NO_ENV = new UpValue(new LuaValue[] {LuaValue.NIL}, 0);
 
-    /** Result of one call, before the runner turns it into an outcome. */
-    record Call(UnitOutcome.Kind kind, int status, long instructions, long nanos, String message, long coroutines) {
+    /**
+     * Result of one call, before the runner turns it into an outcome.
+     *
+     * @param allocated bytes the call allocated in all ({@link BudgetHook#finalAllocated}), garbage included
+     */
+    record Call(UnitOutcome.Kind kind, int status, long instructions, long nanos, String message, long coroutines,
+                long allocated) {
     }
 
     private final BudgetHook hook = new BudgetHook();
@@ -158,6 +163,7 @@ final class LuaEngine {
         UnitOutcome.Kind kind = UnitOutcome.Kind.OK;
         int status = 0;
         String message = null;
+        long allocated = 0;
         try {
             body.run();
             finishLightThreads();
@@ -183,10 +189,12 @@ final class LuaEngine {
             kind = UnitOutcome.Kind.ERROR;
             message = "internal error: " + e;
         } finally {
+            allocated = hook.finalAllocated();
             hook.disarm();
             ctx.end();
         }
-        return new Call(kind, status, hook.instructions(), System.nanoTime() - start, message, hook.coroutinesCreated());
+        return new Call(kind, status, hook.instructions(), System.nanoTime() - start, message, hook.coroutinesCreated(),
+                allocated);
     }
 
     /** nginx's handler runs the light threads the unit left suspended to their end before it is done. */
@@ -259,6 +267,7 @@ final class LuaEngine {
         if (init != null && init.source() != null && init.source() != this) {
             // This runtime's own copy of what init built, as a forked nginx worker has.
             Forker fork = new Forker(init.source(), this);
+            init.copies().incrementAndGet();
             unitMeta = ReadOnlyTable.of("__index", fork.globals(init.globals()));
             fork.loaded(init.source().modules().loaded(), modules.loaded());
         }

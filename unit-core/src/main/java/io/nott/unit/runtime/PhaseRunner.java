@@ -40,6 +40,11 @@ public final class PhaseRunner {
     private volatile UnitTimers timers;
     /** The last snapshot a request ran with: a newer one makes replaced units' pending timers premature. */
     private volatile UnitSnapshot lastSnapshot;
+    /**
+     * The init state of the snapshot last prepared without failure or last served, whichever came
+     * later: what the init gauges show (the previous one is dropped with its snapshot).
+     */
+    private volatile InitState currentInit = InitState.none();
     private static final System.Logger TIMER_LOG = System.getLogger("io.nott.unit.timers");
 
     /**
@@ -78,6 +83,30 @@ public final class PhaseRunner {
         this.redis = redis;
         this.meters = new UnitMeters(registry);
         this.engines = ThreadLocal.withInitial(this::newEngine);
+        if (registry != null) {
+            registerInitGauges(registry);
+        }
+    }
+
+    /**
+     * {@code cu.units.init_state} (bytes): what the current snapshot's init units allocated in all,
+     * measured by the sandbox as they ran (the thread's allocation counter plus explicit charges,
+     * the figure the per-call memory limit is enforced on). Chosen over walking the globals table:
+     * it needs no size model of LuaJ's objects, it is taken once (init runs once) and it is an upper
+     * bound of what the globals retain, so the bound below holds for it. {@code cu.units.init_runtimes}:
+     * how many runtimes hold their own copy of that state ({@link Forker}, one per thread as per nginx
+     * worker); a copy is at most about the size of the state (strings are shared), so the node holds
+     * at most about {@code init_state × (init_runtimes + 1)} for init, each init call being bounded
+     * by {@link io.nott.unit.sandbox.SandboxLimits#maxAllocatedBytes()}. Both replace, never add up:
+     * they follow the snapshot last prepared ({@link #prepare}) or served.
+     */
+    private void registerInitGauges(MeterRegistry registry) {
+        io.micrometer.core.instrument.Gauge.builder("cu.units.init_state", this, r -> r.currentInit.bytes())
+                .description("Memory the current snapshot's init units allocated (upper bound of their globals)")
+                .baseUnit("bytes").strongReference(true).register(registry);
+        io.micrometer.core.instrument.Gauge.builder("cu.units.init_runtimes", this, r -> r.currentInit.copies().get())
+                .description("Runtimes holding their own copy of the current snapshot's init state")
+                .strongReference(true).register(registry);
     }
 
     /** The node's shared dicts ({@code ngx.shared}), e.g. for a host that applies a snapshot's declarations early. */
@@ -315,6 +344,8 @@ public final class PhaseRunner {
             return; // an older request still running with the previous snapshot
         }
         lastSnapshot = snapshot;
+        InitState init = snapshot.init(); // prepared by now when it has init units
+        currentInit = init != null ? init : InitState.none();
         UnitTimers t = timers;
         if (last != null && t != null) {
             t.snapshotReplaced(snapshot);
@@ -333,36 +364,41 @@ public final class PhaseRunner {
     public List<UnitOutcome> prepare(UnitSnapshot snapshot) {
         dicts.apply(snapshot.version(), snapshot.sharedDicts()); // init units may fill ngx.shared
         InitState done = snapshot.init();
-        if (done != null) {
-            return done.failures();
-        }
-        synchronized (snapshot) {
-            done = snapshot.init();
-            if (done == null) {
-                done = runInit(snapshot);
-                snapshot.init(done);
+        if (done == null) {
+            synchronized (snapshot) {
+                done = snapshot.init();
+                if (done == null) {
+                    done = runInit(snapshot);
+                    snapshot.init(done);
+                }
             }
         }
-        return done.failures();
+        List<UnitOutcome> failures = done.failures();
+        if (failures.isEmpty()) {
+            currentInit = done; // a host keeps its previous snapshot when init fails
+        }
+        return failures;
     }
 
     private InitState runInit(UnitSnapshot snapshot) {
         List<UnitSnapshot.Entry> entries = snapshot.entries(Phase.INIT);
         if (entries.isEmpty()) {
-            return new InitState(null, null, List.of());
+            return InitState.none();
         }
         // A runtime of its own that never serves a request: the source every runtime copies from.
         LuaEngine engine = newEngine();
         org.luaj.vm2.LuaTable globals = engine.newInitGlobals();
         List<UnitOutcome> outcomes = new ArrayList<>();
+        long bytes = 0;
         for (UnitSnapshot.Entry e : entries) {
             // There is no request in init; APIs that need one say so (ngx.log and redis_client work).
             LuaEngine.Call call = engine.callInit(snapshot, e, globals, SimulatedExchange.get("init", "/"),
                     new RequestState());
             outcomes.add(record(new UnitOutcome(e.unit().id(), Phase.INIT, call.kind(), call.nanos(),
                     call.instructions(), call.status(), call.message())));
+            bytes += call.allocated();
         }
-        return new InitState(engine, globals, List.copyOf(outcomes));
+        return new InitState(engine, globals, List.copyOf(outcomes), bytes, new java.util.concurrent.atomic.AtomicInteger());
     }
 
     private static LuaEngine.Call invoke(LuaEngine engine, UnitSnapshot snapshot, UnitSnapshot.Entry e, Phase phase,

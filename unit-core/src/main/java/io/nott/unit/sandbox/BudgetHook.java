@@ -197,6 +197,22 @@ public final class BudgetHook extends DebugLib {
         return maxStringBytes;
     }
 
+    /**
+     * Takes a last sample of the thread's allocation counter (the periodic one may be up to
+     * {@value #CHECK_EVERY} instructions old) and returns the call's memory use: what a call that
+     * just ended allocated in all. Call it before {@link #disarm}, on the call's thread.
+     */
+    public long finalAllocated() {
+        if (armed && allocBaseline >= 0 && Thread.currentThread() == owner) {
+            long now = THREADS.getCurrentThreadAllocatedBytes();
+            if (now >= allocBaseline) {
+                sampled = now - allocBaseline;
+                pending = 0;
+            }
+        }
+        return allocated();
+    }
+
     /** Memory this call has used so far: measured by the thread's counter plus charged since. */
     public long allocated() {
         return sampled + pending;

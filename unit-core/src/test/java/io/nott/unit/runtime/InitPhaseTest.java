@@ -61,6 +61,33 @@ class InitPhaseTest {
         assertThat(f.redis.get(io.nott.unit.codec.RedisSchema.unitDataKey("init-runs"))).isEqualTo("1");
     }
 
+    private double gauge(String name) {
+        return f.meters.get(name).gauge().value();
+    }
+
+    @Test
+    void initStateGaugesFollowTheCurrentSnapshotAndAreReplacedNotAddedUp() {
+        UnitSnapshot big = UnitSnapshot.build(1, List.of(
+                unit("setup", Phase.INIT, "big = {} for i = 1, 50000 do big[i] = 'v' .. i end").withBudget(CjsonTest.ROOMY),
+                unit("page", Phase.CONTENT, "ngx.say(#big)")));
+        assertThat(f.runner.prepare(big)).isEmpty();
+        double first = gauge("cu.units.init_state");
+        // 50,000 distinct strings (a LuaString and its byte array each) and the table's array part.
+        assertThat(first).isGreaterThan(50_000 * 16.0);
+        assertThat(gauge("cu.units.init_runtimes")).isZero(); // init's own runtime is the source, not a copy
+        assertThat(body(run(big, Phase.CONTENT))).isEqualTo("50000\n");
+        assertThat(gauge("cu.units.init_runtimes")).isEqualTo(1);
+
+        UnitSnapshot small = UnitSnapshot.build(2, List.of(unit("setup", Phase.INIT, "answer = 42"),
+                unit("page", Phase.CONTENT, "ngx.say(answer)")));
+        assertThat(f.runner.prepare(small)).isEmpty();
+        // The new snapshot's figure replaces the old one's (the old state goes with its snapshot).
+        assertThat(gauge("cu.units.init_state")).isLessThan(first / 10);
+        assertThat(gauge("cu.units.init_runtimes")).isZero();
+        assertThat(body(run(small, Phase.CONTENT))).isEqualTo("42\n");
+        assertThat(gauge("cu.units.init_runtimes")).isEqualTo(1);
+    }
+
     @Test
     void initGlobalsAreReadOnlyAndAUnitsOwnGlobalsStayPerCall() {
         UnitSnapshot s = snapshot(unit("setup", Phase.INIT, "answer = 42 function set_answer(v) answer = v end"),
