@@ -1,0 +1,33 @@
+-- Issue #14's timer acceptance: the log phase buffers one line per request in a shared dict; one
+-- timer per node (started by the first request, guarded by ngx.shared's add) moves the buffered
+-- lines to Redis every second as one batch, and on the node's shutdown (premature) flushes what is
+-- left and writes a marker.
+local buffer = ngx.shared.timer_batch
+buffer:rpush("lines", ngx.var.request_uri)
+
+local function flush(premature)
+  local redis = edge_computing.redis_client
+  local dict = ngx.shared.timer_batch
+  local lines = {}
+  while true do
+    local line = dict:lpop("lines")
+    if line == nil then break end
+    lines[#lines + 1] = line
+  end
+  if #lines > 0 then
+    local n = redis:incr("{timer}:batches")
+    redis:set("{timer}:batch:" .. n, table.concat(lines, "\n"))
+    redis:incrby("{timer}:lines", #lines)
+  end
+  if premature then
+    redis:set("{timer}:premature", "true")
+  end
+end
+
+if buffer:add("timer_started", true) then
+  local ok, err = ngx.timer.every(1, flush)
+  if not ok then
+    buffer:delete("timer_started")
+    ngx.log(ngx.ERR, "failed to start the batching timer: ", err)
+  end
+end
