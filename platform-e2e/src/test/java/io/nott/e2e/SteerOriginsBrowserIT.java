@@ -36,8 +36,12 @@ class SteerOriginsBrowserIT {
     private static final Duration PLAY = Duration.ofSeconds(90);
     private static final Duration SWITCH = Duration.ofSeconds(60);
 
+    /**
+     * Only the stream moves: the second origin is an HLS server, so the page's own calls
+     * (/api/v1/streams) stay on their route (switching them too answered 404 in CI).
+     */
     static final String SWITCH_UNIT = """
-            if ngx.var.cookie_origin == "b" then
+            if ngx.var.cookie_origin == "b" and ngx.var.uri:sub(1, 5) == "/hls/" then
               ngx.var.upstream = "hlsb"
             end
             """;
@@ -171,9 +175,9 @@ class SteerOriginsBrowserIT {
             // The cache kept the two origins' answers apart: the same URL answers per cookie.
             assertThat(edgeGet("/hls/colorbar.m3u8", null).headers().firstValue("X-Origin")).isEmpty();
             assertThat(edgeGet("/hls/colorbar.m3u8", "origin=b").headers().firstValue("X-Origin")).hasValue("second-origin");
-            // Seen in CI (not diagnosed yet, issue #16's note): one segment answered 404 around a
-            // switch, and hls.js went on playing. Tolerated for media segments only, and printed;
-            // any other failed load or page error fails the test.
+            // Failed loads are listed with their URLs so a failure names what failed. A media
+            // segment's 404 around a switch is tolerated (a playlist cached per origin may name a
+            // segment the other has not yet written); any other failed load or page error fails.
             assertThat(failedLoads).as("failed loads other than a media segment's 404")
                     .allMatch(load -> load.startsWith("404 ") && load.contains(".ts"));
             assertThat(page.errors()).as("page errors other than those failed loads")
