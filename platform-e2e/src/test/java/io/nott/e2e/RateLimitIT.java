@@ -12,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class RateLimitIT {
 
+    private static RegistryClient registry;
+
     // Low so that the shared 2-core machine (load average ~30 while measured) drives 3x: at 50 r/s
     // the edge, the origin and wrk together reached 8 r/s with 3 s latencies.
     private static final int RATE = 10;
@@ -42,6 +42,7 @@ class RateLimitIT {
     @BeforeAll
     static void up() {
         platform = LocalPlatform.up("-ratelimit");
+        registry = new RegistryClient(platform.registry(), platform.registryToken());
     }
 
     @AfterAll
@@ -53,13 +54,13 @@ class RateLimitIT {
 
     @Test
     void readmeUnitHoldsTheRateUnderThreeTimesTheLoad() throws Exception {
-        send("PUT", "/api/v1/shared-dicts/my_limit_req_store", "{\"size\":\"1m\"}", 200, 201);
+        registry.send("PUT", "/api/v1/shared-dicts/my_limit_req_store", "{\"size\":\"1m\"}", 200, 201);
         String code = resource("/ratelimit-unit.lua");
         // the unit sleeps up to burst/rate = 0.2 s (ngx.sleep counts against the wall budget; 1000 ms is the registry's maximum)
         String unit = "{\"phase\":\"access\",\"code\":" + RegistryClient.json(code) + ",\"hosts\":[\"" + HOST + "\"],"
                 + "\"failure\":\"closed\",\"budget\":{\"wallMillis\":1000}}";
-        send("PUT", "/api/v1/units/ratelimit-readme", unit, 200, 201);
-        awaitApplied(version());
+        registry.send("PUT", "/api/v1/units/ratelimit-readme", unit, 200, 201);
+        registry.awaitApplied(registry.version());
 
         // 24 connections, each waiting 600 ms between requests: about 35 r/s offered (3.5x), less
         // the time delayed requests hold their connection. The playlist is served from the edge's
@@ -103,43 +104,8 @@ class RateLimitIT {
         return Double.parseDouble(m.group(1));
     }
 
-    private static long version() throws Exception {
-        String body = send("GET", "/api/v1/units", null, 200);
-        Matcher m = Pattern.compile("\"version\"\\s*:\\s*(\\d+)").matcher(body);
-        assertThat(m.find()).isTrue();
-        return Long.parseLong(m.group(1));
-    }
 
-    private static void awaitApplied(long version) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        Pattern applied = Pattern.compile("\"appliedVersion\"\\s*:\\s*(\\d+)");
-        while (System.nanoTime() < deadline) {
-            Matcher m = applied.matcher(send("GET", "/api/v1/edges", null, 200));
-            List<Long> versions = new ArrayList<>();
-            while (m.find()) {
-                versions.add(Long.parseLong(m.group(1)));
-            }
-            if (versions.stream().anyMatch(v -> v >= version)) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the edge did not apply version " + version + " within 60 s");
-    }
 
-    private static String send(String method, String path, String body, int... expected) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(platform.registry() + path))
-                .header("Authorization", "Bearer " + platform.registryToken()).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
-        for (int status : expected) {
-            if (response.statusCode() == status) {
-                return response.body();
-            }
-        }
-        throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-    }
 
     private static String get(String url) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),

@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class TimerBatchIT {
 
+    private static RegistryClient registry;
+
     private static final String HOST = "timer.test";
     private static final int REQUESTS = 20;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -37,6 +34,7 @@ class TimerBatchIT {
     @BeforeAll
     static void up() {
         platform = LocalPlatform.up("-timer");
+        registry = new RegistryClient(platform.registry(), platform.registryToken());
     }
 
     @AfterAll
@@ -48,11 +46,11 @@ class TimerBatchIT {
 
     @Test
     void batchesArriveEverySecondAndStoppingTheEdgeRunsThePendingTimerPrematurely() throws Exception {
-        send("PUT", "/api/v1/shared-dicts/timer_batch", "{\"size\":\"1m\"}", 200, 201);
+        registry.send("PUT", "/api/v1/shared-dicts/timer_batch", "{\"size\":\"1m\"}", 200, 201);
         String unit = "{\"phase\":\"log\",\"code\":" + RegistryClient.json(resource("/timer-batch-unit.lua"))
                 + ",\"hosts\":[\"" + HOST + "\"],\"failure\":\"open\"}";
-        send("PUT", "/api/v1/units/timer-batch", unit, 200, 201);
-        awaitApplied(version());
+        registry.send("PUT", "/api/v1/units/timer-batch", unit, 200, 201);
+        registry.awaitApplied(registry.version());
 
         // Two rounds with a pause longer than the timer's period between them: two batches at least.
         for (int i = 0; i < REQUESTS; i++) {
@@ -120,40 +118,8 @@ class TimerBatchIT {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("curl ended").isTrue();
     }
 
-    private static long version() throws Exception {
-        Matcher m = Pattern.compile("\"version\"\\s*:\\s*(\\d+)").matcher(send("GET", "/api/v1/units", null, 200));
-        assertThat(m.find()).isTrue();
-        return Long.parseLong(m.group(1));
-    }
 
-    private static void awaitApplied(long version) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        Pattern applied = Pattern.compile("\"appliedVersion\"\\s*:\\s*(\\d+)");
-        while (System.nanoTime() < deadline) {
-            Matcher m = applied.matcher(send("GET", "/api/v1/edges", null, 200));
-            while (m.find()) {
-                if (Long.parseLong(m.group(1)) >= version) {
-                    return;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the edge did not apply version " + version + " within 60 s");
-    }
 
-    private static String send(String method, String path, String body, int... expected) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(platform.registry() + path))
-                .header("Authorization", "Bearer " + platform.registryToken()).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
-        for (int status : expected) {
-            if (response.statusCode() == status) {
-                return response.body();
-            }
-        }
-        throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-    }
 
     private static String resource(String name) throws IOException {
         try (InputStream in = TimerBatchIT.class.getResourceAsStream(name)) {
