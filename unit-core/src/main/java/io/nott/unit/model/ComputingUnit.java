@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param id          {@code [a-z0-9][a-z0-9._-]{0,63}}
  * @param phase       the request phase it runs in
  * @param code        Lua source (the body of a chunk; it receives {@code edge_computing} as a global and as {@code ...})
- * @param hosts       empty = every host; otherwise exact names, {@code *.suffix} wildcards or {@code ~regex}
+ * @param hosts       empty = every host; otherwise exact names, {@code *.example.com} or {@code www.example.*} wildcards or {@code ~regex}
  * @param paths       empty = every path; otherwise nginx {@code location} specs: {@code = /exact},
  *                    {@code /prefix}, {@code ^~ /prefix}, {@code ~ regex}, {@code ~* regex}. The edge
  *                    picks one location per request among the paths of all units for the request's

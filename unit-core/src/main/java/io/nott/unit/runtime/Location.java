@@ -15,45 +15,33 @@ public final class Location {
     private final String pattern;
     private final boolean exact;
     final Pattern regex;
+    /** For a regex location, its place among the snapshot's regex locations (nginx tries them in this order); else -1. */
+    final int regexOrder;
     /** True when a prefix location was declared with {@code ^~}: regexes are not tried after it. */
     boolean noRegex;
     private final List<List<UnitSnapshot.Entry>> byPhase = new ArrayList<>();
-    private final List<UnitSnapshot.Entry> all = new ArrayList<>();
-    private boolean everyHost;
 
-    Location(String pattern, boolean exact, Pattern regex) {
+    Location(String pattern, boolean exact, Pattern regex, int regexOrder) {
         this.pattern = pattern;
         this.exact = exact;
         this.regex = regex;
+        this.regexOrder = regexOrder;
         for (int i = 0; i < Phase.values().length; i++) {
             byPhase.add(new ArrayList<>());
         }
     }
 
+    /** Called once per unit declaring it, in run order. */
     void add(UnitSnapshot.Entry e) {
-        if (!all.contains(e)) { // a unit naming one location twice is in it once
-            all.add(e);
-            byPhase.get(e.unit().phase().ordinal()).add(e);
-            everyHost |= e.hosts.matchesAll();
-        }
+        byPhase.get(e.unit().phase().ordinal()).add(e);
     }
 
-    /** The units of {@code phase} that declare this location, in run order. */
+    /**
+     * The units of {@code phase} that declare this location, in run order, for every host (a
+     * request asks its {@link HostIndex.HostView} for its host's ones).
+     */
     List<UnitSnapshot.Entry> entries(Phase phase) {
         return byPhase.get(phase.ordinal());
-    }
-
-    /** True when a unit (of any phase) declaring it is for {@code host}: only then does it exist for the request. */
-    boolean existsFor(String host) {
-        if (everyHost) {
-            return true;
-        }
-        for (int i = 0; i < all.size(); i++) {
-            if (all.get(i).hosts.matches(host)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The location as written in {@code paths} (and after nginx's {@code location}), e.g. {@code ^~ /static/}. */

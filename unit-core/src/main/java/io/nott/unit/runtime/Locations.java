@@ -2,7 +2,9 @@ package io.nott.unit.runtime;
 
 import io.nott.unit.model.PathScope;
 import io.nott.unit.runtime.re.LocationRegex;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +22,9 @@ import java.util.Map;
  * </ol>
  * A location exists for a request only when a unit that declares it is for the request's host,
  * as each nginx {@code server} has its own locations: a location of another tenant's host never
- * shadows this host's. The cost of a choice is the length of the URI plus the regex locations
- * tried, never the number of units whose locations do not match. Immutable, built once per
- * snapshot.
+ * shadows this host's. The request's {@link HostIndex.HostView} knows its host's locations, so the
+ * cost of a choice is the length of the URI plus the host's own regex locations tried, never the
+ * number of units or locations of other hosts. Immutable, built once per snapshot.
  */
 final class Locations {
 
@@ -37,7 +39,8 @@ final class Locations {
     private final Map<String, Location> exact = new HashMap<>();
     private final Node prefixes = new Node();
     private final Map<String, Location> regexes = new LinkedHashMap<>();
-    private Location[] regexOrder = new Location[0];
+    /** The distinct locations each unit with {@code paths} declares: what a host's view groups its units by. */
+    private final Map<UnitSnapshot.Entry, List<Location>> byEntry = new IdentityHashMap<>();
 
     private Locations() {
     }
@@ -51,19 +54,30 @@ final class Locations {
     static Locations of(List<Map.Entry<UnitSnapshot.Entry, List<PathScope>>> entries) {
         Locations index = new Locations();
         for (Map.Entry<UnitSnapshot.Entry, List<PathScope>> e : entries) {
+            List<Location> declared = new ArrayList<>(e.getValue().size());
             for (PathScope scope : e.getValue()) {
-                index.declare(scope).add(e.getKey());
+                Location l = index.declare(scope);
+                if (!declared.contains(l)) { // a unit naming one location twice is in it once
+                    declared.add(l);
+                    l.add(e.getKey());
+                }
             }
+            index.byEntry.put(e.getKey(), List.copyOf(declared));
         }
-        index.regexOrder = index.regexes.values().toArray(new Location[0]);
         return index;
+    }
+
+    /** The locations unit {@code e} declares; empty for a unit without {@code paths}. */
+    List<Location> of(UnitSnapshot.Entry e) {
+        return byEntry.getOrDefault(e, List.of());
     }
 
     private Location declare(PathScope scope) {
         return switch (scope.kind()) {
-            case EXACT -> exact.computeIfAbsent(scope.pattern(), p -> new Location(p, true, null));
+            case EXACT -> exact.computeIfAbsent(scope.pattern(), p -> new Location(p, true, null, -1));
             case REGEX, REGEX_CASELESS -> regexes.computeIfAbsent(scope.spec(), s -> new Location(s, false,
-                    LocationRegex.compile(scope.pattern(), scope.kind() == PathScope.Kind.REGEX_CASELESS)));
+                    LocationRegex.compile(scope.pattern(), scope.kind() == PathScope.Kind.REGEX_CASELESS),
+                    regexes.size()));
             case PREFIX, PREFERENTIAL_PREFIX -> {
                 Node node = prefixes;
                 String p = scope.pattern();
@@ -71,7 +85,7 @@ final class Locations {
                     node = node.next.computeIfAbsent(p.charAt(i), c -> new Node());
                 }
                 if (node.location == null) {
-                    node.location = new Location(p, false, null);
+                    node.location = new Location(p, false, null, -1);
                 }
                 // nginx refuses "/p" and "^~ /p" together as a duplicate location; units of
                 // different owners may write both, so the one location is ^~ when any says so.
@@ -83,14 +97,14 @@ final class Locations {
         };
     }
 
-    /** The location nginx would choose for {@code uri} among those that exist for {@code host}; null for none. */
-    Location choose(String uri, String host) {
+    /** The location nginx would choose for {@code uri} among those that exist for {@code host}'s view; null for none. */
+    Location choose(String uri, HostIndex.HostView host) {
         if (uri == null) {
             uri = "";
         }
         if (!exact.isEmpty()) {
             Location hit = exact.get(uri);
-            if (hit != null && hit.existsFor(host)) {
+            if (hit != null && host.has(hit)) {
                 return hit;
             }
         }
@@ -98,15 +112,15 @@ final class Locations {
         if (prefix != null && prefix.noRegex) {
             return prefix;
         }
-        for (Location r : regexOrder) {
-            if (r.regex.matcher(uri).find() && r.existsFor(host)) {
+        for (Location r : host.regexLocations()) {
+            if (r.regex.matcher(uri).find()) {
                 return r;
             }
         }
         return prefix;
     }
 
-    private Location longestPrefix(String uri, String host) {
+    private Location longestPrefix(String uri, HostIndex.HostView host) {
         Node node = prefixes;
         Location[] seen = null;
         int count = 0;
@@ -128,7 +142,7 @@ final class Locations {
             }
         }
         for (int k = count - 1; k >= 0; k--) {
-            if (seen[k].existsFor(host)) {
+            if (host.has(seen[k])) {
                 return seen[k];
             }
         }

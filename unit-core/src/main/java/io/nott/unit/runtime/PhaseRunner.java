@@ -235,24 +235,21 @@ public final class PhaseRunner {
     }
 
     /**
-     * The one loop over a phase's eligible units, for every phase: the units without {@code paths}
-     * merged in run order with those of the request's location (only these are looked at, so
-     * units scoped elsewhere cost nothing), host filter, sampling, circuit
+     * The one loop over a phase's eligible units, for every phase: the host's units without
+     * {@code paths} merged in run order with its units of the request's location (the snapshot's
+     * host index gives both, so units scoped to other hosts or paths are never looked at), sampling, circuit
      * breaker, an engine for this thread, one meter record per unit. body_filter passes its chunk;
      * a failing filter leaves the chunk as it was and, since the status is already sent, never
      * ends the phase.
      */
     private PhaseResult loop(UnitSnapshot snapshot, Phase phase, HttpExchange exchange, RequestState state,
                              Chunk chunk, long refuseSlowAbove, Location location) {
-        if (snapshot.init() == null && snapshot.has(Phase.INIT)) {
+        if (snapshot.init() == null) {
             prepare(snapshot); // hosts call it when they load a snapshot; this covers those that do not
         }
-        dicts.apply(snapshot.version(), snapshot.sharedDicts());
-        if (snapshot != lastSnapshot) {
-            snapshotSeen(snapshot);
-        }
-        List<UnitSnapshot.Entry> plain = snapshot.unscoped(phase);
-        List<UnitSnapshot.Entry> located = location == null ? List.of() : location.entries(phase);
+        HostIndex.HostView units = snapshot.forHost(exchange.host());
+        List<UnitSnapshot.Entry> plain = units.unscoped(phase);
+        List<UnitSnapshot.Entry> located = units.located(location, phase);
         if (plain.isEmpty() && located.isEmpty()) {
             return endOfPhase(phase, state, List.of());
         }
@@ -266,9 +263,6 @@ public final class PhaseRunner {
                 // both lists are in run order; slots are assigned in run order
                 UnitSnapshot.Entry e = j >= located.size()
                         || i < plain.size() && plain.get(i).slot < located.get(j).slot ? plain.get(i++) : located.get(j++);
-                if (!e.hosts.matchesAll() && !e.hosts.matches(exchange.host())) {
-                    continue;
-                }
                 ComputingUnit u = e.unit();
                 if (!sampled(u, exchange, state)) {
                     outcomes.add(record(new UnitOutcome(u.id(), phase, UnitOutcome.Kind.SKIPPED, 0, 0, 0, null)));
@@ -362,7 +356,9 @@ public final class PhaseRunner {
      * @return the init units that failed (error or timeout), with their messages; empty when fine
      */
     public List<UnitOutcome> prepare(UnitSnapshot snapshot) {
-        dicts.apply(snapshot.version(), snapshot.sharedDicts()); // init units may fill ngx.shared
+        // Before init units (they may fill ngx.shared), and here rather than per request: a
+        // snapshot's dicts change only with the snapshot.
+        dicts.apply(snapshot.version(), snapshot.sharedDicts());
         InitState done = snapshot.init();
         if (done == null) {
             synchronized (snapshot) {
@@ -375,7 +371,10 @@ public final class PhaseRunner {
         }
         List<UnitOutcome> failures = done.failures();
         if (failures.isEmpty()) {
-            currentInit = done; // a host keeps its previous snapshot when init fails
+            // A host keeps its previous snapshot when init fails: only a snapshot that may serve
+            // replaces the init gauges and makes replaced units' pending timers premature.
+            currentInit = done;
+            snapshotSeen(snapshot);
         }
         return failures;
     }

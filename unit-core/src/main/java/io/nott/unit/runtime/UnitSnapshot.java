@@ -22,8 +22,9 @@ import java.util.regex.PatternSyntaxException;
  * An immutable set of units at one registry version, compiled once. A unit that does not compile
  * (or has a bad host pattern) is left out and its error kept in {@link #errors()}; the others load.
  * Enabled units are grouped by phase in run order ({@code order}, then id), and those naming
- * {@code paths} indexed by location ({@link Locations}). Safe to share between
- * threads; swap a whole snapshot to change units.
+ * {@code paths} indexed by location ({@link Locations}); all of them by host ({@link HostIndex}), so
+ * what a request asks costs the same whatever the number of units for other hosts or paths. Safe
+ * to share between threads; swap a whole snapshot to change units.
  */
 public final class UnitSnapshot {
 
@@ -32,11 +33,8 @@ public final class UnitSnapshot {
         final CompiledUnit compiled;
         final HostMatcher hosts;
         final int slot;
-        final boolean usesRedis;
-        /** Mentions ngx.sleep (or a local alias of it): the call may wait, so it must not hold an event loop. */
-        final boolean sleeps;
-        /** Calls read_body/discard_body: the host reads the request body before the request phases. */
-        final boolean readsBody;
+        /** What its source says about how it must run (Redis, sleep, request body), read once. */
+        final UnitTraits traits;
         /** Recent call cost; per snapshot, so a changed unit starts cheap, like its breaker. */
         final UnitCost cost = new UnitCost();
         /** True when the unit names {@code paths}: it runs only where the request's location is one of them. */
@@ -47,11 +45,7 @@ public final class UnitSnapshot {
             this.hosts = hosts;
             this.slot = slot;
             this.scoped = !compiled.unit().paths().isEmpty();
-            String code = compiled.unit().code();
-            this.usesRedis = code.contains("redis_client");
-            // ngx.sleep is refused outside rewrite/access/content: elsewhere the word changes nothing.
-            this.sleeps = CallContext.REQUEST.contains(compiled.unit().phase()) && code.contains("sleep");
-            this.readsBody = code.contains("read_body") || code.contains("discard_body");
+            this.traits = UnitTraits.of(compiled.unit());
         }
 
         ComputingUnit unit() {
@@ -65,9 +59,8 @@ public final class UnitSnapshot {
     private final List<ComputingUnit> units;
     private final Map<String, UnitCompilationException> errors;
     private final EnumMap<Phase, List<Entry>> byPhase;
-    /** Per phase, the units without {@code paths}: they run whatever the request's location. */
-    private final EnumMap<Phase, List<Entry>> unscoped;
     private final Locations locations;
+    private final HostIndex hostIndex;
     // Derived once here because hosts ask them on every request.
     private final EnumSet<Phase> phasesWithUnits = EnumSet.noneOf(Phase.class);
     private final EnumSet<Phase> phasesUsingRedis = EnumSet.noneOf(Phase.class);
@@ -81,7 +74,7 @@ public final class UnitSnapshot {
     private volatile InitState init;
 
     private UnitSnapshot(long version, List<ComputingUnit> units, Map<String, UnitCompilationException> errors,
-                         EnumMap<Phase, List<Entry>> byPhase, Locations locations, int slots,
+                         EnumMap<Phase, List<Entry>> byPhase, Locations locations, HostIndex hostIndex, int slots,
                          List<SharedDictSpec> sharedDicts) {
         this.version = version;
         this.sharedDicts = sharedDicts;
@@ -89,8 +82,7 @@ public final class UnitSnapshot {
         this.errors = errors;
         this.byPhase = byPhase;
         this.locations = locations;
-        this.unscoped = new EnumMap<>(Phase.class);
-        byPhase.forEach((phase, entries) -> unscoped.put(phase, entries.stream().filter(e -> !e.scoped).toList()));
+        this.hostIndex = hostIndex != null ? hostIndex : new HostIndex(inRunOrder(byPhase), locations);
         this.slots = slots;
         for (Entry e : byPhase.get(Phase.MODULE)) {
             modules.put(e.unit().id(), e);
@@ -99,16 +91,24 @@ public final class UnitSnapshot {
             if (!entries.isEmpty()) {
                 phasesWithUnits.add(phase);
             }
-            if (entries.stream().anyMatch(e -> e.usesRedis)) {
+            if (entries.stream().anyMatch(e -> e.traits.usesRedis())) {
                 phasesUsingRedis.add(phase);
             }
-            if (entries.stream().anyMatch(e -> e.usesRedis || e.sleeps)) {
+            if (entries.stream().anyMatch(e -> e.traits.blocks())) {
                 phasesBlocking.add(phase);
             }
-            if (entries.stream().anyMatch(e -> e.readsBody)) {
+            if (entries.stream().anyMatch(e -> e.traits.readsBody())) {
                 phasesReadingBody.add(phase);
             }
         });
+    }
+
+    /** Every entry of every phase in run order (slots are given in run order). */
+    private static List<Entry> inRunOrder(EnumMap<Phase, List<Entry>> byPhase) {
+        List<Entry> all = new ArrayList<>();
+        byPhase.values().forEach(all::addAll);
+        all.sort(Comparator.comparingInt(e -> e.slot));
+        return all;
     }
 
     /** Compiles every enabled unit once. Never throws for a bad unit. */
@@ -142,7 +142,8 @@ public final class UnitSnapshot {
         }
         byPhase.replaceAll((p, list) -> List.copyOf(list));
         Locations locations = scoped.isEmpty() ? Locations.NONE : Locations.of(scoped);
-        return new UnitSnapshot(version, List.copyOf(sorted), Map.copyOf(errors), byPhase, locations, slot, List.of());
+        return new UnitSnapshot(version, List.copyOf(sorted), Map.copyOf(errors), byPhase, locations, null, slot,
+                List.of());
     }
 
     /**
@@ -152,7 +153,7 @@ public final class UnitSnapshot {
      */
     public UnitSnapshot withSharedDicts(Collection<SharedDictSpec> specs) {
         List<SharedDictSpec> sorted = specs.stream().sorted(Comparator.comparing(SharedDictSpec::name)).toList();
-        return new UnitSnapshot(version, units, errors, byPhase, locations, slots, sorted);
+        return new UnitSnapshot(version, units, errors, byPhase, locations, hostIndex, slots, sorted);
     }
 
     /** The shared dicts declared with this snapshot, by name; empty by default. */
@@ -212,24 +213,18 @@ public final class UnitSnapshot {
         if (!phasesWithUnits.contains(phase)) {
             return false;
         }
-        if (location == null) {
-            return anyFor(unscoped.get(phase), host);
-        }
-        return anyFor(unscoped.get(phase), host) || anyFor(location.entries(phase), host);
+        HostIndex.HostView view = hostIndex.view(host);
+        return !view.unscoped(phase).isEmpty() || !view.located(location, phase).isEmpty();
     }
 
     /** True when a unit of {@code phase} is for {@code host}, whatever the request's path. */
     public boolean has(Phase phase, String host) {
-        return phasesWithUnits.contains(phase) && anyFor(byPhase.get(phase), host);
+        return phasesWithUnits.contains(phase) && !hostIndex.view(host).all(phase).isEmpty();
     }
 
-    private static boolean anyFor(List<Entry> entries, String host) {
-        for (Entry e : entries) {
-            if (e.hosts.matchesAll() || e.hosts.matches(host)) {
-                return true;
-            }
-        }
-        return false;
+    /** The units for {@code host} ({@link HostIndex}): what a request of that host runs, found once per host. */
+    HostIndex.HostView forHost(String host) {
+        return hostIndex.view(host);
     }
 
     /**
@@ -238,7 +233,7 @@ public final class UnitSnapshot {
      * units without {@code paths} run. {@code uri} is the normalised {@code $uri}.
      */
     public Location locate(String uri, String host) {
-        return locations.isEmpty() ? null : locations.choose(uri, host);
+        return locations.isEmpty() ? null : locations.choose(uri, hostIndex.view(host));
     }
 
     /** True when no unit runs in any request phase (module and init units alone run none): the host can skip units altogether. */
@@ -268,28 +263,12 @@ public final class UnitSnapshot {
      * whole body as one chunk).
      */
     public boolean blocks(Phase phase, String host) {
-        if (!phasesBlocking.contains(phase)) {
-            return false;
-        }
-        for (Entry e : byPhase.get(phase)) {
-            if ((e.usesRedis || e.sleeps) && (e.hosts.matchesAll() || e.hosts.matches(host))) {
-                return true;
-            }
-        }
-        return false;
+        return phasesBlocking.contains(phase) && hostIndex.view(host).blocks(phase);
     }
 
     /** As {@link #readsBody(Phase)}, for the units of {@code phase} that are for {@code host}. */
     public boolean readsBody(Phase phase, String host) {
-        if (!phasesReadingBody.contains(phase)) {
-            return false;
-        }
-        for (Entry e : byPhase.get(phase)) {
-            if (e.readsBody && (e.hosts.matchesAll() || e.hosts.matches(host))) {
-                return true;
-            }
-        }
-        return false;
+        return phasesReadingBody.contains(phase) && hostIndex.view(host).readsBody(phase);
     }
 
     /**
@@ -300,28 +279,26 @@ public final class UnitSnapshot {
         return phasesReadingBody.contains(phase);
     }
 
+    /** As {@link #slow(Phase, String, Location, long)} for any unit of the host, whatever the request's path. */
+    public boolean slow(Phase phase, String host, long thresholdNanos) {
+        return phasesWithUnits.contains(phase) && slow(hostIndex.view(host).all(phase), thresholdNanos);
+    }
+
     /**
      * True when an eligible unit of {@code phase} for {@code host} and {@code location} is slow for
      * {@code thresholdNanos} ({@link UnitCost#slow}): the host runs such a step off its event loop.
      */
-    /** As {@link #slow(Phase, String, Location, long)} for any unit of the host, whatever the request's path. */
-    public boolean slow(Phase phase, String host, long thresholdNanos) {
-        return phasesWithUnits.contains(phase) && slow(byPhase.get(phase), host, thresholdNanos);
-    }
-
     public boolean slow(Phase phase, String host, Location location, long thresholdNanos) {
         if (!phasesWithUnits.contains(phase)) {
             return false;
         }
-        if (slow(unscoped.get(phase), host, thresholdNanos)) {
-            return true;
-        }
-        return location != null && slow(location.entries(phase), host, thresholdNanos);
+        HostIndex.HostView view = hostIndex.view(host);
+        return slow(view.unscoped(phase), thresholdNanos) || slow(view.located(location, phase), thresholdNanos);
     }
 
-    private static boolean slow(List<Entry> entries, String host, long thresholdNanos) {
-        for (Entry e : entries) {
-            if ((e.hosts.matchesAll() || e.hosts.matches(host)) && e.cost.slow(thresholdNanos)) {
+    private static boolean slow(List<Entry> entries, long thresholdNanos) {
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).cost.slow(thresholdNanos)) {
                 return true;
             }
         }
@@ -381,11 +358,6 @@ public final class UnitSnapshot {
 
     List<Entry> entries(Phase phase) {
         return byPhase.get(phase);
-    }
-
-    /** The units of {@code phase} without {@code paths}, in run order. */
-    List<Entry> unscoped(Phase phase) {
-        return unscoped.get(phase);
     }
 
     int slots() {

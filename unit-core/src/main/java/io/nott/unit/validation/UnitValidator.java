@@ -100,9 +100,16 @@ public final class UnitValidator {
                 if (!HOST.matcher(h.substring(2)).matches()) {
                     errors.add(new FieldError(field, "'*.' must be followed by a host name, got '" + h + "'"));
                 }
+            } else if (h.endsWith(".*")) {
+                // nginx's suffix wildcard: a name, then any last part (no port: it is not part of the name)
+                String name = h.substring(0, h.length() - 2);
+                if (name.contains(":") || !HOST.matcher(name).matches()) {
+                    errors.add(new FieldError(field, "'.*' must follow a host name without port, e.g. www.example.*, got '"
+                            + h + "'"));
+                }
             } else if (!HOST.matcher(h).matches()) {
-                errors.add(new FieldError(field,
-                        "must be a host name (example.com), a wildcard (*.example.com) or a regex (~^edge[0-9]+$), got '" + h + "'"));
+                errors.add(new FieldError(field, "must be a host name (example.com), a wildcard (*.example.com or"
+                        + " www.example.*) or a regex (~^edge[0-9]+$), got '" + h + "'"));
             }
         }
     }

@@ -24,6 +24,17 @@ class UnitValidatorTest {
     }
 
     @Test
+    void hostsTakeNginxsSuffixWildcardWithoutPort() {
+        ComputingUnit ok = ComputingUnit.of("suffix", Phase.ACCESS, "return").withHosts(List.of("www.example.*"))
+                .withBudget(new Budget(1000, 100));
+        assertThat(validator.validate(ok)).isEmpty();
+        ComputingUnit bad = ComputingUnit.of("suffix", Phase.ACCESS, "return")
+                .withHosts(List.of("www.example:80.*", ".*")).withBudget(new Budget(1000, 100));
+        assertThat(validator.validate(bad)).extracting(FieldError::field).containsExactly("hosts[0]", "hosts[1]");
+        assertThat(validator.validate(bad).get(0).message()).contains("e.g. www.example.*");
+    }
+
+    @Test
     void reportsEveryProblemWithItsField() {
         ComputingUnit u = new ComputingUnit("Bad Id", Phase.ACCESS, "local x = = 1", List.of("~(", "exa mple", "*."),
                 101, "Remote-Addr", 0, true, new Budget(5000, 500), FailurePolicy.OPEN, 0, null, null, false);

@@ -1,0 +1,221 @@
+package io.nott.unit.runtime;
+
+import io.nott.unit.model.Phase;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The units of one snapshot indexed by their {@code hosts}, as nginx indexes {@code server_name}s:
+ * exact names in a hash, {@code *.example.com} by the suffix a host ends with, {@code www.example.*}
+ * by the prefix it starts with, then the {@code ~regex}es in run order; units without hosts are
+ * for every host. A request's host is looked up once per snapshot ({@link HostView}, cached by the
+ * host as the request gave it), so a request never looks at a unit scoped to another host: its
+ * cost is a hash lookup, and on the first request of a host the number of dots in the name plus
+ * the regex patterns (as in nginx, regexes are the one form that must be tried one by one).
+ *
+ * <p>Unlike an nginx request, which is served by one {@code server}, a host runs every unit one of
+ * whose patterns matches it ({@link HostMatcher}, the definition this index agrees with), in run
+ * order; the nginx order only decides the order of the lookups. Immutable but for the cache;
+ * built once per snapshot.
+ */
+final class HostIndex {
+
+    /**
+     * Bound on cached hosts: the Host header is the client's, so the cache must not grow with
+     * whatever names clients send. A full cache starts again empty; a miss costs the lookups above.
+     */
+    static final int MAX_CACHED_HOSTS = 4096;
+
+    private record Regex(Pattern pattern, UnitSnapshot.Entry entry) {
+    }
+
+    private final Map<String, List<UnitSnapshot.Entry>> exact = new HashMap<>();
+    /** {@code *.example.com} under {@code .example.com}. */
+    private final Map<String, List<UnitSnapshot.Entry>> endsWith = new HashMap<>();
+    /** {@code www.example.*} under {@code www.example.}. */
+    private final Map<String, List<UnitSnapshot.Entry>> startsWith = new HashMap<>();
+    private final List<Regex> regexes = new ArrayList<>();
+    private final List<UnitSnapshot.Entry> everyHost = new ArrayList<>();
+    private final Locations locations;
+    private final HostView everyHostView;
+    private final ConcurrentHashMap<String, HostView> views = new ConcurrentHashMap<>();
+
+    /** @param entries every loaded unit of every phase, in run order */
+    HostIndex(List<UnitSnapshot.Entry> entries, Locations locations) {
+        this.locations = locations;
+        for (UnitSnapshot.Entry e : entries) {
+            if (e.hosts.matchesAll()) {
+                everyHost.add(e);
+                continue;
+            }
+            int regex = 0;
+            for (String h : e.unit().hosts()) {
+                if (h.startsWith("~")) {
+                    regexes.add(new Regex(e.hosts.regexes().get(regex++), e));
+                } else if (h.startsWith("*.")) {
+                    add(endsWith, HostMatcher.wildcardSuffix(h), e);
+                } else if (h.endsWith(".*")) {
+                    add(startsWith, HostMatcher.wildcardPrefix(h), e);
+                } else {
+                    add(exact, HostMatcher.exactName(h), e);
+                }
+            }
+        }
+        this.everyHostView = new HostView(everyHost, locations);
+    }
+
+    private static void add(Map<String, List<UnitSnapshot.Entry>> map, String key, UnitSnapshot.Entry e) {
+        List<UnitSnapshot.Entry> list = map.computeIfAbsent(key, k -> new ArrayList<>(1));
+        if (list.isEmpty() || list.getLast() != e) { // a unit listing one name twice is there once
+            list.add(e);
+        }
+    }
+
+    /** The units for {@code rawHost} (as the request gave it: case, port and trailing dot do not matter). */
+    HostView view(String rawHost) {
+        String key = rawHost == null ? "" : rawHost;
+        HostView v = views.get(key);
+        if (v == null) {
+            v = lookUp(HostMatcher.normalize(rawHost));
+            if (views.size() >= MAX_CACHED_HOSTS) {
+                views.clear();
+            }
+            views.put(key, v);
+        }
+        return v;
+    }
+
+    private HostView lookUp(String host) {
+        List<UnitSnapshot.Entry> found = new ArrayList<>();
+        List<UnitSnapshot.Entry> hit = exact.get(host);
+        if (hit != null) {
+            found.addAll(hit);
+        }
+        if (!endsWith.isEmpty() || !startsWith.isEmpty()) {
+            for (int i = 0; i < host.length(); i++) {
+                if (host.charAt(i) != '.') {
+                    continue;
+                }
+                if (i > 0 && (hit = endsWith.get(host.substring(i))) != null) {
+                    found.addAll(hit); // "*.example.com" needs a label before ".example.com"
+                }
+                if (i < host.length() - 1 && (hit = startsWith.get(host.substring(0, i + 1))) != null) {
+                    found.addAll(hit); // "www.example.*" needs something after "www.example."
+                }
+            }
+        }
+        for (Regex r : regexes) {
+            if (r.pattern.matcher(host).find()) {
+                found.add(r.entry);
+            }
+        }
+        if (found.isEmpty()) {
+            return everyHostView;
+        }
+        found.addAll(everyHost);
+        found.sort(Comparator.comparingInt(e -> e.slot));
+        List<UnitSnapshot.Entry> distinct = new ArrayList<>(found.size());
+        for (UnitSnapshot.Entry e : found) {
+            if (distinct.isEmpty() || distinct.getLast() != e) { // several of a unit's patterns may match
+                distinct.add(e);
+            }
+        }
+        return new HostView(distinct, locations);
+    }
+
+    /**
+     * The units of one snapshot that are for one host, by phase and in run order, and what the
+     * host asks about them on every request (does the phase run, may it block, does it read the
+     * body), derived once. Units with {@code paths} are kept by location.
+     */
+    static final class HostView {
+
+        private static final int PHASES = Phase.values().length;
+
+        /** Per phase: every unit for the host, whatever its paths. */
+        private final List<List<UnitSnapshot.Entry>> all = new ArrayList<>(PHASES);
+        /** Per phase: the units for the host without paths. */
+        private final List<List<UnitSnapshot.Entry>> unscoped = new ArrayList<>(PHASES);
+        private final boolean[] blocks = new boolean[PHASES];
+        private final boolean[] readsBody = new boolean[PHASES];
+        /** The locations that exist for the host, each with its units for the host, per phase. */
+        private final Map<Location, List<List<UnitSnapshot.Entry>>> located = new IdentityHashMap<>();
+        /** The host's regex locations in declaration order: the only ones a request of the host tries. */
+        private final Location[] regexLocations;
+
+        HostView(List<UnitSnapshot.Entry> entries, Locations locations) {
+            for (int p = 0; p < PHASES; p++) {
+                all.add(new ArrayList<>(0));
+                unscoped.add(new ArrayList<>(0));
+            }
+            for (UnitSnapshot.Entry e : entries) {
+                int p = e.unit().phase().ordinal();
+                all.get(p).add(e);
+                blocks[p] |= e.traits.blocks();
+                readsBody[p] |= e.traits.readsBody();
+                if (!e.scoped) {
+                    unscoped.get(p).add(e);
+                    continue;
+                }
+                for (Location l : locations.of(e)) {
+                    located.computeIfAbsent(l, k -> {
+                        List<List<UnitSnapshot.Entry>> byPhase = new ArrayList<>(PHASES);
+                        for (int i = 0; i < PHASES; i++) {
+                            byPhase.add(new ArrayList<>(0));
+                        }
+                        return byPhase;
+                    }).get(p).add(e);
+                }
+            }
+            all.replaceAll(List::copyOf);
+            unscoped.replaceAll(List::copyOf);
+            located.values().forEach(byPhase -> byPhase.replaceAll(List::copyOf));
+            this.regexLocations = located.keySet().stream().filter(l -> l.regex != null)
+                    .sorted(Comparator.comparingInt(l -> l.regexOrder)).toArray(Location[]::new);
+        }
+
+        /** The units of {@code phase} for the host, with or without paths, in run order. */
+        List<UnitSnapshot.Entry> all(Phase phase) {
+            return all.get(phase.ordinal());
+        }
+
+        /** The units of {@code phase} for the host without paths, in run order. */
+        List<UnitSnapshot.Entry> unscoped(Phase phase) {
+            return unscoped.get(phase.ordinal());
+        }
+
+        /** The units of {@code phase} for the host that declare {@code location}, in run order. */
+        List<UnitSnapshot.Entry> located(Location location, Phase phase) {
+            if (location == null) {
+                return List.of();
+            }
+            List<List<UnitSnapshot.Entry>> byPhase = located.get(location);
+            return byPhase == null ? List.of() : byPhase.get(phase.ordinal());
+        }
+
+        /** True when a unit for the host declares {@code location}: only then does it exist for the host's requests. */
+        boolean has(Location location) {
+            return located.containsKey(location);
+        }
+
+        Location[] regexLocations() {
+            return regexLocations;
+        }
+
+        /** True when a unit of {@code phase} for the host may wait (Redis, ngx.sleep). */
+        boolean blocks(Phase phase) {
+            return blocks[phase.ordinal()];
+        }
+
+        /** True when a unit of {@code phase} for the host reads the request body. */
+        boolean readsBody(Phase phase) {
+            return readsBody[phase.ordinal()];
+        }
+    }
+}
