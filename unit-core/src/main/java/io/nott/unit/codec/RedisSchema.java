@@ -14,8 +14,19 @@ public final class RedisSchema {
     public static final String VERSION = TAG + ":version";
     /** Stream of audit entries (who changed what, when). */
     public static final String AUDIT = TAG + ":audit";
-    /** Pub/sub channel: the new version number, published after each change. */
+    /**
+     * Pub/sub channel: a {@link ChangeNotice} (the new version, which units and whether the shared
+     * dicts changed, the commit time), published after each change. Older publishers (and
+     * redis-cli) send the bare version number; edges accept both.
+     */
     public static final String CHANGES_CHANNEL = "cu:changes";
+    /**
+     * Stream of {@link ChangeNotice}s, one per committed version, written in the same transaction
+     * as the change and trimmed to about {@code registry.change-log-limit} entries: an edge that
+     * missed messages catches up from it; a version it does not find there (trimmed, or bumped
+     * with redis-cli) makes the edge fetch everything.
+     */
+    public static final String CHANGE_LOG = TAG + ":changelog";
     /** The seed's set of legacy unit ids; each id is a string key holding {@code phase||code[||sampling]}. */
     public static final String LEGACY_SET = "coding_units";
     /** Sorted set of edge node ids scored by their last heartbeat (epoch millis). */
