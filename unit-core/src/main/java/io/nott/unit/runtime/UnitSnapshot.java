@@ -41,8 +41,18 @@ public final class UnitSnapshot {
         final UnitCost cost = new UnitCost();
         /** True when the unit names {@code paths}: it runs only where the request's location is one of them. */
         final boolean scoped;
+        /** The unit's canary version, compiled, with a slot of its own; null when it has none (issue #18). */
+        final Entry canary;
+        /** True for a canary version's entry: its outcomes, breaker and meters are the canary's. */
+        final boolean isCanary;
 
         Entry(CompiledUnit compiled, HostMatcher hosts, int slot) {
+            this(compiled, hosts, slot, null, false);
+        }
+
+        Entry(CompiledUnit compiled, HostMatcher hosts, int slot, Entry canary, boolean isCanary) {
+            this.canary = canary;
+            this.isCanary = isCanary;
             this.compiled = compiled;
             this.hosts = hosts;
             this.slot = slot;
@@ -60,6 +70,9 @@ public final class UnitSnapshot {
     }
 
     public static final UnitSnapshot EMPTY = build(0, List.of());
+
+    /** Appended to a unit's id in {@link #errors()} when its canary version does not compile. */
+    public static final String CANARY_SUFFIX = "@canary";
 
     private final long version;
     private final List<ComputingUnit> units;
@@ -129,7 +142,17 @@ public final class UnitSnapshot {
             try {
                 HostMatcher hosts = HostMatcher.of(u.hosts());
                 List<PathScope> paths = paths(u);
-                Entry entry = new Entry(UnitCompiler.compile(u), hosts, slot++);
+                CompiledUnit stable = UnitCompiler.compile(u);
+                Entry canary = null;
+                if (u.canary() != null && u.phase().perRequest()) {
+                    try {
+                        canary = new Entry(UnitCompiler.compile(u.canaryUnit()), hosts, slot++, null, true);
+                    } catch (UnitCompilationException e) {
+                        // the stable version still runs for everybody; the registry refuses such canaries
+                        errors.put(u.id() + CANARY_SUFFIX, e);
+                    }
+                }
+                Entry entry = new Entry(stable, hosts, slot++, canary, false);
                 byPhase.get(u.phase()).add(entry);
                 if (!paths.isEmpty()) {
                     scoped.add(Map.entry(entry, paths));
