@@ -1,6 +1,7 @@
 package io.nott.unit.codec;
 
 import io.nott.unit.model.Budget;
+import io.nott.unit.model.Canary;
 import io.nott.unit.model.ComputingUnit;
 import io.nott.unit.model.FailurePolicy;
 import io.nott.unit.model.Phase;
@@ -16,7 +17,9 @@ import java.util.Map;
  * {@code hosts} and {@code paths} are JSON arrays of strings (regexes may contain commas; {@code paths}
  * is written only when not empty, so a path-less unit's hash is what it was before path scopes),
  * {@code updated_at} is
- * ISO-8601. Missing optional fields take their defaults so older hashes keep loading.
+ * ISO-8601. Missing optional fields take their defaults so older hashes keep loading. A canary
+ * (issue #18) is four {@code canary_*} fields, written only when there is one, so a unit without
+ * a canary hashes as it did before.
  */
 public final class UnitHashCodec {
 
@@ -35,6 +38,10 @@ public final class UnitHashCodec {
     public static final String VERSION = "version";
     public static final String UPDATED_AT = "updated_at";
     public static final String UPDATED_BY = "updated_by";
+    public static final String CANARY_CODE = "canary_code";
+    public static final String CANARY_PERCENT = "canary_percent";
+    public static final String CANARY_KEY = "canary_key";
+    public static final String CANARY_VERSION = "canary_version";
 
     private UnitHashCodec() {
     }
@@ -63,6 +70,12 @@ public final class UnitHashCodec {
         }
         if (u.updatedBy() != null) {
             m.put(UPDATED_BY, u.updatedBy());
+        }
+        if (u.canary() != null) {
+            m.put(CANARY_CODE, u.canary().code());
+            m.put(CANARY_PERCENT, Integer.toString(u.canary().percent()));
+            m.put(CANARY_KEY, u.canary().key());
+            m.put(CANARY_VERSION, Long.toString(u.canary().version()));
         }
         return m;
     }
@@ -108,7 +121,15 @@ public final class UnitHashCodec {
         }
         return new ComputingUnit(id, phase, code, hosts, paths, sampling, h.get(SAMPLING_KEY), order,
                 Boolean.parseBoolean(enabled), budget, failure, number(h, VERSION, 0), updatedAt,
-                h.get(UPDATED_BY), false);
+                h.get(UPDATED_BY), false, canary(h));
+    }
+
+    private static Canary canary(Map<String, String> h) {
+        String code = h.get(CANARY_CODE);
+        if (code == null) {
+            return null;
+        }
+        return new Canary(code, (int) number(h, CANARY_PERCENT, 0), h.get(CANARY_KEY), number(h, CANARY_VERSION, 0));
     }
 
     private static String required(Map<String, String> h, String field) {

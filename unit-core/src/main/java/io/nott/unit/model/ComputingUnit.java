@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param updatedAt   when it was last changed, null if unknown
  * @param updatedBy   who changed it last, null if unknown
  * @param legacy      true when read from the seed's {@code coding_units} / {@code phase||code} format
+ * @param canary      null, or a second version of the code run for a share of requests (issue #18)
  */
 public record ComputingUnit(
         String id,
@@ -43,7 +44,8 @@ public record ComputingUnit(
         long version,
         Instant updatedAt,
         String updatedBy,
-        boolean legacy) {
+        boolean legacy,
+        Canary canary) {
 
     public ComputingUnit {
         Objects.requireNonNull(id, "id");
@@ -56,6 +58,14 @@ public record ComputingUnit(
         if (samplingKey != null && samplingKey.isBlank()) {
             samplingKey = null;
         }
+    }
+
+    /** A unit without a canary: the shape before gradual rollouts existed. */
+    public ComputingUnit(String id, Phase phase, String code, List<String> hosts, List<String> paths, int sampling,
+            String samplingKey, int order, boolean enabled, Budget budget, FailurePolicy failure, long version,
+            Instant updatedAt, String updatedBy, boolean legacy) {
+        this(id, phase, code, hosts, paths, sampling, samplingKey, order, enabled, budget, failure, version,
+                updatedAt, updatedBy, legacy, null);
     }
 
     /** A unit for every path (no {@code paths}): the shape before path scopes existed. */
@@ -74,57 +84,74 @@ public record ComputingUnit(
 
     public ComputingUnit withHosts(List<String> newHosts) {
         return new ComputingUnit(id, phase, code, newHosts, paths, sampling, samplingKey, order, enabled, budget, failure,
-                version, updatedAt, updatedBy, legacy);
+                version, updatedAt, updatedBy, legacy, canary);
     }
 
     public ComputingUnit withPaths(List<String> newPaths) {
         return new ComputingUnit(id, phase, code, hosts, newPaths, sampling, samplingKey, order, enabled, budget,
-                failure, version, updatedAt, updatedBy, legacy);
+                failure, version, updatedAt, updatedBy, legacy, canary);
     }
 
     public ComputingUnit withSampling(int percent, String key) {
         return new ComputingUnit(id, phase, code, hosts, paths, percent, key, order, enabled, budget, failure,
-                version, updatedAt, updatedBy, legacy);
+                version, updatedAt, updatedBy, legacy, canary);
     }
 
     public ComputingUnit withOrder(int newOrder) {
         return new ComputingUnit(id, phase, code, hosts, paths, sampling, samplingKey, newOrder, enabled, budget, failure,
-                version, updatedAt, updatedBy, legacy);
+                version, updatedAt, updatedBy, legacy, canary);
     }
 
     public ComputingUnit withEnabled(boolean newEnabled) {
         return new ComputingUnit(id, phase, code, hosts, paths, sampling, samplingKey, order, newEnabled, budget, failure,
-                version, updatedAt, updatedBy, legacy);
+                version, updatedAt, updatedBy, legacy, canary);
     }
 
     public ComputingUnit withBudget(Budget newBudget) {
         return new ComputingUnit(id, phase, code, hosts, paths, sampling, samplingKey, order, enabled, newBudget, failure,
-                version, updatedAt, updatedBy, legacy);
+                version, updatedAt, updatedBy, legacy, canary);
     }
 
     public ComputingUnit withFailure(FailurePolicy newFailure) {
         return new ComputingUnit(id, phase, code, hosts, paths, sampling, samplingKey, order, enabled, budget, newFailure,
-                version, updatedAt, updatedBy, legacy);
+                version, updatedAt, updatedBy, legacy, canary);
     }
 
     public ComputingUnit withCode(String newCode) {
         return new ComputingUnit(id, phase, newCode, hosts, paths, sampling, samplingKey, order, enabled, budget, failure,
-                version, updatedAt, updatedBy, legacy);
+                version, updatedAt, updatedBy, legacy, canary);
     }
 
     public ComputingUnit withPhase(Phase newPhase) {
         return new ComputingUnit(id, newPhase, code, hosts, paths, sampling, samplingKey, order, enabled, budget, failure,
-                version, updatedAt, updatedBy, legacy);
+                version, updatedAt, updatedBy, legacy, canary);
     }
 
     /** Bookkeeping stamped by the registry on each change. */
     public ComputingUnit withAudit(long newVersion, Instant newUpdatedAt, String newUpdatedBy) {
         return new ComputingUnit(id, phase, code, hosts, paths, sampling, samplingKey, order, enabled, budget, failure,
-                newVersion, newUpdatedAt, newUpdatedBy, legacy);
+                newVersion, newUpdatedAt, newUpdatedBy, legacy, canary);
     }
 
     public ComputingUnit withLegacy(boolean newLegacy) {
         return new ComputingUnit(id, phase, code, hosts, paths, sampling, samplingKey, order, enabled, budget, failure,
-                version, updatedAt, updatedBy, newLegacy);
+                version, updatedAt, updatedBy, newLegacy, canary);
+    }
+
+    public ComputingUnit withCanary(Canary newCanary) {
+        return new ComputingUnit(id, phase, code, hosts, paths, sampling, samplingKey, order, enabled, budget, failure,
+                version, updatedAt, updatedBy, legacy, newCanary);
+    }
+
+    /**
+     * The canary side as a unit of its own: this unit with the canary's code and version and no
+     * canary. Null when there is no canary.
+     */
+    public ComputingUnit canaryUnit() {
+        if (canary == null) {
+            return null;
+        }
+        return new ComputingUnit(id, phase, canary.code(), hosts, paths, sampling, samplingKey, order, enabled, budget,
+                failure, canary.version(), updatedAt, updatedBy, legacy, null);
     }
 }

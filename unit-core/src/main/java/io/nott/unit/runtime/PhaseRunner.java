@@ -29,6 +29,8 @@ public final class PhaseRunner {
     private final Clock clock;
     private final UnitRedisClient redis;
     private final UnitMeters meters;
+    /** Per unit and version figures over a sliding window, for the rollout's health (issue #18). */
+    private final UnitHealth health;
     private final ThreadLocal<LuaEngine> engines;
     private final ConcurrentLinkedQueue<LuaEngine> pool = new ConcurrentLinkedQueue<>();
     private final ConcurrentHashMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
@@ -82,6 +84,7 @@ public final class PhaseRunner {
         this.clock = clock;
         this.redis = redis;
         this.meters = new UnitMeters(registry);
+        this.health = new UnitHealth(clock);
         this.engines = ThreadLocal.withInitial(this::newEngine);
         if (registry != null) {
             registerInitGauges(registry);
@@ -107,6 +110,11 @@ public final class PhaseRunner {
         io.micrometer.core.instrument.Gauge.builder("cu.units.init_runtimes", this, r -> r.currentInit.copies().get())
                 .description("Runtimes holding their own copy of the current snapshot's init state")
                 .strongReference(true).register(registry);
+    }
+
+    /** Calls, errors, exits and durations per unit and version over a sliding window (the heartbeat reports them). */
+    public UnitHealth health() {
+        return health;
     }
 
     /** The node's shared dicts ({@code ngx.shared}), e.g. for a host that applies a snapshot's declarations early. */
@@ -263,13 +271,14 @@ public final class PhaseRunner {
                 // both lists are in run order; slots are assigned in run order
                 UnitSnapshot.Entry e = j >= located.size()
                         || i < plain.size() && plain.get(i).slot < located.get(j).slot ? plain.get(i++) : located.get(j++);
+                e = CanarySplit.choose(e, exchange, state, clock);
                 ComputingUnit u = e.unit();
                 if (!sampled(u, exchange, state)) {
-                    outcomes.add(record(new UnitOutcome(u.id(), phase, UnitOutcome.Kind.SKIPPED, 0, 0, 0, null)));
+                    outcomes.add(record(e, new UnitOutcome(u.id(), phase, UnitOutcome.Kind.SKIPPED, 0, 0, 0, null)));
                     continue;
                 }
                 if (refuseSlowAbove > 0 && e.cost.slow(refuseSlowAbove)) {
-                    outcomes.add(record(new UnitOutcome(u.id(), phase, UnitOutcome.Kind.OVERLOADED, 0, 0, 0,
+                    outcomes.add(record(e, new UnitOutcome(u.id(), phase, UnitOutcome.Kind.OVERLOADED, 0, 0, 0,
                             "not run: the unit is slow (recent cost " + e.cost.estimateNanos() / 1000
                                     + " us) and the node already runs as many slow steps off its event loop as it"
                                     + " allows; retry later, make the unit cheaper or raise the bound")));
@@ -283,7 +292,7 @@ public final class PhaseRunner {
                 // it never waits.
                 MemoryAdmission.Lease lease = admission.open(MemoryAdmission.FIRST_SLICE_BYTES, virtual);
                 if (lease == null) {
-                    outcomes.add(record(new UnitOutcome(u.id(), phase, UnitOutcome.Kind.OVERLOADED, 0, 0, 0,
+                    outcomes.add(record(e, new UnitOutcome(u.id(), phase, UnitOutcome.Kind.OVERLOADED, 0, 0, 0,
                             "not run: the node's unit memory (" + admission.capacity()
                                     + " bytes) is reserved by calls in flight; retry later or raise the share")));
                     if (u.failure() == FailurePolicy.CLOSED && chunk == null) {
@@ -291,10 +300,10 @@ public final class PhaseRunner {
                     }
                     continue;
                 }
-                CircuitBreaker breaker = breaker(u);
+                CircuitBreaker breaker = breaker(e);
                 if (!breaker.tryAcquire(clock)) {
                     lease.close();
-                    outcomes.add(record(new UnitOutcome(u.id(), phase, UnitOutcome.Kind.BREAKER_OPEN, 0, 0, 0,
+                    outcomes.add(record(e, new UnitOutcome(u.id(), phase, UnitOutcome.Kind.BREAKER_OPEN, 0, 0, 0,
                             "circuit breaker open after repeated failures")));
                     if (u.failure() == FailurePolicy.CLOSED && chunk == null) {
                         return new PhaseResult(PhaseResult.Action.EXIT, 500, outcomes);
@@ -313,7 +322,7 @@ public final class PhaseRunner {
                     meters.offloaded(u.id(), phase);
                 }
                 meters.coroutines(u.id(), call.coroutines());
-                outcomes.add(record(new UnitOutcome(u.id(), phase, call.kind(), call.nanos(),
+                outcomes.add(record(e, new UnitOutcome(u.id(), phase, call.kind(), call.nanos(),
                         call.instructions(), call.status(), call.message())));
                 if (call.kind() == UnitOutcome.Kind.OVERLOADED && u.failure() == FailurePolicy.CLOSED && chunk == null) {
                     // Stopped because the node could not grant the memory it went on to use.
@@ -393,7 +402,7 @@ public final class PhaseRunner {
             // There is no request in init; APIs that need one say so (ngx.log and redis_client work).
             LuaEngine.Call call = engine.callInit(snapshot, e, globals, SimulatedExchange.get("init", "/"),
                     new RequestState());
-            outcomes.add(record(new UnitOutcome(e.unit().id(), Phase.INIT, call.kind(), call.nanos(),
+            outcomes.add(record(e, new UnitOutcome(e.unit().id(), Phase.INIT, call.kind(), call.nanos(),
                     call.instructions(), call.status(), call.message())));
             bytes += call.allocated();
         }
@@ -500,9 +509,13 @@ public final class PhaseRunner {
         return e != null ? e : newEngine();
     }
 
-    private UnitOutcome record(UnitOutcome o) {
-        meters.record(o);
-        return o;
+    private UnitOutcome record(UnitSnapshot.Entry e, UnitOutcome o) {
+        UnitOutcome said = e.isCanary ? o.asCanary() : o;
+        meters.record(said);
+        if (o.phase().perRequest()) {
+            health.record(said, e.unit().version());
+        }
+        return said;
     }
 
     private boolean sampled(ComputingUnit u, HttpExchange exchange, RequestState state) {
@@ -532,14 +545,19 @@ public final class PhaseRunner {
         return (int) Math.floorMod(h, 100L);
     }
 
-    /** The unit's breaker; a changed unit (new version or code) starts with a fresh, closed one. */
-    private CircuitBreaker breaker(ComputingUnit u) {
+    /**
+     * The unit's breaker; a changed unit (new version or code) starts with a fresh, closed one. A
+     * canary has its own (key {@code id@canary}): its failures must not open the stable version's.
+     */
+    private CircuitBreaker breaker(UnitSnapshot.Entry e) {
+        ComputingUnit u = e.unit();
+        String key = e.isCanary ? u.id() + UnitSnapshot.CANARY_SUFFIX : u.id();
         int codeHash = u.code().hashCode();
-        CircuitBreaker b = breakers.get(u.id());
+        CircuitBreaker b = breakers.get(key);
         if (b != null && b.unitVersion == u.version() && b.codeHash == codeHash) {
             return b;
         }
-        return breakers.compute(u.id(), (id, old) -> old != null && old.unitVersion == u.version()
+        return breakers.compute(key, (id, old) -> old != null && old.unitVersion == u.version()
                 && old.codeHash == codeHash ? old : new CircuitBreaker(settings.breakerFailureThreshold(),
                 settings.breakerCoolDown().toMillis(), u.version(), codeHash));
     }

@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
  * (timer, calls that ran), {@code cu.unit.offloaded} (counter, calls that ran on a virtual
  * thread, i.e. off the host's event loop: Redis-calling or slow steps), {@code cu.unit.coroutines}
  * (counter, tag {@code unit}: coroutines and light threads created). Meters are looked up once per unit/phase/outcome and cached.
+ * Calls and durations also carry {@code version}: {@code stable}, or {@code canary} for a unit's canary
+ * version (issue #18); two values, so the series stay bounded however many versions a unit goes
+ * through (the tag sorts after {@code unit}, so existing label prefixes still read the same).
  */
 final class UnitMeters {
 
@@ -30,20 +33,27 @@ final class UnitMeters {
 
     private final class Set {
         final String unit;
+        final String role;
         final Counter[][] counters = new Counter[Phase.values().length][UnitOutcome.Kind.values().length];
         final Timer[] timers = new Timer[Phase.values().length];
         final Counter[] offloaded = new Counter[Phase.values().length];
         Counter coroutines;
 
         Set(String unit) {
+            this(unit, "stable");
+        }
+
+        Set(String unit, String role) {
             this.unit = unit;
+            this.role = role;
         }
 
         Counter counter(Phase p, UnitOutcome.Kind k) {
             Counter c = counters[p.ordinal()][k.ordinal()];
             if (c == null) {
                 c = Counter.builder(CALLS).description("Computing unit calls by outcome")
-                        .tag("unit", unit).tag("phase", p.luaName()).tag("outcome", k.wireName()).register(registry);
+                        .tag("unit", unit).tag("phase", p.luaName()).tag("outcome", k.wireName()).tag("version", role)
+                        .register(registry);
                 counters[p.ordinal()][k.ordinal()] = c;
             }
             return c;
@@ -53,7 +63,7 @@ final class UnitMeters {
             Timer t = timers[p.ordinal()];
             if (t == null) {
                 t = Timer.builder(DURATION).description("Computing unit call duration")
-                        .tag("unit", unit).tag("phase", p.luaName()).register(registry);
+                        .tag("unit", unit).tag("phase", p.luaName()).tag("version", role).register(registry);
                 timers[p.ordinal()] = t;
             }
             return t;
@@ -92,7 +102,8 @@ final class UnitMeters {
         if (registry == null) {
             return;
         }
-        Set s = byUnit.computeIfAbsent(o.unitId(), Set::new);
+        Set s = o.canary() ? byUnit.computeIfAbsent(o.unitId() + UnitSnapshot.CANARY_SUFFIX, k -> new Set(o.unitId(), "canary"))
+                : byUnit.computeIfAbsent(o.unitId(), Set::new);
         s.counter(o.phase(), o.kind()).increment();
         if (o.durationNanos() > 0) {
             s.timer(o.phase()).record(o.durationNanos(), TimeUnit.NANOSECONDS);

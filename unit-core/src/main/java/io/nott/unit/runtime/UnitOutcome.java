@@ -14,9 +14,26 @@ import io.nott.unit.model.Phase;
  * @param instructions  Lua VM instructions the call executed
  * @param status        for {@code exit}: the status passed to {@code ngx.exit}/{@code ngx.redirect}; else 0
  * @param message       for {@code error}/{@code timeout}: what went wrong (with the unit's line when known); else null
+ * @param canary        true when the unit's canary version ran (or would have), not its stable one (issue #18)
  */
 public record UnitOutcome(String unitId, Phase phase, Kind kind, long durationNanos, long instructions, int status,
-                          String message) {
+                          String message, boolean canary) {
+
+    /** An outcome of a unit's stable version. */
+    public UnitOutcome(String unitId, Phase phase, Kind kind, long durationNanos, long instructions, int status,
+                       String message) {
+        this(unitId, phase, kind, durationNanos, instructions, status, message, false);
+    }
+
+    /** {@code stable} or {@code canary}: the bounded tag meters and health figures carry. */
+    public String role() {
+        return canary ? "canary" : "stable";
+    }
+
+    /** This outcome, said of the canary version. */
+    public UnitOutcome asCanary() {
+        return canary ? this : new UnitOutcome(unitId, phase, kind, durationNanos, instructions, status, message, true);
+    }
 
     /**
      * The one text the registry (validate, dry run) and the edge (logs) show for a failed call:

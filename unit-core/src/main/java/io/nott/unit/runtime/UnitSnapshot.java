@@ -39,8 +39,18 @@ public final class UnitSnapshot {
         final UnitCost cost = new UnitCost();
         /** True when the unit names {@code paths}: it runs only where the request's location is one of them. */
         final boolean scoped;
+        /** The unit's canary version, compiled, with a slot of its own; null when it has none (issue #18). */
+        final Entry canary;
+        /** True for a canary version's entry: its outcomes, breaker and meters are the canary's. */
+        final boolean isCanary;
 
         Entry(CompiledUnit compiled, HostMatcher hosts, int slot) {
+            this(compiled, hosts, slot, null, false);
+        }
+
+        Entry(CompiledUnit compiled, HostMatcher hosts, int slot, Entry canary, boolean isCanary) {
+            this.canary = canary;
+            this.isCanary = isCanary;
             this.compiled = compiled;
             this.hosts = hosts;
             this.slot = slot;
@@ -54,6 +64,9 @@ public final class UnitSnapshot {
     }
 
     public static final UnitSnapshot EMPTY = build(0, List.of());
+
+    /** Appended to a unit's id in {@link #errors()} when its canary version does not compile. */
+    public static final String CANARY_SUFFIX = "@canary";
 
     private final long version;
     private final List<ComputingUnit> units;
@@ -157,14 +170,27 @@ public final class UnitSnapshot {
             try {
                 List<PathScope> paths = paths(u);
                 Entry old = reusable.get(u.id());
-                Entry entry;
-                if (old != null && old.unit().equals(u)) {
-                    entry = new Entry(old.compiled, old.hosts, slot++);
+                boolean unchanged = old != null && old.unit().equals(u);
+                HostMatcher hosts = unchanged ? old.hosts : HostMatcher.of(u.hosts());
+                CompiledUnit stable;
+                if (unchanged) {
+                    stable = old.compiled;
                 } else {
-                    HostMatcher hosts = HostMatcher.of(u.hosts());
                     compiled++;
-                    entry = new Entry(UnitCompiler.compile(u), hosts, slot++);
+                    stable = UnitCompiler.compile(u);
                 }
+                Entry canary = null;
+                if (u.canary() != null && u.phase().perRequest()) {
+                    try {
+                        CompiledUnit canaryCode = unchanged && old.canary != null
+                                ? old.canary.compiled : UnitCompiler.compile(u.canaryUnit());
+                        canary = new Entry(canaryCode, hosts, slot++, null, true);
+                    } catch (UnitCompilationException e) {
+                        // the stable version still runs for everybody; the registry refuses such canaries
+                        errors.put(u.id() + CANARY_SUFFIX, e);
+                    }
+                }
+                Entry entry = new Entry(stable, hosts, slot++, canary, false);
                 byPhase.get(u.phase()).add(entry);
                 if (!paths.isEmpty()) {
                     scoped.add(Map.entry(entry, paths));

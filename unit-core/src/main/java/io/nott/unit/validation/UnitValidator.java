@@ -1,6 +1,7 @@
 package io.nott.unit.validation;
 
 import io.nott.unit.model.Budget;
+import io.nott.unit.model.Canary;
 import io.nott.unit.model.ComputingUnit;
 import io.nott.unit.model.FieldError;
 import io.nott.unit.model.PathScope;
@@ -68,6 +69,7 @@ public final class UnitValidator {
         }
         validateCode(unit, errors);
         validateLibraryPhases(unit, errors);
+        validateCanary(unit, errors);
         return List.copyOf(errors);
     }
 
@@ -157,6 +159,33 @@ public final class UnitValidator {
             errors.add(new FieldError("id", "'" + unit.id() + "' is a bundled module (" + String.join(", ",
                     BundledNames.names()) + "); a module unit is required by its id, so choose another id"));
         }
+    }
+
+    /**
+     * A canary is checked as its unit's code is (compiled, never run), under {@code canary.*}
+     * fields; only request-phase units have a canary: module and init units run for no request,
+     * so there is nothing to split.
+     */
+    private void validateCanary(ComputingUnit unit, List<FieldError> errors) {
+        Canary canary = unit.canary();
+        if (canary == null) {
+            return;
+        }
+        if (!unit.phase().perRequest()) {
+            errors.add(new FieldError("canary", unit.phase().luaName()
+                    + " units run for no request, so no share of requests can run a canary; change the unit itself"));
+            return;
+        }
+        if (canary.percent() < 0 || canary.percent() > 100) {
+            errors.add(new FieldError("canary.percent", "must be a percentage from 0 to 100, got " + canary.percent()));
+        }
+        if (!VARIABLE.matcher(canary.key()).matches()) {
+            errors.add(new FieldError("canary.key", "must be an nginx variable name such as remote_addr, "
+                    + "cookie_session or http_x_viewer, got '" + canary.key() + "'"));
+        }
+        List<FieldError> code = new ArrayList<>();
+        validateCode(unit.canaryUnit(), code);
+        code.forEach(e -> errors.add(new FieldError("canary." + e.field(), e.message(), e.line())));
     }
 
     private void validateCode(ComputingUnit unit, List<FieldError> errors) {
