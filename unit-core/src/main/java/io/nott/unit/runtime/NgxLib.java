@@ -523,7 +523,7 @@ final class NgxLib {
         if ((long) ctx().state.bodySize() + out.size() > ctx().settings.maxBodyBytes()) {
             throw new UnitAbort.ResourceLimitExceeded("response body larger than " + ctx().settings.maxBodyBytes() + " bytes");
         }
-        Allocation.work(Allocation.Work.COPY, out.size());
+        // Copying was charged as the buffer was reserved (Allocation.Output), before any byte was written.
         byte[] bytes = out.toByteArray();
         ctx().state.appendBody(bytes, 0, bytes.length);
         if (ctx().state.status() == 0) {
@@ -787,8 +787,7 @@ final class NgxLib {
             }
             out.write(v.strvalue());
         }
-        Allocation.work(Allocation.Work.COPY, out.size());
-        return out.toByteArray();
+        return out.toByteArray(); // copying charged by Allocation.Output before each write
     }
 
     /** Lua strings are bytes: carry them through Java strings one char per byte. */

@@ -146,6 +146,9 @@ public final class Allocation {
             if (need > buf.length) {
                 long grown = Math.min(max, Math.max(need, 2L * buf.length));
                 memory(grown, what);
+                // The bytes that will fill the new room are copied in: charged now, before the
+                // caller writes them (growth at least doubles, so this is at most twice the result).
+                work(Work.COPY, grown - buf.length);
                 buf = Arrays.copyOf(buf, (int) grown);
             }
             return this;

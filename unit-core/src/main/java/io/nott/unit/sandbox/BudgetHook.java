@@ -2,6 +2,7 @@ package io.nott.unit.sandbox;
 
 import io.nott.unit.model.Budget;
 import java.lang.management.ManagementFactory;
+import java.util.function.LongSupplier;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaFunction;
@@ -28,11 +29,22 @@ public final class BudgetHook extends DebugLib {
     private static final ThreadLocal<BudgetHook> CURRENT = new ThreadLocal<>();
     private static final com.sun.management.ThreadMXBean THREADS = threadBean();
 
+    /** System.nanoTime, or a test's clock: the wall-clock budget and the call's pace are read from it. */
+    private final LongSupplier ticker;
     private Thread owner;
     private boolean armed;
     private long instructions;
     private long instructionLimit;
     private long deadlineNanos;
+    /**
+     * Wall time of one Lua instruction on this thread now (machine load included), an average
+     * over recent check intervals that ran only Lua instructions; 0 until one was measured. Kept
+     * across calls. Library rates are instructions of this kind ({@link Allocation.Work}), so a
+     * charge times this is the time its work will take.
+     */
+    private double nanosPerInstruction;
+    private long lastCheckNanos;
+    private long lastCheckInstructions;
     /** Time waited for I/O so far in this call that was not charged to the wall clock. */
     private long excusedWaitNanos;
     private int depth;
@@ -78,6 +90,15 @@ public final class BudgetHook extends DebugLib {
         return null;
     }
 
+    public BudgetHook() {
+        this(System::nanoTime);
+    }
+
+    /** A hook that reads wall time from {@code ticker} (nanoseconds, as {@link System#nanoTime}). */
+    BudgetHook(LongSupplier ticker) {
+        this.ticker = ticker;
+    }
+
     /** The hook armed on the calling thread, or null outside a unit call. */
     public static BudgetHook current() {
         return CURRENT.get();
@@ -97,7 +118,9 @@ public final class BudgetHook extends DebugLib {
         owner = Thread.currentThread();
         instructions = 0;
         instructionLimit = budget.instructions();
-        deadlineNanos = System.nanoTime() + budget.wallMillis() * 1_000_000L;
+        lastCheckNanos = ticker.getAsLong();
+        lastCheckInstructions = 0;
+        deadlineNanos = lastCheckNanos + budget.wallMillis() * 1_000_000L;
         excusedWaitNanos = 0;
         depth = 0;
         maxDepth = limits.maxCallDepth();
@@ -335,13 +358,15 @@ public final class BudgetHook extends DebugLib {
     }
 
     private void periodicChecks() {
-        if (System.nanoTime() - deadlineNanos > 0) {
+        long now = ticker.getAsLong();
+        measurePace(now);
+        if (now - deadlineNanos > 0) {
             throw trip(new UnitAbort.BudgetExceeded("wall-clock budget exceeded"));
         }
         if (allocBaseline >= 0) {
-            long now = THREADS.getCurrentThreadAllocatedBytes();
-            if (now >= allocBaseline) {
-                sampled = now - allocBaseline;
+            long bytes = THREADS.getCurrentThreadAllocatedBytes();
+            if (bytes >= allocBaseline) {
+                sampled = bytes - allocBaseline;
                 pending = 0;
             }
             checkMemory();
@@ -349,11 +374,32 @@ public final class BudgetHook extends DebugLib {
     }
 
     /**
+     * An interval of exactly {@value #CHECK_EVERY} instructions since the last check ran Lua code
+     * only (no library charge in between): its time per instruction feeds the pace. One slow
+     * interval (a GC pause, the thread descheduled) moves it by at most 4x/8.
+     */
+    private void measurePace(long now) {
+        if (instructions - lastCheckInstructions == CHECK_EVERY) {
+            double sample = (double) (now - lastCheckNanos) / CHECK_EVERY;
+            nanosPerInstruction = nanosPerInstruction == 0 ? sample
+                    : nanosPerInstruction + (Math.min(sample, 4 * nanosPerInstruction) - nanosPerInstruction) / 8;
+        }
+        lastCheckNanos = now;
+        lastCheckInstructions = instructions;
+    }
+
+    /**
      * Counts work done by library code that runs no Lua instructions (pattern matching, hashing,
-     * encoding: {@link Allocation#work}) against the instruction budget, and checks the wall clock
-     * whenever the count crosses a multiple of {@value #CHECK_EVERY}, as instructions do: a loop of
-     * small calls is checked as often as a loop of instructions, and a large charge (a hash slice,
-     * a regex batch) is checked every time.
+     * encoding: {@link Allocation#work}) against the instruction budget, before the work is done,
+     * and checks the wall clock whenever the count crosses a multiple of {@value #CHECK_EVERY}, as
+     * instructions do: a loop of small calls is checked as often as a loop of instructions.
+     *
+     * <p>A charge of at least {@value #CHECK_EVERY} instructions is work that takes a while in one
+     * go (a hash slice, a whole string encoded): it is refused up front when it does not fit the
+     * instructions left, or when at this thread's measured pace (wall time per Lua instruction,
+     * the unit the library rates are in) it would end past the wall-clock deadline. The call then
+     * ends as a timeout at the budget instead of after the work (issue #15: one big library call
+     * started just before the deadline ended the call tens of ms late).
      */
     public void spend(long steps) {
         if (tripped != null) {
@@ -365,8 +411,17 @@ public final class BudgetHook extends DebugLib {
             throw trip(new UnitAbort.BudgetExceeded(
                     "instruction budget exceeded: more than " + instructionLimit + " instructions"));
         }
-        if (before / CHECK_EVERY != instructions / CHECK_EVERY) {
+        if (steps >= CHECK_EVERY) {
+            refuseWorkPastDeadline(steps);
+        } else if (before / CHECK_EVERY != instructions / CHECK_EVERY) {
             checkDeadline();
+        }
+    }
+
+    private void refuseWorkPastDeadline(long steps) {
+        long left = deadlineNanos - ticker.getAsLong();
+        if (left < 0 || steps * nanosPerInstruction > left) {
+            throw trip(new UnitAbort.BudgetExceeded("wall-clock budget exceeded"));
         }
     }
 
@@ -384,7 +439,7 @@ public final class BudgetHook extends DebugLib {
 
     /** Wall-clock time left in the armed call (negative once past the deadline). */
     public long remainingNanos() {
-        return deadlineNanos - System.nanoTime();
+        return deadlineNanos - ticker.getAsLong();
     }
 
     /** Ends the call as a wall-clock timeout now, with {@code why} (e.g. a sleep past the budget). */
@@ -397,7 +452,7 @@ public final class BudgetHook extends DebugLib {
         if (tripped != null) {
             throw tripped;
         }
-        if (System.nanoTime() - deadlineNanos > 0) {
+        if (ticker.getAsLong() - deadlineNanos > 0) {
             throw trip(new UnitAbort.BudgetExceeded("wall-clock budget exceeded"));
         }
     }
@@ -425,6 +480,7 @@ public final class BudgetHook extends DebugLib {
         }
         if (total > 4096) {
             chargeBytes(total, "'..'");
+            spend(Allocation.Work.COPY.instructions(total)); // the copy, before CONCAT makes it
         }
     }
 

@@ -100,11 +100,16 @@ final class LuaFormat extends VarArgFunction {
         return LuaString.valueUsing(out.toString().getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    /** Refuses a piece that would take the result past the string limit, before it is built. */
+    /**
+     * Refuses a piece that would take the result past the string limit, and charges copying it,
+     * before it is built: a format of several megabyte-sized pieces is stopped at the piece that
+     * does not fit the budget, not after the whole result was built.
+     */
     private static void room(StringBuilder out, long piece, int max) {
         if (out.length() + piece > max) {
             Allocation.string(out.length() + piece, "string.format");
         }
+        Allocation.work(Allocation.Work.COPY, piece);
     }
 
     /** What %q makes of {@code s}: two bytes for each escaped char, quotes around. */

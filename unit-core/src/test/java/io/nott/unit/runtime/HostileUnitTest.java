@@ -8,6 +8,7 @@ import io.nott.unit.model.Budget;
 import io.nott.unit.model.ComputingUnit;
 import io.nott.unit.model.Phase;
 import io.nott.unit.runtime.UnitOutcome.Kind;
+import io.nott.unit.sandbox.Allocation;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -142,6 +143,68 @@ class HostileUnitTest {
         assertThat(byClock.message()).isEqualTo("wall-clock budget exceeded");
         // Loose: 4x the 625 ms measured on a machine at load 21 (60-160 ms when warm); 6.5 s before.
         assertThat(byClock.durationNanos()).isLessThan(2_500_000_000L);
+    }
+
+    /** One call of each charged kind on a 4 MiB string, set up for ~33,000 instructions (its copy). */
+    static Stream<Arguments> chargedCalls() {
+        return Stream.of(
+                Arguments.of("HASH ngx.md5 (256 KiB slices)", "ngx.md5(s)", Allocation.Work.HASH.instructions(256 * 1024)),
+                Arguments.of("ENCODE ngx.encode_base64", "ngx.encode_base64(s)", Allocation.Work.ENCODE.instructions(FOUR_MIB * 7 / 3)),
+                Arguments.of("ENCODE string.upper", "s:upper()", Allocation.Work.ENCODE.instructions(FOUR_MIB)),
+                Arguments.of("ENCODE ngx.escape_uri", "ngx.escape_uri(s)", Allocation.Work.ENCODE.instructions(2 * FOUR_MIB)),
+                Arguments.of("JSON json.encode", "edge_computing.json.encode({s})", Allocation.Work.JSON.instructions(FOUR_MIB + 4)),
+                Arguments.of("COPY string.rep", "s:rep(2)", Allocation.Work.COPY.instructions(2 * FOUR_MIB)),
+                Arguments.of("COPY string.format", "string.format('%s', s)", Allocation.Work.COPY.instructions(FOUR_MIB + 100)),
+                Arguments.of("COPY ngx.say", "ngx.say(s)", Allocation.Work.COPY.instructions(FOUR_MIB + 1)),
+                Arguments.of("COPY '..'", "local t = s .. s", Allocation.Work.COPY.instructions(2 * FOUR_MIB)),
+                Arguments.of("MATCH string.find", "s:find('y')", Allocation.Work.MATCH.instructions(FOUR_MIB)),
+                Arguments.of("MATCH ngx.re.find", "ngx.re.find(s, 'y')", Allocation.Work.MATCH.instructions(FOUR_MIB)));
+    }
+
+    private static final long FOUR_MIB = 4L * 1024 * 1024;
+
+    /**
+     * Issue #15: every charged kind is charged before its work, and a charge that does not fit
+     * what is left of the budget is refused up front: the call ends as a timeout with at most
+     * that one charge counted past the limit (sliced work: one slice), and its result never
+     * reaches the response.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("chargedCalls")
+    void aLibraryCallLargerThanTheBudgetLeftIsRefusedBeforeItsWork(String name, String call, long charge) {
+        RequestState state = new RequestState();
+        UnitOutcome o = f.run(Phase.ACCESS, get("/"), state, unit("big", Phase.ACCESS,
+                "local s = string.rep('x', 4*1024*1024) " + call).withBudget(new Budget(60_000, 10_000))).outcomes().get(0);
+        assertThat(o.kind()).as(o.message()).isEqualTo(Kind.TIMEOUT);
+        assertThat(o.message()).isEqualTo("instruction budget exceeded: more than 60000 instructions");
+        assertThat(o.instructions()).isBetween(60_001L, 60_000L + charge);
+        assertThat(state.bodySize()).isZero();
+    }
+
+    /**
+     * Every runaway case under a 50 ms wall budget (instruction budget too large to matter) ends as
+     * a timeout; the measured times are printed, not asserted (the machine's load decides them).
+     * The cost-based charges and the up-front refusal above are what keep them near 50 ms.
+     */
+    @Test
+    void runawayCasesUnderA50msWallBudgetEndAsTimeouts() {
+        List<String> cases = new java.util.ArrayList<>(timeouts().map(a -> (String) a.get()[1]).toList());
+        String big = "local s = string.rep('x', 16*1024*1024 - 1) ";
+        cases.add(big + "while true do ngx.md5(s) end");
+        cases.add(big + "while true do ngx.crc32_long(s) end");
+        cases.add("local s = string.rep('x', 6*1024*1024) while true do ngx.encode_base64(s) end");
+        cases.add("local s = string.rep('x', 4*1024*1024) while true do ngx.escape_uri(s) end");
+        cases.add("local s = string.rep('x', 4*1024*1024) while true do edge_computing.json.encode({s}) end");
+        cases.add("local s = string.rep('x', 8*1024*1024) while true do string.format('%s', s) end");
+        cases.add("local s = string.rep('x', 8*1024*1024) while true do s:find('y') end");
+        StringBuilder report = new StringBuilder("50 ms budget, measured wall time per case:\n");
+        for (String code : cases) {
+            UnitOutcome o = run(unit("slow", Phase.ACCESS, code).withBudget(new Budget(50_000_000_000L, 50)));
+            assertThat(o.kind()).as(code + ": " + o.message()).isEqualTo(Kind.TIMEOUT);
+            assertThat(o.message()).as(code).isEqualTo("wall-clock budget exceeded");
+            report.append(String.format("  %6.1f ms  %s%n", o.durationNanos() / 1e6, code));
+        }
+        System.out.print(report);
     }
 
     @Test
