@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Latency at a fixed offered load: the edge node vs nginx + libnginx-mod-http-lua (the seed's
+# edge), on the rows of edge-vs-nginx.sh, with the same setup (edge-vs-nginx-env.sh: each server
+# pinned to SERVER_CORE, the load on CLIENT_CORE).
+#
+# Per row: nginx's capacity is measured with wrk (closed loop, as edge-vs-nginx.sh), the edge's
+# too (the throughput ratio); then RateLoad.java offers SHARE (default 50 %) of nginx's capacity
+# to each server in turn, at a fixed rate, coordinated-omission aware (wrk2's method: latency from
+# each request's intended send time, HdrHistogram), and prints p50/p99/p99.9 and the ratio
+# edge/nginx. Each rate run also reports the bytes the edge's serving threads allocated per request.
+#
+# Usage: edge-node/bench/edge-latency.sh   (build first: ./mvnw -B -pl edge-node -am package -DskipTests)
+# Knobs: SHARE=0.5 RATE_SECONDS=20 RATE_WARMUP=5 CAPACITY_DURATION=8s ROUNDS=1 CONNECTIONS=32
+#        WARMUP=15s EDGE_JAVA_OPTS="..." EDGE_JAR=... ROWS="1 2 3 4 5" (5 = + Redis counter unit, edge only)
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+SHARE=${SHARE:-0.5}
+RATE_SECONDS=${RATE_SECONDS:-20}
+RATE_WARMUP=${RATE_WARMUP:-5}
+CAPACITY_DURATION=${CAPACITY_DURATION:-8s}
+ROUNDS=${ROUNDS:-1}
+ROWS=${ROWS:-"1 2 3 4 5"}
+# shellcheck source=edge-vs-nginx-env.sh
+. "$HERE/edge-vs-nginx-env.sh"
+
+HDR=${HDR_JAR:-"$HOME/.m2/repository/org/hdrhistogram/HdrHistogram/2.2.2/HdrHistogram-2.2.2.jar"}
+if [ ! -f "$HDR" ]; then
+  (cd "$MODULE/.." && ./mvnw -B -q dependency:get -Dartifact=org.hdrhistogram:HdrHistogram:2.2.2) >&2
+fi
+# Compiled once (the source launcher would compile on every run, on the load core).
+mkdir -p "$WORK/rateload"
+"$JAVA_HOME/bin/javac" -cp "$HDR" -d "$WORK/rateload" "$HERE/RateLoad.java"
+
+rate_load() { # $1 url, $2 rate -> "achieved p50 p99 p999 max n errors"
+  taskset -c "$CLIENT_CORE" "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx256m -cp "$WORK/rateload:$HDR" RateLoad \
+    "$1" "$2" "$RATE_SECONDS" "$CONNECTIONS" "$RATE_WARMUP" 'Referer: http://localhost/'
+}
+
+table_head() {
+  echo "| row | nginx req/s (wrk) | edge req/s (wrk) | throughput edge/nginx | offered req/s | edge p50 / p99 / p99.9 ms | nginx p50 / p99 / p99.9 ms | p99 edge/nginx | p99.9 edge/nginx | edge B/req |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+}
+
+# One row: capacities, then ROUNDS alternating rate runs (median of each percentile).
+lat_row() { # $1 label, $2 path, $3 = edge-only (no nginx column)
+  local label=$1 path=$2 edge_only=${3:-} ncap=0 ecap rate e n edge=() nginx=() a0 a1 allocs=()
+  local eurl="http://127.0.0.1:$EDGE_PORT$path" nurl="http://127.0.0.1:$NGINX_PORT$path"
+  curl -s -o /dev/null -H 'Referer: http://localhost/' "$eurl"
+  measure "$eurl" "$WARMUP" >/dev/null
+  ecap=$(measure "$eurl" "$CAPACITY_DURATION" | cut -d' ' -f1)
+  if [ -z "$edge_only" ]; then
+    curl -s -o /dev/null -H 'Referer: http://localhost/' "$nurl"
+    measure "$nurl" 3s >/dev/null
+    ncap=$(measure "$nurl" "$CAPACITY_DURATION" | cut -d' ' -f1)
+    rate=$(python3 -c "print(int($ncap * $SHARE))")
+  else
+    rate=${EDGE_ONLY_RATE:-$(python3 -c "print(int($ecap * $SHARE))")}
+  fi
+  for _ in $(seq 1 "$ROUNDS"); do
+    if [ -z "$edge_only" ]; then
+      n=$(rate_load "$nurl" "$rate"); nginx+=("$n")
+    fi
+    a0=$(edge_allocated)
+    e=$(rate_load "$eurl" "$rate"); edge+=("$e")
+    a1=$(edge_allocated)
+    allocs+=("$(( (a1 - a0) / $(echo "$e" | cut -d' ' -f6) ))")
+  done
+  python3 - "$label" "$ncap" "$ecap" "$rate" "${#edge[@]}" "${allocs[*]}" "${edge[@]}" "${nginx[@]}" <<'PY'
+import statistics, sys
+label, ncap, ecap, rate, n, allocs = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4], int(sys.argv[5]), sys.argv[6]
+runs = [tuple(map(float, r.split())) for r in sys.argv[7:]]
+edge, nginx = runs[:n], runs[n:]
+med = lambda rs, i: statistics.median(r[i] for r in rs)
+alloc = statistics.median(int(a) for a in allocs.split())
+e = [med(edge, i) for i in (1, 2, 3)]
+if nginx:
+    g = [med(nginx, i) for i in (1, 2, 3)]
+    print(f"| {label} | {ncap:.0f} | {ecap:.0f} | {ecap/ncap:.2f} | {rate} | {e[0]:.2f} / {e[1]:.2f} / {e[2]:.2f} | "
+          f"{g[0]:.2f} / {g[1]:.2f} / {g[2]:.2f} | {e[1]/g[1]:.2f} | {e[2]/g[2]:.2f} | {alloc} |")
+else:
+    print(f"| {label} | – | {ecap:.0f} | – | {rate} | {e[0]:.2f} / {e[1]:.2f} / {e[2]:.2f} | – | – | – | {alloc} |")
+PY
+}
+
+want() { case " $ROWS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+echo "edge-latency: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), capacity: wrk -t1 -c$CONNECTIONS -d$CAPACITY_DURATION; latency: RateLoad -c$CONNECTIONS ${RATE_SECONDS}s at $SHARE x nginx's capacity, x$ROUNDS (median); servers on core $SERVER_CORE, load on core $CLIENT_CORE; EDGE_JAVA_OPTS=$EDGE_JAVA_OPTS"
+echo
+table_head
+start_nginx off
+want 1 && lat_row "cache hit, 100 KB segment" "/hls/seg.ts?token=token"
+want 2 && lat_row "cache hit, small playlist" "/hls/live.m3u8?token=token"
+start_nginx on
+units_on
+want 3 && lat_row "cache hit, 100 KB segment, seed units on" "/hls/seg.ts?token=token"
+want 4 && lat_row "cache hit, small playlist, seed units on" "/hls/live.m3u8?token=token"
+if want 5; then
+  redis_unit_on
+  lat_row "cache hit, small playlist, seed units + Redis counter unit (edge only, at $SHARE x its own capacity)" \
+    "/hls/live.m3u8?token=token" edge-only
+fi
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

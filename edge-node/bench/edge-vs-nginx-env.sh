@@ -1,0 +1,164 @@
+# Shared setup of edge-vs-nginx.sh and edge-latency.sh (sourced, never run on its own): an
+# origin, a one-node Redis Cluster with the units, the edge and (start_nginx on|off) nginx with the
+# seed's Lua, each server pinned to SERVER_CORE and the load to CLIENT_CORE; units_on stores the
+# seed's units, redis_unit_on adds the per-IP counter that calls Redis; measure runs wrk.
+# Before sourcing: set -euo pipefail; HERE (this directory).
+
+
+MODULE=$(cd "$HERE/.." && pwd)
+JAR=${EDGE_JAR:-"$MODULE/target/quarkus-app/quarkus-run.jar"}
+JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-32}
+ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-15s}
+EDGE_JAVA_OPTS=${EDGE_JAVA_OPTS:-"-XX:+UseParallelGC -Xms512m -Xmx512m -XX:TieredStopAtLevel=4"}
+SERVER_CORE=${SERVER_CORE:-0}
+CLIENT_CORE=${CLIENT_CORE:-1}
+
+for tool in nginx wrk taskset redis-server redis-cli curl python3; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (Debian: nginx-light libnginx-mod-http-lua wrk redis-server util-linux curl python3)" >&2; exit 1; }
+done
+[ -f /usr/lib/nginx/modules/ngx_http_lua_module.so ] || { echo "missing libnginx-mod-http-lua" >&2; exit 1; }
+[ -f "$JAR" ] || { echo "build the edge first: ./mvnw -B -pl edge-node -am package -DskipTests" >&2; exit 1; }
+
+WORK=$(mktemp -d /tmp/edge-bench.XXXXXX)
+PIDS=()
+chmod 755 "$WORK" # nginx workers run as an unprivileged user and must read the origin's files
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ "${KEEP:-0}" = 1 ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+ORIGIN_PORT=$(free_port); NGINX_PORT=$(free_port); EDGE_PORT=$(free_port); REDIS_PORT=$(free_port)
+while [ $((REDIS_PORT + 10000)) -gt 65535 ]; do REDIS_PORT=$(free_port); done
+
+# --- origin: static files, never the bottleneck (hits only) -----------------------------------
+mkdir -p "$WORK/www/hls" "$WORK/nginx-cache"
+head -c 102400 /dev/urandom >"$WORK/www/hls/seg.ts"
+printf '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:1\n#EXTINF:2.0,\nseg1.ts\n#EXTINF:2.0,\nseg2.ts\n#EXTINF:2.0,\nseg3.ts\n' >"$WORK/www/hls/live.m3u8"
+render() { sed -e "s#@DIR@#$WORK#g" -e "s#@ORIGIN_PORT@#$ORIGIN_PORT#g" -e "s#@PORT@#$NGINX_PORT#g" "$@"; }
+chmod -R a+rwX "$WORK"
+render "$HERE/nginx-origin.conf.template" >"$WORK/origin.conf"
+taskset -c "$CLIENT_CORE" nginx -p "$WORK" -c "$WORK/origin.conf" >"$WORK/origin.out" 2>&1 &
+PIDS+=($!)
+
+# --- a one-node Redis Cluster holding the edge's units ----------------------------------------
+mkdir -p "$WORK/redis"
+taskset -c "$CLIENT_CORE" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --cluster-enabled yes \
+  --cluster-config-file "$WORK/redis/nodes.conf" --dir "$WORK/redis" --save '' --appendonly no \
+  --logfile "$WORK/redis/redis.log" --daemonize no &
+PIDS+=($!)
+until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
+redis-cli -p "$REDIS_PORT" cluster addslotsrange 0 16383 >/dev/null
+until redis-cli -p "$REDIS_PORT" cluster info | grep -q cluster_state:ok; do sleep 0.1; done
+rcli() { redis-cli -p "$REDIS_PORT" "$@" >/dev/null; }
+
+# --- the edge on its core ----------------------------------------------------------------------
+# shellcheck disable=SC2086
+(cd "$WORK" && exec taskset -c "$SERVER_CORE" "$JAVA_HOME/bin/java" $EDGE_JAVA_OPTS \
+  -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$EDGE_PORT" \
+  -Dquarkus.vertx.event-loops-pool-size=1 \
+  -Dquarkus.redis.hosts="redis://127.0.0.1:$REDIS_PORT" \
+  -Dedge.upstreams.hls.servers="127.0.0.1:$ORIGIN_PORT" \
+  -Dedge.routes.hls.cache-valid="200=10m" \
+  -Dedge.sync.snapshot-file="$WORK/edge-snapshot.json" \
+  -jar "$JAR" >"$WORK/edge.log" 2>&1) &
+EDGE_PID=$! # exec all the way down: the JVM's own pid (for jcmd)
+PIDS+=($EDGE_PID)
+for _ in $(seq 1 240); do curl -fs -o /dev/null "http://127.0.0.1:$EDGE_PORT/q/health/ready" && break; sleep 0.5; done
+curl -fs -o /dev/null "http://127.0.0.1:$EDGE_PORT/q/health/ready" || { echo "edge did not get ready; log:" >&2; tail -50 "$WORK/edge.log" >&2; exit 1; }
+
+start_nginx() { # $1 = on|off (the seed's units)
+  [ -f "$WORK/nginx-edge.pid" ] && { kill "$(cat "$WORK/nginx-edge.pid")" 2>/dev/null || true; sleep 0.5; }
+  if [ "$1" = on ]; then
+    python3 - "$HERE/nginx-edge.conf.template" "$HERE/nginx-units.lua.conf" >"$WORK/nginx-edge.tmpl" <<'PY'
+import sys
+print(open(sys.argv[1]).read().replace("@UNITS@", open(sys.argv[2]).read()))
+PY
+  else
+    sed -e 's#@UNITS@##' "$HERE/nginx-edge.conf.template" >"$WORK/nginx-edge.tmpl"
+  fi
+  render "$WORK/nginx-edge.tmpl" >"$WORK/nginx-edge.conf"
+  taskset -c "$SERVER_CORE" nginx -p "$WORK" -c "$WORK/nginx-edge.conf" >>"$WORK/nginx-edge.out" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && break; sleep 0.1; done
+}
+
+# The seed's units, as the seed's redis-cli flow stores them (legacy phase||code strings).
+units_on() {
+  rcli set authentication "access||local token = ngx.var.arg_token or ngx.var.cookie_superstition
+if token ~= 'token' then
+  return ngx.exit(ngx.HTTP_FORBIDDEN)
+end
+ngx.header['Set-Cookie'] = {'superstition=token'}"
+  rcli set acl "access||if ngx.var.remote_addr == '10.6.6.6' then
+  return ngx.exit(ngx.HTTP_FORBIDDEN)
+end"
+  rcli set referer "access||local headers = ngx.req.get_headers()
+if not string.find(headers['Referer'], 'localhost') then
+  return ngx.exit(ngx.HTTP_FORBIDDEN)
+end"
+  rcli set metrics "header_filter||ngx.header['X-Metrics-upstream_response_time'] = ngx.var.upstream_response_time
+ngx.header['X-Metrics-upstream_connect_time'] = ngx.var.upstream_connect_time
+ngx.header['X-Metrics-request_time'] = ngx.var.request_time
+ngx.header['X-Metrics-tcpinfo_rtt'] = ngx.var.tcpinfo_rtt
+ngx.header['X-Metrics-time_iso8601'] = ngx.var.time_iso8601"
+  rcli sadd coding_units authentication acl referer metrics
+  for _ in $(seq 1 200); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$EDGE_PORT/hls/live.m3u8")" = 403 ] && return 0
+    sleep 0.1
+  done
+  echo "the edge did not pick up the units; log:" >&2; tail -50 "$WORK/edge.log" >&2; exit 1
+}
+
+# wrk -> "rps p50_ms p99_ms"
+measure() { # $1 url, $2 duration
+  taskset -c "$CLIENT_CORE" wrk -t1 -c"$CONNECTIONS" -d"$2" --latency -H 'Referer: http://localhost/' "$1" | python3 -c '
+import re, sys
+text = sys.stdin.read()
+def ms(v):
+    m = re.match(r"([\d.]+)(us|ms|s|m)?", v)
+    if not m:
+        return float("nan")
+    n, u = m.groups()
+    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u or "ms"]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
+p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+if errors:
+    sys.exit("wrk saw %s non-2xx answers:\n%s" % (errors.group(1), text))
+print(f"{rps:.0f} {p50:.2f} {p99:.2f}")'
+}
+
+# The seed's per-IP counter (edge only: Debian's nginx has no Redis Cluster client): one Redis
+# round trip per request from the access phase.
+redis_unit_on() {
+  rcli set counter "access||local n = edge_computing.redis_client:incr(ngx.var.remote_addr)
+  ngx.header['X-Request-Counter'] = n"
+  rcli sadd coding_units counter
+  for _ in $(seq 1 200); do
+    curl -s -D - -o /dev/null -H 'Referer: http://localhost/' "http://127.0.0.1:$EDGE_PORT/hls/live.m3u8?token=token" | grep -qi x-request-counter && break
+    sleep 0.1
+  done
+}
+
+# Bytes the edge's event-loop and unit (virtual-thread carrier and edge-unit-) threads have
+# allocated since start, from the JVM's per-thread counters (jcmd Thread.print -e): sampled before
+# and after a run, the difference over the requests served is bytes per request, a figure the
+# machine's load does not move.
+edge_allocated() {
+  "$JAVA_HOME/bin/jcmd" "$EDGE_PID" Thread.print -e 2>/dev/null | python3 -c '
+import re, sys
+total = 0
+for line in sys.stdin:
+    if line.startswith("\"") and ("eventloop" in line or "edge-unit" in line or "ForkJoinPool" in line):
+        m = re.search(r"allocated=(\d+)([BKMG])", line)
+        if m:
+            total += int(m.group(1)) * {"B": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[m.group(2)]
+print(total)'
+}
