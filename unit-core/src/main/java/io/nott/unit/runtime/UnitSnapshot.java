@@ -50,7 +50,7 @@ public final class UnitSnapshot {
             String code = compiled.unit().code();
             this.usesRedis = code.contains("redis_client");
             // ngx.sleep is refused outside rewrite/access/content: elsewhere the word changes nothing.
-            this.sleeps = CallContext.REQUEST.contains(compiled.unit().phase()) && code.contains("sleep");
+            this.sleeps = CallContext.REQUEST.allows(compiled.unit().phase()) && code.contains("sleep");
             this.readsBody = code.contains("read_body") || code.contains("discard_body");
         }
 

@@ -10,6 +10,7 @@ import io.nott.unit.sandbox.BundledNames;
 import io.nott.unit.sandbox.UnitCompilationException;
 import io.nott.unit.runtime.re.LocationRegex;
 import io.nott.unit.sandbox.UnitCompiler;
+import io.nott.unit.sandbox.YieldingApis;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,7 @@ public final class UnitValidator {
         }
         validateCode(unit, errors);
         validateLibraryPhases(unit, errors);
+        validateBalancer(unit, errors);
         return List.copyOf(errors);
     }
 
@@ -149,6 +151,23 @@ public final class UnitValidator {
         if (unit.phase() == Phase.MODULE && BundledNames.isBundled(unit.id())) {
             errors.add(new FieldError("id", "'" + unit.id() + "' is a bundled module (" + String.join(", ",
                     BundledNames.names()) + "); a module unit is required by its id, so choose another id"));
+        }
+    }
+
+    /**
+     * nginx runs balancer_by_lua where it cannot yield, and disables every API that would (Redis is
+     * a cosocket there, ngx.sleep, light threads, subrequests), and so does the edge's runtime
+     * ({@code CallContext.REDIS}, {@code SLEEP}). A balancer unit naming one would fail on every
+     * attempt, so it is refused at save time, each use with its line.
+     */
+    private static void validateBalancer(ComputingUnit unit, List<FieldError> errors) {
+        if (unit.phase() != Phase.BALANCER) {
+            return;
+        }
+        for (YieldingApis.Use use : YieldingApis.find(unit.code())) {
+            errors.add(new FieldError("code", "uses " + use.api() + " on line " + use.line()
+                    + ", which yields: a balancer unit cannot yield (nginx disables it in balancer_by_lua too);"
+                    + " call it in an access unit and pass the result in ngx.ctx", use.line()));
         }
     }
 
