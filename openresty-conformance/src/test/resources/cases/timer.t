@@ -54,13 +54,13 @@ number
 
 === a timer may sleep
 --- content
-local dogs = ngx.shared.dogs
+local box = {}
 local ok = ngx.timer.at(0, function()
     local slept, err = pcall(ngx.sleep, 0.01)
-    dogs:set("timer_sleep_result", tostring(slept) .. " " .. tostring(err))
+    box.result = tostring(slept) .. " " .. tostring(err)
 end)
 ngx.sleep(0.5)
-ngx.say(ok, " ", tostring(dogs:get("timer_sleep_result")))
+ngx.say(ok, " ", tostring(box.result))
 --- expect_status
 200
 --- expect_body
