@@ -127,3 +127,14 @@ ngx.say(pcall(collectgarbage, "bogus"))
 false 200 100
 falsebad argument #1 to '?' (invalid option 'bogus')
 
+=== require ngx.balancer gives the balancer API
+--- content
+local b = require "ngx.balancer"
+ngx.say(type(b), " ", type(b.set_current_peer), " ", type(b.set_more_tries), " ", type(b.get_last_failure), " ", type(b.set_timeouts))
+ngx.say(tostring(b == require("ngx.balancer")), " ", tostring(package.loaded["ngx.balancer"] == b), " ", b.version)
+--- expect_status
+200
+--- expect_body
+table function function function function
+true true 0.1.25
+

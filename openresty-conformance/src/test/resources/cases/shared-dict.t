@@ -378,3 +378,26 @@ GET /carried
 --- expect_body
 /carried
 
+=== an undeclared dict is nil
+--- content
+ngx.say(tostring(ngx.shared.no_such_dict), " ", type(ngx.shared), " ", type(ngx.shared.dogs))
+--- expect_status
+200
+--- expect_body
+nil table table
+
+=== assigning into ngx.shared works as on a plain table
+--- content
+ngx.shared.sd_assigned = 1
+ngx.say(tostring(ngx.shared.sd_assigned))
+local ok = pcall(function() ngx.shared.sd_other = {} end)
+ngx.say(tostring(ok), " ", type(ngx.shared.sd_other))
+ngx.shared.sd_assigned = nil
+ngx.say(tostring(ngx.shared.sd_assigned), " ", type(ngx.shared.dogs))
+--- expect_status
+200
+--- expect_body
+1
+true table
+nil table
+

@@ -52,3 +52,17 @@ ngx.say(type(ngx.timer.running_count()))
 --- expect_body
 number
 
+=== a timer may sleep
+--- content
+local box = {}
+local ok = ngx.timer.at(0, function()
+    local slept, err = pcall(ngx.sleep, 0.01)
+    box.result = tostring(slept) .. " " .. tostring(err)
+end)
+ngx.sleep(0.5)
+ngx.say(ok, " ", tostring(box.result))
+--- expect_status
+200
+--- expect_body
+1 true nil
+

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 final class CaseFile {
 
-    static final Set<String> SECTIONS = Set.of("init", "rewrite", "access", "content", "header_filter", "body_filter", "log",
+    static final Set<String> SECTIONS = Set.of("init", "module", "rewrite", "access", "content", "header_filter", "body_filter", "log",
             "request", "request_headers", "response_headers", "origin", "expect_status", "expect_headers",
             "expect_body", "expect_body_base64");
     private static final Pattern SECTION = Pattern.compile("^--- ([a-z_0-9]+)(?:[ \\t]+(.*))?$");
@@ -90,12 +90,21 @@ final class CaseFile {
             Matcher m = SECTION.matcher(line);
             if (m.matches() && SECTIONS.contains(m.group(1))) {
                 String name = m.group(1);
+                String modifier = m.group(2) == null ? "" : m.group(2).strip();
+                if (name.equals("module")) {
+                    // one section per module, keyed by its name: a case may publish several
+                    if (!ConformanceCase.MODULE_NAME.matcher(modifier).matches()) {
+                        throw new IllegalArgumentException(path + ":" + (firstLine + k) + ": '--- module <name>' needs a module name"
+                                + " that is also a unit id and a file name (" + ConformanceCase.MODULE_NAME + "), got '" + modifier + "'");
+                    }
+                    name = ConformanceCase.MODULE_PREFIX + modifier;
+                }
                 if (sections.containsKey(name)) {
                     throw new IllegalArgumentException(path + ":" + (firstLine + k) + ": section '" + name + "' twice in case '" + title + "'");
                 }
                 current = new ArrayList<>();
                 sections.put(name, current);
-                modifiers.put(name, m.group(2) == null ? "" : m.group(2).strip());
+                modifiers.put(name, modifier);
                 inExpectation = name.startsWith("expect_");
             } else if (m.matches() && current == null) {
                 throw new IllegalArgumentException(path + ":" + (firstLine + k) + ": unknown section '" + m.group(1)

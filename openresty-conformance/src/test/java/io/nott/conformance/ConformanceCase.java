@@ -28,6 +28,15 @@ record ConformanceCase(String area, String title, Map<String, String> sections, 
     /** The phase sections, in the order nginx runs them. */
     static final List<String> PHASES = List.of("rewrite", "access", "content", "header_filter", "body_filter", "log");
 
+    /**
+     * A {@code --- module <name>} section's name: a unit id (the edge's module units are required by
+     * id) whose dots nginx maps to directories on {@code lua_package_path}. Module names are shared
+     * by all cases on both sides (one lua dir, one snapshot), so a case prefixes its own.
+     */
+    static final Pattern MODULE_NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
+    /** The key of a module section in {@link #sections}: this prefix and the module's name. */
+    static final String MODULE_PREFIX = "module ";
+
     ConformanceCase {
         sections = Map.copyOf(sections);
         modifiers = Map.copyOf(modifiers);
@@ -66,6 +75,21 @@ record ConformanceCase(String area, String title, Map<String, String> sections, 
      */
     String init() {
         return sections.get("init");
+    }
+
+    /**
+     * The case's {@code --- module <name>} sections, name → Lua: on nginx a file
+     * {@code <name with dots as slashes>.lua} on {@code lua_package_path}, on the edge a unit of
+     * phase {@code module} whose id is the name, so {@code require "<name>"} finds it on both.
+     */
+    Map<String, String> modules() {
+        Map<String, String> modules = new LinkedHashMap<>();
+        sections.forEach((key, code) -> {
+            if (key.startsWith(MODULE_PREFIX)) {
+                modules.put(key.substring(MODULE_PREFIX.length()), code);
+            }
+        });
+        return modules;
     }
 
     /** Phase → Lua code, in nginx's phase order. */

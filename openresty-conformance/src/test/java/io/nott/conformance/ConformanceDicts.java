@@ -35,13 +35,27 @@ final class ConformanceDicts {
         return s.toString();
     }
 
-    /** Copies the edge's bundled Lua modules where nginx's {@code require} finds them. */
+    /**
+     * Copies the edge's bundled Lua modules where nginx's {@code require} finds them, and the
+     * reference modules for the bundled modules the edge builds in Java but Debian does not
+     * package ({@code src/test/resources/nginx-lua}: {@code resty.string}, {@code resty.md5},
+     * {@code resty.sha*}, {@code resty.random} over OpenSSL and nginx's C functions through the FFI;
+     * see {@code conformance_ref/openssl.lua}).
+     */
     static void installBundled(Path root, Path luaDir) throws IOException {
         Path source = root.resolve("unit-core/src/main/resources/bundled");
         for (String module : BUNDLED) {
             Path target = luaDir.resolve(module.replace('.', '/') + ".lua");
             Files.createDirectories(target.getParent());
             Files.copy(source.resolve(module + ".lua"), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path reference = root.resolve("openresty-conformance/src/test/resources/nginx-lua");
+        try (java.util.stream.Stream<Path> files = Files.walk(reference)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path target = luaDir.resolve(reference.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 }

@@ -86,7 +86,7 @@ final class EdgePlatform implements AutoCloseable {
         });
     }
 
-    /** Publishes one unit per phase section of the case, scoped to its host. */
+    /** Publishes one unit per phase section of the case, scoped to its host, and its init and module units. */
     void publish(ConformanceCase c) {
         if (c.init() != null) {
             // Init units run for no request: no hosts (the registry refuses them), one per case.
@@ -96,6 +96,14 @@ final class EdgePlatform implements AutoCloseable {
             body.put("failure", "closed");
             body.put("budget", Map.of("wallMillis", 1000));
             put(c.key() + "-init", body);
+        }
+        for (Map.Entry<String, String> module : c.modules().entrySet()) {
+            // A module unit is required by its id: the section's name is the id. Like init units,
+            // it runs for no request, so it has no hosts.
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("phase", "module");
+            body.put("code", module.getValue());
+            put(module.getKey(), body);
         }
         int order = 0;
         for (Map.Entry<String, String> phase : c.phases().entrySet()) {

@@ -57,8 +57,10 @@ final class NginxServer implements AutoCloseable {
             Files.createDirectories(conf.resolve("cases"));
             Files.createDirectories(prefix.resolve("logs"));
             Files.writeString(conf.resolve("origin.lua"), Origins.lua());
+            Map<String, String> moduleOwners = new LinkedHashMap<>();
             for (ConformanceCase c : cases) {
                 Files.writeString(conf.resolve("cases").resolve(c.key() + ".conf"), server(c, port, originPort));
+                writeModules(prefix.resolve("lua"), c, moduleOwners);
             }
             Map<String, String> refused = new LinkedHashMap<>();
             List<ConformanceCase> loaded = new ArrayList<>(cases);
@@ -87,6 +89,28 @@ final class NginxServer implements AutoCloseable {
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start nginx in " + prefix, e);
+        }
+    }
+
+    /**
+     * The case's {@code --- module} sections as Lua files where nginx's {@code require} looks
+     * ({@code lua_package_path}, shared with the bundled modules of {@link ConformanceDicts}).
+     * One directory for every case, so a name may belong to one case only.
+     */
+    private static void writeModules(Path luaDir, ConformanceCase c, Map<String, String> owners) throws IOException {
+        for (Map.Entry<String, String> module : c.modules().entrySet()) {
+            String owner = owners.putIfAbsent(module.getKey(), c.id());
+            if (owner != null) {
+                throw new IllegalStateException("module '" + module.getKey() + "' is defined by two cases, " + owner + " and "
+                        + c.id() + "; module names are shared by every case: prefix them with the case's short name");
+            }
+            Path file = luaDir.resolve(module.getKey().replace('.', '/') + ".lua");
+            if (Files.exists(file)) {
+                throw new IllegalStateException("module '" + module.getKey() + "' of " + c.id() + " would replace " + file
+                        + " (a bundled module): choose another name");
+            }
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, module.getValue() + "\n");
         }
     }
 

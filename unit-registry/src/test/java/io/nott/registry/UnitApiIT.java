@@ -191,6 +191,25 @@ class UnitApiIT {
     }
 
     @Test
+    void aBalancerUnitThatWouldYieldIsRefusedNamingTheApiAndItsLine() {
+        String code = "local b = require \"ngx.balancer\"\n"
+                + "local n = edge_computing.redis_client:get(\"peer\")\n"
+                + "-- ngx.sleep in a comment does not count\n"
+                + "ngx.sleep(0.1)\n"
+                + "b.set_current_peer(\"127.0.0.1\", 8080)";
+        editor().body(unit("balancer", code)).put("/api/v1/units/" + freshId("yielding-balancer"))
+                .then().statusCode(400)
+                .body("problems.line", equalTo(List.of(2, 4)))
+                .body("problems[0].message", containsString("edge_computing.redis_client on line 2"))
+                .body("problems[1].message", containsString("ngx.sleep on line 4"))
+                .body("problems[1].message", containsString("access unit"));
+        // the same calls are fine in an access unit, and a balancer unit without them is accepted
+        editor().body(unit("access", code)).put("/api/v1/units/" + freshId("yielding-access")).then().statusCode(201);
+        editor().body(unit("balancer", "require(\"ngx.balancer\").set_current_peer(\"127.0.0.1\", 8080)"))
+                .put("/api/v1/units/" + freshId("plain-balancer")).then().statusCode(201);
+    }
+
+    @Test
     void codeOverTheLimitAnswers413() {
         String big = "-- " + "x".repeat(70_000);
         editor().body(unit("access", big)).put("/api/v1/units/" + freshId("big")).then().statusCode(413)

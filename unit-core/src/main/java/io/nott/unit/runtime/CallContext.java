@@ -2,9 +2,6 @@ package io.nott.unit.runtime;
 
 import io.nott.unit.model.Phase;
 import java.time.Clock;
-import java.util.EnumSet;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaValue;
 
@@ -30,6 +27,13 @@ final class CallContext {
     /** The running unit's budget and version: what a timer it creates inherits. */
     io.nott.unit.model.Budget budget;
     long unitVersion;
+    /**
+     * What this call assigned into {@code ngx.shared} ({@code ngx.shared.x = 1}), or null. nginx's
+     * {@code ngx.shared} is a plain table of the worker, so such a write works there and lasts for
+     * every later request of the worker; here it lasts for the unit call only, so that one unit
+     * cannot hide a dict from the others (unit-core README, "ngx.shared").
+     */
+    org.luaj.vm2.LuaTable sharedAssigned;
 
     private static final ThreadLocal<CallContext> ACTIVE = new ThreadLocal<>();
 
@@ -57,6 +61,7 @@ final class CallContext {
         this.unitId = unitId;
         this.env = env;
         this.timer = false;
+        this.sharedAssigned = null;
         ACTIVE.set(this);
     }
 
@@ -68,6 +73,7 @@ final class CallContext {
         this.unitId = unitId;
         this.env = env;
         this.timer = true;
+        this.sharedAssigned = null;
         ACTIVE.set(this);
     }
 
@@ -78,6 +84,7 @@ final class CallContext {
         state = null;
         unitId = null;
         env = LuaValue.NIL;
+        sharedAssigned = null;
     }
 
     boolean active() {
@@ -85,39 +92,44 @@ final class CallContext {
     }
 
     /** Kong-style phase check: the error names the phases that would have worked. */
-    void require(Set<Phase> allowed, String api) {
+    void require(ApiScope scope, String api) {
         if (timer) {
-            if (allowed == ALL_AND_TIMERS || allowed == ALL_AND_INIT || allowed == REDIS) {
-                return; // nginx lets timers use cosockets (Redis here) and phase-free APIs, not request APIs
+            if (scope.timers()) {
+                return; // nginx lets timers use cosockets (Redis here), ngx.sleep and phase-free APIs, not request APIs
             }
             throw new LuaError("API disabled in the context of ngx.timer");
         }
         if (!active()) {
             throw new LuaError(api + " can only be called while a unit runs for a request");
         }
-        if (!allowed.contains(phase)) {
+        if (!scope.allows(phase)) {
             throw new LuaError(api + " cannot be called in the " + phase.luaName() + " phase; allowed in: "
-                    + allowed.stream().map(Phase::luaName).collect(Collectors.joining(", ")));
+                    + scope.describe());
         }
     }
 
     /** Every phase a request runs through; not init (there is no request then). */
-    static final Set<Phase> ALL = EnumSet.complementOf(EnumSet.of(Phase.INIT, Phase.MODULE));
-    /** Every request phase and ngx.timer callbacks (compared by identity): ngx.ctx. */
-    static final Set<Phase> ALL_AND_TIMERS = EnumSet.copyOf(ALL);
+    static final ApiScope ALL = ApiScope.allBut(Phase.INIT, Phase.MODULE);
+    /** Every request phase and ngx.timer callbacks: ngx.ctx. */
+    static final ApiScope ALL_AND_TIMERS = ALL.andTimers();
     /** What init_by_lua may call too, and timers: logging (OpenResty allows ngx.log and ngx.shared there). */
-    static final Set<Phase> ALL_AND_INIT = EnumSet.complementOf(EnumSet.of(Phase.MODULE));
-    static final Set<Phase> REQUEST = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT);
-    static final Set<Phase> BEFORE_UPSTREAM = EnumSet.of(Phase.REWRITE, Phase.ACCESS);
-    static final Set<Phase> HEADERS_WRITABLE = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT, Phase.HEADER_FILTER);
-    static final Set<Phase> BODY_FILTER = EnumSet.of(Phase.BODY_FILTER);
-    static final Set<Phase> BALANCER = EnumSet.of(Phase.BALANCER);
+    static final ApiScope ALL_AND_INIT = ApiScope.allBut(Phase.MODULE).andTimers();
+    static final ApiScope REQUEST = ApiScope.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT);
+    /**
+     * {@code ngx.sleep}: the request phases that may yield, and timer callbacks (lua-nginx-module
+     * yields a timer's coroutine as it yields a request's; a timer runs on its own virtual thread here).
+     */
+    static final ApiScope SLEEP = REQUEST.andTimers();
+    static final ApiScope BEFORE_UPSTREAM = ApiScope.of(Phase.REWRITE, Phase.ACCESS);
+    static final ApiScope HEADERS_WRITABLE = ApiScope.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT, Phase.HEADER_FILTER);
+    static final ApiScope BODY_FILTER = ApiScope.of(Phase.BODY_FILTER);
+    static final ApiScope BALANCER = ApiScope.of(Phase.BALANCER);
     /** {@code ngx.exit}: lua-nginx-module allows it in balancer_by_lua too (ending the request with an error status). */
-    static final Set<Phase> EXIT = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT, Phase.HEADER_FILTER,
+    static final ApiScope EXIT = ApiScope.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT, Phase.HEADER_FILTER,
             Phase.BALANCER);
     /** What units may call Redis in: everywhere but balancer (lua-nginx-module disables cosockets there), init included, and timers. */
-    static final Set<Phase> REDIS = EnumSet.complementOf(EnumSet.of(Phase.BALANCER, Phase.MODULE));
+    static final ApiScope REDIS = ApiScope.allBut(Phase.BALANCER, Phase.MODULE).andTimers();
     /** lua-nginx-module allows {@code ngx.req.set_header}/{@code clear_header} everywhere but log (after upstream it only changes what later reads see). */
-    static final Set<Phase> REQUEST_HEADERS_WRITABLE = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT,
+    static final ApiScope REQUEST_HEADERS_WRITABLE = ApiScope.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT,
             Phase.HEADER_FILTER, Phase.BODY_FILTER);
 }

@@ -74,23 +74,17 @@ final class LuaEngine {
             return (c != null ? c : ctx).env;
         }, ngxLib.print());
         LuaTable ngx = ngxLib.build();
-        ngx.set("shared", new NgxShared(dicts).table());
+        ngx.set("shared", new NgxShared(dicts, ctx).table());
         ngx.set("thread", ReadOnlyTable.copyOf(NgxThreadLib.build(globals, LuaEngine::logThreadError), null));
         ngx.set("timer", ReadOnlyTable.copyOf(TimerLib.build(timers), null));
         base.set("ngx", ReadOnlyTable.copyOf(ngx, ngxLib.meta()));
         this.edgeComputing = ReadOnlyTable.copyOf(new EdgeComputingLib(ctx).build(), null);
         base.set("edge_computing", edgeComputing);
         this.modules = new Modules(globals);
-        modules.register("ngx.base64", RestyModules::base64);
-        modules.register("resty.string", RestyModules::string);
-        modules.register("resty.random", RestyModules::random);
-        modules.register("resty.md5", () -> RestyModules.digest("MD5"));
-        modules.register("resty.sha1", () -> RestyModules.digest("SHA-1"));
-        modules.register("resty.sha224", () -> RestyModules.digest("SHA-224"));
-        modules.register("resty.sha256", () -> RestyModules.digest("SHA-256"));
-        modules.register("resty.sha384", () -> RestyModules.digest("SHA-384"));
-        modules.register("resty.sha512", () -> RestyModules.digest("SHA-512"));
         BundledModules.JAVA.forEach(modules::register);
+        // lua-resty-core's module form of an ngx table: require "ngx.balancer" is ngx.balancer itself.
+        LuaValue balancer = ngx.get("balancer");
+        modules.register("ngx.balancer", () -> balancer);
         base.set("require", modules.requireFunction());
         base.set("package", modules.packageTable());
         this.base = ReadOnlyTable.copyOf(base, null);

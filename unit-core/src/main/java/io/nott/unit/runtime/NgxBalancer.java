@@ -35,6 +35,7 @@ final class NgxBalancer {
         t.set("set_more_tries", NgxLib.fn(this::setMoreTries));
         t.set("get_last_failure", NgxLib.fn(this::getLastFailure));
         t.set("set_timeouts", NgxLib.fn(this::setTimeouts));
+        t.set("version", "0.1.25"); // lua-resty-core's, as require "ngx.balancer" has it on Debian's nginx
         return t;
     }
 

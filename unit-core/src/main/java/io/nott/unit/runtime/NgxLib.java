@@ -39,8 +39,7 @@ final class NgxLib {
      * on that thread's call, not on whatever its own runtime is doing meanwhile.
      */
     private CallContext ctx() {
-        CallContext c = CallContext.current();
-        return c != null ? c : bound;
+        return CallContext.currentOr(bound);
     }
     /**
      * Names seen as Lua strings, decoded and validated once. Keys are usually the same constant
@@ -394,7 +393,7 @@ final class NgxLib {
 
     /** True once a request phase wrote output: nginx has sent the status and headers by then. */
     private boolean headersSent() {
-        return CallContext.REQUEST.contains(ctx().phase) && ctx().state.bodyWritten();
+        return CallContext.REQUEST.allows(ctx().phase) && ctx().state.bodyWritten();
     }
 
     /**
@@ -415,10 +414,12 @@ final class NgxLib {
      * {@code ngx.sleep(seconds)}: waits without holding an event loop (the host runs phases whose
      * units may sleep on virtual threads: {@link UnitSnapshot#blocks}). The wait counts against
      * the unit's wall-clock budget; a sleep that would end after the budget ends the call at once
-     * as a timeout (waiting for it first would only hold a thread longer).
+     * as a timeout (waiting for it first would only hold a thread longer). A timer callback may
+     * sleep too, as in lua-nginx-module (it yields the timer): it runs on a virtual thread of its
+     * own ({@link UnitTimers}), under the budget its unit had.
      */
     private Varargs sleep(Varargs a) {
-        ctx().require(CallContext.REQUEST, "ngx.sleep");
+        ctx().require(CallContext.SLEEP, "ngx.sleep");
         double seconds = a.checkdouble(1);
         long millis = (long) (seconds * 1000);
         if (millis < 0 || Double.isNaN(seconds)) {

@@ -29,21 +29,67 @@ final class NgxShared {
     private static final LuaString BAD_VALUE_TYPE = LuaString.valueOf("bad value type");
     private static final LuaString VALUE_IS_A_LIST = LuaString.valueOf("value is a list");
 
+    /** Marks a name this call set to nil: it reads as nil even when a dict has that name. */
+    private static final LuaValue ASSIGNED_NIL = new LuaUserdata("ngx.shared: assigned nil");
+
     private final SharedDicts dicts;
     private final LuaTable methods;
     private final LuaTable dictMeta;
     /** One Lua object per dict for this runtime (LuaJ tables are per thread), so {@code ==} holds. */
     private final IdentityHashMap<SharedDict, LuaValue> objects = new IdentityHashMap<>();
 
-    NgxShared(SharedDicts dicts) {
+    private final CallContext bound;
+
+    NgxShared(SharedDicts dicts, CallContext ctx) {
         this.dicts = dicts;
+        this.bound = ctx;
         this.methods = methods();
         this.dictMeta = ReadOnlyTable.of("__index", methods);
     }
 
     /** The {@code ngx.shared} table. */
     LuaValue table() {
-        return ReadOnlyTable.proxy(ReadOnlyTable.of("__index", NgxLib.fn(a -> dict(a.arg(2)))));
+        return ReadOnlyTable.proxy(ReadOnlyTable.of(
+                "__index", NgxLib.fn(a -> lookup(a.arg(2))),
+                "__newindex", NgxLib.fn(a -> {
+                    assign(a.arg(2), a.arg(3));
+                    return LuaValue.NONE;
+                })));
+    }
+
+    /**
+     * {@code ngx.shared.NAME}: what this call assigned to NAME if it did (nginx's table is a plain
+     * one), else the dict NAME, else nil (an undeclared dict reads as nil, as in nginx).
+     */
+    private LuaValue lookup(LuaValue name) {
+        LuaTable assigned = CallContext.currentOr(bound).sharedAssigned;
+        if (assigned != null) {
+            LuaValue v = assigned.rawget(name);
+            if (v == ASSIGNED_NIL) {
+                return LuaValue.NIL;
+            }
+            if (!v.isnil()) {
+                return v;
+            }
+        }
+        return dict(name);
+    }
+
+    /**
+     * {@code ngx.shared.NAME = v}: works as on nginx's plain table (any key, any value; the dict
+     * object stays intact and the next call sees the dicts again). Kept for this call only: see
+     * {@link CallContext#sharedAssigned}.
+     */
+    private void assign(LuaValue name, LuaValue value) {
+        if (name.isnil()) {
+            throw new LuaError("table index is nil");
+        }
+        CallContext c = CallContext.currentOr(bound);
+        if (c.sharedAssigned == null) {
+            c.sharedAssigned = new LuaTable();
+        }
+        // nil hides a dict of that name for the rest of the call, as on nginx's plain table.
+        c.sharedAssigned.rawset(name, value.isnil() ? ASSIGNED_NIL : value);
     }
 
     private LuaValue dict(LuaValue name) {

@@ -33,7 +33,7 @@ record UnitTraits(boolean usesRedis, boolean sleeps, boolean readsBody) {
             }
         }
         // ngx.sleep is refused outside rewrite/access/content: elsewhere the word changes nothing.
-        return new UnitTraits(redis, sleep && CallContext.REQUEST.contains(unit.phase()), body);
+        return new UnitTraits(redis, sleep && CallContext.REQUEST.allows(unit.phase()), body);
     }
 
     /** True when a call may wait (Redis or ngx.sleep): such a step must run off an event loop. */

@@ -11,6 +11,7 @@ import io.nott.unit.sandbox.BundledNames;
 import io.nott.unit.sandbox.UnitCompilationException;
 import io.nott.unit.runtime.re.LocationRegex;
 import io.nott.unit.sandbox.UnitCompiler;
+import io.nott.unit.sandbox.YieldingApis;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +71,7 @@ public final class UnitValidator {
         validateCode(unit, errors);
         validateLibraryPhases(unit, errors);
         validateCanary(unit, errors);
+        validateBalancer(unit, errors);
         return List.copyOf(errors);
     }
 
@@ -186,6 +188,23 @@ public final class UnitValidator {
         List<FieldError> code = new ArrayList<>();
         validateCode(unit.canaryUnit(), code);
         code.forEach(e -> errors.add(new FieldError("canary." + e.field(), e.message(), e.line())));
+    }
+
+    /**
+     * nginx runs balancer_by_lua where it cannot yield, and disables every API that would (Redis is
+     * a cosocket there, ngx.sleep, light threads, subrequests), and so does the edge's runtime
+     * ({@code CallContext.REDIS}, {@code SLEEP}). A balancer unit naming one would fail on every
+     * attempt, so it is refused at save time, each use with its line.
+     */
+    private static void validateBalancer(ComputingUnit unit, List<FieldError> errors) {
+        if (unit.phase() != Phase.BALANCER) {
+            return;
+        }
+        for (YieldingApis.Use use : YieldingApis.find(unit.code())) {
+            errors.add(new FieldError("code", "uses " + use.api() + " on line " + use.line()
+                    + ", which yields: a balancer unit cannot yield (nginx disables it in balancer_by_lua too);"
+                    + " call it in an access unit and pass the result in ngx.ctx", use.line()));
+        }
     }
 
     private void validateCode(ComputingUnit unit, List<FieldError> errors) {

@@ -81,6 +81,26 @@ class SteeringApiTest {
                 .anySatisfy(m -> assertThat(m).contains("169.254.169.254:80 is not allow-listed"));
     }
 
+    /** OpenResty code takes the API with {@code require "ngx.balancer"} (lua-resty-core's module form). */
+    @Test
+    void requireNgxBalancerGivesTheBalancerApi() {
+        BalancerAttempt attempt = new BalancerAttempt(null, 0, 3);
+        UnitOutcome o = balance(attempt, new RequestState(), "local balancer = require \"ngx.balancer\"\n"
+                + "assert(balancer == ngx.balancer and balancer == require('ngx.balancer'))\n"
+                + "assert(package.loaded['ngx.balancer'] == balancer and balancer.version == '0.1.25')\n"
+                + "assert(balancer.set_current_peer('10.0.0.1', 8083))\n"
+                + "assert(balancer.set_more_tries(2))");
+        assertThat(o.kind()).as(o.problem()).isEqualTo(Kind.OK);
+        assertThat(attempt.peer()).isEqualTo("10.0.0.1:8083");
+        assertThat(attempt.moreTries()).isEqualTo(2);
+
+        // Loading it elsewhere works, as on nginx; calling it there is refused naming the phase.
+        o = fixture.one(Phase.ACCESS, new Host(), new RequestState(),
+                "local b = require 'ngx.balancer' b.set_current_peer('10.0.0.1', 8083)");
+        assertThat(o.kind()).isEqualTo(Kind.ERROR);
+        assertThat(o.problem()).contains("ngx.balancer.set_current_peer cannot be called in the access phase; allowed in: balancer");
+    }
+
     @Test
     void lastFailureAndTheTriesLimitAreThoseOfTheHost() {
         BalancerAttempt retry = new BalancerAttempt("next", 503, 1);

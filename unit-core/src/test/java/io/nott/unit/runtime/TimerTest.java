@@ -62,6 +62,17 @@ class TimerTest {
         assertThat(redis.get("ud:fired")).isEqualTo("falsexytimer");
     }
 
+    /** lua-nginx-module lets a timer sleep (it yields the timer); here the timer's own virtual thread waits. */
+    @Test
+    void aTimerMaySleep() throws Exception {
+        run(unit("t", Phase.CONTENT, R + "ngx.timer.at(0, function()"
+                + " local ok, e = pcall(ngx.sleep, 0.05) r:set('slept', tostring(ok) .. ':' .. tostring(e)) end)")
+                // generous: a loaded machine must not turn the sleep into a timeout
+                .withBudget(new Budget(1_000_000, 5_000)));
+        await(() -> redis.get("ud:slept") != null);
+        assertThat(redis.get("ud:slept")).isEqualTo("true:nil");
+    }
+
     /**
      * The request-body, info and balancer functions act on the thread's call, not on the runtime
      * that made the closure: a timer must never read the request that runtime serves meanwhile.

@@ -82,4 +82,32 @@ class UnitValidatorTest {
         ComputingUnit u = ComputingUnit.of("loop", Phase.ACCESS, "while true do end");
         assertThat(new UnitValidator().validate(u)).isEmpty();
     }
+
+    /** nginx disables yielding APIs in balancer_by_lua; the registry says so at save time, per use and line. */
+    @Test
+    void aBalancerUnitMayNotUseYieldingApis() {
+        String code = String.join("\n",
+                "local b = require 'ngx.balancer'",
+                "local r = edge_computing.redis_client",
+                "-- ngx.sleep(1) in a comment, and 'ngx.sleep' in a string, do not count",
+                "local s = 'ngx.sleep'",
+                "local nap = ngx.sleep",
+                "local t = ngx.thread.spawn(function() end)",
+                "local res = ngx.location.capture_multi({})",
+                "local sock = ngx.socket.tcp()",
+                "b.set_current_peer('10.0.0.1', 80)");
+        List<FieldError> errors = new UnitValidator().validate(ComputingUnit.of("lb", Phase.BALANCER, code));
+        assertThat(errors).extracting(FieldError::line).containsExactly(2, 5, 6, 7, 8);
+        assertThat(errors).extracting(FieldError::field).containsOnly("code");
+        assertThat(errors).extracting(FieldError::message).satisfiesExactly(
+                m -> assertThat(m).startsWith("uses edge_computing.redis_client on line 2, which yields: a balancer unit cannot yield"),
+                m -> assertThat(m).startsWith("uses ngx.sleep on line 5"),
+                m -> assertThat(m).startsWith("uses ngx.thread.spawn on line 6"),
+                m -> assertThat(m).startsWith("uses ngx.location.capture_multi on line 7"),
+                m -> assertThat(m).startsWith("uses ngx.socket on line 8").contains("access unit"));
+        // The same code is fine in the phases where nginx lets it yield; ngx.balancer alone is fine in a balancer unit.
+        assertThat(new UnitValidator().validate(ComputingUnit.of("acc", Phase.ACCESS, code))).isEmpty();
+        assertThat(new UnitValidator().validate(ComputingUnit.of("lb", Phase.BALANCER,
+                "local b = require 'ngx.balancer' local f = b.get_last_failure() b.set_current_peer('10.0.0.1', 80)"))).isEmpty();
+    }
 }

@@ -226,4 +226,64 @@ class EdgeUnitsSyncIT {
         }
         await("without the units the header is gone", () -> given().get("/hls/i.m3u8").header("X-Init") == null);
     }
+
+    /** The value of the first /q/metrics sample of {@code name} whose labels contain {@code labels}, or NaN. */
+    private static double metric(String name, String labels) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? (\\S+)$")
+                .matcher(given().get("/q/metrics").body().asString());
+        while (m.find()) {
+            if (m.group(1) == null ? labels.isEmpty() : m.group(1).contains(labels)) {
+                return Double.parseDouble(m.group(2));
+            }
+        }
+        return Double.NaN;
+    }
+
+    /**
+     * Issue #13: the memory of init state and of shared dicts is visible in /q/metrics, and init
+     * state is bounded: an init unit that builds more than one call may allocate (the sandbox's
+     * max-allocated, 64M) is refused with its name and the reason, and the node keeps serving the
+     * snapshot it had, gauges included.
+     */
+    @Test
+    @Order(11)
+    void initStateAndSharedDictsAreInTheMetricsAndInitStateIsBounded() {
+        cli("{cu}:shared-dicts", "HSET", "{cu}:shared-dicts", "it_hits", String.valueOf(64 * 1024));
+        putUnit("state", "init", "state_table = {} for i = 1, 2000 do state_table[i] = 'entry ' .. i end");
+        putUnit("count", "header_filter", "ngx.header['X-State'] = #state_table .. ' ' .. ngx.shared.it_hits:incr('n', 1, 0)");
+        try {
+            await("the init state and the dict reach the unit", () -> {
+                String h = given().get("/hls/s.m3u8").header("X-State");
+                return h != null && h.startsWith("2000 ");
+            });
+            await("a request runtime holds a copy of the init state", () -> metric("cu_units_init_runtimes", "") >= 1);
+            double state = metric("cu_units_init_state_bytes", "");
+            assertThat(state).as("init state bytes").isPositive().isLessThan(64.0 * 1024 * 1024);
+            assertThat(metric("cu_shared_dict_capacity_bytes", "dict=\"it_hits\"")).isEqualTo(64.0 * 1024);
+            assertThat(metric("cu_shared_dict_used_bytes", "dict=\"it_hits\"")).isPositive().isLessThanOrEqualTo(64.0 * 1024);
+            assertThat(metric("cu_shared_dict_keys", "dict=\"it_hits\"")).isEqualTo(1.0);
+            assertThat(metric("cu_shared_dict_evictions_total", "dict=\"it_hits\"")).isZero();
+
+            double buildFailures = metric("edge_units_sync_failures_total", "cause=\"build\"");
+            long refused = putUnit("hog", "init",
+                    "hog = {} for i = 1, 8 do hog[i] = string.rep(tostring(i), 16 * 1024 * 1024 - 1) end");
+            await("the oversized init state is a failed sync", () ->
+                    metric("edge_units_sync_failures_total", "cause=\"build\"") > (Double.isNaN(buildFailures) ? 0 : buildFailures));
+            await("the heartbeat says which init unit and why", () -> {
+                String beat = cli("{cu}:edges", "GET", "{cu}:edge:" + io.nott.edge.support.EdgeStateResource.nodeId());
+                return beat.contains("version " + refused + " is not served") && beat.contains("hog (error: ")
+                        && beat.contains("memory limit exceeded");
+            });
+            // The previous snapshot still serves, and the gauges still describe it.
+            assertThat(given().get("/hls/s.m3u8").header("X-State")).startsWith("2000 ");
+            assertThat(metric("cu_units_init_state_bytes", "")).isEqualTo(state);
+        } finally {
+            deleteUnit("hog");
+            deleteUnit("count");
+            deleteUnit("state");
+            cli("{cu}:shared-dicts", "HDEL", "{cu}:shared-dicts", "it_hits");
+            bumpVersion();
+        }
+        await("without the units the header is gone", () -> given().get("/hls/s.m3u8").header("X-State") == null);
+    }
 }
