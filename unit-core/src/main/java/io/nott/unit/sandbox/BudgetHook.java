@@ -1,11 +1,15 @@
 package io.nott.unit.sandbox;
 
 import io.nott.unit.model.Budget;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
 import java.util.function.LongSupplier;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.DebugLib;
@@ -28,6 +32,29 @@ public final class BudgetHook extends DebugLib {
     static final int CHECK_EVERY = 1024;
     private static final ThreadLocal<BudgetHook> CURRENT = new ThreadLocal<>();
     private static final com.sun.management.ThreadMXBean THREADS = threadBean();
+    /** What a new table costs before any slot (object, arrays, metatable slot), charged when no counter measures it. */
+    static final int TABLE_BYTES = 96;
+    /** What a new closure costs (object, upvalue array), charged when no counter measures it. */
+    static final int CLOSURE_BYTES = 64;
+    /** What a string costs besides its bytes (object, array header). */
+    static final int STRING_BYTES = 48;
+    /** {@code LuaTable.getArrayLength()}/{@code getHashLength()} (protected in LuaJ): a table's capacity in slots. */
+    private static final MethodHandle ARRAY_LENGTH;
+    private static final MethodHandle HASH_LENGTH;
+
+    static {
+        MethodHandle array = null;
+        MethodHandle hash = null;
+        try {
+            MethodHandles.Lookup luaj = MethodHandles.privateLookupIn(LuaTable.class, MethodHandles.lookup());
+            array = luaj.findVirtual(LuaTable.class, "getArrayLength", MethodType.methodType(int.class));
+            hash = luaj.findVirtual(LuaTable.class, "getHashLength", MethodType.methodType(int.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // LuaJ's tables cannot be inspected here: growth is then seen through length() only.
+        }
+        ARRAY_LENGTH = array;
+        HASH_LENGTH = hash;
+    }
 
     /** System.nanoTime, or a test's clock: the wall-clock budget and the call's pace are read from it. */
     private final LongSupplier ticker;
@@ -59,6 +86,15 @@ public final class BudgetHook extends DebugLib {
      */
     private long pending;
     private long allocBaseline = -1;
+    /**
+     * The thread has no allocation counter (a virtual thread: the JDK answers -1 there), so what the
+     * interpreter allocates itself (tables, their growth, closures, concatenations) is charged
+     * explicitly, per instruction, as library code charges what it builds.
+     */
+    private boolean explicitOnly;
+    /** A table the last instruction stored into (explicit mode): its growth is charged at the next one. */
+    private LuaTable storedInto;
+    private long storedIntoSlots;
     /** The node's grant for this call's memory (see {@link MemoryLease}); null when unbounded. */
     private MemoryLease lease;
     private long granted;
@@ -129,6 +165,8 @@ public final class BudgetHook extends DebugLib {
         sampled = 0;
         pending = 0;
         allocBaseline = THREADS != null ? THREADS.getCurrentThreadAllocatedBytes() : -1;
+        explicitOnly = allocBaseline < 0;
+        storedInto = null;
         this.lease = lease;
         granted = lease != null ? lease.granted() : Long.MAX_VALUE;
         tripped = null;
@@ -144,6 +182,7 @@ public final class BudgetHook extends DebugLib {
     public void disarm() {
         armed = false;
         lease = null;
+        storedInto = null;
         CURRENT.remove();
         // Drop references to the finished call's stacks so they can be collected.
         java.util.Arrays.fill(frames, 0, Math.min(frames.length, depth + 1), null);
@@ -347,13 +386,62 @@ public final class BudgetHook extends DebugLib {
         if ((instructions & (CHECK_EVERY - 1)) == 0) {
             periodicChecks();
         }
+        if (explicitOnly && storedInto != null) {
+            chargeGrowth();
+        }
         LuaClosure c = frames[depth];
         if (c != null) {
             pcs[depth] = pc;
             int i = c.p.code[pc];
-            if ((i & 0x3f) == Lua.OP_CONCAT) {
+            int op = i & 0x3f;
+            if (op == Lua.OP_CONCAT) {
                 checkConcat(i, stacks[depth]);
+            } else if (explicitOnly) {
+                chargeInterpreter(op, i, stacks[depth]);
             }
+        }
+    }
+
+    /**
+     * Explicit mode: what the instruction about to run allocates in the interpreter. A new table
+     * or closure is charged before it exists; a store may grow a table, which is charged at the
+     * next instruction by the capacity it gained (one rehash late at most, and the memory limit
+     * is checked then).
+     */
+    private void chargeInterpreter(int op, int i, LuaValue[] stack) {
+        switch (op) {
+            case Lua.OP_NEWTABLE -> chargeMemory(TABLE_BYTES + (long) ((i >>> 23) + ((i >> 14) & 0x1ff))
+                    * Allocation.TABLE_SLOT_BYTES, "a table");
+            case Lua.OP_CLOSURE -> chargeMemory(CLOSURE_BYTES, "a function");
+            case Lua.OP_SETTABLE, Lua.OP_SETLIST -> {
+                int a = (i >> 6) & 0xff;
+                if (stack != null && a < stack.length && stack[a] instanceof LuaTable t) {
+                    storedInto = t;
+                    storedIntoSlots = slots(t);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void chargeGrowth() {
+        LuaTable t = storedInto;
+        storedInto = null;
+        long now = slots(t);
+        if (now > storedIntoSlots) {
+            chargeMemory((now - storedIntoSlots) * Allocation.TABLE_SLOT_BYTES, "a growing table");
+        }
+    }
+
+    private static long slots(LuaTable t) {
+        if (ARRAY_LENGTH == null) {
+            return t.rawlen();
+        }
+        try {
+            return (long) (int) ARRAY_LENGTH.invokeExact(t) + (int) HASH_LENGTH.invokeExact(t);
+        } catch (Throwable e) {
+            return t.rawlen();
         }
     }
 
@@ -481,6 +569,8 @@ public final class BudgetHook extends DebugLib {
         if (total > 4096) {
             chargeBytes(total, "'..'");
             spend(Allocation.Work.COPY.instructions(total)); // the copy, before CONCAT makes it
+        } else if (explicitOnly) {
+            chargeMemory(total + STRING_BYTES, "'..'"); // no counter sees small strings here
         }
     }
 

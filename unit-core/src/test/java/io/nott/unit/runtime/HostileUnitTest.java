@@ -230,6 +230,69 @@ class HostileUnitTest {
         assertThat(o.instructions()).as("plus copies (string.rep, the argument)").isBetween(charged, charged + 20_000);
     }
 
+    /**
+     * Runs {@code u} on a virtual thread, as the edge runs Redis-calling units: the JDK has no
+     * allocation counter there (it answers -1), so only explicit charges measure the call.
+     */
+    private UnitOutcome runOnAVirtualThread(ComputingUnit u) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<Object> out = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                out.set(run(u));
+            } catch (RuntimeException | Error e) {
+                out.set(e);
+            }
+        });
+        t.join();
+        assertThat(out.get()).isInstanceOf(UnitOutcome.class);
+        return (UnitOutcome) out.get();
+    }
+
+    /** Issue #15: every resource case above ends the same way on a virtual thread. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("errors")
+    void runawayResourcesEndAsErrorsOnAVirtualThread(String name, String code, String message) throws InterruptedException {
+        UnitOutcome o = runOnAVirtualThread(unit("hostile", Phase.ACCESS, code).withBudget(new Budget(5_000_000, 10_000)));
+        assertThat(o.kind()).as(o.message()).isEqualTo(Kind.ERROR);
+        assertThat(o.message()).contains(message);
+    }
+
+    /** What the interpreter allocates itself (no library call): seen only by the counter on a platform thread. */
+    static Stream<Arguments> interpreterAllocations() {
+        return Stream.of(
+                Arguments.of("small tables kept", "local t = {} local i = 0 while true do i = i + 1 t[i] = {i, i, i, i, i, i, i, i, x = i} end"),
+                Arguments.of("a table growing by hash keys", "local t = {} local i = 0 while true do i = i + 1 t[i * 2 + 0.5] = i end"),
+                Arguments.of("closures kept", "local t = {} local i = 0 while true do i = i + 1 t[i] = function() return i end end"),
+                Arguments.of("small strings kept", "local t = {} local i = 0 while true do i = i + 1 t[i] = 'item number ' .. i end"));
+    }
+
+    /**
+     * Issue #15: the memory budget holds on a virtual thread too. The interpreter's own allocations
+     * (tables, their growth, closures, concatenations) are charged per instruction there; with a
+     * wall and instruction budget too large to matter, the memory limit is what ends each case.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("interpreterAllocations")
+    void whatTheInterpreterAllocatesIsChargedOnAVirtualThread(String name, String code) throws InterruptedException {
+        UnitOutcome onVirtual = runOnAVirtualThread(unit("grow", Phase.ACCESS, code).withBudget(new Budget(50_000_000_000L, 120_000)));
+        assertThat(onVirtual.kind()).as(onVirtual.message()).isEqualTo(Kind.ERROR);
+        assertThat(onVirtual.message()).contains("memory limit exceeded");
+        UnitOutcome onPlatform = run(unit("grow", Phase.ACCESS, code).withBudget(new Budget(50_000_000_000L, 120_000)));
+        assertThat(onPlatform.kind()).as(onPlatform.message()).isEqualTo(Kind.ERROR);
+        assertThat(onPlatform.message()).contains("memory limit exceeded");
+    }
+
+    /** A normal unit is not stopped by the explicit charges on a virtual thread. */
+    @Test
+    void aNormalUnitRunsOnAVirtualThread() throws InterruptedException {
+        UnitOutcome o = runOnAVirtualThread(unit("normal", Phase.ACCESS,
+                "local t = {} for i = 1, 10000 do t[i] = {id = i, name = 'n' .. i} end"
+                        + " local f = function(x) return x * 2 end ngx.header['X'] = #t + f(1)")
+                // A roomy wall clock: on a loaded machine the memory charges must be what could stop it.
+                .withBudget(new Budget(5_000_000, 10_000)));
+        assertThat(o.kind()).as(o.message()).isEqualTo(Kind.OK);
+    }
+
     @Test
     void growingTablesHitTheMemoryLimit() {
         UnitOutcome o = run(unit("grow", Phase.ACCESS,
