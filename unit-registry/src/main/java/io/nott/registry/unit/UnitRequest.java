@@ -10,7 +10,7 @@ public record UnitRequest(
         @Schema(description = "The nginx phase; the seed's access_by_lua_block etc. are accepted too", example = "access",
                 enumeration = {"rewrite", "access", "content", "header_filter", "body_filter", "log"}) String phase,
         @Schema(description = "Lua source", example = "if ngx.var.arg_block == '1' then ngx.exit(403) end") String code,
-        @Schema(description = "Empty = every host; exact names, *.suffix wildcards or ~regex") List<String> hosts,
+        @Schema(description = "Empty = every host; exact names, *.example.com or www.example.* wildcards or ~regex") List<String> hosts,
         @Schema(description = "Empty = every path; nginx location specs: '= /exact', '/prefix', '^~ /prefix', "
                 + "'~ regex', '~* regex' (PCRE, as ngx.re). The edge chooses one location per request in nginx's "
                 + "order among the paths of all units for the request's host; the unit runs when it is one of its own",
