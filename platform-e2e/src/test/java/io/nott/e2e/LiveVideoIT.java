@@ -29,10 +29,15 @@ import org.junit.jupiter.api.TestMethodOrder;
  * ladder, glass-to-glass latency read from the wall clock burned into the test source while
  * Chromium plays a minute through the edge, and a publisher that stops and comes back.
  *
- * <p>Latency, stalls and the ladder's real-time factor are printed ({@code measured: ...}), not
- * asserted: they are benchmark figures of a shared machine. Asserted: the ladder, the clock is
- * readable, the player keeps pace with the origin, and the order of events when a stream ends
- * and comes back.
+ * <p>Latency, stalls, the ladder's real-time factor and the CPU each part of the pipeline used
+ * are printed ({@code measured: ...}), not asserted: they are benchmark figures of a shared
+ * machine. Asserted: the ladder, the clock is readable, the player keeps pace with the origin,
+ * the 720p rendition plays when asked, and the order of events when a stream ends and comes
+ * back.
+ *
+ * <p>The minute is played in a phone-sized player, so the player's automatic choice (capped at
+ * the player's size) is a small rendition, as a phone's would be: Chromium decodes in software
+ * here, and a 720p picture would cost it about as much CPU as the whole ladder's 720p encode.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LiveVideoIT {
@@ -40,6 +45,10 @@ class LiveVideoIT {
     private static final Duration PLAY = Duration.ofSeconds(90);
     private static final Duration SOON = Duration.ofSeconds(30);
     private static final Duration WATCH = Duration.ofSeconds(60);
+    /** A phone-sized viewport: the player is about 450 pixels wide, so Auto plays at most 640x360. */
+    private static final int PHONE_WIDTH = 480;
+    private static final int PHONE_HEIGHT = 800;
+    private static final Pattern TRANSCODER_PID = Pattern.compile("\"transcoderPid\":(\\d+)");
     private static final Pattern STREAM_INF = Pattern.compile(
             "#EXT-X-STREAM-INF:[^\\n]*RESOLUTION=(\\d+)x(\\d+)[^\\n]*\\n(\\S+)");
     private static final Pattern TARGET_DURATION = Pattern.compile("#EXT-X-TARGETDURATION:(\\d+)");
@@ -131,9 +140,12 @@ class LiveVideoIT {
     @Test
     @Order(2)
     void playsAMinuteThroughTheEdgeAndMeasuresHowFarBehindLiveItIs() throws Exception {
-        try (PlayerPage page = PlayerPage.open(chromium, platform.edge() + "/app", 1280, 800)) {
+        try (PlayerPage page = PlayerPage.open(chromium, platform.edge() + "/app", PHONE_WIDTH, PHONE_HEIGHT)) {
             page.awaitAdvance(2.0, PLAY);
             page.page().evaluate(STALL_WATCH);
+            CpuBudget budget = cpuBudget();
+            String loadBefore = loadAverage();
+            budget.start();
             double startTime = page.video().currentTime();
             long startSequence = mediaSequence("/hls/colorbar_720p.m3u8");
             long started = System.nanoTime();
@@ -151,6 +163,7 @@ class LiveVideoIT {
                 }
                 Thread.sleep(1000);
             }
+            Map<String, Double> cores = budget.cores();
             double watched = (System.nanoTime() - started) / 1e9;
             double played = page.video().currentTime() - startTime;
             double produced = mediaSequence("/hls/colorbar_720p.m3u8") - startSequence;
@@ -164,6 +177,9 @@ class LiveVideoIT {
                     percentile(programDate, 50), percentile(programDate, 100));
             System.out.printf("measured: played %.1f s of video in %.1f s; the ladder wrote %.0f one-second segments (%.2fx real time); "
                     + "stalls: %s%n", played, watched, produced, produced / watched, stalls);
+            System.out.printf("measured: CPU over the minute (cores = CPU seconds per second), %dx%d player playing %dx%d: %s; "
+                    + "load average %s -> %s%n", PHONE_WIDTH, PHONE_HEIGHT, page.video().videoWidth(), page.video().videoHeight(),
+                    CpuBudget.format(cores), loadBefore, loadAverage());
 
             assertThat(clock).as("frames with a readable burned-in clock").hasSizeGreaterThan(30);
             // The player and the edge keep pace with what the origin produces: the video played
@@ -174,6 +190,12 @@ class LiveVideoIT {
             assertThat(produced).as("segments written in %.0f s", watched).isPositive();
             assertThat(played).as("seconds of video played while %.0f one-second segments were written", produced)
                     .isGreaterThan(produced * 0.8);
+            assertThat(page.messageKind()).isNull();
+
+            // The small player played a small rendition by itself; the 720p one plays when asked.
+            page.chooseQualityWidth(1280, SOON);
+            page.awaitVideoWidth(1280, PLAY);
+            page.awaitAdvance(2.0, PLAY);
             assertThat(page.messageKind()).isNull();
         }
     }
@@ -208,6 +230,33 @@ class LiveVideoIT {
             Instant captured = Instant.now().minusMillis(Math.round(((Number) lag).doubleValue() * 1000));
             assertThat(captured).isAfter(stopped);
             assertThat(page.messageKind()).isNull();
+        }
+    }
+
+    /** The parts of the pipeline whose CPU the minute of playback measures. */
+    private static CpuBudget cpuBudget() {
+        Matcher pid = TRANSCODER_PID.matcher(get("/api/v1/streams/colorbar").body());
+        assertThat(pid.find()).as("the transcoder's pid in the stream API").isTrue();
+        long transcoder = Long.parseLong(pid.group(1));
+        ProcessHandle ingest = platform.pid("ingest").orElseThrow();
+        return new CpuBudget()
+                .part("test source", () -> CpuBudget.withCommandLine(
+                        "127.0.0.1:" + platform.rtmpPort() + "/encoder/colorbar?key="))
+                .part("ladder", () -> ProcessHandle.of(transcoder).stream().toList())
+                .part("nginx", () -> ingest.descendants()
+                        .filter(h -> h.info().commandLine().map(c -> c.startsWith("nginx")).orElse(false)).toList())
+                .part("services", () -> List.of("unit-registry", "ingest", "player-app", "edge-node").stream()
+                        .flatMap(s -> platform.pid(s).stream()).toList())
+                .part("redis", () -> platform.pids("redis-"))
+                .part("chromium", () -> ProcessHandle.current().descendants()
+                        .filter(h -> h.info().command().map(c -> c.contains("chrom")).orElse(false)).toList());
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 

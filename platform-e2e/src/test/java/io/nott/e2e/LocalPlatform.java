@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The whole platform started by the repository's own {@code ./platform up}, exactly as a
@@ -72,6 +74,33 @@ final class LocalPlatform implements AutoCloseable {
     /** The HLS port of the ingest's nginx (the origin of {@code /hls}). */
     int hlsPort() {
         return Integer.parseInt(environment.get("PLATFORM_HLS_PORT"));
+    }
+
+    /** The RTMP port of the ingest's nginx (where publishers, the test source among them, push). */
+    int rtmpPort() {
+        return Integer.parseInt(environment.get("PLATFORM_RTMP_PORT"));
+    }
+
+    /** The running process of one component ({@code ingest}, {@code redis-7000}, ...) by its pid file. */
+    Optional<ProcessHandle> pid(String component) {
+        Path file = home.resolve("pids").resolve(component + ".pid");
+        try {
+            return Files.isRegularFile(file) ? ProcessHandle.of(Long.parseLong(Files.readString(file).strip())) : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The running processes of every component whose name starts with {@code prefix}. */
+    List<ProcessHandle> pids(String prefix) {
+        try (Stream<Path> files = Files.list(home.resolve("pids"))) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith(prefix) && n.endsWith(".pid"))
+                    .flatMap(n -> pid(n.substring(0, n.length() - ".pid".length())).stream())
+                    .toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     /** Ports and a state directory chosen, nothing started yet: for tests of {@code ./platform} itself. */

@@ -17,12 +17,16 @@
    * hold 2 s behind the newest segment (two segments of buffer: enough to ride out a late
    * playlist without stalling), speed up to 1.2x when further behind, and jump back to that
    * point when more than 6 s behind (after a stall, or a tab that slept).
+   * Auto picks no rendition larger than the player on screen (capLevelToPlayerSize): a 720p
+   * picture in a 400-pixel player costs the viewer's CPU (software decoding) and bandwidth for
+   * nothing. A rendition chosen in the quality menu is played whatever its size.
    */
   var LIVE = {
     liveSyncDuration: 2,
     liveMaxLatencyDuration: 6,
     maxLiveSyncPlaybackRate: 1.2,
-    backBufferLength: 10
+    backBufferLength: 10,
+    capLevelToPlayerSize: true
   };
   var STREAMS_PATH = '/api/v1/streams';
   var DEFAULTS = {
@@ -278,6 +282,7 @@
           liveMaxLatencyDuration: LIVE.liveMaxLatencyDuration,
           maxLiveSyncPlaybackRate: LIVE.maxLiveSyncPlaybackRate,
           backBufferLength: LIVE.backBufferLength,
+          capLevelToPlayerSize: LIVE.capLevelToPlayerSize,
           // Every request (master, variants, segments) carries the token: relative URLs in a
           // playlist would otherwise drop the ?token= given on the master.
           xhrSetup: function (xhr, url) {

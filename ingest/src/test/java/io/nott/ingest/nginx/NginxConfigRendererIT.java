@@ -57,13 +57,16 @@ class NginxConfigRendererIT {
         assertThat(for720).contains("-var_stream_map 'v:0,a:0,name:720p v:1,a:1,name:480p v:2,a:2,name:360p v:3,a:3,name:240p'")
                 .contains("-filter_complex '[0:v]fps=30,split=4[s0][s1][s2][s3];[s0]scale=-2:720,setsar=1[v0];"
                         + "[s1]scale=-2:480,setsar=1[v1];[s2]scale=-2:360,setsar=1[v2];[s3]fps=15,scale=-2:240,setsar=1[v3]'")
-                .contains("-preset superfast -tune zerolatency", "-force_key_frames 'expr:gte(t,n_forced*1.0)'")
+                .contains("-preset ultrafast -tune zerolatency", "-force_key_frames 'expr:gte(t,n_forced*1.0)'")
+                // the cheap AAC coder, and the source's channel count (a mono source stays mono)
+                .contains("-c:a aac -aac_coder fast -ar 48000 -ac \"${channels}\"")
                 .contains("-b:v:0 2500k -maxrate:v:0 2500k", "-g:v:0 30", "-g:v:3 15", "-b:a:3 64k")
                 .contains("-hls_time 1.0 -hls_list_size 6", "delete_segments+program_date_time+independent_segments+temp_file")
                 .contains("-hls_start_number_source epoch_us")
                 .contains("-hls_segment_filename \"" + work.resolve("hls") + "/${name}_%v-%d.ts\"")
                 .contains("-master_pl_name \"${name}.m3u8\"")
                 .endsWith("\"" + work.resolve("hls") + "/${name}_%v.m3u8\"");
+        assertThat(script).contains("1) channels=1 ;; *) channels=2 ;;");
         // a source without audio gets video-only variants
         assertThat(script).contains("-var_stream_map 'v:0,name:720p v:1,name:480p v:2,name:360p v:3,name:240p'");
     }
