@@ -64,7 +64,7 @@ final class UnitMeters {
         if (registry == null) {
             return;
         }
-        Set s = byUnit.computeIfAbsent(unitId, Set::new);
+        Set s = set(unitId);
         Counter c = s.offloaded[p.ordinal()];
         if (c == null) {
             c = Counter.builder(OFFLOADED).description("Computing unit calls run off the event loop")
@@ -78,7 +78,7 @@ final class UnitMeters {
         if (registry == null || created <= 0) {
             return;
         }
-        Set s = byUnit.computeIfAbsent(unitId, Set::new);
+        Set s = set(unitId);
         Counter c = s.coroutines;
         if (c == null) {
             c = Counter.builder(COROUTINES).description("Coroutines and light threads created by computing unit calls")
@@ -88,11 +88,17 @@ final class UnitMeters {
         c.increment(created);
     }
 
+    /** A plain get first: {@code Set::new} captures {@code this}, so computeIfAbsent alone allocates per call. */
+    private Set set(String unitId) {
+        Set s = byUnit.get(unitId);
+        return s != null ? s : byUnit.computeIfAbsent(unitId, Set::new);
+    }
+
     void record(UnitOutcome o) {
         if (registry == null) {
             return;
         }
-        Set s = byUnit.computeIfAbsent(o.unitId(), Set::new);
+        Set s = set(o.unitId());
         s.counter(o.phase(), o.kind()).increment();
         if (o.durationNanos() > 0) {
             s.timer(o.phase()).record(o.durationNanos(), TimeUnit.NANOSECONDS);
