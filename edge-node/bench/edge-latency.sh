@@ -11,7 +11,8 @@
 #
 # Usage: edge-node/bench/edge-latency.sh   (build first: ./mvnw -B -pl edge-node -am package -DskipTests)
 # Knobs: SHARE=0.5 RATE_SECONDS=20 RATE_WARMUP=5 CAPACITY_DURATION=8s ROUNDS=1 CONNECTIONS=32
-#        WARMUP=15s EDGE_JAVA_OPTS="..." EDGE_JAR=... ROWS="1 2 3 4 5" (5 = + Redis counter unit, edge only)
+#        WARMUP=15s EDGE_JAVA_OPTS="..." EDGE_JAR=... ROWS="1 2 3 4 5 6" (5 = + Redis counter unit, 6 = + ngx.shared counter
+#        unit instead, both edge only; compare their edge req/s with row 4's)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -20,7 +21,7 @@ RATE_SECONDS=${RATE_SECONDS:-20}
 RATE_WARMUP=${RATE_WARMUP:-5}
 CAPACITY_DURATION=${CAPACITY_DURATION:-8s}
 ROUNDS=${ROUNDS:-1}
-ROWS=${ROWS:-"1 2 3 4 5"}
+ROWS=${ROWS:-"1 2 3 4 5 6"}
 # shellcheck source=edge-vs-nginx-env.sh
 . "$HERE/edge-vs-nginx-env.sh"
 
@@ -98,6 +99,11 @@ want 4 && lat_row "cache hit, small playlist, seed units on" "/hls/live.m3u8?tok
 if want 5; then
   redis_unit_on
   lat_row "cache hit, small playlist, seed units + Redis counter unit (edge only, at $SHARE x its own capacity)" \
+    "/hls/live.m3u8?token=token" edge-only
+fi
+if want 6; then
+  shared_counter_on
+  lat_row "cache hit, small playlist, seed units + ngx.shared counter unit (edge only, at $SHARE x its own capacity)" \
     "/hls/live.m3u8?token=token" edge-only
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -23,6 +23,8 @@ public final class EdgeProxy implements Handler<RoutingContext> {
 
     private final OriginSelector origins;
     private final List<ProxyInterceptor> interceptors;
+    /** The interceptors that override {@link ProxyInterceptor#onComplete}: only they can have completion work. */
+    private final ProxyInterceptor[] completing;
     private final Consumer<ProxyContext> sent;
 
     /**
@@ -32,6 +34,7 @@ public final class EdgeProxy implements Handler<RoutingContext> {
     public EdgeProxy(OriginSelector origins, List<ProxyInterceptor> interceptors, Consumer<ProxyContext> sent) {
         this.origins = origins;
         this.interceptors = List.copyOf(interceptors);
+        this.completing = this.interceptors.stream().filter(EdgeProxy::overridesOnComplete).toArray(ProxyInterceptor[]::new);
         this.sent = sent;
     }
 
@@ -69,6 +72,15 @@ public final class EdgeProxy implements Handler<RoutingContext> {
         });
     }
 
+    private boolean hasCompletionWork(ProxyContext context) {
+        for (ProxyInterceptor interceptor : completing) {
+            if (interceptor.completes(context)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A request refused before routing (nginx's 400 for a URI it cannot normalise): no unit, cache or origin sees it. */
     private static void refuse(HttpServerRequest request, ProxyException e) {
         ProxyResponse response = ProxyErrors.toResponse(e);
@@ -78,14 +90,23 @@ public final class EdgeProxy implements Handler<RoutingContext> {
         out.end(((ResponseBody.Full) response.body()).buffer());
     }
 
+    private static boolean overridesOnComplete(ProxyInterceptor interceptor) {
+        try {
+            return interceptor.getClass().getMethod("onComplete", ProxyContext.class).getDeclaringClass()
+                    != ProxyInterceptor.class;
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("ProxyInterceptor.onComplete is missing", e);
+        }
+    }
+
     private void completed(ProxyContext context) {
         sent.accept(context);
-        if (interceptors.isEmpty()) {
-            return;
+        if (!hasCompletionWork(context)) {
+            return; // most cache hits: no log phase, nothing logged; no task for the loop
         }
         // The log phase and friends run on a later turn of the loop, after the bytes are out.
         context.vertxContext().runOnContext(v -> {
-            for (ProxyInterceptor interceptor : interceptors) {
+            for (ProxyInterceptor interceptor : completing) {
                 try {
                     interceptor.onComplete(context);
                 } catch (RuntimeException e) {

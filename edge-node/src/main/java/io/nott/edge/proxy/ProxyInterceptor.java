@@ -25,4 +25,13 @@ public interface ProxyInterceptor {
      */
     default void onComplete(ProxyContext context) {
     }
+
+    /**
+     * False when {@link #onComplete} has nothing to do for this request: if no interceptor has,
+     * the proxy skips the extra turn of the event loop it would take (a task per request).
+     * Only asked of interceptors that override {@code onComplete}.
+     */
+    default boolean completes(ProxyContext context) {
+        return true;
+    }
 }

@@ -78,7 +78,9 @@ final class CallContext {
     }
 
     void end() {
-        ACTIVE.remove();
+        // set(null), not remove(): remove drops the thread's map entry, so the next begin() would
+        // allocate a new one (a WeakReference) on every unit call.
+        ACTIVE.set(null);
         timer = false;
         exchange = null;
         state = null;

@@ -96,7 +96,8 @@ final class LuaEngine {
     Call call(UnitSnapshot snapshot, UnitSnapshot.Entry entry, Phase phase, HttpExchange exchange,
               RequestState state, MemoryLease lease) {
         LuaClosure closure = closure(snapshot, entry);
-        LuaTable env = new LuaTable();
+        // Sized for _G: growing an empty table's hash part costs a rehash (and its count array) per call.
+        LuaTable env = new LuaTable(0, 1);
         env.setmetatable(unitMeta);
         env.rawset(G, env);
         return run(closure, env, entry, phase, exchange, state, lease);
@@ -129,7 +130,7 @@ final class LuaEngine {
         ctx.budget = budget;
         ctx.unitVersion = entry.unit().version();
         try {
-            return run(budget, lease, () -> closure.invoke(edgeComputing));
+            return run(budget, lease, closure, edgeComputing);
         } finally {
             // Let the call's env be collected. Not setValue(NIL): closures the unit created share
             // that upvalue and may still run later (e.g. stored in ngx.ctx for the log phase).
@@ -148,10 +149,11 @@ final class LuaEngine {
         ctx.budget = budget;
         ctx.unitVersion = unitVersion;
         // Not admitted by the node's MemoryAdmission (no lease): bounded by the per-call limit and the timer limits.
-        return run(budget, null, () -> fn.invoke(LuaValue.varargsOf(LuaValue.valueOf(premature), args)));
+        return run(budget, null, fn, LuaValue.varargsOf(LuaValue.valueOf(premature), args));
     }
 
-    private Call run(Budget budget, MemoryLease lease, Runnable body) {
+    /** Calls {@code fn(args)} under the budget (no lambda per call: this is every unit call's path). */
+    private Call run(Budget budget, MemoryLease lease, LuaValue fn, Varargs args) {
         long start = System.nanoTime();
         hook.arm(budget, settings.limits(), lease);
         UnitOutcome.Kind kind = UnitOutcome.Kind.OK;
@@ -159,7 +161,7 @@ final class LuaEngine {
         String message = null;
         long allocated = 0;
         try {
-            body.run();
+            fn.invoke(args);
             finishLightThreads();
         } catch (UnitAbort.Exit e) {
             status = e.status();

@@ -46,7 +46,8 @@ final class NgxLib {
      * LuaString instances of the unit's prototype, so an identity map hits; bounded.
      */
     private final java.util.IdentityHashMap<LuaValue, String> varNames = new java.util.IdentityHashMap<>();
-    private final java.util.IdentityHashMap<LuaValue, String> headerNames = new java.util.IdentityHashMap<>();
+    /** Header names as {@code {name, lower-case key}}: the key of {@link RequestState}'s changes, computed once. */
+    private final java.util.IdentityHashMap<LuaValue, String[]> headerNames = new java.util.IdentityHashMap<>();
 
     NgxLib(CallContext ctx) {
         this.bound = ctx;
@@ -206,7 +207,8 @@ final class NgxLib {
     // ---- ngx.var ---------------------------------------------------------------------------
 
     private Varargs varGet(Varargs a) {
-        ctx().require(CallContext.ALL, "ngx.var");
+        CallContext c = ctx();
+        c.require(CallContext.ALL, "ngx.var");
         LuaValue key = a.arg(2);
         String name = varNames.get(key);
         if (name == null) {
@@ -216,12 +218,12 @@ final class NgxLib {
             }
             varNames.put(key, name);
         }
-        String v = NgxVariables.resolve(name, ctx().exchange, ctx().state, ctx().clock);
+        String v = NgxVariables.resolve(name, c.exchange, c.state, c.clock);
         if (v != null && name.equals("binary_remote_addr")) {
             // raw address bytes (held as ISO-8859-1 chars): LuaValue.valueOf(String) would UTF-8 encode them
             return LuaString.valueUsing(v.getBytes(StandardCharsets.ISO_8859_1));
         }
-        return v == null ? LuaValue.NIL : LuaValue.valueOf(v);
+        return v == null ? LuaValue.NIL : luaString(v);
     }
 
     private Varargs varSet(Varargs a) {
@@ -312,28 +314,41 @@ final class NgxLib {
         return out == null ? raw : out.toString();
     }
 
+    /**
+     * {@code LuaValue.valueOf(String)} without its char array for ASCII text (most variable values):
+     * the bytes are the text's; anything else is UTF-8 encoded as LuaJ does.
+     */
+    static LuaString luaString(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            if (v.charAt(i) >= 0x80) {
+                return LuaString.valueOf(v);
+            }
+        }
+        return LuaString.valueUsing(v.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
     private static String latin1String(LuaString s) {
         return new String(s.m_bytes, s.m_offset, s.m_length, StandardCharsets.ISO_8859_1);
     }
 
+    /** The values to set, as an unmodifiable list (kept as is by {@link RequestState#changeHeader}: no copy). */
     static List<String> headerValues(String name, LuaValue value) {
-        List<String> values = new ArrayList<>();
         if (value.istable()) {
             LuaTable t = value.checktable();
             int n = t.length();
+            if (n == 1) {
+                return List.of(headerValue(name, t.get(1)));
+            }
+            List<String> values = new ArrayList<>(n);
             for (int i = 1; i <= n; i++) {
                 values.add(headerValue(name, t.get(i)));
             }
-            if (values.isEmpty()) {
-                return values;
-            }
+            return List.copyOf(values);
         } else if (!value.isnil()) {
             String v = headerValue(name, value);
-            if (!v.isEmpty()) {
-                values.add(v);
-            }
+            return v.isEmpty() ? List.of() : List.of(v);
         }
-        return values;
+        return List.of();
     }
 
     private Varargs headerGet(Varargs a) {
@@ -358,27 +373,30 @@ final class NgxLib {
     }
 
     private Varargs headerSet(Varargs a) {
-        if (ctx().active() && (ctx().phase == Phase.BODY_FILTER || ctx().phase == Phase.LOG)) {
+        CallContext c = ctx(); // one thread-local read per call, not one per use
+        if (c.active() && (c.phase == Phase.BODY_FILTER || c.phase == Phase.LOG)) {
             // OpenResty logs and ignores this rather than failing the handler; seed code relies on it.
-            ctx().state.log(ctx().unitId, 4, "attempt to set ngx.header." + a.arg(2).tojstring()
+            c.state.log(c.unitId, 4, "attempt to set ngx.header." + a.arg(2).tojstring()
                     + " after sending out response headers (only in rewrite, access, content, header_filter)");
             return LuaValue.NONE;
         }
-        ctx().require(CallContext.HEADERS_WRITABLE, "ngx.header");
-        if (headersSent()) {
-            ctx().state.log(ctx().unitId, 4, "attempt to set ngx.header." + a.arg(2).tojstring()
+        c.require(CallContext.HEADERS_WRITABLE, "ngx.header");
+        if (CallContext.REQUEST.allows(c.phase) && c.state.bodyWritten()) { // nginx has sent the headers by then
+            c.state.log(c.unitId, 4, "attempt to set ngx.header." + a.arg(2).tojstring()
                     + " after sending out response headers");
             return LuaValue.NONE;
         }
         LuaValue key = a.arg(2);
-        String name = headerNames.get(key);
-        if (name == null) {
-            name = headerName(key);
+        String[] named = headerNames.get(key);
+        if (named == null) {
+            String name = headerName(key);
+            named = new String[] {name, name.toLowerCase(java.util.Locale.ROOT)};
             if (headerNames.size() > 512) {
                 headerNames.clear();
             }
-            headerNames.put(key, name);
+            headerNames.put(key, named);
         }
+        String name = named[0];
         List<String> values = headerValues(name, a.arg(3));
         if (name.equalsIgnoreCase("Content-Length")) {
             for (String v : values) {
@@ -387,7 +405,7 @@ final class NgxLib {
                 }
             }
         }
-        ctx().state.changeHeader(name, values);
+        c.state.changeHeader(name, named[1], values);
         return LuaValue.NONE;
     }
 

@@ -90,10 +90,10 @@ final class NgxVariables {
                 break;
         }
         if (name.startsWith("arg_")) {
-            return queryArg(state.assigned("args") ? state.variable("args") : ex.rawQuery(), name.substring(4));
+            return queryArg(state.assigned("args") ? state.variable("args") : ex.rawQuery(), name, 4);
         }
         if (name.startsWith("cookie_")) {
-            return cookie(joinedHeader(ex, "cookie", "; "), name.substring(7));
+            return cookie(joinedHeader(ex, "cookie", "; "), name, 7);
         }
         if (name.startsWith("http_")) {
             return joinedHeader(ex, name.substring(5).replace('_', '-'), ", ");
@@ -182,6 +182,11 @@ final class NgxVariables {
 
     /** nginx's {@code $arg_NAME}: first match, name case-insensitive, value not decoded. */
     static String queryArg(String query, String name) {
+        return queryArg(query, name, 0);
+    }
+
+    /** As {@link #queryArg(String, String)} for the argument named by {@code name} from {@code from} on (no substring per read). */
+    static String queryArg(String query, String name, int from) {
         if (query == null) {
             return null;
         }
@@ -194,7 +199,7 @@ final class NgxVariables {
             }
             int eq = query.indexOf('=', i);
             int keyEnd = eq >= 0 && eq < amp ? eq : amp;
-            if (keyEnd - i == name.length() && query.regionMatches(true, i, name, 0, name.length())) {
+            if (keyEnd - i == name.length() - from && query.regionMatches(true, i, name, from, name.length() - from)) {
                 return keyEnd == amp ? "" : query.substring(keyEnd + 1, amp);
             }
             i = amp + 1;
@@ -204,6 +209,11 @@ final class NgxVariables {
 
     /** nginx's {@code $cookie_NAME}: case-sensitive name in the Cookie header. */
     static String cookie(String header, String name) {
+        return cookie(header, name, 0);
+    }
+
+    /** As {@link #cookie(String, String)} for the cookie named by {@code name} from {@code from} on. */
+    static String cookie(String header, String name, int from) {
         if (header == null) {
             return null;
         }
@@ -218,7 +228,8 @@ final class NgxVariables {
                 end++;
             }
             int eq = header.indexOf('=', i);
-            if (eq > 0 && eq < end && eq - i == name.length() && header.regionMatches(i, name, 0, name.length())) {
+            if (eq > 0 && eq < end && eq - i == name.length() - from
+                    && header.regionMatches(i, name, from, name.length() - from)) {
                 return header.substring(eq + 1, end).trim();
             }
             i = end + 1;

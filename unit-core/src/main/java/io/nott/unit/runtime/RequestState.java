@@ -80,12 +80,16 @@ public final class RequestState {
     }
 
     void changeHeader(String name, List<String> values) {
+        changeHeader(name, name.toLowerCase(Locale.ROOT), values);
+    }
+
+    /** @param key {@code name} in lower case (callers that see a name often compute it once) */
+    void changeHeader(String name, String key, List<String> values) {
         if (headerChanges == null) {
-            headerChanges = new LinkedHashMap<>();
+            headerChanges = new LinkedHashMap<>(8); // a handful of headers per request, not 16 slots
         }
-        String key = name.toLowerCase(Locale.ROOT);
         headerChanges.remove(key);
-        headerChanges.put(key, new HeaderChange(name, List.copyOf(values)));
+        headerChanges.put(key, new HeaderChange(name, List.copyOf(values))); // no copy when already unmodifiable
     }
 
     /** The body written by {@code ngx.say}/{@code ngx.print}. */

@@ -74,7 +74,7 @@ final class UnitMeters {
         if (registry == null) {
             return;
         }
-        Set s = byUnit.computeIfAbsent(unitId, Set::new);
+        Set s = set(unitId);
         Counter c = s.offloaded[p.ordinal()];
         if (c == null) {
             c = Counter.builder(OFFLOADED).description("Computing unit calls run off the event loop")
@@ -88,7 +88,7 @@ final class UnitMeters {
         if (registry == null || created <= 0) {
             return;
         }
-        Set s = byUnit.computeIfAbsent(unitId, Set::new);
+        Set s = set(unitId);
         Counter c = s.coroutines;
         if (c == null) {
             c = Counter.builder(COROUTINES).description("Coroutines and light threads created by computing unit calls")
@@ -98,12 +98,19 @@ final class UnitMeters {
         c.increment(created);
     }
 
+    /** A plain get first: {@code Set::new} captures {@code this}, so computeIfAbsent alone allocates per call. */
+    private Set set(String unitId) {
+        Set s = byUnit.get(unitId);
+        return s != null ? s : byUnit.computeIfAbsent(unitId, Set::new);
+    }
+
     void record(UnitOutcome o) {
         if (registry == null) {
             return;
         }
+        // canaries are short-lived; their set is keyed apart so the stable meters stay as they were
         Set s = o.canary() ? byUnit.computeIfAbsent(o.unitId() + UnitSnapshot.CANARY_SUFFIX, k -> new Set(o.unitId(), "canary"))
-                : byUnit.computeIfAbsent(o.unitId(), Set::new);
+                : set(o.unitId());
         s.counter(o.phase(), o.kind()).increment();
         if (o.durationNanos() > 0) {
             s.timer(o.phase()).record(o.durationNanos(), TimeUnit.NANOSECONDS);

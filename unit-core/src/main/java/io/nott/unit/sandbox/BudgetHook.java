@@ -183,7 +183,7 @@ public final class BudgetHook extends DebugLib {
         armed = false;
         lease = null;
         storedInto = null;
-        CURRENT.remove();
+        CURRENT.set(null); // not remove(): the next arm() would allocate a new map entry for every call
         // Drop references to the finished call's stacks so they can be collected.
         java.util.Arrays.fill(frames, 0, Math.min(frames.length, depth + 1), null);
         java.util.Arrays.fill(stacks, 0, Math.min(stacks.length, depth + 1), null);

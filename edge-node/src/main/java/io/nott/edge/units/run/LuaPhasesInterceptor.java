@@ -288,6 +288,13 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
         }
     }
 
+    /** Work after the response only when the log phase runs or units logged lines to emit. */
+    @Override
+    public boolean completes(ProxyContext context) {
+        PipelineRun run = context.get(PipelineRun.class);
+        return run != null && (run.runs(Phase.LOG) || !run.state().logs().isEmpty());
+    }
+
     @Override
     public void onComplete(ProxyContext context) {
         PipelineRun run = context.get(PipelineRun.class);
