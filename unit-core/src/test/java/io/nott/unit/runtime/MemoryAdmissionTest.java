@@ -65,7 +65,7 @@ class MemoryAdmissionTest {
         assertThat(closed.action()).isEqualTo(PhaseResult.Action.EXIT);
         assertThat(closed.status()).isEqualTo(500);
         assertThat(meters.counter("cu.unit.admission.rejected").count()).isEqualTo(2);
-        assertThat(meters.counter("cu.unit.calls", "unit", "open", "phase", "access", "outcome", "overloaded").count())
+        assertThat(meters.get("cu.unit.calls").tags("unit", "open", "phase", "access", "outcome", "overloaded").counter().count())
                 .isEqualTo(1);
 
         admission.release(other);
