@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
  * these runs would need 6 GiB. With the dry-run gate the registry stays live throughout and is
  * ready once the load is over, every run either completes or gets 503 with Retry-After, and there
  * is no OutOfMemoryError (with {@code ExitOnOutOfMemoryError} the JVM would die and the test with it).
+ * Readiness answers ready on every probe while the runs are in flight: saturation is answered with
+ * 503 on the dry-run endpoint, not by the registry going unready.
  */
 @QuarkusTest
 @QuarkusTestResource(RedisClusterResource.class)
@@ -41,12 +43,21 @@ class DryRunLoadIT {
         Map<String, Object> body = Map.of(
                 "unit", Map.of("phase", "access", "code", KEEPS_60_MIB, "budget", Map.of("instructions", 5_000_000, "wallMillis", 1000)),
                 "request", Map.of("method", "GET", "uri", "/hls/live.m3u8", "headers", Map.of("Host", "edge.example.com")));
+        // Warm up first (class loading, JIT, Redis connections): one small dry run and a ready probe
+        // answered, so that what is measured below is the registry under load, not its first requests.
+        Map<String, Object> small = Map.of("unit", Map.of("phase", "access", "code", "ngx.header['X'] = '1'"),
+                "request", Map.of("method", "GET", "uri", "/hls/live.m3u8"));
+        io.nott.testsupport.Poll.upTo(java.time.Duration.ofSeconds(60), "a first dry run and readiness answered")
+                .until(() -> editor().body(small).post("/api/v1/units/test").statusCode() == 200
+                        && given().get("/q/health/ready").statusCode() == 200);
         AtomicInteger completed = new AtomicInteger();
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicInteger probes = new AtomicInteger();
         AtomicInteger notReady = new AtomicInteger();
+        List<String> notReadyAnswers = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Long> readyMillis = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicReference<String> notLive = new AtomicReference<>();
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService clients = Executors.newFixedThreadPool(RUNS);
@@ -77,8 +88,12 @@ class DryRunLoadIT {
             // Health is polled while the runs are in flight: the registry itself keeps answering.
             while (runs.stream().anyMatch(f -> !f.isDone())) {
                 probes.incrementAndGet();
-                if (given().get("/q/health/ready").statusCode() != 200) {
+                long asked = System.nanoTime();
+                Response ready = given().get("/q/health/ready");
+                readyMillis.add((System.nanoTime() - asked) / 1_000_000);
+                if (ready.statusCode() != 200) {
                     notReady.incrementAndGet();
+                    notReadyAnswers.add(ready.statusCode() + " " + ready.asString());
                 }
                 int live = given().get("/q/health/live").statusCode();
                 if (live != 200) {
@@ -97,14 +112,16 @@ class DryRunLoadIT {
         assertThat(completed.get()).as("some runs complete").isPositive();
         assertThat(refused.get()).as("some runs are refused: the registry is saturated, not dead").isPositive();
         assertThat(notLive.get()).as("liveness").isNull();
-        // Readiness checks the registry's Redis master from the event loop; on a machine at load 25
-        // with 100 client threads in this JVM it has answered 503 for moments (measured, reported in
-        // the README): what must hold is that the registry is ready again once the load is over.
-        io.nott.testsupport.Poll.upTo(java.time.Duration.ofSeconds(30), "ready after the load")
-                .until(() -> given().get("/q/health/ready").statusCode() == 200);
+        // Saturated dry runs are the registry refusing work it has no room for, not the registry
+        // being unready: its Redis check answers on every probe while they run (issue #15).
+        assertThat(notReadyAnswers).as("readiness on every probe under load").isEmpty();
+        assertThat(probes.get()).as("readiness was probed while the runs were in flight").isPositive();
+        assertThat(given().get("/q/health/ready").statusCode()).as("ready after the load").isEqualTo(200);
         assertThat(Runtime.getRuntime().maxMemory()).as("the heap is bounded (failsafe's -Xmx)").isLessThan(2L << 30);
+        List<Long> sorted = readyMillis.stream().sorted().toList();
         System.out.printf("DryRunLoadIT: %d completed (%d ok, the rest timeout), %d refused with 503, readiness 503"
-                + " in %d of %d probes under load, heap %d MiB%n", completed.get(), ok.get(), refused.get(), notReady.get(),
-                probes.get(), Runtime.getRuntime().maxMemory() >> 20);
+                + " in %d of %d probes under load (answer time median %d ms, max %d ms), heap %d MiB%n", completed.get(),
+                ok.get(), refused.get(), notReady.get(), probes.get(), sorted.get(sorted.size() / 2),
+                sorted.get(sorted.size() - 1), Runtime.getRuntime().maxMemory() >> 20);
     }
 }

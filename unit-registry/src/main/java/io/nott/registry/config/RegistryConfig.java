@@ -82,9 +82,12 @@ public interface RegistryConfig {
      * the heap; one that cannot get both within {@code max-wait} is answered 503 + Retry-After.
      */
     interface DryRun {
-        /** Dry runs executing at once; default 4. */
-        @WithDefault("4")
-        int maxConcurrent();
+        /**
+         * Dry runs executing at once. Default: one less than the CPUs the JVM sees, at least 1, so
+         * dry runs (CPU-bound while their units run) always leave a core to the event loops that
+         * answer the API, readiness and Redis (issue #15: readiness flapped under 100 dry runs).
+         */
+        java.util.OptionalInt maxConcurrent();
 
         /** Share of the heap (0-1] dry runs in flight may reserve together; default 0.5. */
         @WithDefault("0.5")

@@ -67,6 +67,16 @@ public class DryRunService {
         if (request == null) {
             throw RegistryException.badRequest(null, "Send {unit | unitId | chain, request}");
         }
+        // Everything a dry run does runs inside the gate, its Redis reads included (the stored
+        // chain, dicts, a unit by id): 100 concurrent dry runs reading Redis before the gate
+        // exhausted the Redis client's connection pool (its wait queue holds 24), and readiness,
+        // which needs a connection too, went DOWN with it (issue #15, DryRunLoadIT).
+        DryRunResult result = gate.run(() -> prepareAndExecute(request));
+        meters.counter("registry.dryruns", "outcome", result.outcome()).increment();
+        return result;
+    }
+
+    private DryRunResult prepareAndExecute(DryRunRequest request) {
         boolean chain = Boolean.TRUE.equals(request.chain());
         Phase only = request.phase() == null ? null : parsePhase(request.phase());
         Map<String, ComputingUnit> selected = new LinkedHashMap<>();
@@ -87,10 +97,7 @@ public class DryRunService {
         // The declared dicts, empty and in memory for this run only (the run's own PhaseRunner):
         // a unit sees ngx.shared.<name> as on an edge, without touching any edge's data.
         UnitSnapshot snapshot = UnitSnapshot.build(0, selected.values()).withSharedDicts(dicts.list().dicts());
-        // Validation and lookups above cost little; executing units is what is bounded.
-        DryRunResult result = gate.run(() -> execute(snapshot, only, request.request(), request.response(), focus));
-        meters.counter("registry.dryruns", "outcome", result.outcome()).increment();
-        return result;
+        return execute(snapshot, only, request.request(), request.response(), focus);
     }
 
     private ComputingUnit focus(DryRunRequest request) {
@@ -139,7 +146,8 @@ public class DryRunService {
                 ? new DryRunRequest.SampleResponse(200, Map.of(), "") : sampleResponse;
         int upstreamStatus = upstream.status() == null ? 200 : upstream.status();
         SimulatedExchange exchange = exchange(sampleRequest);
-        PhaseRunner runner = new PhaseRunner(settings, null, clock, new InMemoryUnitRedisClient(clock));
+        // The run's calls reserve memory from the gate's admission as an edge's calls do from the node's.
+        PhaseRunner runner = new PhaseRunner(settings, null, clock, new InMemoryUnitRedisClient(clock), gate.memory());
         RequestPipeline pipeline = new RequestPipeline(runner);
         // Init units first, once, as an edge runs them when it loads the snapshot; their failures show.
         List<UnitOutcome> outcomes = new ArrayList<>(runner.prepare(snapshot));

@@ -220,6 +220,8 @@ public class UnitResource {
             + "edge's sandbox and runner; answers status, headers, body, log lines, outcome, duration, instructions. "
             + "Nothing is stored")
     @APIResponse(responseCode = "200", description = "What the unit(s) did to the sample request", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DryRunResult.class)))
+    // Units run here (CPU-bound, bounded by DryRunGate): on a worker thread, never on an event loop.
+    @io.smallrye.common.annotation.Blocking
     public DryRunResult test(DryRunRequest request) {
         return dryRun.run(request);
     }
