@@ -58,6 +58,18 @@ class NgxSharedTest {
     }
 
     @Test
+    void prepareAppliesTheDictsBeforeInitUnitsFillThem() {
+        // The runner applies a snapshot's dicts once, in prepare (not per phase): init units see them.
+        UnitSnapshot s = withDicts(Fixture.snapshot(
+                unit("fill", Phase.INIT, "ngx.shared.dogs:set('greeting', 'hello')"),
+                unit("read", Phase.ACCESS, "ngx.log(ngx.ERR, ngx.shared.dogs:get('greeting'))")));
+        assertThat(f.runner.prepare(s)).isEmpty();
+        RequestState state = new RequestState();
+        f.runner.run(s, Phase.ACCESS, get("/"), state);
+        assertThat(state.logs()).extracting(RequestState.LogLine::message).containsExactly("hello");
+    }
+
+    @Test
     void undeclaredDictIsNilAndDictsAreReadOnly() {
         RequestState state = new RequestState();
         UnitOutcome o = f.one(Phase.ACCESS, get("/"), state, String.join("\n",
