@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Threads;
  * and log (a third exact hosts {@code tN.example}, a third {@code *.tN.example}, a third
  * {@code tN.example.*}; every fourth also scoped to {@code /hls/}, the request's path;
  * {@code hostRegexes} of them
- * with a {@code ~^tN\.} host instead) and one unit for every host. A request for
+ * with a {@code ~^tN\.} host instead) and, in each of those phases, one unit for every host. A request for
  * {@code cdn.example.com/hls/live.m3u8} asks what a host asks per request ({@code hostQueries}:
  * location, and per phase {@code has}, {@code blocks}, {@code readsBody}) or runs the access phase
  * ({@code unmatchedRequest}). Compare the figures across {@code units}: flat = O(1) in the
@@ -66,7 +66,11 @@ public class HostScopeBenchmark {
     /** One unit for every host and {@code count} units of other tenants, as described above. */
     public static List<ComputingUnit> tenants(int count, int hostRegexes) {
         List<ComputingUnit> all = new ArrayList<>();
-        all.add(ComputingUnit.of("everywhere", Phase.ACCESS, "return"));
+        // One unit for every host in each phase: every phase has units with or without the tenants,
+        // so both configurations ask the index the same questions.
+        for (Phase p : PHASES) {
+            all.add(ComputingUnit.of("everywhere-" + p.name().toLowerCase(java.util.Locale.ROOT), p, "return"));
+        }
         for (int i = 0; i < count; i++) {
             String tenant = "t" + i + ".example";
             String host = i < hostRegexes ? "~^t" + i + "\\." : switch (i % 3) {

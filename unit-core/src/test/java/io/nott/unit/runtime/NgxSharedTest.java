@@ -57,6 +57,18 @@ class NgxSharedTest {
         assertThat(f.runner.sharedDicts().get("dogs").get("logged", false).value()).isEqualTo(3.0);
     }
 
+    @Test
+    void prepareAppliesTheDictsBeforeInitUnitsFillThem() {
+        // The runner applies a snapshot's dicts once, in prepare (not per phase): init units see them.
+        UnitSnapshot s = withDicts(Fixture.snapshot(
+                unit("fill", Phase.INIT, "ngx.shared.dogs:set('greeting', 'hello')"),
+                unit("read", Phase.ACCESS, "ngx.log(ngx.ERR, ngx.shared.dogs:get('greeting'))")));
+        assertThat(f.runner.prepare(s)).isEmpty();
+        RequestState state = new RequestState();
+        f.runner.run(s, Phase.ACCESS, get("/"), state);
+        assertThat(state.logs()).extracting(RequestState.LogLine::message).containsExactly("hello");
+    }
+
     /**
      * nginx's {@code ngx.shared} is a plain table: {@code ngx.shared.x = 1} works and an undeclared
      * dict reads as nil (recorded in the conformance suite's {@code shared-dict.t}). The write
