@@ -95,10 +95,14 @@ class Cluster:
             port = int(f[1].split("@")[0].split(":")[1])
             if "master" in f[2] and any(self._in(slot, r) for r in f[8:]):
                 self.master, master_id = port, f[0]
-        for line in cli(self.ports[0], "CLUSTER", "NODES").splitlines():
-            f = line.split()
-            if "slave" in f[2] and f[3] == master_id:
-                self.replica = int(f[1].split("@")[0].split(":")[1])
+        for _ in range(300):  # replicas show up in CLUSTER NODES a little after the cluster is ok
+            for line in cli(self.ports[0], "CLUSTER", "NODES").splitlines():
+                f = line.split()
+                if "slave" in f[2] and f[3] == master_id:
+                    self.replica = int(f[1].split("@")[0].split(":")[1])
+            if self.replica:
+                break
+            time.sleep(0.1)
         for _ in range(100):  # the replica must have synced before it can serve reads
             if "master_link_status:up" in cli(self.replica, "INFO", "REPLICATION"):
                 break
