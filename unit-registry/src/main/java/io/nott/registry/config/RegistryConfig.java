@@ -31,6 +31,14 @@ public interface RegistryConfig {
     long auditLimit();
 
     /**
+     * Approximate number of versions the change log {@code {cu}:changelog} keeps (XADD MAXLEN ~):
+     * an edge that missed fewer versions catches up by fetching only the units they changed; one
+     * further behind fetches everything. Default 1000.
+     */
+    @WithDefault("1000")
+    long changeLogLimit();
+
+    /**
      * How often one change is retried when another writer changed the registry between our
      * WATCH and EXEC before giving up with 503. Default 25.
      */

@@ -30,6 +30,12 @@ public class RegistryException extends RuntimeException {
                 problems, null, null);
     }
 
+    /** A set of units (PUT /units) with problems: each problem's field starts with {@code units[<id>]}. */
+    public static RegistryException invalidSet(List<Problem> problems) {
+        return new RegistryException(400, "The set of units is invalid: " + problems.size()
+                + " problem(s), see problems (fields name the unit as units[<id>]); nothing was applied", problems, null, null);
+    }
+
     public static RegistryException badRequest(String field, String message) {
         return new RegistryException(400, message, List.of(new Problem(field, message)), null, null);
     }

@@ -16,7 +16,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The push half of the sync: a plain connection to one cluster node subscribed to
- * {@code cu:changes} (Redis Cluster forwards every PUBLISH to every node, so any node will do).
+ * {@code cu:changes} (Redis Cluster forwards every PUBLISH to every node, so any node will do;
+ * each edge starts at a random one).
  * When that node goes away the subscriber moves to the next one and asks for a sync, since a
  * message may have been missed in between; the jittered poll covers the rest.
  */
@@ -39,6 +40,9 @@ public final class ChangeSubscriber {
         this.nodes = List.copyOf(nodes);
         this.onMessage = onMessage;
         this.onResubscribed = onResubscribed;
+        // Each node starts at a random cluster node, so a fleet's subscriptions (and the work of
+        // delivering every message) spread over all nodes, masters and replicas alike.
+        this.next = this.nodes.isEmpty() ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextInt(this.nodes.size());
     }
 
     public void start() {

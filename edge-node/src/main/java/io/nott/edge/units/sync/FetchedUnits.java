@@ -23,6 +23,24 @@ public record FetchedUnits(long version, Map<String, Map<String, String>> hashes
         this(version, hashes, legacy, Map.of());
     }
 
+    /**
+     * This set moved to {@code version}: the {@code changed} hashes replace the ones held (a null
+     * hash removes the unit), every other hash is shared with this set, not copied; the legacy
+     * values and the dicts are the given ones.
+     */
+    public FetchedUnits with(long version, Map<String, Map<String, String>> changed, Map<String, String> legacy,
+            Map<String, String> dicts) {
+        Map<String, Map<String, String>> next = new java.util.TreeMap<>(hashes);
+        changed.forEach((id, hash) -> {
+            if (hash == null) {
+                next.remove(id);
+            } else {
+                next.put(id, hash);
+            }
+        });
+        return new FetchedUnits(version, next, legacy, dicts);
+    }
+
     /** The declared dicts; a bad declaration (only redis-cli can write one) goes to {@code rejected}. */
     public List<SharedDictSpec> sharedDictSpecs(List<String> rejected) {
         List<SharedDictSpec> specs = new ArrayList<>();
@@ -44,6 +62,6 @@ public record FetchedUnits(long version, Map<String, Map<String, String>> hashes
 
     /** Decodes every unit; undecodable ones go to {@code rejected}. Registry units win over legacy ones with the same id. */
     public List<ComputingUnit> decode(List<String> rejected) {
-        return UnitDecoding.decode(this, rejected);
+        return UnitDecoding.decode(this, rejected, new java.util.HashMap<>());
     }
 }

@@ -19,7 +19,17 @@ final class UnitDecoding {
     private UnitDecoding() {
     }
 
-    static List<ComputingUnit> decode(FetchedUnits fetched, List<String> rejected) {
+    /** A registry hash and what it decoded to, kept so an unchanged hash (the same instance) is not decoded again. */
+    record Decoded(Map<String, String> hash, ComputingUnit unit) {
+    }
+
+    /**
+     * Decodes {@code fetched}; {@code cache} holds the previous sync's decoded registry units by
+     * id and is updated to this sync's: a hash that is the same instance as last time (shared by
+     * {@link FetchedUnits#with}) is not decoded again, and its unit is the same instance, which the
+     * snapshot build recognises at once as unchanged.
+     */
+    static List<ComputingUnit> decode(FetchedUnits fetched, List<String> rejected, Map<String, Decoded> cache) {
         Map<String, ComputingUnit> units = new LinkedHashMap<>();
         fetched.legacy().forEach((id, value) -> {
             LegacyUnitFormat.Result result = LegacyUnitFormat.parse(id, value);
@@ -29,13 +39,24 @@ final class UnitDecoding {
                 rejected.add(id + " (legacy): " + result.rejection());
             }
         });
+        Map<String, Decoded> next = new java.util.HashMap<>();
         fetched.hashes().forEach((id, hash) -> {
+            Decoded known = cache.get(id);
+            if (known != null && known.hash() == hash) {
+                units.put(id, known.unit());
+                next.put(id, known);
+                return;
+            }
             try {
-                units.put(id, UnitHashCodec.decode(hash));
+                ComputingUnit unit = UnitHashCodec.decode(hash);
+                units.put(id, unit);
+                next.put(id, new Decoded(hash, unit));
             } catch (RuntimeException e) {
                 rejected.add(id + ": " + e.getMessage());
             }
         });
+        cache.clear();
+        cache.putAll(next);
         return new ArrayList<>(units.values());
     }
 

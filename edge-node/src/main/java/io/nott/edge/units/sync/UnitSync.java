@@ -3,6 +3,7 @@ package io.nott.edge.units.sync;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.nott.unit.codec.ChangeNotice;
 import io.nott.unit.model.ComputingUnit;
 import io.nott.unit.runtime.UnitOutcome;
 import io.nott.unit.runtime.UnitSnapshot;
@@ -10,6 +11,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,9 +23,11 @@ import org.jboss.logging.Logger;
 
 /**
  * Keeps the node's snapshot in step with Redis: a push on {@code cu:changes} or a jittered poll
- * of {@code {cu}:version} (plus the legacy values) triggers a sync; the sync fetches and
- * compiles only when the fingerprint moved, off the event loop on its own thread, swaps the
- * snapshot atomically and saves it to disk. Any failure keeps the current units; Redis failures
+ * of {@code {cu}:version} (plus the legacy values) triggers a sync; when the fingerprint moved
+ * the sync fetches only the units the versions in between changed (the pushed notices, else the
+ * change log {@code {cu}:changelog}; everything on start or when neither can say), decodes and
+ * compiles only those, off the event loop on its own thread, builds the new snapshot sharing
+ * every unchanged unit with the current one, swaps it atomically and hands it to the disk writer. Any failure keeps the current units; Redis failures
  * and snapshots that cannot be built are counted apart ({@code edge_units_sync_failures_total}
  * with {@code cause=redis|build}), and {@link SyncStatus} says whether the node keeps up. After
  * {@code edge.sync.max-failures} failures in a row the sync heals what it can (the change
@@ -47,6 +52,16 @@ public final class UnitSync implements AutoCloseable {
     private final SyncStatus status;
     private volatile Runnable heal = () -> { };
     private volatile java.util.function.Function<UnitSnapshot, List<UnitOutcome>> prepare = snapshot -> List.of();
+    private final SnapshotSaver saver;
+    /** Notices pushed on cu:changes that list what changed, by version, until a sync applies them. */
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, ChangeNotice> notices =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** What the current snapshot was built from (sync thread only): the base of the next incremental sync. */
+    private FetchedUnits last;
+    private boolean lastFromRedis;
+    /** The previous sync's decoded registry units (sync thread only). */
+    private final Map<String, UnitDecoding.Decoded> decoded = new HashMap<>();
+    private final Timer propagation;
     private volatile long noticedAtNanos;
     private volatile boolean redisHealthy = true;
     private volatile boolean forced;
@@ -57,11 +72,16 @@ public final class UnitSync implements AutoCloseable {
         this.holder = holder;
         this.source = source;
         this.file = file;
+        this.saver = new SnapshotSaver(file);
         this.clock = clock;
         this.pollInterval = pollInterval;
         this.registry = registry;
         this.syncLatency = Timer.builder("edge.units.sync.latency")
                 .description("From noticing a change (push received or poll saw the version move) to the new snapshot serving")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        this.propagation = Timer.builder("edge.units.sync.propagation")
+                .description("From the registry's commit (committed_at_ms of the change notice) to this node serving "
+                        + "it; includes the clock difference between registry and node")
                 .publishPercentiles(0.5, 0.99).register(registry);
         this.redisFailures = Counter.builder("edge.units.sync.failures").tag("cause", "redis")
                 .description("Syncs that failed; the current units stay (cause: redis = Redis did not answer, "
@@ -98,15 +118,24 @@ public final class UnitSync implements AutoCloseable {
     }
 
     /**
-     * A push on {@code cu:changes} carrying {@code version}: when it is newer than what runs, the
-     * sync fetches at once without asking for the version first (two round trips fewer).
+     * A push on {@code cu:changes}: a {@link ChangeNotice} (or a bare version from redis-cli or an
+     * older registry). When it is newer than what runs, the sync starts at once; a notice listing
+     * the changed ids is kept so the sync fetches only those.
      */
-    public void pushed(String version) {
+    public void pushed(String message) {
         long pushed;
         try {
-            pushed = Long.parseLong(version.trim());
-        } catch (NumberFormatException e) {
-            pushed = Long.MAX_VALUE; // not a number: treat as "something changed"
+            ChangeNotice notice = ChangeNotice.parse(message);
+            pushed = notice.version();
+            if (notice.known() && !notice.all()) {
+                notices.put(pushed, notice);
+                while (notices.size() > RedisUnitSource.MAX_CATCH_UP) {
+                    notices.pollFirstEntry(); // a node that far behind fetches everything anyway
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.debugf("Unreadable message on cu:changes (%s); syncing", e.getMessage());
+            pushed = Long.MAX_VALUE; // treat as "something changed"
         }
         boolean newer = pushed > holder.current().snapshot().version();
         if (newer) {
@@ -164,9 +193,9 @@ public final class UnitSync implements AutoCloseable {
     void syncIfMoved() {
         FetchedUnits units;
         try {
-            boolean known = forced;
             forced = false;
-            if (!known && holder.loaded() && source.fingerprint().equals(holder.current().fingerprint())) {
+            RedisUnitSource.Probe probe = source.probe();
+            if (holder.loaded() && probe.fingerprint().equals(holder.current().fingerprint())) {
                 noticedAtNanos = 0;
                 status.succeeded();
                 healthy();
@@ -178,7 +207,7 @@ public final class UnitSync implements AutoCloseable {
             if (noticedAtNanos == 0) {
                 noticedAtNanos = System.nanoTime();
             }
-            units = source.fetch();
+            units = next(probe);
         } catch (RuntimeException e) {
             failed(redisFailures, "Redis did not answer", e);
             return;
@@ -194,13 +223,73 @@ public final class UnitSync implements AutoCloseable {
         if (noticed != 0) {
             syncLatency.record(System.nanoTime() - noticed, TimeUnit.NANOSECONDS);
         }
+        ChangeNotice newest = notices.get(units.version());
+        if (newest != null && newest.committedAtMillis() > 0) {
+            propagation.record(Math.max(0, clock.millis() - newest.committedAtMillis()), TimeUnit.MILLISECONDS);
+        }
+        notices.headMap(units.version(), true).clear();
         status.succeeded();
         healthy();
-        try {
-            file.save(units);
-        } catch (IOException e) {
-            LOG.errorf("Could not save the snapshot to %s: %s", file.path(), e.getMessage());
+        saver.save(units);
+    }
+
+    /**
+     * What the snapshot of {@code probe}'s version is made of. Incremental when this node knows what
+     * changed since the units it runs (pushed notices, else the change log): only those units are
+     * read, every other hash is shared with the current set. Everything is read on start, when a
+     * version is missing from the log (trimmed, or bumped with redis-cli: the legacy path), or
+     * when the version went back (a new Redis).
+     */
+    private FetchedUnits next(RedisUnitSource.Probe probe) {
+        FetchedUnits base = last;
+        if (base == null || !lastFromRedis) {
+            return full("start"); // a disk snapshot may come from another cluster: read everything once
         }
+        if (probe.version() < base.version()) {
+            return full("version went back");
+        }
+        if (probe.version() == base.version()) {
+            // only legacy (coding_units) values moved: redis-cli edits bump no version
+            return base.with(base.version(), Map.of(), probe.legacy(), base.sharedDicts());
+        }
+        List<ChangeNotice> changes = pushedBetween(base.version(), probe.version());
+        if (changes == null) {
+            changes = source.changesSince(base.version(), probe.version());
+        }
+        if (changes == null) {
+            return full("gap");
+        }
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        boolean dicts = false;
+        for (ChangeNotice change : changes) {
+            ids.addAll(change.units());
+            dicts |= change.dicts();
+        }
+        Map<String, Map<String, String>> changed = source.hashes(ids);
+        return base.with(probe.version(), changed, probe.legacy(), dicts ? source.sharedDicts() : base.sharedDicts());
+    }
+
+    /** The pushed notices of versions {@code from+1 .. to} when every one of them was pushed, else null. */
+    private List<ChangeNotice> pushedBetween(long from, long to) {
+        if (to - from > RedisUnitSource.MAX_CATCH_UP) {
+            return null;
+        }
+        List<ChangeNotice> found = new ArrayList<>();
+        for (long v = from + 1; v <= to; v++) {
+            ChangeNotice notice = notices.get(v);
+            if (notice == null) {
+                return null;
+            }
+            found.add(notice);
+        }
+        return found;
+    }
+
+    private FetchedUnits full(String reason) {
+        Counter.builder("edge.units.sync.full").tag("reason", reason)
+                .description("Syncs that read every unit (start, a gap the change log cannot fill, version went back)")
+                .register(registry).increment();
+        return source.fetch();
     }
 
     private void failed(Counter counter, String what, RuntimeException e) {
@@ -230,8 +319,10 @@ public final class UnitSync implements AutoCloseable {
 
     private void apply(FetchedUnits units, String from) {
         List<String> rejected = new ArrayList<>();
-        List<ComputingUnit> decoded = units.decode(rejected);
-        UnitSnapshot snapshot = UnitSnapshot.build(units.version(), decoded)
+        Map<String, UnitDecoding.Decoded> cache = new HashMap<>(this.decoded);
+        List<ComputingUnit> decoded = UnitDecoding.decode(units, rejected, cache);
+        // Built on the current snapshot: unchanged units keep their compiled code.
+        UnitSnapshot snapshot = UnitSnapshot.build(units.version(), decoded, holder.current().snapshot())
                 .withSharedDicts(units.sharedDictSpecs(rejected));
         List<UnitOutcome> initFailures = prepare.apply(snapshot);
         if (!initFailures.isEmpty()) {
@@ -242,18 +333,24 @@ public final class UnitSync implements AutoCloseable {
                     + "; fix or disable the init unit and publish again");
         }
         holder.swap(new AppliedSnapshot(snapshot, units.fingerprint(), clock.millis(), from, List.copyOf(rejected)));
+        last = units;
+        lastFromRedis = "redis".equals(from);
+        this.decoded.clear();
+        this.decoded.putAll(cache);
         snapshot.errors().forEach((id, e) -> {
             Counter.builder("edge.units.compile.errors").description("Units skipped because they do not compile")
                     .tag("unit", id).register(registry).increment();
             LOG.errorf("Unit %s skipped: %s", id, e.getMessage());
         });
         rejected.forEach(r -> LOG.errorf("Unit skipped: %s", r));
-        LOG.infof("Applied units version %d from %s: %d loaded, %d skipped", units.version(), from,
-                decoded.size() - snapshot.errors().size(), snapshot.errors().size() + rejected.size());
+        LOG.infof("Applied units version %d from %s: %d loaded (%d compiled, the rest shared), %d skipped",
+                units.version(), from, decoded.size() - snapshot.errors().size(), snapshot.compiledUnits(),
+                snapshot.errors().size() + rejected.size());
     }
 
     @Override
     public void close() {
         thread.shutdownNow();
+        saver.close();
     }
 }

@@ -3,6 +3,8 @@ package io.nott.registry.dict.repository;
 import io.nott.registry.config.RegistryConfig;
 import io.nott.registry.error.RegistryException;
 import io.nott.registry.unit.repository.RedisGuard;
+import io.nott.registry.unit.repository.ChangeLog;
+import io.nott.unit.codec.ChangeNotice;
 import io.nott.unit.codec.RedisSchema;
 import io.nott.unit.model.SharedDictSpec;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -40,15 +42,18 @@ public class SharedDictRepository {
         SharedDictSpec decide(Listing current);
     }
 
-    private record Attempt(Listing current, SharedDictSpec spec, RegistryException rejection) {
+    private record Attempt(Listing current, SharedDictSpec spec, RegistryException rejection, ChangeNotice notice) {
     }
 
     private final RedisDataSource redis;
     private final RedisGuard guard;
     private final RegistryConfig config;
     private final Clock clock;
+    private final ChangeLog changeLog;
 
-    public SharedDictRepository(RedisDataSource redis, RedisGuard guard, RegistryConfig config, Clock clock) {
+    public SharedDictRepository(RedisDataSource redis, RedisGuard guard, RegistryConfig config, Clock clock,
+            ChangeLog changeLog) {
+        this.changeLog = changeLog;
         this.redis = redis;
         this.guard = guard;
         this.config = config;
@@ -59,16 +64,17 @@ public class SharedDictRepository {
         return guard.call("reading " + RedisSchema.SHARED_DICTS, () -> read(redis));
     }
 
-    /** Writes (or with a null decision result deletes) dict {@code name}; returns the new version. */
-    public long commit(String name, String actor, Decision decision) {
+    /** Writes (or with a null decision result deletes) dict {@code name}; returns what the edges are told. */
+    public ChangeNotice commit(String name, String actor, Decision decision) {
         for (int attempt = 1; attempt <= config.maxWriteAttempts(); attempt++) {
             OptimisticLockingTransactionResult<Attempt> result = guard.call("writing shared dict " + name,
                     () -> redis.withTransaction(ds -> {
                         Listing current = read(ds);
                         try {
-                            return new Attempt(current, decision.decide(current), null);
+                            return new Attempt(current, decision.decide(current), null, ChangeNotice.of(
+                                    current.version() + 1, clock.millis(), List.of(), true));
                         } catch (RegistryException e) {
-                            return new Attempt(current, null, e);
+                            return new Attempt(current, null, e, null);
                         }
                     }, (a, tx) -> {
                         if (a.rejection() != null) {
@@ -91,13 +97,14 @@ public class SharedDictRepository {
                                 : "shared dict " + name + " declared with " + a.spec().sizeText());
                         tx.stream(String.class).xadd(RedisSchema.AUDIT,
                                 new XAddArgs().maxlen(config.auditLimit()).nearlyExactTrimming(), audit);
+                        changeLog.append(tx, a.notice());
                     }, RedisSchema.VERSION, RedisSchema.SHARED_DICTS));
             Attempt a = result.getPreTransactionResult();
             if (a.rejection() != null) {
                 throw a.rejection();
             }
             if (!result.discarded()) {
-                return a.current().version() + 1;
+                return a.notice();
             }
             LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(200_000, 2_000_000L * attempt));
         }

@@ -83,7 +83,7 @@ public class SharedDictResource {
     public Response put(@PathParam("name") String name, SharedDictRequest request) {
         SharedDictSpec spec = validate(name, request);
         boolean[] created = new boolean[1];
-        long version = dicts.commit(name, caller.actor(), current -> {
+        var notice = dicts.commit(name, caller.actor(), current -> {
             long others = current.dicts().stream().filter(d -> !d.name().equals(name))
                     .mapToLong(SharedDictSpec::sizeBytes).sum();
             if (others + spec.sizeBytes() > maxTotalBytes) {
@@ -94,7 +94,7 @@ public class SharedDictResource {
             created[0] = current.dicts().stream().noneMatch(d -> d.name().equals(name));
             return spec;
         });
-        publisher.publish(version);
+        publisher.publish(notice);
         return Response.status(created[0] ? 201 : 200).entity(SharedDictView.of(spec)).build();
     }
 
@@ -106,13 +106,13 @@ public class SharedDictResource {
     @APIResponse(responseCode = "403", description = "The token has the viewer role; this needs an editor token", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "404", description = "No such dict", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Response delete(@PathParam("name") String name) {
-        long version = dicts.commit(name, caller.actor(), current -> {
+        var notice = dicts.commit(name, caller.actor(), current -> {
             if (current.dicts().stream().noneMatch(d -> d.name().equals(name))) {
                 throw RegistryException.notFound("No shared dict " + name);
             }
             return null;
         });
-        publisher.publish(version);
+        publisher.publish(notice);
         return Response.noContent().build();
     }
 

@@ -6,6 +6,7 @@ import io.nott.registry.error.RegistryException;
 import io.nott.registry.unit.StoredUnit;
 import io.nott.registry.unit.UnitPatch;
 import io.nott.registry.unit.UnitRequest;
+import io.nott.registry.unit.UnitSet;
 import io.nott.registry.unit.dryrun.DryRunRequest;
 import io.nott.registry.unit.dryrun.DryRunResult;
 import io.nott.registry.unit.dryrun.DryRunService;
@@ -84,6 +85,34 @@ public class UnitResource {
         listing.units().forEach(u -> views.add(UnitView.of(u)));
         legacy.list().forEach(l -> views.add(UnitView.of(l)));
         return Response.ok(new UnitListView(listing.version(), views)).header(HttpHeaders.ETAG, etag).build();
+    }
+
+    @PUT
+    @EditorOnly
+    @Operation(summary = "Apply a whole set of units atomically (GitOps): the registry's units become exactly the "
+            + "document's (missing ones are deleted, equal ones untouched) in one new version with one change message. "
+            + "Every unit is checked first; problems name the unit (units[<id>].field). If-Match: \"<global version>\" "
+            + "= only if nothing changed since (else 412). Legacy units are left alone")
+    @APIResponse(responseCode = "200", description = "Applied (or nothing differed); ETag = the global version", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UnitSetApplyView.class)))
+    @APIResponse(responseCode = "400", description = "At least one unit is invalid; nothing was applied", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "The token has the viewer role; this needs an editor token", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "412", description = "If-Match did not hold: the registry changed since that version", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "413", description = "The document is larger than quarkus.http.limits.max-body-size", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    public Response applyAll(UnitSet set, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        UnitRepository.Applied applied = service.applyAll(set, new Preconditions(ifMatch, null), caller.actor());
+        var changes = applied.changes();
+        return Response.ok(new UnitSetApplyView(applied.version(), changes.created().stream().map(s -> s.id()).toList(),
+                changes.updated().stream().map(s -> s.id()).toList(), changes.deleted(), changes.unchanged()))
+                .header(HttpHeaders.ETAG, Preconditions.etag(applied.version())).build();
+    }
+
+    @GET
+    @Path("export")
+    @Operation(summary = "Every registry unit as one document (what PUT /api/v1/units applies); ETag = the global version")
+    @APIResponse(responseCode = "200", description = "The registry's units at one global version", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UnitSet.class)))
+    public Response export() {
+        UnitSet set = service.export();
+        return Response.ok(set).header(HttpHeaders.ETAG, Preconditions.etag(set.version())).build();
     }
 
     @GET

@@ -2,13 +2,15 @@ package io.nott.registry.unit.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.nott.unit.codec.ChangeNotice;
 import io.nott.unit.codec.RedisSchema;
 import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * Tells the edges about a new version on {@code cu:changes}. A lost message is not fatal:
+ * Tells the edges about a new version on {@code cu:changes}: the {@link ChangeNotice} (version,
+ * changed unit ids, shared dicts, commit time) that the change log also holds. A lost message is not fatal:
  * edges also poll {@code {cu}:version}, so a failed publish is logged and counted, never
  * turned into an error for a change that is already committed.
  */
@@ -28,10 +30,12 @@ public class ChangePublisher {
                 .publishPercentiles(0.5, 0.99).register(meters);
     }
 
-    public void publish(long version) {
+    /** Publishes what a committed version changed (see {@link ChangeNotice} for the message). */
+    public void publish(ChangeNotice notice) {
+        long version = notice.version();
         Timer.Sample sample = Timer.start(meters);
         try {
-            redis.pubsub(String.class).publish(RedisSchema.CHANGES_CHANNEL, String.valueOf(version));
+            redis.pubsub(String.class).publish(RedisSchema.CHANGES_CHANNEL, notice.toJson());
             sample.stop(latency);
         } catch (RuntimeException e) {
             meters.counter("registry.publish.failures").increment();

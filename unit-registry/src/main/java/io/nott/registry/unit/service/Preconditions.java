@@ -34,6 +34,17 @@ public record Preconditions(String ifMatch, String ifNoneMatch) {
         }
     }
 
+    /**
+     * {@code If-Match} against the registry's global version (the ETag of {@code GET /units}), for
+     * a write of the whole set of units.
+     */
+    public void checkGlobal(long globalVersion) {
+        if (ifMatch != null && !ifMatch.isBlank() && !ifMatch.strip().equals("*") && !matches(ifMatch, globalVersion)) {
+            throw RegistryException.preconditionFailed("The registry is at version " + globalVersion + ", not "
+                    + ifMatch.strip() + " (If-Match); export again (GET /api/v1/units/export), merge and re-apply");
+        }
+    }
+
     private static boolean matches(String header, long version) {
         for (String tag : header.split(",")) {
             String t = tag.strip();

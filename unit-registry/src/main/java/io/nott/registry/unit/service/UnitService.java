@@ -6,6 +6,7 @@ import io.nott.registry.unit.LegacyUnit;
 import io.nott.registry.unit.StoredUnit;
 import io.nott.registry.unit.UnitPatch;
 import io.nott.registry.unit.UnitRequest;
+import io.nott.registry.unit.UnitSet;
 import io.nott.registry.unit.UnitSpec;
 import io.nott.registry.unit.repository.HistoryEntry;
 import io.nott.registry.unit.repository.LegacyRepository;
@@ -25,8 +26,11 @@ public class UnitService {
     private final UnitValidation validation;
     private final ChangePublisher publisher;
 
+    private final int maxCodeBytes;
+
     public UnitService(UnitRepository units, LegacyRepository legacy, UnitValidation validation,
-            ChangePublisher publisher) {
+            ChangePublisher publisher, io.nott.registry.config.RegistryConfig config) {
+        this.maxCodeBytes = config.maxCodeBytes();
         this.units = units;
         this.legacy = legacy;
         this.validation = validation;
@@ -47,7 +51,7 @@ public class UnitService {
             return new UnitRepository.Change(spec, created[0] ? "create" : "update",
                     (created[0] ? "created " : "replaced ") + spec.phase().luaName() + " unit");
         });
-        publisher.publish(committed.version());
+        publisher.publish(committed.notice());
         return new PutResult(committed, created[0]);
     }
 
@@ -88,7 +92,7 @@ public class UnitService {
             }
             return new UnitRepository.Change(spec, "patch", String.join(", ", changes));
         });
-        publisher.publish(committed.version());
+        publisher.publish(committed.notice());
         return committed;
     }
 
@@ -124,7 +128,7 @@ public class UnitService {
             preconditions.check(id, current.unit());
             return new UnitRepository.Change(null, "delete", "deleted unit");
         });
-        publisher.publish(committed.version());
+        publisher.publish(committed.notice());
         return committed;
     }
 
@@ -142,7 +146,7 @@ public class UnitService {
             preconditions.check(id, current.unit());
             return new UnitRepository.Change(target.unit(), "rollback", "rolled back to version " + toVersion);
         });
-        publisher.publish(committed.version());
+        publisher.publish(committed.notice());
         return committed;
     }
 
@@ -169,11 +173,69 @@ public class UnitService {
             }
             return new UnitRepository.Change(found.spec(), "import", "imported from the legacy coding_units format");
         });
-        publisher.publish(committed.version());
+        publisher.publish(committed.notice());
         if (!keepLegacy) {
             legacy.remove(id);
         }
         return committed;
+    }
+
+    /**
+     * Makes the registry's units exactly those of {@code set}, atomically: every unit is checked
+     * first and all problems are reported by id (nothing is written then); If-Match is checked on
+     * the global version inside the transaction.
+     */
+    public UnitRepository.Applied applyAll(UnitSet set, Preconditions preconditions, String actor) {
+        if (set == null || set.units() == null) {
+            throw RegistryException.badRequest("units", "Send {\"units\": [...]}, e.g. what GET /api/v1/units/export answers");
+        }
+        List<Problem> problems = new ArrayList<>();
+        java.util.Map<String, UnitSpec> specs = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < set.units().size(); i++) {
+            UnitRequest request = set.units().get(i);
+            String id = request == null ? null : request.id();
+            String where = "units[" + (id == null ? String.valueOf(i) : id) + "]";
+            int before = problems.size();
+            if (request == null) {
+                problems.add(new Problem(where, "entry " + i + " is null; send a unit object"));
+                continue;
+            }
+            if (id == null || !UnitValidation.ID.matcher(id).matches() || RESERVED.contains(id)) {
+                problems.add(new Problem(where + ".id", "entry " + i + ": every unit of a set names its id, matching "
+                        + UnitValidation.ID.pattern() + " and not " + RESERVED));
+                continue;
+            }
+            if (specs.containsKey(id) || problems.stream().anyMatch(p -> p.field() != null && p.field().startsWith(where + "."))) {
+                problems.add(new Problem(where + ".id", id + " appears more than once in the set"));
+                continue;
+            }
+            int bytes = request.code() == null ? 0 : request.code().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes > maxCodeBytes) {
+                problems.add(new Problem(where + ".code", id + ": code is " + bytes + " bytes; the limit is " + maxCodeBytes
+                        + " bytes (registry.max-code-bytes)"));
+                continue;
+            }
+            for (Problem p : validation.problems(id, request)) {
+                problems.add(new Problem(p.field() == null ? where : where + "." + p.field(), id + ": " + p.message(), p.line()));
+            }
+            if (problems.size() == before) {
+                specs.put(id, validation.normalised(id, request));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw RegistryException.invalidSet(problems);
+        }
+        UnitRepository.Applied applied = units.applyAll(specs.values(), actor, preconditions::checkGlobal);
+        if (applied.notice() != null) {
+            publisher.publish(applied.notice());
+        }
+        return applied;
+    }
+
+    /** Every registry unit as one document, at one global version. */
+    public UnitSet export() {
+        UnitRepository.Listing listing = units.list();
+        return new UnitSet(listing.version(), listing.units().stream().map(u -> asRequest(u.spec())).toList());
     }
 
     static UnitRequest asRequest(UnitSpec s) {
@@ -183,7 +245,7 @@ public class UnitService {
     }
 
     /** Path words of the API that can therefore not be unit ids. */
-    private static final java.util.Set<String> RESERVED = java.util.Set.of("validate", "test");
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("validate", "test", "export");
 
     private static void requireId(String id) {
         if (id == null || !UnitValidation.ID.matcher(id).matches()) {

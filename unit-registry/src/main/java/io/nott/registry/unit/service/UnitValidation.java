@@ -156,6 +156,11 @@ public class UnitValidation {
         return b == null || b.wallMillis() == null ? config.budget().defaultWallMillis() : b.wallMillis();
     }
 
+    /** The unit of a request that {@link #problems} found none in (a bulk apply checks all units first). */
+    public UnitSpec normalised(String pathId, UnitRequest r) {
+        return normalise(pathId, r);
+    }
+
     /** Only called once {@link #problems} found none, so every parse succeeds. */
     private UnitSpec normalise(String pathId, UnitRequest r) {
         return UnitSpec.builder(pathId != null ? pathId : r.id(), Phase.parse(r.phase()), r.code())

@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Acceptance figures of issue #17 on loopback: with --units units loaded, how long one change
+takes to reach every edge (p50/p99 over --changes changes), and how long a bulk apply of all
+units takes to reach every edge, plus the skew between edges (first to last edge on the version).
+
+Starts its own 6-node Redis Cluster (fanout.py's), the packaged registry and --edges edge nodes
+(target/quarkus-app/quarkus-run.jar of unit-registry and edge-node: build them first with
+./mvnw -B -o -pl unit-registry,edge-node -am package -DskipTests), on free ports, and stops
+everything at the end. "Reaches an edge" = the edge's readiness data reports the version
+(GET /q/health/ready, polled every 2 ms per edge from one thread each). Units are scoped to
+other hosts (h<i>.example), as the tenants of issue #17.
+
+usage: sync-scale.py [--units 10000] [--changes 100] [--edges 2]
+"""
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fanout import Cluster  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+TOKEN = "bench-editor-token"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(method, url, body=None, headers=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method, headers={
+        "Authorization": "Bearer " + TOKEN, "Content-Type": "application/json", **(headers or {})})
+    with urllib.request.urlopen(req, timeout=120) as r:
+        return r.status, json.loads(r.read() or b"null"), r.headers
+
+
+def edge_version(port):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/q/health/ready", timeout=5) as r:
+            doc = json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        doc = json.loads(e.read())
+    except OSError:
+        return -1
+    for check in doc.get("checks", []):
+        if check.get("name", "").startswith("Computing units"):
+            return check.get("data", {}).get("version", -1)
+    return -1
+
+
+def await_all(edges, version, started, deadline_s=120):
+    """Seconds from `started` until each edge reports `version` (one poller thread per edge)."""
+    reached = {}
+
+    def poll(port):
+        end = time.time() + deadline_s
+        while time.time() < end:
+            if edge_version(port) >= version:
+                reached[port] = time.perf_counter() - started
+                return
+            time.sleep(0.002)
+
+    threads = [threading.Thread(target=poll, args=(p,)) for p in edges]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return [reached.get(p, float("inf")) for p in edges]
+
+
+def start(module, env, log):
+    jar = os.path.join(ROOT, module, "target", "quarkus-app", "quarkus-run.jar")
+    if not os.path.exists(jar):
+        sys.exit(f"{jar} missing: build with ./mvnw -B -o -pl unit-registry,edge-node -am package -DskipTests")
+    java = os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java")
+    return subprocess.Popen([java, "-jar", jar], cwd=os.path.join(ROOT, module), env={**os.environ, **env},
+                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--units", type=int, default=10000)
+    ap.add_argument("--changes", type=int, default=100)
+    ap.add_argument("--edges", type=int, default=2)
+    a = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="sync-scale-")
+    cluster = Cluster()
+    procs = []
+    try:
+        cluster.start()
+        hosts = ",".join(f"redis://127.0.0.1:{p}" for p in cluster.ports)
+        reg = free_port()
+        procs.append(start("unit-registry", {"QUARKUS_HTTP_PORT": str(reg), "QUARKUS_REDIS_HOSTS": hosts,
+                                             "REGISTRY_AUTH_EDITOR_TOKENS": "bench:" + TOKEN}, f"{work}/registry.log"))
+        edges = []
+        for i in range(a.edges):
+            port = free_port()
+            edges.append(port)
+            procs.append(start("edge-node", {"QUARKUS_HTTP_PORT": str(port), "QUARKUS_REDIS_HOSTS": hosts,
+                                             "EDGE_NODE_ID": f"bench-edge-{i}",
+                                             "EDGE_SYNC_SNAPSHOT_FILE": f"{work}/edge-{i}/units-snapshot.json"},
+                               f"{work}/edge-{i}.log"))
+        R = f"http://127.0.0.1:{reg}/api/v1"
+        for _ in range(600):
+            try:
+                http("GET", R + "/units")
+                if all(edge_version(p) >= 0 for p in edges):
+                    break
+            except OSError:
+                pass
+            time.sleep(0.5)
+        print(f"# {a.units} units, {a.edges} edges {edges}, registry {reg}, logs in {work}", flush=True)
+
+        units = [{"id": f"t{i:05d}", "phase": "access", "hosts": [f"h{i}.example"],
+                  "code": f"if ngx.var.arg_t{i} == 'x' then return ngx.exit(403) end"} for i in range(a.units)]
+        _, exported, _ = http("GET", R + "/units/export")
+        t0 = time.perf_counter()
+        status, applied, _ = http("PUT", R + "/units", {"units": units}, {"If-Match": f'"{exported["version"]}"'})
+        answered = time.perf_counter() - t0
+        reached = await_all(edges, applied["version"], t0, deadline_s=300)
+        print(f"bulk apply of {len(applied['created'])} created / {len(applied['updated'])} updated units: "
+              f"PUT answered in {answered * 1000:.0f} ms; on every edge after {max(reached) * 1000:.0f} ms "
+              f"(per edge: {', '.join(f'{r * 1000:.0f}' for r in reached)} ms; skew {(max(reached) - min(reached)) * 1000:.0f} ms); "
+              f"loadavg {os.getloadavg()[0]:.1f}", flush=True)
+
+        single, skews = [], []
+        for c in range(a.changes):
+            uid = f"t{(c * 37) % a.units:05d}"
+            t = time.perf_counter()
+            _, view, _ = http("PUT", f"{R}/units/{uid}", {"phase": "access", "hosts": [f"h{uid}.example"],
+                                                          "code": f"-- change {c}\nreturn"})
+            reached = await_all(edges, view["version"], t, deadline_s=60)
+            single.append(max(reached) * 1000)
+            skews.append((max(reached) - min(reached)) * 1000)
+        single.sort()
+        skews.sort()
+
+        def pct(xs, p):
+            return xs[min(len(xs) - 1, int(len(xs) * p))]
+
+        print(f"single change (PUT sent -> every edge serves it), {a.changes} changes among {a.units} units: "
+              f"p50 {pct(single, 0.5):.0f} ms, p99 {pct(single, 0.99):.0f} ms, max {single[-1]:.0f} ms; "
+              f"edge skew p50 {pct(skews, 0.5):.0f} ms, p99 {pct(skews, 0.99):.0f} ms; loadavg {os.getloadavg()[0]:.1f}",
+              flush=True)
+        for i, p in enumerate(edges):
+            with urllib.request.urlopen(f"http://127.0.0.1:{p}/q/metrics", timeout=10) as r:
+                for line in r.read().decode().splitlines():
+                    if line.startswith(("edge_units_sync_fetched_units_total", "edge_units_sync_full_total",
+                                        "edge_units_sync_propagation_seconds{quantile", "jvm_memory_used_bytes{area=\"heap\"")):
+                        print(f"  edge {i}: {line}")
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
