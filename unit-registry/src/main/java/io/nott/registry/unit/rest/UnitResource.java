@@ -220,8 +220,11 @@ public class UnitResource {
             + "edge's sandbox and runner; answers status, headers, body, log lines, outcome, duration, instructions. "
             + "Nothing is stored")
     @APIResponse(responseCode = "200", description = "What the unit(s) did to the sample request", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DryRunResult.class)))
-    public DryRunResult test(DryRunRequest request) {
-        return dryRun.run(request);
+    public DryRunResult test(DryRunRequest request,
+            @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(description = "canary: run the units' "
+                    + "canary versions; stable: their stable ones; left out: split each request by its canary key, as "
+                    + "an edge does") @QueryParam("version") String version) {
+        return dryRun.run(request, version);
     }
 
     private static Response written(Committed committed) {
