@@ -118,6 +118,19 @@ class OpenApiConformanceIT {
         expect(400, "POST", units + "/test", viewer().body(Map.of("request", Map.of("uri", "/"))));
         expect(415, "POST", units + "/test", viewer().contentType("text/plain").body("x"));
 
+        String canaried = units + "/" + freshId("contract-canary");
+        expect(201, "PUT", canaried, editor().body(Map.of("phase", "access", "code", "x = 1",
+                "canary", Map.of("code", "x = 2", "percent", 5), "rollout", Map.of("manual", true))));
+        expect(200, "GET", canaried + "/health", viewer());
+        expect(200, "GET", canaried + "/rollout", viewer());
+        expect(404, "GET", units + "/" + freshId("none") + "/rollout", viewer());
+        expect(200, "POST", canaried + "/rollout/pause", editor());
+        expect(409, "POST", canaried + "/rollout/pause", editor());
+        expect(400, "POST", canaried + "/rollout/sideways", editor());
+        expect(403, "POST", canaried + "/rollout/abort", viewer());
+        expect(404, "POST", units + "/" + freshId("none") + "/rollout/abort", editor());
+        expect(200, "POST", canaried + "/rollout/abort", editor());
+
         expect(412, "DELETE", unit, editor().header("If-Match", "\"1\""));
         expect(403, "DELETE", unit, viewer());
         expect(204, "DELETE", unit, editor());

@@ -204,7 +204,8 @@ public class UnitsProducer {
         subscriber = new ChangeSubscriber(vertx, redisNodes(), unitSync::pushed, unitSync::requestSync);
         unitSync.healWith(subscriber::restart);
         unitSync.start();
-        unitSync.schedule(new Heartbeat(redis, holder, status, nodeId(config), config.sync().heartbeatTtl(), clock),
+        unitSync.schedule(new Heartbeat(redis, holder, status, nodeId(config), config.sync().heartbeatTtl(), clock,
+                runner.health()),
                 config.sync().heartbeatInterval());
         subscriber.start();
     }

@@ -20,7 +20,26 @@ public record UnitRequest(
         @Schema(description = "Lower runs first; ties by id; default 0") Integer order,
         @Schema(description = "Default true") Boolean enabled,
         Budget budget,
-        @Schema(description = "open (log and continue, default) or closed (answer 500)", enumeration = {"open", "closed"}) String failure) {
+        @Schema(description = "open (log and continue, default) or closed (answer 500)", enumeration = {"open", "closed"}) String failure,
+        @Schema(description = "Optional second version of the code, run for a share of requests beside this one "
+                + "(a gradual rollout, issue #18)") Canary canary,
+        @Schema(description = "How the canary goes live; omitted: the registry's default plan (rollout.plan.*). "
+                + "Only with a canary") RolloutPlan rollout) {
+
+    /** A unit without a canary. */
+    public UnitRequest(String id, String phase, String code, List<String> hosts, List<String> paths, Integer sampling,
+            String samplingKey, Integer order, Boolean enabled, Budget budget, String failure) {
+        this(id, phase, code, hosts, paths, sampling, samplingKey, order, enabled, budget, failure, null, null);
+    }
+
+    /** A canary as written: its code, its share and the nginx variable that picks a request's side. */
+    @Schema(name = "CanaryRequest", description = "A canary version of the unit's code; everything else (phase, hosts, paths, budget, failure) is the unit's")
+    public record Canary(
+            @Schema(description = "Lua source of the canary version") String code,
+            @Schema(description = "Percent of requests that run the canary, 0-100, default 0", minimum = "0", maximum = "100") Integer percent,
+            @Schema(description = "nginx variable hashed with the unit id to pick a request's side: remote_addr "
+                    + "(default), cookie_<name> or http_<name>", example = "remote_addr") String key) {
+    }
 
     /** Optional per-unit budget; missing values take the configured defaults. */
     public record Budget(Long instructions, Long wallMillis) {

@@ -1,6 +1,7 @@
 package io.nott.registry.unit;
 
 import io.nott.unit.model.Budget;
+import io.nott.unit.model.Canary;
 import io.nott.unit.model.ComputingUnit;
 import io.nott.unit.model.FailurePolicy;
 import io.nott.unit.model.Phase;
@@ -15,10 +16,10 @@ import java.util.Objects;
  * ({@code access}) and the failure policy {@code open}/{@code closed}; see
  * {@link io.nott.registry.config.CoreTypesJson}.
  */
-@RegisterForReflection
+@RegisterForReflection(targets = {UnitSpec.class, Canary.class})
 public record UnitSpec(String id, Phase phase, String code, List<String> hosts, List<String> paths, int sampling,
         String samplingKey,
-        int order, boolean enabled, Budget budget, FailurePolicy failure) {
+        int order, boolean enabled, Budget budget, FailurePolicy failure, Canary canary) {
 
     public UnitSpec {
         Objects.requireNonNull(id, "id");
@@ -37,7 +38,17 @@ public record UnitSpec(String id, Phase phase, String code, List<String> hosts, 
 
     public Builder toBuilder() {
         return new Builder(id, phase, code).hosts(hosts).paths(paths).sampling(sampling).samplingKey(samplingKey).order(order)
-                .enabled(enabled).budget(budget).failure(failure);
+                .enabled(enabled).budget(budget).failure(failure).canary(canary);
+    }
+
+    /** This unit with another canary (null: none); a new canary's version is stamped when it is written. */
+    public UnitSpec withCanary(Canary value) {
+        return toBuilder().canary(value).build();
+    }
+
+    /** This unit with other code (a promoted canary's). */
+    public UnitSpec withCode(String value) {
+        return new UnitSpec(id, phase, value, hosts, paths, sampling, samplingKey, order, enabled, budget, failure, canary);
     }
 
     public UnitSpec withEnabled(boolean value) {
@@ -60,18 +71,22 @@ public record UnitSpec(String id, Phase phase, String code, List<String> hosts, 
         return toBuilder().paths(value).build();
     }
 
-    /** The unit as unit-core runs it, stamped with the registry's bookkeeping. */
+    /**
+     * The unit as unit-core runs it, stamped with the registry's bookkeeping. A canary not yet
+     * stamped (version 0: just written) takes {@code version}, the write that brings it.
+     */
     public ComputingUnit toCore(long version, Instant updatedAt, String updatedBy, boolean legacy) {
+        Canary stamped = canary == null || canary.version() != 0 ? canary : canary.withVersion(version);
         return ComputingUnit.of(id, phase, code).withHosts(hosts).withPaths(paths).withSampling(sampling, samplingKey)
                 .withOrder(order).withEnabled(enabled).withBudget(budget).withFailure(failure)
-                .withAudit(version, updatedAt, updatedBy).withLegacy(legacy);
+                .withAudit(version, updatedAt, updatedBy).withLegacy(legacy).withCanary(stamped);
     }
 
     /** The operator's part of a unit-core unit (its bookkeeping is dropped). */
     public static UnitSpec of(ComputingUnit u) {
         return builder(u.id(), u.phase(), u.code()).hosts(u.hosts()).paths(u.paths()).sampling(u.sampling())
                 .samplingKey(u.samplingKey()).order(u.order()).enabled(u.enabled()).budget(u.budget())
-                .failure(u.failure()).build();
+                .failure(u.failure()).canary(u.canary()).build();
     }
 
     /** Named setters instead of ten positional arguments. */
@@ -87,6 +102,7 @@ public record UnitSpec(String id, Phase phase, String code, List<String> hosts, 
         private boolean enabled = true;
         private Budget budget = Budget.DEFAULT;
         private FailurePolicy failure = FailurePolicy.OPEN;
+        private Canary canary;
 
         private Builder(String id, Phase phase, String code) {
             this.id = id;
@@ -135,8 +151,15 @@ public record UnitSpec(String id, Phase phase, String code, List<String> hosts, 
             return this;
         }
 
+        /** A second version of the code for a share of requests (issue #18); null for none. */
+        public Builder canary(Canary value) {
+            canary = value;
+            return this;
+        }
+
         public UnitSpec build() {
-            return new UnitSpec(id, phase, code, hosts, paths, sampling, samplingKey, order, enabled, budget, failure);
+            return new UnitSpec(id, phase, code, hosts, paths, sampling, samplingKey, order, enabled, budget, failure,
+                    canary);
         }
     }
 }

@@ -2,12 +2,15 @@ package io.nott.edge.units.sync;
 
 import io.nott.unit.codec.Json;
 import io.nott.unit.codec.RedisSchema;
+import io.nott.unit.runtime.UnitHealth;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
@@ -16,6 +19,12 @@ import org.jboss.logging.Logger;
  * ({@code nodeId}, {@code version} applied, {@code at}, {@code units} loaded, {@code errors},
  * {@code sync}: {@code in_sync}/{@code failing}/{@code behind} as {@link SyncStatus} judges it,
  * {@code syncFailures} in a row, {@code syncError}) with a TTL, and {@code {cu}:edges} scores the node by the time of its last beat.
+ * {@code health} (issue #18) carries what each unit version did over unit-core's sliding window
+ * ({@link UnitHealth}): {@code windowSeconds} and {@code units}, one entry per unit, role and version
+ * with calls in the window ({@code unitId, role, version, calls, errors, timeouts, breakerTrips,
+ * exits} as [2xx, 3xx, 4xx, 5xx] and {@code histogram}, counts per {@link UnitHealth#BOUNDS_MICROS}
+ * bucket, so the registry can add nodes up before it takes percentiles). Quiet units are left out
+ * to keep the beat small.
  */
 public final class Heartbeat implements Runnable {
 
@@ -27,10 +36,18 @@ public final class Heartbeat implements Runnable {
     private final String nodeId;
     private final Duration ttl;
     private final Clock clock;
+    private final UnitHealth health;
     private boolean failing;
 
     public Heartbeat(RedisDataSource redis, SnapshotHolder holder, SyncStatus status, String nodeId, Duration ttl,
             Clock clock) {
+        this(redis, holder, status, nodeId, ttl, clock, null);
+    }
+
+    /** @param health the runner's per-version figures, reported in each beat; null for none */
+    public Heartbeat(RedisDataSource redis, SnapshotHolder holder, SyncStatus status, String nodeId, Duration ttl,
+            Clock clock, UnitHealth health) {
+        this.health = health;
         this.redis = redis;
         this.holder = holder;
         this.status = status;
@@ -57,6 +74,9 @@ public final class Heartbeat implements Runnable {
         if (sync.lastError() != null) {
             beat.put("syncError", sync.lastError());
         }
+        if (health != null) {
+            beat.put("health", health());
+        }
         try {
             redis.value(String.class).set(RedisSchema.edgeKey(nodeId), Json.write(beat), new SetArgs().px(ttl));
             redis.sortedSet(String.class).zadd(RedisSchema.EDGES, (double) now.toEpochMilli(), nodeId);
@@ -70,5 +90,34 @@ public final class Heartbeat implements Runnable {
                 LOG.warnf("Heartbeat failed: %s", e.getMessage());
             }
         }
+    }
+
+    private Map<String, Object> health() {
+        List<Object> units = new ArrayList<>();
+        for (UnitHealth.Figures f : health.snapshot()) {
+            Map<String, Object> u = new LinkedHashMap<>();
+            u.put("unitId", f.unitId());
+            u.put("role", f.role());
+            u.put("version", f.version());
+            u.put("calls", f.calls());
+            u.put("errors", f.errors());
+            u.put("timeouts", f.timeouts());
+            u.put("breakerTrips", f.breakerTrips());
+            u.put("exits", longs(f.exits()));
+            u.put("histogram", longs(f.histogram()));
+            units.add(u);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("windowSeconds", health.window().toSeconds());
+        out.put("units", units);
+        return out;
+    }
+
+    private static List<Object> longs(long[] values) {
+        List<Object> out = new ArrayList<>(values.length);
+        for (long v : values) {
+            out.add(v);
+        }
+        return out;
     }
 }

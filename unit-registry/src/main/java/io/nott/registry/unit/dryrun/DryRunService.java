@@ -64,6 +64,19 @@ public class DryRunService {
     }
 
     public DryRunResult run(DryRunRequest request) {
+        return run(request, null);
+    }
+
+    /**
+     * As {@link #run(DryRunRequest)}; {@code version} {@code canary} runs units' canary versions
+     * (the unit under test must have one), {@code stable} their stable ones, null splits each
+     * request as an edge does (by the canary's key in the sample request).
+     */
+    public DryRunResult run(DryRunRequest request, String version) {
+        if (version != null && !version.equals("canary") && !version.equals("stable")) {
+            throw RegistryException.badRequest("version", "version must be canary or stable (or left out to split "
+                    + "as an edge does), got '" + version + "'");
+        }
         if (request == null) {
             throw RegistryException.badRequest(null, "Send {unit | unitId | chain, request}");
         }
@@ -71,12 +84,12 @@ public class DryRunService {
         // chain, dicts, a unit by id): 100 concurrent dry runs reading Redis before the gate
         // exhausted the Redis client's connection pool (its wait queue holds 24), and readiness,
         // which needs a connection too, went DOWN with it (issue #15, DryRunLoadIT).
-        DryRunResult result = gate.run(() -> prepareAndExecute(request));
+        DryRunResult result = gate.run(() -> prepareAndExecute(request, version));
         meters.counter("registry.dryruns", "outcome", result.outcome()).increment();
         return result;
     }
 
-    private DryRunResult prepareAndExecute(DryRunRequest request) {
+    private DryRunResult prepareAndExecute(DryRunRequest request, String version) {
         boolean chain = Boolean.TRUE.equals(request.chain());
         Phase only = request.phase() == null ? null : parsePhase(request.phase());
         Map<String, ComputingUnit> selected = new LinkedHashMap<>();
@@ -91,8 +104,16 @@ public class DryRunService {
             throw RegistryException.badRequest("unit", "Give an inline unit, a unitId, or chain: true");
         }
         if (focus != null) {
+            if ("canary".equals(version) && focus.canary() == null) {
+                throw RegistryException.badRequest("version", "Unit " + focus.id() + " has no canary; "
+                        + "leave version out or give the unit a canary");
+            }
             // the unit under test runs even when it is switched off in the registry
             selected.put(focus.id(), focus.withEnabled(true));
+        }
+        if (version != null) {
+            selected.replaceAll((id, u) -> u.canary() == null ? u
+                    : version.equals("canary") ? u.canaryUnit() : u.withCanary(null));
         }
         // The declared dicts, empty and in memory for this run only (the run's own PhaseRunner):
         // a unit sees ngx.shared.<name> as on an edge, without touching any edge's data.

@@ -251,8 +251,11 @@ public class UnitResource {
     @APIResponse(responseCode = "200", description = "What the unit(s) did to the sample request", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DryRunResult.class)))
     // Units run here (CPU-bound, bounded by DryRunGate): on a worker thread, never on an event loop.
     @io.smallrye.common.annotation.Blocking
-    public DryRunResult test(DryRunRequest request) {
-        return dryRun.run(request);
+    public DryRunResult test(DryRunRequest request,
+            @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(description = "canary: run the units' "
+                    + "canary versions; stable: their stable ones; left out: split each request by its canary key, as "
+                    + "an edge does") @QueryParam("version") String version) {
+        return dryRun.run(request, version);
     }
 
     private static Response written(Committed committed) {

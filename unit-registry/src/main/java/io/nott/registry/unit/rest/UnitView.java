@@ -4,6 +4,7 @@ import io.nott.registry.unit.LegacyUnit;
 import io.nott.registry.unit.StoredUnit;
 import io.nott.registry.unit.UnitSpec;
 import io.nott.unit.model.Budget;
+import io.nott.unit.model.Canary;
 import io.nott.unit.model.FailurePolicy;
 import io.nott.unit.model.Phase;
 import java.time.Instant;
@@ -24,7 +25,9 @@ public record UnitView(String id,
         Budget budget,
         @Schema(type = SchemaType.STRING, example = "open", enumeration = {"open", "closed"},
                 description = "open: log and continue; closed: answer 500") FailurePolicy failure, Long version, Instant updatedAt,
-        String updatedBy, boolean legacy, String problem) {
+        String updatedBy, boolean legacy, String problem,
+        @Schema(description = "The canary version run beside this one for a share of requests (issue #18); "
+                + "version is the registry version that wrote it") Canary canary) {
 
     public static UnitView of(StoredUnit unit) {
         return of(unit.spec(), unit.version(), unit.updatedAt(), unit.updatedBy(), false);
@@ -33,13 +36,14 @@ public record UnitView(String id,
     public static UnitView of(LegacyUnit unit) {
         if (unit.spec() == null) {
             return new UnitView(unit.id(), null, null, List.of(), List.of(), null, null, null, null, null, null, null, null, null,
-                    true, unit.problem());
+                    true, unit.problem(), null);
         }
         return of(unit.spec(), null, null, null, true);
     }
 
     private static UnitView of(UnitSpec s, Long version, Instant updatedAt, String updatedBy, boolean legacy) {
         return new UnitView(s.id(), s.phase(), s.code(), s.hosts(), s.paths(), s.sampling(), s.samplingKey(), s.order(),
-                s.enabled(), s.budget(), s.failure(), version, updatedAt, updatedBy, legacy, null);
+                s.enabled(), s.budget(), s.failure(), version, updatedAt, updatedBy, legacy, null,
+                s.canary());
     }
 }

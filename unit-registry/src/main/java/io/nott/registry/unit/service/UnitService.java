@@ -12,7 +12,9 @@ import io.nott.registry.unit.repository.HistoryEntry;
 import io.nott.registry.unit.repository.LegacyRepository;
 import io.nott.registry.unit.repository.UnitRepository;
 import io.nott.registry.unit.repository.UnitRepository.Committed;
+import io.nott.registry.unit.UnitWritten;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,12 +27,14 @@ public class UnitService {
     private final LegacyRepository legacy;
     private final UnitValidation validation;
     private final ChangePublisher publisher;
+    private final Event<UnitWritten> written;
 
     private final int maxCodeBytes;
 
     public UnitService(UnitRepository units, LegacyRepository legacy, UnitValidation validation,
-            ChangePublisher publisher, io.nott.registry.config.RegistryConfig config) {
+            ChangePublisher publisher, io.nott.registry.config.RegistryConfig config, Event<UnitWritten> written) {
         this.maxCodeBytes = config.maxCodeBytes();
+        this.written = written;
         this.units = units;
         this.legacy = legacy;
         this.validation = validation;
@@ -52,6 +56,8 @@ public class UnitService {
                     (created[0] ? "created " : "replaced ") + spec.phase().luaName() + " unit");
         });
         publisher.publish(committed.notice());
+        // a canary starts its rollout here (the rollout package listens; it depends on this one, not back)
+        written.fire(new UnitWritten(committed.unit().orElseThrow(), request.rollout(), actor));
         return new PutResult(committed, created[0]);
     }
 
@@ -241,7 +247,8 @@ public class UnitService {
     static UnitRequest asRequest(UnitSpec s) {
         return new UnitRequest(s.id(), s.phase().luaName(), s.code(), s.hosts(), s.paths(), s.sampling(), s.samplingKey(),
                 s.order(), s.enabled(), new UnitRequest.Budget(s.budget().instructions(), s.budget().wallMillis()),
-                s.failure().wireName());
+                s.failure().wireName(), s.canary() == null ? null
+                : new UnitRequest.Canary(s.canary().code(), s.canary().percent(), s.canary().key()), null);
     }
 
     /** Path words of the API that can therefore not be unit ids. */

@@ -7,6 +7,7 @@ import io.nott.registry.error.RegistryException;
 import io.nott.registry.unit.UnitRequest;
 import io.nott.registry.unit.UnitSpec;
 import io.nott.unit.model.Budget;
+import io.nott.unit.model.Canary;
 import io.nott.unit.model.ComputingUnit;
 import io.nott.unit.model.FailurePolicy;
 import io.nott.unit.model.FieldError;
@@ -109,9 +110,19 @@ public class UnitValidation {
                 .order(request.order() == null ? 0 : request.order())
                 .budget(budget)
                 .failure(failure)
+                .canary(canary(request))
                 .build().toCore(0, null, null, false);
         for (FieldError error : validator.validate(unit)) {
             problems.add(toProblem(error));
+        }
+        if (request.rollout() != null) {
+            if (request.canary() == null) {
+                problems.add(new Problem("rollout", "a rollout plan needs a canary to roll out; add canary or drop rollout"));
+            }
+            for (String p : request.rollout().problems()) {
+                int colon = p.indexOf(':');
+                problems.add(new Problem(p.substring(0, colon), p));
+            }
         }
         return count(problems);
     }
@@ -172,7 +183,17 @@ public class UnitValidation {
                 .enabled(r.enabled() == null || r.enabled())
                 .budget(new Budget(askedInstructions(r), askedWallMillis(r)))
                 .failure(r.failure() == null ? FailurePolicy.OPEN : FailurePolicy.parse(r.failure()))
+                .canary(canary(r))
                 .build();
+    }
+
+    /** The canary as unit-core's type, unstamped (version 0); a missing code is checked as an empty one. */
+    private static Canary canary(UnitRequest r) {
+        UnitRequest.Canary c = r.canary();
+        if (c == null) {
+            return null;
+        }
+        return new Canary(c.code() == null ? "" : c.code(), c.percent() == null ? 0 : c.percent(), c.key(), 0);
     }
 
     private List<Problem> count(List<Problem> problems) {
