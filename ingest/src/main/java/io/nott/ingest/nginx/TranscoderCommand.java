@@ -171,9 +171,9 @@ public final class TranscoderCommand {
         if (arg.matches("[A-Za-z0-9_./:=+%-]+")) {
             return arg;
         }
-        if (arg.contains(NAME)) {
-            // double quotes so the shell expands ${name}; the rest has no $, `, \ or "
-            if (!arg.replace(NAME, "").matches("[^$`\\\\\"]*")) {
+        if (arg.contains(NAME) || arg.contains(CHANNELS)) {
+            // double quotes so the shell expands ${name} and ${channels}; the rest has no $, `, \ or "
+            if (!arg.replace(NAME, "").replace(CHANNELS, "").matches("[^$`\\\\\"]*")) {
                 throw new IllegalStateException("unexpected argument " + arg);
             }
             return "\"" + arg + "\"";
