@@ -12,6 +12,12 @@ public final class RedisSchema {
     public static final String UNITS = TAG + ":units";
     /** Integer bumped on every change; edges poll it. */
     public static final String VERSION = TAG + ":version";
+    /**
+     * When {@link #VERSION}'s current value was committed: {@link VersionCommit}'s
+     * {@code "<version> <epoch millis>"}, set in the same transaction; edges measure change
+     * propagation (registry commit to snapshot applied) from it.
+     */
+    public static final String VERSION_COMMITTED_AT = TAG + ":version-at";
     /** Stream of audit entries (who changed what, when). */
     public static final String AUDIT = TAG + ":audit";
     /** Pub/sub channel: the new version number, published after each change. */

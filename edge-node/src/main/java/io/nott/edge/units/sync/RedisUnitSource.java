@@ -1,10 +1,12 @@
 package io.nott.edge.units.sync;
 
 import io.nott.unit.codec.RedisSchema;
+import io.nott.unit.codec.VersionCommit;
 import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -38,6 +40,11 @@ public class RedisUnitSource {
         }
         Map<String, String> dicts = redis.hash(String.class).hgetall(RedisSchema.SHARED_DICTS);
         return new FetchedUnits(version, hashes, legacy(), dicts == null ? Map.of() : new TreeMap<>(dicts));
+    }
+
+    /** When the registry committed the current version ({@code {cu}:version-at}); empty before any commit that wrote it. */
+    public Optional<VersionCommit> lastCommit() {
+        return VersionCommit.parse(redis.value(String.class).get(RedisSchema.VERSION_COMMITTED_AT));
     }
 
     private long version() {

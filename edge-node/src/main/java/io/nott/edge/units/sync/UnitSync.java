@@ -32,6 +32,11 @@ public final class UnitSync implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(UnitSync.class);
 
+    /** A push arrives in milliseconds, a poll within edge.sync.poll-interval (1 s), max-lag is 30 s. */
+    static final Duration[] PROPAGATION_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+
     private final SnapshotHolder holder;
     private final RedisUnitSource source;
     private final SnapshotFile file;
@@ -41,6 +46,7 @@ public final class UnitSync implements AutoCloseable {
             Thread.ofPlatform().daemon().name("edge-unit-sync").factory());
     private final AtomicBoolean queued = new AtomicBoolean();
     private final Timer syncLatency;
+    private final Timer propagation;
     private final Counter redisFailures;
     private final Counter buildFailures;
     private final MeterRegistry registry;
@@ -60,9 +66,15 @@ public final class UnitSync implements AutoCloseable {
         this.clock = clock;
         this.pollInterval = pollInterval;
         this.registry = registry;
+        // Buckets rather than client-side percentiles, which read 0.0 two minutes after the last
+        // change while the max still showed one (issue #20) and cannot be summed over the fleet.
         this.syncLatency = Timer.builder("edge.units.sync.latency")
                 .description("From noticing a change (push received or poll saw the version move) to the new snapshot serving")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .serviceLevelObjectives(PROPAGATION_BUCKETS).register(registry);
+        this.propagation = Timer.builder("edge.units.propagation")
+                .description("From the registry committing a version (its clock, {cu}:version-at) to this node serving it;"
+                        + " assumes synchronised clocks")
+                .serviceLevelObjectives(PROPAGATION_BUCKETS).register(registry);
         this.redisFailures = Counter.builder("edge.units.sync.failures").tag("cause", "redis")
                 .description("Syncs that failed; the current units stay (cause: redis = Redis did not answer, "
                         + "build = the fetched units could not be turned into a snapshot)").register(registry);
@@ -194,12 +206,31 @@ public final class UnitSync implements AutoCloseable {
         if (noticed != 0) {
             syncLatency.record(System.nanoTime() - noticed, TimeUnit.NANOSECONDS);
         }
+        recordPropagation(units.version());
         status.succeeded();
         healthy();
         try {
             file.save(units);
         } catch (IOException e) {
             LOG.errorf("Could not save the snapshot to %s: %s", file.path(), e.getMessage());
+        }
+    }
+
+    /**
+     * Commit to applied, when the commit time read after the fetch is that of the version just
+     * applied (a newer commit in between is measured by its own sync). A measurement only: a
+     * failure to read it never fails the sync.
+     */
+    private void recordPropagation(long applied) {
+        try {
+            source.lastCommit().filter(c -> c.version() == applied).ifPresent(c -> {
+                long millis = clock.millis() - c.epochMillis();
+                if (millis >= 0) {
+                    propagation.record(millis, TimeUnit.MILLISECONDS);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.debugf("Could not read the commit time of version %d: %s", applied, e.toString());
         }
     }
 

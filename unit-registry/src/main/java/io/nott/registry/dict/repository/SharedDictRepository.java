@@ -4,6 +4,7 @@ import io.nott.registry.config.RegistryConfig;
 import io.nott.registry.error.RegistryException;
 import io.nott.registry.unit.repository.RedisGuard;
 import io.nott.unit.codec.RedisSchema;
+import io.nott.unit.codec.VersionCommit;
 import io.nott.unit.model.SharedDictSpec;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.XAddArgs;
@@ -76,6 +77,8 @@ public class SharedDictRepository {
                             return;
                         }
                         tx.value(Long.class).incr(RedisSchema.VERSION);
+                        tx.value(String.class).set(RedisSchema.VERSION_COMMITTED_AT,
+                                new VersionCommit(a.current().version() + 1, clock.millis()).encode());
                         if (a.spec() == null) {
                             tx.hash(String.class).hdel(RedisSchema.SHARED_DICTS, name);
                         } else {

@@ -1,5 +1,6 @@
 package io.nott.registry.unit.dryrun;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nott.registry.dict.repository.SharedDictRepository;
 import io.nott.registry.error.RegistryException;
@@ -89,7 +90,8 @@ public class DryRunService {
         UnitSnapshot snapshot = UnitSnapshot.build(0, selected.values()).withSharedDicts(dicts.list().dicts());
         // Validation and lookups above cost little; executing units is what is bounded.
         DryRunResult result = gate.run(() -> execute(snapshot, only, request.request(), request.response(), focus));
-        meters.counter("registry.dryruns", "outcome", result.outcome()).increment();
+        Counter.builder("registry.dryruns").description("Dry runs answered, by the outcome of the unit under test")
+                .tag("outcome", result.outcome()).register(meters).increment();
         return result;
     }
 

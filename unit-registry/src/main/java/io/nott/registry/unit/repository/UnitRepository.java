@@ -9,6 +9,7 @@ import io.nott.registry.error.RegistryException;
 import io.nott.registry.unit.StoredUnit;
 import io.nott.registry.unit.UnitSpec;
 import io.nott.unit.codec.RedisSchema;
+import io.nott.unit.codec.VersionCommit;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.quarkus.redis.datasource.transactions.OptimisticLockingTransactionResult;
@@ -180,6 +181,8 @@ public class UnitRepository {
         Change change = attempt.change();
         String unitKey = RedisSchema.unitKey(id);
         tx.value(Long.class).incr(RedisSchema.VERSION);
+        tx.value(String.class).set(RedisSchema.VERSION_COMMITTED_AT,
+                new VersionCommit(version, attempt.at().toEpochMilli()).encode());
         tx.key().del(unitKey);
         if (change.spec() == null) {
             tx.set(String.class).srem(RedisSchema.UNITS, id);
