@@ -116,6 +116,40 @@ class EdgeUnitsSyncIT {
         await("the removed unit stops", () -> given().get("/hls/tagged.m3u8").header("X-Tagged") == null);
     }
 
+    /**
+     * Issue #20: the commit time the registry writes with a version ({@code {cu}:version-at})
+     * gives one propagation sample when that version is applied, and a commit time of another
+     * version gives none. The edge's own Redis clients are named meters (no {@code m__*} series).
+     */
+    @Test
+    @Order(6)
+    void theRegistrysCommitTimeMeasuresPropagationOfThatVersionOnly() {
+        double before = propagationSamples();
+        cli("{cu}:units", "HSET", "{cu}:unit:timed", "id", "timed", "phase", "log", "code", "local x = 1");
+        cli("{cu}:units", "SADD", "{cu}:units", "timed");
+        // One script, as the registry's MULTI/EXEC: a poll between two commands would apply the
+        // version before its commit time exists, and rightly not measure it.
+        long version = Long.parseLong(cli("{cu}:version", "EVAL",
+                "local v = redis.call('INCR', KEYS[1]) redis.call('SET', KEYS[2], v .. ' ' .. ARGV[1]) return v",
+                "2", "{cu}:version", "{cu}:version-at", String.valueOf(System.currentTimeMillis())));
+        cli("{cu}:version", "PUBLISH", "cu:changes", String.valueOf(version));
+        await("version " + version + " measured", () -> propagationSamples() == before + 1);
+
+        cli("{cu}:version", "SET", "{cu}:version-at",
+                new io.nott.unit.codec.VersionCommit(version + 5, System.currentTimeMillis()).encode());
+        long next = deleteUnit("timed");
+        await("version " + next + " applied", () -> given().get("/q/health/ready").jsonPath()
+                .getInt("checks.find { it.name.startsWith('Computing units') }.data.version") == next);
+        assertThat(propagationSamples()).isEqualTo(before + 1);
+        assertThat(given().get("/q/metrics").asString()).doesNotContain("\nm__").contains("clientName=\"edge-changes\"");
+    }
+
+    private static double propagationSamples() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^edge_units_propagation_seconds_count (\\S+)")
+                .matcher(given().get("/q/metrics").asString());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
     @Test
     @Order(3)
     void aUnitThatDoesNotCompileIsSkippedWithAnErrorMetricAndTheRestLoad() {
