@@ -156,7 +156,7 @@ def main():
             with urllib.request.urlopen(f"http://127.0.0.1:{p}/q/metrics", timeout=10) as r:
                 for line in r.read().decode().splitlines():
                     if line.startswith(("edge_units_sync_fetched_units_total", "edge_units_sync_full_total",
-                                        "edge_units_sync_propagation_seconds{quantile", "jvm_memory_used_bytes{area=\"heap\"")):
+                                        "edge_units_propagation_seconds_count", "edge_units_propagation_seconds_sum", "jvm_memory_used_bytes{area=\"heap\"")):
                         print(f"  edge {i}: {line}")
     finally:
         for p in procs:

@@ -2,12 +2,17 @@
 'use strict';
 
 const API = '/api/v1';
-const state = { current: null, units: [], validateTimer: null, markedLines: [] };
+const state = { current: null, units: [], history: [], validateTimer: null, markedLines: [] };
 const $ = (id) => document.getElementById(id);
 
+// What "New unit" starts with: a unit that changes nothing even when enabled by mistake (the
+// seed's token check blocked every request when saved as is), and new units start disabled.
+const TEMPLATE = "-- Lua with OpenResty's ngx API. New units start disabled: dry-run, then enable.\n"
+  + "-- As written, this unit only logs the request and changes nothing.\n"
+  + "ngx.log(ngx.INFO, 'unit saw ', ngx.var.request_method, ' ', ngx.var.uri)\n";
+
 const editor = CodeMirror($('code-editor'), {
-  mode: 'lua', lineNumbers: true, indentUnit: 2, tabSize: 2,
-  value: "-- Lua with OpenResty's ngx API\nif ngx.var.arg_token ~= 'abc' then\n  return ngx.exit(ngx.HTTP_FORBIDDEN)\nend\n",
+  mode: 'lua', lineNumbers: true, indentUnit: 2, tabSize: 2, value: TEMPLATE,
 });
 window.unitEditor = editor;
 
@@ -66,46 +71,62 @@ async function loadUnits() {
     const { data } = await api('GET', '/units');
     state.units = data.units;
     $('global-version').textContent = 'global version ' + data.version;
-    const body = $('units-table').querySelector('tbody');
-    body.replaceChildren();
-    for (const u of data.units) {
-      const row = document.createElement('tr');
-      row.className = 'unit-row';
-      row.dataset.id = u.id;
-      cell(row, u.id);
-      cell(row, u.phase || '?');
-      const status = document.createElement('span');
-      if (u.legacy) status.appendChild(badge('legacy', 'legacy'));
-      if (u.problem) status.appendChild(badge(u.problem, 'off'));
-      else status.appendChild(badge(u.enabled ? 'enabled' : 'disabled', u.enabled ? 'on' : 'off'));
-      cell(row, status);
-      cell(row, u.sampling == null ? '' : u.sampling + '%');
-      cell(row, u.order);
-      cell(row, (u.hosts || []).join(', ') || 'all');
-      cell(row, (u.paths || []).join('  ') || 'all');
-      cell(row, u.version == null ? '' : u.version);
-      cell(row, u.updatedAt ? new Date(u.updatedAt).toLocaleString() + ' by ' + u.updatedBy : '');
-      const actions = document.createElement('span');
-      if (u.legacy && !u.problem) {
-        const importButton = document.createElement('button');
-        importButton.textContent = 'Import';
-        importButton.className = 'import';
-        importButton.addEventListener('click', async (e) => {
-          e.stopPropagation();
-          await guarded(async () => {
-            await api('POST', '/units/' + encodeURIComponent(u.id) + '/import');
-            message('Imported ' + u.id + ' into the registry format');
-            await loadUnits();
-          });
-        });
-        actions.appendChild(importButton);
-      }
-      cell(row, actions);
-      row.addEventListener('click', () => openUnit(u));
-      body.appendChild(row);
-    }
+    renderUnits();
   } catch (e) {
     message(e.message, 'error');
+  }
+}
+
+// A filter term matches a unit when it is part of its id, phase, a host or a path, or starts its
+// status word (so "enabled" does not also find "disabled").
+function unitMatches(u, term) {
+  const status = [u.legacy ? 'legacy' : '', u.problem ? 'problem' : (u.enabled ? 'enabled' : 'disabled')];
+  return [u.id, u.phase || '', ...(u.hosts || []), ...(u.paths || [])].some((w) => w.toLowerCase().includes(term))
+    || status.some((w) => w && w.startsWith(term));
+}
+
+function renderUnits() {
+  const terms = $('unit-filter').value.toLowerCase().split(/\s+/).filter((t) => t);
+  const shown = state.units.filter((u) => terms.every((t) => unitMatches(u, t)));
+  const empty = $('units-empty');
+  empty.hidden = shown.length > 0;
+  empty.textContent = state.units.length === 0
+    ? 'No units yet. "New unit" starts one, disabled and harmless until you enable it; units written '
+      + 'the seed\'s redis-cli way show up here too, to import.'
+    : 'No unit matches "' + $('unit-filter').value + '" (id, phase, host, path, enabled/disabled, legacy).';
+  const body = $('units-table').querySelector('tbody');
+  body.replaceChildren();
+  for (const u of shown) {
+    const row = document.createElement('tr');
+    row.className = 'unit-row';
+    row.dataset.id = u.id;
+    cell(row, u.id);
+    cell(row, u.phase || '?');
+    const status = document.createElement('span');
+    if (u.legacy) status.appendChild(badge('legacy', 'legacy'));
+    if (u.problem) status.appendChild(badge(u.problem, 'off'));
+    else status.appendChild(badge(u.enabled ? 'enabled' : 'disabled', u.enabled ? 'on' : 'off'));
+    cell(row, status);
+    cell(row, u.sampling == null ? '' : u.sampling + '%');
+    cell(row, u.order);
+    cell(row, (u.hosts || []).join(', ') || 'all');
+    cell(row, (u.paths || []).join('  ') || 'all');
+    cell(row, u.version == null ? '' : u.version);
+    cell(row, u.updatedAt ? new Date(u.updatedAt).toLocaleString() + ' by ' + u.updatedBy : '');
+    const actions = document.createElement('span');
+    if (u.legacy && !u.problem) {
+      const importButton = document.createElement('button');
+      importButton.textContent = 'Import';
+      importButton.className = 'import';
+      importButton.addEventListener('click', async (e) => {
+        e.stopPropagation();
+        await guarded(() => importUnit(u.id));
+      });
+      actions.appendChild(importButton);
+    }
+    cell(row, actions);
+    row.addEventListener('click', () => openUnit(u));
+    body.appendChild(row);
   }
 }
 
@@ -133,6 +154,7 @@ function formUnit() {
     order: Number($('unit-order').value),
     enabled: $('unit-enabled').checked,
     failure: $('unit-failure').value,
+    budget: { instructions: Number($('unit-budget-instructions').value), wallMillis: Number($('unit-budget-wall').value) },
   };
 }
 
@@ -144,14 +166,23 @@ function fillForm(u) {
   $('unit-paths').value = u && u.paths ? u.paths.join('\n') : '';
   $('unit-sampling').value = u && u.sampling != null ? u.sampling : 100;
   $('unit-order').value = u && u.order != null ? u.order : 0;
-  $('unit-enabled').checked = !u || u.enabled !== false;
+  $('unit-enabled').checked = !!(u && u.enabled);
   $('unit-failure').value = (u && u.failure) || 'open';
-  if (u && u.code != null) editor.setValue(u.code);
+  $('unit-budget-instructions').value = u && u.budget ? u.budget.instructions : 1000000;
+  $('unit-budget-wall').value = u && u.budget ? u.budget.wallMillis : 50;
+  editor.setValue(u && u.code != null ? u.code : TEMPLATE);
 }
 
 async function openUnit(summary) {
   $('editor-panel').hidden = false;
   $('history-panel').hidden = true;
+  // what was shown for the previous unit must not pass for this one's
+  $('test-result').textContent = '';
+  $('version-view').hidden = true;
+  $('diff').hidden = true;
+  const legacy = !!(summary && summary.legacy);
+  for (const b of document.querySelectorAll('.edit-only')) b.hidden = legacy;
+  $('import-unit').hidden = !legacy || !!summary.problem;
   if (!summary) {
     state.current = null;
     $('editor-title').textContent = 'New unit';
@@ -168,7 +199,8 @@ async function openUnit(summary) {
       fillForm(data);
     });
   }
-  $('toggle-enabled').textContent = state.current && state.current.unit.enabled === false ? 'Enable' : 'Disable';
+  $('toggle-enabled').textContent = state.current && state.current.unit.enabled ? 'Disable' : 'Enable';
+  loadSavedRequests();
   editor.refresh();
   scheduleValidation();
 }
@@ -238,6 +270,14 @@ async function patch(body, what) {
   });
 }
 
+async function importUnit(id) {
+  await api('POST', '/units/' + encodeURIComponent(id) + '/import');
+  message('Imported ' + id + ' into the registry format');
+  await loadUnits();
+  const imported = state.units.find((u) => u.id === id);
+  if (imported && state.current && state.current.unit.id === id) await openUnit(imported);
+}
+
 async function remove() {
   await guarded(async () => {
     if (!state.current || state.current.unit.legacy) throw new Error('Nothing saved to delete');
@@ -255,34 +295,129 @@ async function showHistory() {
   await guarded(async () => {
     const id = state.current ? state.current.unit.id : $('unit-id').value.trim();
     const { data } = await api('GET', '/units/' + encodeURIComponent(id) + '/versions');
+    state.history = data;
+    const current = state.current && state.current.unit.version;
     const body = $('history-table').querySelector('tbody');
     body.replaceChildren();
+    for (const from of [$('diff-from'), $('diff-to')]) from.replaceChildren();
     for (const v of data) {
       const row = document.createElement('tr');
+      row.dataset.version = v.version;
       cell(row, v.version);
-      cell(row, v.action);
+      const action = document.createElement('span');
+      action.textContent = v.action + ' ';
+      if (v.version === current) action.appendChild(badge('current', 'current'));
+      cell(row, action);
       cell(row, new Date(v.at).toLocaleString());
       cell(row, v.actor);
       const actions = document.createElement('span');
       if (!v.deleted) {
+        // View first: what a rollback would change is shown before it can be done, and the
+        // current version offers no rollback (it would only make a copy of itself).
         const button = document.createElement('button');
-        button.textContent = 'Roll back to ' + v.version;
-        button.className = 'rollback';
-        button.addEventListener('click', () => guarded(async () => {
-          const { data: unit, etag } = await api('POST', '/units/' + encodeURIComponent(id) + '/rollback',
-            { version: v.version });
-          state.current = { unit, etag };
-          fillForm(unit);
-          message('Rolled ' + id + ' back to the content of version ' + v.version + ' (now version ' + unit.version + ')');
-          await loadUnits();
-          await showHistory();
-        }));
+        button.textContent = 'View';
+        button.className = 'view-version';
+        button.addEventListener('click', () => viewVersion(v));
         actions.appendChild(button);
+        for (const select of [$('diff-from'), $('diff-to')]) {
+          const option = document.createElement('option');
+          option.value = v.version;
+          option.textContent = 'version ' + v.version + (v.version === current ? ' (current)' : '');
+          select.appendChild(option);
+        }
       }
       cell(row, actions);
       body.appendChild(row);
     }
+    // newest first: diff the previous version against the newest by default
+    if ($('diff-from').options.length > 1) $('diff-from').selectedIndex = 1;
+    $('version-view').hidden = true;
+    $('diff').hidden = true;
     $('history-panel').hidden = false;
+  });
+}
+
+// A unit as lines of text: its settings, then its code; what a diff compares.
+function unitText(u) {
+  if (!u) return ['(deleted)'];
+  const budget = u.budget ? u.budget.instructions + ' instructions, ' + u.budget.wallMillis + ' ms' : 'default';
+  return ['phase: ' + u.phase, 'enabled: ' + u.enabled, 'hosts: ' + ((u.hosts || []).join(', ') || 'all'),
+    'paths: ' + ((u.paths || []).join('  ') || 'all'), 'sampling: ' + u.sampling + '%', 'order: ' + u.order,
+    'failure: ' + u.failure, 'budget: ' + budget, '-- code --', ...(u.code || '').split('\n')];
+}
+
+// Line diff by longest common subsequence (units are small): [kind, line] with kind ' ', '-' or '+'.
+function diffLines(a, b) {
+  const n = a.length, m = b.length;
+  const lcs = Array.from({ length: n + 1 }, () => new Array(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+    }
+  }
+  const out = [];
+  let i = 0, j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === b[j]) { out.push([' ', a[i]]); i++; j++; }
+    else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j])) { out.push(['+', b[j]]); j++; }
+    else { out.push(['-', a[i]]); i++; }
+  }
+  return out;
+}
+
+function showDiff(target, from, to) {
+  target.replaceChildren();
+  const lines = diffLines(unitText(from), unitText(to));
+  for (const [kind, line] of lines) {
+    const span = document.createElement('span');
+    span.className = kind === '+' ? 'add' : kind === '-' ? 'del' : 'same';
+    span.textContent = kind + ' ' + line;
+    target.appendChild(span);
+  }
+  if (lines.every(([kind]) => kind === ' ')) {
+    const span = document.createElement('span');
+    span.className = 'same';
+    span.textContent = '(no difference)';
+    target.appendChild(span);
+  }
+}
+
+function versionEntry(version) {
+  return state.history.find((v) => v.version === Number(version));
+}
+
+function compareVersions() {
+  const from = versionEntry($('diff-from').value);
+  const to = versionEntry($('diff-to').value);
+  if (!from || !to) return;
+  $('version-view').hidden = true;
+  $('diff').hidden = false;
+  showDiff($('diff'), from.unit, to.unit);
+}
+
+function viewVersion(v) {
+  const current = state.current.unit;
+  $('diff').hidden = true;
+  $('version-view').hidden = false;
+  $('version-title').textContent = 'Version ' + v.version + ' (' + v.action + ' by ' + v.actor + ')'
+    + (v.version === current.version ? ' — the current version' : '');
+  showDiff($('version-diff'), current, v.unit);
+  const rollback = $('rollback');
+  rollback.hidden = v.version === current.version;
+  rollback.textContent = 'Roll back to version ' + v.version;
+  rollback.onclick = () => guarded(async () => {
+    if (!confirm('Roll ' + current.id + ' back to the content of version ' + v.version
+      + '? This publishes a new version to every edge.')) return;
+    const id = current.id;
+    const { data: unit, etag } = await api('POST', '/units/' + encodeURIComponent(id) + '/rollback',
+      { version: v.version });
+    state.current = { unit, etag };
+    fillForm(unit);
+    $('editor-title').textContent = 'Unit ' + unit.id + ' (version ' + unit.version + ')';
+    $('toggle-enabled').textContent = unit.enabled ? 'Disable' : 'Enable';
+    message('Rolled ' + id + ' back to the content of version ' + v.version + ' (now version ' + unit.version + ')');
+    await loadUnits();
+    await showHistory();
   });
 }
 
@@ -295,6 +430,65 @@ function parseHeaders(text) {
     if (i > 0) headers[line.slice(0, i).trim()] = line.slice(i + 1).trim();
   }
   return headers;
+}
+
+// Saved test requests live in this browser's localStorage, per unit, at most MAX_SAVED each:
+// they are an operator's scratch inputs, not part of the unit, so they stay out of its
+// versions, audit and the edges' snapshot (and the dry run keeps storing nothing).
+const MAX_SAVED = 20;
+
+function savedKey() {
+  const id = state.current ? state.current.unit.id : ($('unit-id').value.trim() || 'new unit');
+  return 'nott-saved-requests:' + id;
+}
+
+function savedRequests() {
+  try { return JSON.parse(localStorage.getItem(savedKey()) || '[]'); } catch (e) { return []; }
+}
+
+const REQUEST_FIELDS = ['dryrun-method', 'dryrun-uri', 'dryrun-client', 'dryrun-headers',
+  'dryrun-upstream-status', 'dryrun-upstream-headers', 'dryrun-upstream-body'];
+
+function loadSavedRequests() {
+  const select = $('saved-requests');
+  select.replaceChildren();
+  const placeholder = document.createElement('option');
+  placeholder.value = '';
+  placeholder.textContent = 'saved requests of this unit…';
+  select.appendChild(placeholder);
+  for (const r of savedRequests()) {
+    const option = document.createElement('option');
+    option.value = r.name;
+    option.textContent = r.name;
+    select.appendChild(option);
+  }
+}
+
+function saveRequest() {
+  const name = $('request-name').value.trim() || ($('dryrun-method').value + ' ' + $('dryrun-uri').value);
+  const fields = {};
+  for (const id of REQUEST_FIELDS) fields[id] = $(id).value;
+  const list = savedRequests().filter((r) => r.name !== name);
+  list.unshift({ name, fields });
+  localStorage.setItem(savedKey(), JSON.stringify(list.slice(0, MAX_SAVED)));
+  loadSavedRequests();
+  $('saved-requests').value = name;
+  message('Saved the test request "' + name + '" for this unit (in this browser, at most ' + MAX_SAVED + ')');
+}
+
+function useSavedRequest() {
+  const saved = savedRequests().find((r) => r.name === $('saved-requests').value);
+  if (!saved) return;
+  for (const id of REQUEST_FIELDS) if (saved.fields[id] != null) $(id).value = saved.fields[id];
+  $('request-name').value = saved.name;
+  $('test-result').textContent = '';
+}
+
+function forgetRequest() {
+  const name = $('saved-requests').value;
+  if (!name) return;
+  localStorage.setItem(savedKey(), JSON.stringify(savedRequests().filter((r) => r.name !== name)));
+  loadSavedRequests();
 }
 
 async function runTest() {
@@ -425,8 +619,15 @@ $('delete').addEventListener('click', remove);
 $('close-editor').addEventListener('click', () => { $('editor-panel').hidden = true; });
 $('toggle-enabled').addEventListener('click', () => {
   const enable = !(state.current && state.current.unit.enabled);
+  if (!enable && !confirm('Disable ' + state.current.unit.id + '? Edges stop running it at once.')) return;
   patch({ enabled: enable }, enable ? 'Enabled' : 'Disabled');
 });
+$('import-unit').addEventListener('click', () => guarded(() => importUnit(state.current.unit.id)));
+$('unit-filter').addEventListener('input', renderUnits);
+$('show-diff').addEventListener('click', compareVersions);
+$('save-request').addEventListener('click', saveRequest);
+$('saved-requests').addEventListener('change', useSavedRequest);
+$('forget-request').addEventListener('click', forgetRequest);
 $('apply-sampling').addEventListener('click', () => {
   const u = formUnit();
   patch({ sampling: u.sampling, order: u.order, hosts: u.hosts, paths: u.paths }, 'Sampling ' + u.sampling + '%, order ' + u.order);
@@ -434,7 +635,8 @@ $('apply-sampling').addEventListener('click', () => {
 $('show-history').addEventListener('click', showHistory);
 $('run-test').addEventListener('click', runTest);
 editor.on('change', scheduleValidation);
-for (const id of ['unit-phase', 'unit-sampling', 'unit-hosts', 'unit-paths', 'unit-id']) $(id).addEventListener('input', scheduleValidation);
+for (const id of ['unit-phase', 'unit-sampling', 'unit-hosts', 'unit-paths', 'unit-id', 'unit-budget-instructions',
+  'unit-budget-wall']) $(id).addEventListener('input', scheduleValidation);
 
 if (token()) {
   $('who').textContent = 'token set';

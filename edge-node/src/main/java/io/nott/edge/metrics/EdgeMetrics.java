@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.nott.edge.cache.CacheStatus;
 import io.nott.edge.proxy.ProxyContext;
 import io.nott.edge.upstream.UpstreamTiming;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +19,10 @@ import java.util.concurrent.TimeUnit;
 public final class EdgeMetrics {
 
     private static final CacheStatus[] STATUSES = CacheStatus.values();
+    /** Upstream answers: a cached segment from a LAN origin in ms, a playlist waiting on the transcoder up to seconds. */
+    private static final Duration[] UPSTREAM_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(10)};
 
     private final MeterRegistry registry;
     /** Statuses 100-599 by {@code status - 100}: an array index, where a map key would box every status above 127. */
@@ -76,6 +81,7 @@ public final class EdgeMetrics {
             upstreamTimers.computeIfAbsent(upstream.group(), name -> Timer.builder("edge.upstream.response")
                     .description("Time from asking an upstream for a connection to its last body byte")
                     .tag("upstream", name)
+                    .serviceLevelObjectives(UPSTREAM_BUCKETS)
                     .register(registry)).record(upstreamNanos, TimeUnit.NANOSECONDS);
         }
     }

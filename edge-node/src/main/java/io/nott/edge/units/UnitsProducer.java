@@ -138,8 +138,10 @@ public class UnitsProducer {
                     .setMaxWaitingHandlers(Math.max(inFlight * 2, 2048))
                     .setPoolName("edge-units-redis");
             nodes.forEach(options::addConnectionString);
+            // "<prefix>|<client name>" as Quarkus' own clients: redis_* meters tagged clientName, not
+            // the nameless m__current / m__queue_size series an empty metrics name gives (issue #20).
             options.getNetClientOptions().setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
-                    .setTcpNoDelay(true);
+                    .setTcpNoDelay(true).setMetricsName("redis|edge-units-data");
             return options;
         }, config.units().redisStuckAfter(), Duration.ofMillis(500), registry);
     }

@@ -74,6 +74,26 @@ class HlsTrackerTest {
     }
 
     @Test
+    void theStalledGaugeIsTheAgeOfTheMostStalledLiveRendition() throws Exception {
+        Instant now = Instant.parse("2026-01-01T00:01:00Z");
+        HlsTracker tracker = new HlsTracker(TestConfigs.ingest(Map.of("ingest.hls.directory", hls.toString(),
+                "ingest.transcoder.ladder", "high:640x360:750:128,low:320x180:200:64")),
+                registry, Clock.fixed(now, java.time.ZoneOffset.UTC));
+        var gauge = registry.get("ingest.hls.newest.segment.age").gauge();
+        assertThat(gauge.value()).isZero();
+        tracker.scan();
+        playlist("cam_high", now.minusSeconds(1), "cam_high-1.ts");
+        playlist("cam_low", now.minusSeconds(12), "cam_low-1.ts");
+        tracker.scan();
+        assertThat(gauge.value()).isEqualTo(12.0);
+        // a rendition that ended is not stalled
+        Files.writeString(hls.resolve("cam_low.m3u8"), "#EXTM3U\n#EXTINF:2.000,\ncam_low-1.ts\n#EXT-X-ENDLIST\n");
+        Files.setLastModifiedTime(hls.resolve("cam_low.m3u8"), FileTime.from(now.minusSeconds(11)));
+        tracker.scan();
+        assertThat(gauge.value()).isEqualTo(1.0);
+    }
+
+    @Test
     void segmentsFromBeforeTheServiceStartedAreNotCounted() throws Exception {
         playlist("old_mid", Instant.parse("2026-01-01T00:00:00Z"), "old_mid-1.ts", "old_mid-2.ts");
         HlsTracker tracker = tracker();

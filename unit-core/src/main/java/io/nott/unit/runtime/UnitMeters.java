@@ -1,16 +1,20 @@
 package io.nott.unit.runtime;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nott.unit.model.Phase;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Micrometer meters for unit outcomes, tagged by unit id and phase:
- * {@code cu.unit.calls} (counter, also tagged {@code outcome}) and {@code cu.unit.duration}
- * (timer, calls that ran), {@code cu.unit.offloaded} (counter, calls that ran on a virtual
+ * {@code cu.unit.calls} (counter, also tagged {@code outcome}), {@code cu.unit.duration}
+ * (timer, calls that ran) and {@code cu.unit.instructions} (Lua VM instructions per call that
+ * ran), both histograms with fixed buckets so Prometheus computes any unit's p99 across the
+ * fleet ({@code histogram_quantile}); {@code cu.unit.offloaded} (counter, calls that ran on a virtual
  * thread, i.e. off the host's event loop: Redis-calling or slow steps), {@code cu.unit.coroutines}
  * (counter, tag {@code unit}: coroutines and light threads created). Meters are looked up once per unit/phase/outcome and cached.
  * Calls and durations also carry {@code version}: {@code stable}, or {@code canary} for a unit's canary
@@ -23,6 +27,21 @@ final class UnitMeters {
     static final String DURATION = "cu.unit.duration";
     static final String OFFLOADED = "cu.unit.offloaded";
     static final String COROUTINES = "cu.unit.coroutines";
+    static final String INSTRUCTIONS = "cu.unit.instructions";
+
+    /**
+     * Bucket bounds for a call's wall time: a token check takes tens of µs, the default budget
+     * is 50 ms and the registry allows at most 1 s. Fixed (not Micrometer's ~70 default
+     * buckets) because each one is a series per unit and phase.
+     */
+    static final Duration[] DURATION_BUCKETS = {Duration.ofNanos(25_000), Duration.ofNanos(50_000),
+        Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
+        Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1)};
+
+    /** Bucket bounds for instructions per call: a token check needs about 20, the default budget is one million. */
+    static final double[] INSTRUCTION_BUCKETS = {50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000,
+        100_000, 250_000, 500_000, 1_000_000, 10_000_000};
 
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Set> byUnit = new ConcurrentHashMap<>();
@@ -36,6 +55,7 @@ final class UnitMeters {
         final String role;
         final Counter[][] counters = new Counter[Phase.values().length][UnitOutcome.Kind.values().length];
         final Timer[] timers = new Timer[Phase.values().length];
+        final DistributionSummary[] instructions = new DistributionSummary[Phase.values().length];
         final Counter[] offloaded = new Counter[Phase.values().length];
         Counter coroutines;
 
@@ -62,11 +82,24 @@ final class UnitMeters {
         Timer timer(Phase p) {
             Timer t = timers[p.ordinal()];
             if (t == null) {
-                t = Timer.builder(DURATION).description("Computing unit call duration")
-                        .tag("unit", unit).tag("phase", p.luaName()).tag("version", role).register(registry);
+                t = Timer.builder(DURATION).description("Wall time of computing unit calls that ran")
+                        .tag("unit", unit).tag("phase", p.luaName()).tag("version", role)
+                        .serviceLevelObjectives(DURATION_BUCKETS).register(registry);
                 timers[p.ordinal()] = t;
             }
             return t;
+        }
+
+        DistributionSummary instructions(Phase p) {
+            DistributionSummary d = instructions[p.ordinal()];
+            if (d == null) {
+                d = DistributionSummary.builder(INSTRUCTIONS)
+                        .description("Lua VM instructions executed by computing unit calls that ran")
+                        .tag("unit", unit).tag("phase", p.luaName()).tag("version", role)
+                        .serviceLevelObjectives(INSTRUCTION_BUCKETS).register(registry);
+                instructions[p.ordinal()] = d;
+            }
+            return d;
         }
     }
 
@@ -114,6 +147,7 @@ final class UnitMeters {
         s.counter(o.phase(), o.kind()).increment();
         if (o.durationNanos() > 0) {
             s.timer(o.phase()).record(o.durationNanos(), TimeUnit.NANOSECONDS);
+            s.instructions(o.phase()).record(o.instructions());
         }
     }
 }

@@ -56,8 +56,10 @@ public final class ChangeSubscriber {
             return;
         }
         String node = nodes.get(Math.floorMod(next++, nodes.size()));
-        Redis redis = Redis.createClient(vertx, new RedisOptions().setType(RedisClientType.STANDALONE)
-                .setConnectionString(node).setMaxPoolSize(1).setMaxPoolWaiting(1));
+        RedisOptions options = new RedisOptions().setType(RedisClientType.STANDALONE)
+                .setConnectionString(node).setMaxPoolSize(1).setMaxPoolWaiting(1);
+        options.getNetClientOptions().setMetricsName("redis|edge-changes"); // named meters, not m__* (issue #20)
+        Redis redis = Redis.createClient(vertx, options);
         client = redis;
         redis.connect().onSuccess(conn -> {
             connection = conn;

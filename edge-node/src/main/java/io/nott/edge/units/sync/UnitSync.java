@@ -37,6 +37,11 @@ public final class UnitSync implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(UnitSync.class);
 
+    /** A push arrives in milliseconds, a poll within edge.sync.poll-interval (1 s), max-lag is 30 s. */
+    static final Duration[] PROPAGATION_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+
     private final SnapshotHolder holder;
     private final RedisUnitSource source;
     private final SnapshotFile file;
@@ -46,6 +51,7 @@ public final class UnitSync implements AutoCloseable {
             Thread.ofPlatform().daemon().name("edge-unit-sync").factory());
     private final AtomicBoolean queued = new AtomicBoolean();
     private final Timer syncLatency;
+    private final Timer propagation;
     private final Counter redisFailures;
     private final Counter buildFailures;
     private final MeterRegistry registry;
@@ -61,7 +67,6 @@ public final class UnitSync implements AutoCloseable {
     private boolean lastFromRedis;
     /** The previous sync's decoded registry units (sync thread only). */
     private final Map<String, UnitDecoding.Decoded> decoded = new HashMap<>();
-    private final Timer propagation;
     private volatile long noticedAtNanos;
     private volatile boolean redisHealthy = true;
     private volatile boolean forced;
@@ -76,13 +81,15 @@ public final class UnitSync implements AutoCloseable {
         this.clock = clock;
         this.pollInterval = pollInterval;
         this.registry = registry;
+        // Buckets rather than client-side percentiles, which read 0.0 two minutes after the last
+        // change while the max still showed one (issue #20) and cannot be summed over the fleet.
         this.syncLatency = Timer.builder("edge.units.sync.latency")
                 .description("From noticing a change (push received or poll saw the version move) to the new snapshot serving")
-                .publishPercentiles(0.5, 0.99).register(registry);
-        this.propagation = Timer.builder("edge.units.sync.propagation")
+                .serviceLevelObjectives(PROPAGATION_BUCKETS).register(registry);
+        this.propagation = Timer.builder("edge.units.propagation")
                 .description("From the registry's commit (committed_at_ms of the change notice) to this node serving "
                         + "it; includes the clock difference between registry and node")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .serviceLevelObjectives(PROPAGATION_BUCKETS).register(registry);
         this.redisFailures = Counter.builder("edge.units.sync.failures").tag("cause", "redis")
                 .description("Syncs that failed; the current units stay (cause: redis = Redis did not answer, "
                         + "build = the fetched units could not be turned into a snapshot)").register(registry);

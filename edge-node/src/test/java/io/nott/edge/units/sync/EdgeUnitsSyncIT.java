@@ -116,6 +116,36 @@ class EdgeUnitsSyncIT {
         await("the removed unit stops", () -> given().get("/hls/tagged.m3u8").header("X-Tagged") == null);
     }
 
+    /**
+     * Issue #20: the commit time the registry's change notice carries ({@code committed_at_ms})
+     * gives one propagation sample when that version is applied; a bare version number (the
+     * seed's redis-cli path, an older registry) gives none. The edge's own Redis clients are named
+     * meters (no {@code m__*} series).
+     */
+    @Test
+    @Order(6)
+    void theNoticesCommitTimeMeasuresPropagationOfThatVersionOnly() {
+        double before = propagationSamples();
+        cli("{cu}:units", "HSET", "{cu}:unit:timed", "id", "timed", "phase", "log", "code", "local x = 1");
+        cli("{cu}:units", "SADD", "{cu}:units", "timed");
+        long version = Long.parseLong(cli("{cu}:version", "INCR", "{cu}:version"));
+        cli("{cu}:version", "PUBLISH", "cu:changes",
+                io.nott.unit.codec.ChangeNotice.of(version, System.currentTimeMillis(), List.of("timed"), false).toJson());
+        await("version " + version + " measured", () -> propagationSamples() == before + 1);
+
+        long next = deleteUnit("timed"); // published as a bare number, without a commit time
+        await("version " + next + " applied", () -> given().get("/q/health/ready").jsonPath()
+                .getInt("checks.find { it.name.startsWith('Computing units') }.data.version") == next);
+        assertThat(propagationSamples()).isEqualTo(before + 1);
+        assertThat(given().get("/q/metrics").asString()).doesNotContain("\nm__").contains("clientName=\"edge-changes\"");
+    }
+
+    private static double propagationSamples() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^edge_units_propagation_seconds_count (\\S+)")
+                .matcher(given().get("/q/metrics").asString());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
     @Test
     @Order(3)
     void aUnitThatDoesNotCompileIsSkippedWithAnErrorMetricAndTheRestLoad() {

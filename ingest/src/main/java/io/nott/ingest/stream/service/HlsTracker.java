@@ -1,5 +1,7 @@
 package io.nott.ingest.stream.service;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nott.ingest.config.IngestConfig;
 import io.nott.ingest.config.Rendition;
@@ -58,6 +60,33 @@ public class HlsTracker {
         this.retention = config.hls().endedRetention();
         this.registry = registry;
         this.clock = clock;
+        // One series, the worst live rendition: what the StreamStalled alert watches (deploy's rules).
+        Gauge.builder("ingest.hls.newest.segment.age", this, HlsTracker::stalledSeconds).strongReference(true)
+                .description("Seconds since the newest segment of the most stalled live rendition (0 with no live stream);"
+                        + " a healthy stream stays near one segment length")
+                .baseUnit("seconds").register(registry);
+    }
+
+    /**
+     * Age of the oldest "newest segment" among renditions still live (no {@code #EXT-X-ENDLIST}),
+     * from each playlist's modification time read now: a scan that runs late on a loaded node
+     * must not look like a stalled stream.
+     */
+    double stalledSeconds() {
+        Instant now = clock.instant();
+        double worst = 0;
+        for (Map.Entry<String, Variant> e : variants.entrySet()) {
+            if (e.getValue().ended()) {
+                continue;
+            }
+            try {
+                Instant modified = Files.getLastModifiedTime(hlsDir.resolve(e.getKey() + ".m3u8")).toInstant();
+                worst = Math.max(worst, Duration.between(modified, now).toMillis() / 1000.0);
+            } catch (IOException gone) {
+                // removed since the last scan: the next scan forgets it
+            }
+        }
+        return worst;
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -108,7 +137,8 @@ public class HlsTracker {
             fresh = 0;
         }
         if (fresh > 0) {
-            registry.counter("ingest.segments.written", "stream", stream, "rendition", rendition).increment(fresh);
+            Counter.builder("ingest.segments.written").description("HLS segments the transcoder completed, by stream and rendition")
+                    .tag("stream", stream).tag("rendition", rendition).register(registry).increment(fresh);
         }
         long total = (known == null ? 0 : known.segmentsWritten()) + fresh;
         variants.put(key, new Variant(stream, rendition, modified, segments, total, ended, measuredKbps(lines)));

@@ -94,9 +94,10 @@ public class PublishService {
         }
         long before = s.transcoderPid().getAndSet(pid);
         if (before == 0) {
+            restarts(stream); // the series exists at 0 from the stream's start, so increase() sees the first restart
             LOG.infof("Transcoder of stream %s runs (pid %d)", stream, pid);
         } else if (before != pid) {
-            registry.counter("ingest.transcoder.restarts", "stream", stream).increment();
+            restarts(stream).increment();
             LOG.warnf("Transcoder of stream %s restarted (pid %d, was %d)", stream, pid, before);
         }
     }
@@ -148,6 +149,12 @@ public class PublishService {
         }
         String cut = text.length() > 100 ? text.substring(0, 100) + "..." : text;
         return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    private Counter restarts(String stream) {
+        return Counter.builder("ingest.transcoder.restarts")
+                .description("Transcoder (FFmpeg) processes replaced during one publish session")
+                .tag("stream", stream).register(registry);
     }
 
     private Counter refusedCounter(String reason) {

@@ -1,5 +1,6 @@
 package io.nott.registry.unit.dryrun;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nott.registry.config.RegistryConfig;
 import io.nott.registry.error.RegistryException;
@@ -88,7 +89,8 @@ public class DryRunGate {
     }
 
     private RegistryException saturated(String why) {
-        meters.counter("registry.dryruns.rejected").increment();
+        Counter.builder("registry.dryruns.rejected").description("Dry runs refused with 503 because the gate was saturated")
+                .register(meters).increment();
         return RegistryException.unavailable("Dry runs are saturated (" + why + "); retry after " + retryAfterSeconds
                 + " s", retryAfterSeconds, null);
     }

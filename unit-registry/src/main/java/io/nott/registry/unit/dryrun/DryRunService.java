@@ -1,5 +1,6 @@
 package io.nott.registry.unit.dryrun;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nott.registry.dict.repository.SharedDictRepository;
 import io.nott.registry.error.RegistryException;
@@ -85,7 +86,8 @@ public class DryRunService {
         // exhausted the Redis client's connection pool (its wait queue holds 24), and readiness,
         // which needs a connection too, went DOWN with it (issue #15, DryRunLoadIT).
         DryRunResult result = gate.run(() -> prepareAndExecute(request, version));
-        meters.counter("registry.dryruns", "outcome", result.outcome()).increment();
+        Counter.builder("registry.dryruns").description("Dry runs answered, by the outcome of the unit under test")
+                .tag("outcome", result.outcome()).register(meters).increment();
         return result;
     }
 

@@ -1,5 +1,6 @@
 package io.nott.registry.unit.service;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nott.registry.config.RegistryConfig;
 import io.nott.registry.error.Problem;
@@ -202,7 +203,8 @@ public class UnitValidation {
     }
 
     private void failed(String field) {
-        meters.counter("registry.validation.failures", "field",
-                field == null ? "body" : field.replaceAll("\\[\\d+]", "").toLowerCase(Locale.ROOT)).increment();
+        Counter.builder("registry.validation.failures").description("Problems found in submitted units, by field")
+                .tag("field", field == null ? "body" : field.replaceAll("\\[\\d+]", "").toLowerCase(Locale.ROOT))
+                .register(meters).increment();
     }
 }
