@@ -195,6 +195,23 @@ public interface EdgeConfig {
          */
         Optional<Set<String>> redisIsolated();
 
+        /**
+         * Key prefixes (as units write them, e.g. {@code config:}) whose {@code get}, {@code hget},
+         * {@code sismember} and {@code smembers} are answered from this node's memory for up to
+         * redis-read-cache-ttl after Redis answered (issue #21; semantics in {@code ReadThroughCache}:
+         * another node's write is seen when the entry expires, this node's at once); default none:
+         * every read goes to Redis.
+         */
+        Optional<List<String>> redisReadCachePrefixes();
+
+        /** How old a cached read may be (edge.units.redis-read-cache-prefixes); default 1s. */
+        @WithDefault("1s")
+        Duration redisReadCacheTtl();
+
+        /** Most keys the read cache holds; past it, expired entries and then all are dropped; default 10000. */
+        @WithDefault("10000")
+        int redisReadCacheMaxKeys();
+
         /** The Lua sandbox's resource limits (unit-core's {@code SandboxLimits}). */
         SandboxConfig sandbox();
     }

@@ -8,6 +8,7 @@ import io.nott.edge.units.run.LuaPhasesInterceptor;
 import io.nott.edge.units.run.UnitOutputLimits;
 import io.nott.edge.units.run.OffLoop;
 import io.nott.unit.pipeline.RequestPipeline;
+import io.nott.edge.units.data.ReadThroughCache;
 import io.nott.edge.units.data.RedisUnitDataClient;
 import io.nott.edge.units.data.UnitRedisConnection;
 import io.nott.edge.units.sync.ChangeSubscriber;
@@ -152,8 +153,13 @@ public class UnitsProducer {
 
     @Produces
     @Singleton
-    UnitRedisClient unitRedisClient(UnitRedisConnection connection, EdgeConfig config, MeterRegistry registry) {
-        return new RedisUnitDataClient(connection, config.units().redisTimeout(), config.units().redisMaxInFlight(), registry);
+    UnitRedisClient unitRedisClient(UnitRedisConnection connection, EdgeConfig config, MeterRegistry registry, Clock clock) {
+        UnitRedisClient redis = new RedisUnitDataClient(connection, config.units().redisTimeout(),
+                config.units().redisMaxInFlight(), registry);
+        return config.units().redisReadCachePrefixes()
+                .<UnitRedisClient>map(prefixes -> new ReadThroughCache(redis, prefixes, config.units().redisReadCacheTtl(),
+                        config.units().redisReadCacheMaxKeys(), clock))
+                .orElse(redis);
     }
 
     @Produces
