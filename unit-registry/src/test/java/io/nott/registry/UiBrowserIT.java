@@ -81,6 +81,9 @@ class UiBrowserIT {
         page.locator("#new-unit").click();
         assertThat(page.locator("#unit-enabled")).not().isChecked();
         assertThat(page.locator("#code-editor")).containsText("changes nothing");
+        // This walk saves versions as written; UiRolloutBrowserIT walks a save that goes out as a canary.
+        assertThat(page.locator("#rollout-gradual")).isChecked();
+        page.locator("#rollout-gradual").uncheck();
         page.locator("#unit-id").fill(id);
         replaceCode(page, "if ngx.var.arg_token ~= 'abc' then return ngx.exit(403) end");
         page.locator("#unit-budget-instructions").fill("20000");

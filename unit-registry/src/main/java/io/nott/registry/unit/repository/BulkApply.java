@@ -22,7 +22,7 @@ public record BulkApply(List<UnitSpec> created, List<UnitSpec> updated, List<Str
             StoredUnit existing = current.get(spec.id());
             if (existing == null) {
                 created.add(spec);
-            } else if (existing.spec().equals(spec)) {
+            } else if (sameAs(existing.spec(), spec)) {
                 unchanged++;
             } else {
                 updated.add(spec);
@@ -32,6 +32,19 @@ public record BulkApply(List<UnitSpec> created, List<UnitSpec> updated, List<Str
         desired.forEach(s -> wanted.add(s.id()));
         List<String> deleted = current.keySet().stream().filter(id -> !wanted.contains(id)).sorted().toList();
         return new BulkApply(List.copyOf(created), List.copyOf(updated), deleted, unchanged);
+    }
+
+    /**
+     * True when {@code wanted} asks for what is stored. A canary as written carries no version (the
+     * registry stamps it when it stores it), so an exported set applied again keeps its canaries
+     * unchanged instead of rewriting them under a new version.
+     */
+    private static boolean sameAs(UnitSpec stored, UnitSpec wanted) {
+        if (stored.equals(wanted)) {
+            return true;
+        }
+        return stored.canary() != null && wanted.canary() != null && wanted.canary().version() == 0
+                && stored.equals(wanted.withCanary(wanted.canary().withVersion(stored.canary().version())));
     }
 
     public boolean empty() {
