@@ -12,6 +12,7 @@ import io.nott.edge.route.Route;
 import io.nott.edge.route.RouteTable;
 import io.nott.edge.upstream.Upstream;
 import io.nott.edge.upstream.UpstreamSettings;
+import io.nott.testsupport.MutableClock;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;

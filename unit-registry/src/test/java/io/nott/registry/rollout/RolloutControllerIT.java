@@ -11,6 +11,7 @@ import io.nott.registry.unit.StoredUnit;
 import io.nott.registry.unit.repository.HistoryEntry;
 import io.nott.registry.unit.repository.UnitRepository;
 import io.nott.registry.unit.service.ChangePublisher;
+import io.nott.testsupport.MutableClock;
 import io.nott.testsupport.RedisClusterResource;
 import io.nott.unit.codec.Json;
 import io.nott.unit.codec.RedisSchema;
@@ -22,17 +23,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +58,7 @@ class RolloutControllerIT {
     @Inject
     RedisDataSource redis;
 
-    private final MovedClock clock = new MovedClock();
+    private final MutableClock clock = new MutableClock();
 
     @BeforeEach
     void noLease() {
@@ -278,29 +275,5 @@ class RolloutControllerIT {
         editor().post("/api/v1/units/" + id + "/rollout/abort").then().statusCode(200).body("status", equalTo("aborted"));
         assertThat(units.find(id).orElseThrow().spec().canary()).isNull();
         editor().post("/api/v1/units/" + id + "/rollout/resume").then().statusCode(409);
-    }
-
-    /** System time plus an offset the test moves: Redis TTLs run on real time, step ages on this. */
-    static final class MovedClock extends Clock {
-        private final AtomicLong offset = new AtomicLong();
-
-        void advance(Duration d) {
-            offset.addAndGet(d.toMillis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(System.currentTimeMillis() + offset.get());
-        }
     }
 }

@@ -3,7 +3,7 @@ package io.nott.edge.units.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nott.edge.support.MutableClock;
+import io.nott.testsupport.MutableClock;
 import io.nott.unit.runtime.InMemoryUnitRedisClient;
 import java.time.Duration;
 import java.util.List;

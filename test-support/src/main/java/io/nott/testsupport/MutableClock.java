@@ -1,4 +1,4 @@
-package io.nott.edge.support;
+package io.nott.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,7 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** System time plus an offset that tests move forward, so freshness is tested without sleeping. */
+/**
+ * System time plus an offset that tests move forward, so time-driven behaviour (freshness, step
+ * ages) is tested without sleeping while what runs on real time (Redis TTLs) keeps running.
+ */
 public final class MutableClock extends Clock {
 
     private final AtomicLong offsetMillis = new AtomicLong();
