@@ -33,9 +33,10 @@ class SteeringUseCasesIT {
         return cluster.cli(cluster.masterOf(key), args).trim();
     }
 
-    private void publish() {
+    private long publish() {
         long version = Long.parseLong(cli("{cu}:version", "INCR", "{cu}:version"));
         cli("{cu}:version", "PUBLISH", "cu:changes", String.valueOf(version));
+        return version;
     }
 
     private void putUnit(String id, String phase, String code) {
@@ -44,10 +45,13 @@ class SteeringUseCasesIT {
         publish();
     }
 
+    /** Removes the unit and waits until the edge runs without it, so the next test does not meet it. */
     private void deleteUnit(String id) {
         cli("{cu}:units", "DEL", "{cu}:unit:" + id);
         cli("{cu}:units", "SREM", "{cu}:units", id);
-        publish();
+        long version = publish();
+        await("version " + version + " applied", () -> given().get("/q/health/ready").jsonPath()
+                .getLong("checks.find { it.name.startsWith('Computing units') }.data.version") >= version);
     }
 
     private static void await(String what, BooleanSupplier condition) {
