@@ -343,8 +343,8 @@ public final class PhaseRunner {
 
     private void snapshotSeen(UnitSnapshot snapshot) {
         UnitSnapshot last = lastSnapshot;
-        if (last != null && snapshot.version() <= last.version()) {
-            return; // an older request still running with the previous snapshot
+        if (last != null && snapshot.version() < last.version()) {
+            return; // an older snapshot (a request still running with it), never the one to report
         }
         lastSnapshot = snapshot;
         InitState init = snapshot.init(); // prepared by now when it has init units
@@ -381,8 +381,9 @@ public final class PhaseRunner {
         List<UnitOutcome> failures = done.failures();
         if (failures.isEmpty()) {
             // A host keeps its previous snapshot when init fails: only a snapshot that may serve
-            // replaces the init gauges and makes replaced units' pending timers premature.
-            currentInit = done;
+            // replaces the init gauges and makes replaced units' pending timers premature; and only
+            // a newer one (snapshotSeen), so preparing an older or empty snapshot never points the
+            // gauges at state no runtime serves.
             snapshotSeen(snapshot);
         }
         return failures;
