@@ -23,8 +23,6 @@ public final class EdgeProxy implements Handler<RoutingContext> {
 
     private final OriginSelector origins;
     private final List<ProxyInterceptor> interceptors;
-    /** The interceptors that override {@link ProxyInterceptor#onComplete}: only they can have completion work. */
-    private final ProxyInterceptor[] completing;
     private final Consumer<ProxyContext> sent;
 
     /**
@@ -34,7 +32,6 @@ public final class EdgeProxy implements Handler<RoutingContext> {
     public EdgeProxy(OriginSelector origins, List<ProxyInterceptor> interceptors, Consumer<ProxyContext> sent) {
         this.origins = origins;
         this.interceptors = List.copyOf(interceptors);
-        this.completing = this.interceptors.stream().filter(EdgeProxy::overridesOnComplete).toArray(ProxyInterceptor[]::new);
         this.sent = sent;
     }
 
@@ -73,7 +70,7 @@ public final class EdgeProxy implements Handler<RoutingContext> {
     }
 
     private boolean hasCompletionWork(ProxyContext context) {
-        for (ProxyInterceptor interceptor : completing) {
+        for (ProxyInterceptor interceptor : interceptors) {
             if (interceptor.completes(context)) {
                 return true;
             }
@@ -90,15 +87,6 @@ public final class EdgeProxy implements Handler<RoutingContext> {
         out.end(((ResponseBody.Full) response.body()).buffer());
     }
 
-    private static boolean overridesOnComplete(ProxyInterceptor interceptor) {
-        try {
-            return interceptor.getClass().getMethod("onComplete", ProxyContext.class).getDeclaringClass()
-                    != ProxyInterceptor.class;
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException("ProxyInterceptor.onComplete is missing", e);
-        }
-    }
-
     private void completed(ProxyContext context) {
         sent.accept(context);
         if (!hasCompletionWork(context)) {
@@ -106,7 +94,7 @@ public final class EdgeProxy implements Handler<RoutingContext> {
         }
         // The log phase and friends run on a later turn of the loop, after the bytes are out.
         context.vertxContext().runOnContext(v -> {
-            for (ProxyInterceptor interceptor : completing) {
+            for (ProxyInterceptor interceptor : interceptors) {
                 try {
                     interceptor.onComplete(context);
                 } catch (RuntimeException e) {

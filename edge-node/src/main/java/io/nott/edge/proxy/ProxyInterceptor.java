@@ -27,11 +27,11 @@ public interface ProxyInterceptor {
     }
 
     /**
-     * False when {@link #onComplete} has nothing to do for this request: if no interceptor has,
-     * the proxy skips the extra turn of the event loop it would take (a task per request).
-     * Only asked of interceptors that override {@code onComplete}.
+     * True when {@link #onComplete} has work for this request; an interceptor that overrides
+     * {@code onComplete} overrides this too. When no interceptor has work, the proxy skips the
+     * extra turn of the event loop it would take (a task per request).
      */
     default boolean completes(ProxyContext context) {
-        return true;
+        return false;
     }
 }

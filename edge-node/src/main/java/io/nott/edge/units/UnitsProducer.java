@@ -88,10 +88,12 @@ public class UnitsProducer {
     /**
      * The edge stops: pending {@code ngx.timer}s run now with {@code premature = true} (as nginx
      * runs them when a worker exits). On Quarkus' shutdown event, before any bean is destroyed, so
-     * Redis is still there for them; up to 10 s.
+     * Redis is still there for them; up to 10 s. Then the runner's gauges leave the registry, which
+     * may outlive this application (a restart in the same JVM).
      */
     void stopTimers(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event, PhaseRunner runner) {
         runner.shutdownTimers(java.time.Duration.ofSeconds(10));
+        runner.removeGauges();
     }
 
     /** The node's bound on memory reserved by unit calls in flight ({@code edge.units.memory-*}). */

@@ -90,4 +90,20 @@ public final class RedisSchema {
     public static String isolatedUnitDataKey(String unitId, String key) {
         return ISOLATED_UNIT_DATA_PREFIX + unitId + ":" + key;
     }
+
+    /**
+     * Where the key a unit wrote starts inside {@code dataKey}, the inverse of {@link #unitDataKey}
+     * and {@link #isolatedUnitDataKey}: after {@code ud:}, or after an isolated unit's
+     * {@code ui:<id>:}; 0 for any other key.
+     */
+    public static int unitKeyStart(String dataKey) {
+        if (dataKey.startsWith(UNIT_DATA_PREFIX)) {
+            return UNIT_DATA_PREFIX.length();
+        }
+        if (dataKey.startsWith(ISOLATED_UNIT_DATA_PREFIX)) {
+            int end = dataKey.indexOf(':', ISOLATED_UNIT_DATA_PREFIX.length());
+            return end < 0 ? 0 : end + 1;
+        }
+        return 0;
+    }
 }

@@ -38,6 +38,6 @@ public final class CanarySplit {
      */
     public static boolean onCanary(String unitId, String value, int percent) {
         // salted apart from unit sampling, so a unit sampled by the same key is not split along the same line
-        return PhaseRunner.bucket("canary\u0000" + unitId, value == null ? "" : value) < percent;
+        return PhaseRunner.bucket("canary\u0000", unitId, value == null ? "" : value) < percent;
     }
 }

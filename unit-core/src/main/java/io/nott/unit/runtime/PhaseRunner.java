@@ -34,6 +34,8 @@ public final class PhaseRunner {
     private final ThreadLocal<LuaEngine> engines;
     private final ConcurrentLinkedQueue<LuaEngine> pool = new ConcurrentLinkedQueue<>();
     private final ConcurrentHashMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    /** Canary versions' breakers, by unit id: a canary's failures must not open the stable version's. */
+    private final ConcurrentHashMap<String, CircuitBreaker> canaryBreakers = new ConcurrentHashMap<>();
     private final MemoryAdmission admission;
     private final SharedDicts dicts;
     private final MeterRegistry registry;
@@ -47,6 +49,8 @@ public final class PhaseRunner {
      * later: what the init gauges show (the previous one is dropped with its snapshot).
      */
     private volatile InitState currentInit = InitState.none();
+    /** The init gauges, taken out of the registry again by {@link #removeGauges()}. */
+    private List<io.micrometer.core.instrument.Meter> initGauges = List.of();
     private static final System.Logger TIMER_LOG = System.getLogger("io.nott.unit.timers");
 
     /**
@@ -104,12 +108,26 @@ public final class PhaseRunner {
      * they follow the snapshot last prepared ({@link #prepare}) or served.
      */
     private void registerInitGauges(MeterRegistry registry) {
-        io.micrometer.core.instrument.Gauge.builder("cu.units.init_state", this, r -> r.currentInit.bytes())
-                .description("Memory the current snapshot's init units allocated (upper bound of their globals)")
-                .baseUnit("bytes").strongReference(true).register(registry);
-        io.micrometer.core.instrument.Gauge.builder("cu.units.init_runtimes", this, r -> r.currentInit.copies().get())
-                .description("Runtimes holding their own copy of the current snapshot's init state")
-                .strongReference(true).register(registry);
+        initGauges = List.of(
+                io.micrometer.core.instrument.Gauge.builder("cu.units.init_state", this, r -> r.currentInit.bytes())
+                        .description("Memory the current snapshot's init units allocated (upper bound of their globals)")
+                        .baseUnit("bytes").strongReference(true).register(registry),
+                io.micrometer.core.instrument.Gauge.builder("cu.units.init_runtimes", this,
+                                r -> r.currentInit.copies().get())
+                        .description("Runtimes holding their own copy of the current snapshot's init state")
+                        .strongReference(true).register(registry));
+    }
+
+    /**
+     * Takes this runner's gauges out of the registry when its host stops. A registry that outlives
+     * the host (Micrometer's global registry across application restarts in one JVM) would
+     * otherwise keep answering the next runner's registration with the old gauges, bound to this
+     * runner: the init gauges then read 0 whatever the new runner holds.
+     */
+    public void removeGauges() {
+        if (registry != null) {
+            initGauges.forEach(registry::remove);
+        }
     }
 
     /** Calls, errors, exits and durations per unit and version over a sliding window (the heartbeat reports them). */
@@ -514,7 +532,7 @@ public final class PhaseRunner {
         UnitOutcome said = e.isCanary ? o.asCanary() : o;
         meters.record(said);
         if (o.phase().perRequest()) {
-            health.record(said, e.unit().version());
+            health.record(said, e.healthKey);
         }
         return said;
     }
@@ -536,29 +554,43 @@ public final class PhaseRunner {
 
     /** Deterministic bucket 0-99 for a unit and a key value (one client always in or always out). */
     static int bucket(String unitId, String value) {
-        long h = 0xcbf29ce484222325L;
-        String s = unitId + '\u0000' + value;
-        for (int i = 0; i < s.length(); i++) {
-            h ^= s.charAt(i);
-            h *= 0x100000001b3L;
-        }
+        return bucket("", unitId, value);
+    }
+
+    /**
+     * FNV-1a over {@code salt + unitId + '\0' + value}, 0-99, folded part by part so a request
+     * builds no string for it (it runs for every sampled or split unit of every request).
+     */
+    static int bucket(String salt, String unitId, String value) {
+        long h = fnv(0xcbf29ce484222325L, salt);
+        h = fnv(h, unitId);
+        h = (h ^ '\u0000') * 0x100000001b3L;
+        h = fnv(h, value);
         h ^= h >>> 33;
         return (int) Math.floorMod(h, 100L);
     }
 
+    private static long fnv(long h, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
     /**
      * The unit's breaker; a changed unit (new version or code) starts with a fresh, closed one. A
-     * canary has its own (key {@code id@canary}): its failures must not open the stable version's.
+     * canary has its own ({@link #canaryBreakers}).
      */
     private CircuitBreaker breaker(UnitSnapshot.Entry e) {
         ComputingUnit u = e.unit();
-        String key = e.isCanary ? u.id() + UnitSnapshot.CANARY_SUFFIX : u.id();
+        ConcurrentHashMap<String, CircuitBreaker> side = e.isCanary ? canaryBreakers : breakers;
         int codeHash = u.code().hashCode();
-        CircuitBreaker b = breakers.get(key);
+        CircuitBreaker b = side.get(u.id());
         if (b != null && b.unitVersion == u.version() && b.codeHash == codeHash) {
             return b;
         }
-        return breakers.compute(key, (id, old) -> old != null && old.unitVersion == u.version()
+        return side.compute(u.id(), (id, old) -> old != null && old.unitVersion == u.version()
                 && old.codeHash == codeHash ? old : new CircuitBreaker(settings.breakerFailureThreshold(),
                 settings.breakerCoolDown().toMillis(), u.version(), codeHash));
     }

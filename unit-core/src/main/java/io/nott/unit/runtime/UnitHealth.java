@@ -47,7 +47,8 @@ public final class UnitHealth {
         }
     }
 
-    private record Key(String unitId, String role, long version) {
+    /** One unit version's series; built once per snapshot entry, so recording a call allocates nothing. */
+    record Key(String unitId, String role, long version) {
     }
 
     private static final class Slice {
@@ -74,12 +75,15 @@ public final class UnitHealth {
         return Duration.ofMillis(sliceMillis * SLICES);
     }
 
-    /** Counts one outcome of unit version {@code version}; skipped calls (sampled out) are not counted. */
-    public void record(UnitOutcome o, long version) {
+    /** Counts one outcome of the unit version {@code key} names; skipped calls (sampled out) are not counted. */
+    void record(UnitOutcome o, Key key) {
         if (o.kind() == UnitOutcome.Kind.SKIPPED) {
             return;
         }
-        Slice[] slices = series.computeIfAbsent(new Key(o.unitId(), o.role(), version), k -> newSlices());
+        Slice[] slices = series.get(key);
+        if (slices == null) {
+            slices = series.computeIfAbsent(key, k -> newSlices());
+        }
         long epoch = clock.millis() / sliceMillis;
         Slice slice = slices[(int) Math.floorMod(epoch, (long) SLICES)];
         if (slice.epoch != epoch) {

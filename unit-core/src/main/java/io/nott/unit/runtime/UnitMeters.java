@@ -45,6 +45,8 @@ final class UnitMeters {
 
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Set> byUnit = new ConcurrentHashMap<>();
+    /** Canary versions' meters (tag {@code version="canary"}), by unit id, apart so the stable ones stay as they were. */
+    private final ConcurrentHashMap<String, Set> canaryByUnit = new ConcurrentHashMap<>();
 
     UnitMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -137,13 +139,16 @@ final class UnitMeters {
         return s != null ? s : byUnit.computeIfAbsent(unitId, Set::new);
     }
 
+    private Set canarySet(String unitId) {
+        Set s = canaryByUnit.get(unitId);
+        return s != null ? s : canaryByUnit.computeIfAbsent(unitId, id -> new Set(id, "canary"));
+    }
+
     void record(UnitOutcome o) {
         if (registry == null) {
             return;
         }
-        // canaries are short-lived; their set is keyed apart so the stable meters stay as they were
-        Set s = o.canary() ? byUnit.computeIfAbsent(o.unitId() + UnitSnapshot.CANARY_SUFFIX, k -> new Set(o.unitId(), "canary"))
-                : set(o.unitId());
+        Set s = o.canary() ? canarySet(o.unitId()) : set(o.unitId());
         s.counter(o.phase(), o.kind()).increment();
         if (o.durationNanos() > 0) {
             s.timer(o.phase()).record(o.durationNanos(), TimeUnit.NANOSECONDS);

@@ -43,6 +43,8 @@ public final class UnitSnapshot {
         final Entry canary;
         /** True for a canary version's entry: its outcomes, breaker and meters are the canary's. */
         final boolean isCanary;
+        /** Its series in the runner's {@link UnitHealth}, named once here rather than per call. */
+        final UnitHealth.Key healthKey;
 
         Entry(CompiledUnit compiled, HostMatcher hosts, int slot) {
             this(compiled, hosts, slot, null, false);
@@ -56,6 +58,8 @@ public final class UnitSnapshot {
             this.slot = slot;
             this.scoped = !compiled.unit().paths().isEmpty();
             this.traits = UnitTraits.of(compiled.unit());
+            this.healthKey = new UnitHealth.Key(compiled.unit().id(), isCanary ? "canary" : "stable",
+                    compiled.unit().version());
         }
 
         ComputingUnit unit() {

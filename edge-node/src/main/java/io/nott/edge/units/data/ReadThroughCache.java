@@ -64,9 +64,9 @@ public final class ReadThroughCache implements UnitRedisClient {
 
     /** True when {@code key} (namespaced) is one the cache may answer. */
     boolean cacheable(String key) {
-        String unitKey = unitKey(key);
+        int start = RedisSchema.unitKeyStart(key); // the key as the unit wrote it, without copying it
         for (String prefix : prefixes) {
-            if (unitKey.startsWith(prefix)) {
+            if (key.startsWith(prefix, start)) {
                 return true;
             }
         }
@@ -76,18 +76,6 @@ public final class ReadThroughCache implements UnitRedisClient {
     /** Keys with cached reads now (at most maxKeys). */
     int cachedKeys() {
         return byKey.size();
-    }
-
-    /** The key as the unit wrote it: without {@code ud:}, or without an isolated unit's {@code ui:<id>:}. */
-    private static String unitKey(String key) {
-        if (key.startsWith(RedisSchema.UNIT_DATA_PREFIX)) {
-            return key.substring(RedisSchema.UNIT_DATA_PREFIX.length());
-        }
-        if (key.startsWith(RedisSchema.ISOLATED_UNIT_DATA_PREFIX)) {
-            int end = key.indexOf(':', RedisSchema.ISOLATED_UNIT_DATA_PREFIX.length());
-            return end < 0 ? key : key.substring(end + 1);
-        }
-        return key;
     }
 
     @SuppressWarnings("unchecked")

@@ -286,11 +286,9 @@ class EdgeUnitsSyncIT {
                 String h = given().get("/hls/s.m3u8").header("X-State");
                 return h != null && h.startsWith("2000 ");
             });
-            // Both init gauges are served, but in CI they read 0 while units served the init state
-            // (open defect on the live edge, see issue #13's note): only their presence and bound here.
-            assertThat(metric("cu_units_init_runtimes", "")).as("init runtimes gauge").isNotNaN();
+            await("a request runtime holds a copy of the init state", () -> metric("cu_units_init_runtimes", "") >= 1);
             double state = metric("cu_units_init_state_bytes", "");
-            assertThat(state).as("init state bytes").isNotNaN().isLessThan(64.0 * 1024 * 1024);
+            assertThat(state).as("init state bytes").isPositive().isLessThan(64.0 * 1024 * 1024);
             assertThat(metric("cu_shared_dict_capacity_bytes", "dict=\"it_hits\"")).isEqualTo(64.0 * 1024);
             assertThat(metric("cu_shared_dict_used_bytes", "dict=\"it_hits\"")).isPositive().isLessThanOrEqualTo(64.0 * 1024);
             assertThat(metric("cu_shared_dict_keys", "dict=\"it_hits\"")).isEqualTo(1.0);

@@ -44,42 +44,59 @@ public class HeartbeatRepository {
         this.clock = clock;
     }
 
-    /** Every node seen within {@code registry.edges.forget-after}, compared with the current global version. */
-    public List<EdgeStatus> fleet(long currentVersion) {
-        Instant now = clock.instant();
-        long since = now.minus(config.edges().forgetAfter()).toEpochMilli();
+    /**
+     * A node's heartbeat as stored: its index score (epoch ms of its last beat), the raw value
+     * (null once its key expired) and that value as a JSON object (null when expired or not JSON).
+     */
+    public record Beat(String nodeId, double score, String raw, JsonNode body) {
+    }
+
+    /** The heartbeats of the nodes that beat within {@code maxAge}, in the index's order. */
+    public List<Beat> beatsWithin(java.time.Duration maxAge) {
+        long since = clock.instant().minus(maxAge).toEpochMilli();
         return guard.call("reading edge heartbeats", () -> {
-            List<EdgeStatus> fleet = new ArrayList<>();
+            List<Beat> beats = new ArrayList<>();
             var index = redis.sortedSet(String.class).zrangebyscoreWithScores(RedisSchema.EDGES,
                     ScoreRange.from((double) since, Double.POSITIVE_INFINITY));
             for (var entry : index) {
-                String nodeId = entry.value();
-                String raw = redis.value(String.class).get(RedisSchema.edgeKey(nodeId));
-                JsonNode beat = parse(raw);
-                Instant at = instant(beat == null ? null : beat.get("at"));
-                if (at == null) {
-                    at = Instant.ofEpochMilli((long) entry.score());
-                }
-                Long version = beat == null ? null : number(beat, "version", "appliedVersion");
-                Long units = beat == null ? null : number(beat, "units", "unitsLoaded");
-                List<String> errors = new ArrayList<>();
-                if (beat == null) {
-                    errors.add(raw == null ? "heartbeat expired" : "heartbeat is not JSON");
-                } else if (beat.path("errors").isArray()) {
-                    beat.path("errors").forEach(e -> errors.add(e.isTextual() ? e.asText() : e.toString()));
-                }
-                boolean stale = at.isBefore(now.minus(config.edges().staleAfter()));
-                String source = text(beat, "source");
-                Instant appliedAt = beat == null ? null : instant(beat.get("appliedAt"));
-                String sync = text(beat, "sync");
-                Long syncFailures = beat == null ? null : number(beat, "syncFailures");
-                boolean behind = version == null || version < currentVersion || "behind".equals(sync);
-                fleet.add(new EdgeStatus(nodeId, version, at, units == null ? null : units.intValue(), errors, stale,
-                        behind, source, appliedAt, sync, syncFailures == null ? null : syncFailures.intValue(),
-                        text(beat, "syncError")));
+                String raw = redis.value(String.class).get(RedisSchema.edgeKey(entry.value()));
+                beats.add(new Beat(entry.value(), entry.score(), raw, parse(raw)));
             }
-            return fleet;
+            return beats;
         });
+    }
+
+    /** Every node seen within {@code registry.edges.forget-after}, compared with the current global version. */
+    public List<EdgeStatus> fleet(long currentVersion) {
+        Instant now = clock.instant();
+        List<EdgeStatus> fleet = new ArrayList<>();
+        for (Beat b : beatsWithin(config.edges().forgetAfter())) {
+            String nodeId = b.nodeId();
+            String raw = b.raw();
+            JsonNode beat = b.body();
+            Instant at = instant(beat == null ? null : beat.get("at"));
+            if (at == null) {
+                at = Instant.ofEpochMilli((long) b.score());
+            }
+            Long version = beat == null ? null : number(beat, "version", "appliedVersion");
+            Long units = beat == null ? null : number(beat, "units", "unitsLoaded");
+            List<String> errors = new ArrayList<>();
+            if (beat == null) {
+                errors.add(raw == null ? "heartbeat expired" : "heartbeat is not JSON");
+            } else if (beat.path("errors").isArray()) {
+                beat.path("errors").forEach(e -> errors.add(e.isTextual() ? e.asText() : e.toString()));
+            }
+            boolean stale = at.isBefore(now.minus(config.edges().staleAfter()));
+            String source = text(beat, "source");
+            Instant appliedAt = beat == null ? null : instant(beat.get("appliedAt"));
+            String sync = text(beat, "sync");
+            Long syncFailures = beat == null ? null : number(beat, "syncFailures");
+            boolean behind = version == null || version < currentVersion || "behind".equals(sync);
+            fleet.add(new EdgeStatus(nodeId, version, at, units == null ? null : units.intValue(), errors, stale,
+                    behind, source, appliedAt, sync, syncFailures == null ? null : syncFailures.intValue(),
+                    text(beat, "syncError")));
+        }
+        return fleet;
     }
 
     private JsonNode parse(String raw) {
