@@ -68,6 +68,10 @@ public final class UnitSync implements AutoCloseable {
     /** The previous sync's decoded registry units (sync thread only). */
     private final Map<String, UnitDecoding.Decoded> decoded = new HashMap<>();
     private volatile long noticedAtNanos;
+    /** The version the last sync from Redis applied, when, and whether its propagation was measured (sync thread only). */
+    private long appliedVersion = -1;
+    private long appliedAtMillis;
+    private boolean appliedMeasured;
     private volatile boolean redisHealthy = true;
     private volatile boolean forced;
 
@@ -131,8 +135,9 @@ public final class UnitSync implements AutoCloseable {
      */
     public void pushed(String message) {
         long pushed;
+        ChangeNotice notice = null;
         try {
-            ChangeNotice notice = ChangeNotice.parse(message);
+            notice = ChangeNotice.parse(message);
             pushed = notice.version();
             if (notice.known() && !notice.all()) {
                 notices.put(pushed, notice);
@@ -145,6 +150,10 @@ public final class UnitSync implements AutoCloseable {
             pushed = Long.MAX_VALUE; // treat as "something changed"
         }
         boolean newer = pushed > holder.current().snapshot().version();
+        if (!newer && notice != null) {
+            ChangeNotice late = notice; // a poll applied it between the registry's commit and its publish
+            thread.execute(() -> measurePropagation(late));
+        }
         if (newer) {
             status.newerAnnounced();
         }
@@ -230,14 +239,27 @@ public final class UnitSync implements AutoCloseable {
         if (noticed != 0) {
             syncLatency.record(System.nanoTime() - noticed, TimeUnit.NANOSECONDS);
         }
-        ChangeNotice newest = notices.get(units.version());
-        if (newest != null && newest.committedAtMillis() > 0) {
-            propagation.record(Math.max(0, clock.millis() - newest.committedAtMillis()), TimeUnit.MILLISECONDS);
-        }
+        appliedVersion = units.version();
+        appliedAtMillis = clock.millis();
+        appliedMeasured = false;
+        measurePropagation(notices.get(appliedVersion));
         notices.headMap(units.version(), true).clear();
         status.succeeded();
         healthy();
         saver.save(units);
+    }
+
+    /**
+     * One propagation sample for the applied version, from its notice's commit time, once per
+     * version. The notice may come after the version was applied (a poll got there between the
+     * registry's commit and its publish): the version still propagated at the time it was applied,
+     * and dropping the sample would undercount exactly the fast changes.
+     */
+    private void measurePropagation(ChangeNotice notice) {
+        if (notice != null && notice.version() == appliedVersion && notice.committedAtMillis() > 0 && !appliedMeasured) {
+            appliedMeasured = true;
+            propagation.record(Math.max(0, appliedAtMillis - notice.committedAtMillis()), TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
