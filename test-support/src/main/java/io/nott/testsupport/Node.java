@@ -43,6 +43,18 @@ public final class Node {
         return output.lines().findFirst().orElse("").trim();
     }
 
+    /**
+     * Sends {@code SIGSTOP} or {@code SIGCONT}: a stopped node keeps its sockets open and answers
+     * nothing, as a hung or swapping host does (worse for clients than a crash, which refuses).
+     */
+    void signal(String signal) {
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        RedisCluster.run(java.util.List.of("kill", "-" + signal, String.valueOf(p.pid())), java.time.Duration.ofSeconds(5));
+    }
+
     void kill() {
         Process p = process;
         if (p == null) {

@@ -104,6 +104,16 @@ public final class RedisCluster implements AutoCloseable {
         node.kill();
     }
 
+    /** Freezes a node (SIGSTOP): its connections stay open and nothing is answered until {@link #thaw}. */
+    public void freeze(Node node) {
+        node.signal("STOP");
+    }
+
+    /** Lets a frozen node go on (SIGCONT). */
+    public void thaw(Node node) {
+        node.signal("CONT");
+    }
+
     /** Starts a stopped node again with its old identity; it rejoins the cluster. */
     public void restartNode(Node node) {
         launch(node);

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -11,6 +12,8 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -27,9 +30,10 @@ import org.jboss.logging.Logger;
  * soak of issue #22: 36 active, 144 waiting, for good). A single cluster connection opened once
  * pipelines any number of commands on one socket per node, so there is nothing to wait for.
  *
- * <p>Self-healing: when the connection fails, closes, or leaves commands unanswered for
- * {@code stuckAfter}, the whole client is closed (which fails every command still waiting on it,
- * so their callers and permits are released) and the next call opens a new one, reading the
+ * <p>Self-healing: when the connection fails, closes, or leaves any command unanswered for
+ * {@code stuckAfter}, the whole client is closed, every command still waiting on it is failed
+ * here (so their callers and permits are released whatever the client does with them) and the
+ * next call opens a new one, reading the
  * cluster's slots again (a failover moves them). A failed connect is kept for {@code retryAfter}
  * so a Redis outage costs one attempt per interval, not one per request.
  */
@@ -37,7 +41,33 @@ public final class UnitRedisConnection implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(UnitRedisConnection.class);
 
-    private record Session(Redis client, Future<RedisConnection> connection) {
+    /**
+     * One opened client, and the replies it still owes. A reset fails those itself, whatever the
+     * closed client does with the commands it had taken: in a CI run of the failover soak, units'
+     * commands stayed in flight for over 30 s after the load ended, and each such command keeps a
+     * unit's permit and this node's in-flight count; enough of them and every Redis call of the
+     * node is refused as busy, for good.
+     */
+    private record Session(Redis client, Future<RedisConnection> connection, Map<Promise<Response>, Long> pending) {
+        Session(Redis client, Future<RedisConnection> connection) {
+            this(client, connection, new ConcurrentHashMap<>());
+        }
+
+        /** True when a command sent before {@code sentBefore} (nanoTime) is still unanswered. */
+        boolean owesSince(long sentBefore) {
+            for (long sent : pending.values()) {
+                if (sent - sentBefore < 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void failPending(String why) {
+            for (Promise<Response> reply : pending.keySet()) {
+                reply.tryFail("the units' Redis connection " + why + "; the command may or may not have run");
+            }
+        }
     }
 
     private final Vertx vertx;
@@ -47,8 +77,9 @@ public final class UnitRedisConnection implements AutoCloseable {
     private final AtomicReference<Session> current = new AtomicReference<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Counter resets;
+    private final Gauge inFlightGauge;
+    private final MeterRegistry registry;
     private final long watchdog;
-    private volatile long lastProgressNanos = System.nanoTime();
     private volatile boolean closed;
 
     /**
@@ -65,7 +96,8 @@ public final class UnitRedisConnection implements AutoCloseable {
         this.resets = Counter.builder("edge.units.redis.reconnects")
                 .description("Times the units' Redis connection was dropped and reopened (failed, closed or stuck)")
                 .register(registry);
-        Gauge.builder("edge.units.redis.in.flight", inFlight, AtomicInteger::get)
+        this.registry = registry;
+        this.inFlightGauge = Gauge.builder("edge.units.redis.in.flight", inFlight, AtomicInteger::get)
                 .description("edge_computing.redis_client commands sent and not yet answered").register(registry);
         long period = Math.max(100, Math.min(1000, stuckAfter.toMillis() / 4));
         this.watchdog = vertx.setPeriodic(period, id -> checkStuck());
@@ -74,11 +106,22 @@ public final class UnitRedisConnection implements AutoCloseable {
     /** Sends one command; the future fails when there is no connection or the connection drops. */
     public Future<Response> send(Request request) {
         Session session = session();
-        if (inFlight.getAndIncrement() == 0) {
-            lastProgressNanos = System.nanoTime();
+        inFlight.incrementAndGet();
+        Promise<Response> reply = Promise.promise();
+        session.pending().put(reply, System.nanoTime());
+        if (current.get() != session) {
+            // reset between session() and add: its failPending may not have seen this reply
+            reply.tryFail("the units' Redis connection was just dropped; try again");
         }
-        return session.connection().compose(c -> c.send(request)).andThen(done -> {
-            lastProgressNanos = System.nanoTime();
+        session.connection().compose(c -> c.send(request)).onComplete(done -> {
+            if (done.succeeded()) {
+                reply.tryComplete(done.result());
+            } else {
+                reply.tryFail(done.cause());
+            }
+        });
+        return reply.future().andThen(done -> {
+            session.pending().remove(reply);
             inFlight.decrementAndGet();
         });
     }
@@ -117,10 +160,15 @@ public final class UnitRedisConnection implements AutoCloseable {
         return session;
     }
 
+    /**
+     * Any one command unanswered for stuck-after drops the connection, even while others are
+     * answered: a command parked for good (a node's pool or socket that will never serve it)
+     * must not wait for the whole connection to go quiet.
+     */
     private void checkStuck() {
         Session s = current.get();
-        if (s != null && inFlight.get() > 0 && System.nanoTime() - lastProgressNanos > stuckAfterNanos) {
-            reset(s, "left " + inFlight.get() + " commands unanswered for " + stuckAfterNanos / 1_000_000 + " ms");
+        if (s != null && s.owesSince(System.nanoTime() - stuckAfterNanos)) {
+            reset(s, "left a command unanswered for " + stuckAfterNanos / 1_000_000 + " ms");
         }
     }
 
@@ -129,10 +177,10 @@ public final class UnitRedisConnection implements AutoCloseable {
             resets.increment();
             LOG.warnf("The units' Redis connection %s; reopening it on the next call "
                     + "(commands still waiting on it fail now and return nil, err to their units)", why);
-            lastProgressNanos = System.nanoTime();
             if (session.client() != null) {
                 session.client().close();
             }
+            session.failPending(why);
         }
     }
 
@@ -144,5 +192,10 @@ public final class UnitRedisConnection implements AutoCloseable {
         if (s != null && s.client() != null) {
             s.client().close();
         }
+        if (s != null) {
+            s.failPending("was closed: the edge is shutting down");
+        }
+        // The registry can outlive this node in one JVM (tests): a later node's gauge must read its own count.
+        registry.remove(inFlightGauge);
     }
 }
