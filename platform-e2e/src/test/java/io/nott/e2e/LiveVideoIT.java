@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -29,8 +30,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * ladder, glass-to-glass latency read from the wall clock burned into the test source while
  * Chromium plays a minute through the edge, and a publisher that stops and comes back.
  *
- * <p>Latency, stalls, the ladder's real-time factor and the CPU each part of the pipeline used
- * are printed ({@code measured: ...}), not asserted: they are benchmark figures of a shared
+ * <p>Latency, its split into stages ({@link LatencyStages}: capture, segment file, origin
+ * playlist, edge playlist, screen), stalls, the ladder's real-time factor and the CPU each part
+ * of the pipeline used are printed ({@code measured: ...}), not asserted: they are benchmark figures of a shared
  * machine. Asserted: the ladder, the clock is readable, the player keeps pace with the origin,
  * the 720p rendition plays when asked, and the order of events when a stream ends and comes
  * back.
@@ -58,10 +60,10 @@ class LiveVideoIT {
     /**
      * Reads the ingest test source's burned-in clock (BurnedClock: a white block, 20 bits of
      * tenths of a second modulo 2^20, a black block, 32 of 1280 pixels each, top left) from the
-     * frame on screen and returns how many seconds that frame is behind the page's clock, or
-     * null when the frame has no readable clock.
+     * frame on screen: {@code {clock, now}} with the page's clock in ms, or null when the frame
+     * has no readable clock.
      */
-    private static final String CLOCK_LAG = """
+    private static final String CLOCK_ON_SCREEN = """
             () => {
               const v = document.querySelector('#player video');
               if (!v || !v.videoWidth || v.readyState < 2) return null;
@@ -77,9 +79,7 @@ class LiveVideoIT {
               if (lum(0) < 160 || lum(21) > 96) return null;
               let value = 0;
               for (let i = 1; i <= 20; i++) value = value * 2 + (lum(i) > 128 ? 1 : 0);
-              const wrap = 1048576;
-              const lag = ((Math.floor(now / 100) % wrap - value) % wrap + wrap) % wrap;
-              return lag / 10;
+              return { clock: value, now: now };
             }""";
 
     /** Counts the video element's stalls ('waiting' after it first played) and how long they lasted. */
@@ -140,7 +140,9 @@ class LiveVideoIT {
     @Test
     @Order(2)
     void playsAMinuteThroughTheEdgeAndMeasuresHowFarBehindLiveItIs() throws Exception {
-        try (PlayerPage page = PlayerPage.open(chromium, platform.edge() + "/app", PHONE_WIDTH, PHONE_HEIGHT)) {
+        try (LatencyStages stages = new LatencyStages("http://127.0.0.1:" + platform.hlsPort(), platform.edge(),
+                platform.home().resolve("ingest").resolve("hls"), "colorbar_240p.m3u8");
+                PlayerPage page = PlayerPage.open(chromium, platform.edge() + "/app", PHONE_WIDTH, PHONE_HEIGHT)) {
             page.awaitAdvance(2.0, PLAY);
             page.page().evaluate(STALL_WATCH);
             CpuBudget budget = cpuBudget();
@@ -152,17 +154,19 @@ class LiveVideoIT {
 
             List<Double> clock = new ArrayList<>();
             List<Double> programDate = new ArrayList<>();
+            List<Double> behindEdge = new ArrayList<>();
+            List<Double> rate = new ArrayList<>();
             while (System.nanoTime() - started < WATCH.toNanos()) {
-                Object lag = page.page().evaluate(CLOCK_LAG);
-                if (lag instanceof Number n) {
-                    clock.add(n.doubleValue());
-                }
-                String behind = page.page().getAttribute("#latency", "data-seconds");
-                if (behind != null) {
-                    programDate.add(Double.parseDouble(behind));
-                }
+                clockOnScreen(page).ifPresent(shown -> {
+                    clock.add(SegmentClock.secondsUntil(shown.clock(), shown.at().toEpochMilli()));
+                    stages.onScreen(shown.clock(), shown.at());
+                });
+                number(page, "data-seconds").ifPresent(programDate::add);
+                number(page, "data-behind-edge").ifPresent(behindEdge::add);
+                number(page, "data-rate").ifPresent(rate::add);
                 Thread.sleep(1000);
             }
+            List<LatencyStages.Split> splits = stages.splits();
             Map<String, Double> cores = budget.cores();
             double watched = (System.nanoTime() - started) / 1e9;
             double played = page.video().currentTime() - startTime;
@@ -175,6 +179,19 @@ class LiveVideoIT {
                     watched, percentile(clock, 50), percentile(clock, 90), percentile(clock, 100), clock.size());
             System.out.printf("measured: behind live by #EXT-X-PROGRAM-DATE-TIME (hls.js playingDate): median %.1f s, max %.1f s%n",
                     percentile(programDate, 50), percentile(programDate, 100));
+            System.out.printf("measured: glass-to-glass by stage (medians of %d frames on screen whose 240p segment was timed; "
+                    + "they add up to each frame's total, median %.2f s): capture -> segment file complete %.2f s "
+                    + "(of which the source's encoder, RTMP and the ladder: %.2f s per segment's last frame), -> listed by the origin's "
+                    + "playlist %.2f s, -> listed by the edge's %.2f s, -> on screen %.2f s (hls.js: %.2f s behind the playlist's end, "
+                    + "playback rate %.2f); the source's clock advanced %.2f s per segment over %d segments%n",
+                    splits.size(), LatencyStages.percentile(splits, LatencyStages.Split::glass, 50),
+                    LatencyStages.percentile(splits, LatencyStages.Split::captureToWritten, 50),
+                    percentile(stages.pipelineDelays(), 50),
+                    LatencyStages.percentile(splits, LatencyStages.Split::writtenToOrigin, 50),
+                    LatencyStages.percentile(splits, LatencyStages.Split::originToEdge, 50),
+                    LatencyStages.percentile(splits, LatencyStages.Split::edgeToScreen, 50),
+                    percentile(behindEdge, 50), percentile(rate, 50),
+                    stages.clockSecondsPerSegment().orElse(Double.NaN), stages.segmentsSeen());
             System.out.printf("measured: played %.1f s of video in %.1f s; the ladder wrote %.0f one-second segments (%.2fx real time); "
                     + "stalls: %s%n", played, watched, produced, produced / watched, stalls);
             System.out.printf("measured: CPU over the minute (cores = CPU seconds per second), %dx%d player playing %dx%d: %s; "
@@ -182,6 +199,8 @@ class LiveVideoIT {
                     CpuBudget.format(cores), loadBefore, loadAverage());
 
             assertThat(clock).as("frames with a readable burned-in clock").hasSizeGreaterThan(30);
+            // The clock on screen is found in the segments the origin wrote: the stages are of the frames watched.
+            assertThat(splits).as("frames on screen found in a 240p segment timed from its file to the edge").isNotEmpty();
             // The player and the edge keep pace with what the origin produces: the video played
             // is at least 80% of the one-second segments written meanwhile. Stalls and the
             // real-time factor are printed figures: on this 2-core machine shared with other
@@ -220,17 +239,36 @@ class LiveVideoIT {
             page.awaitNoMessage(PLAY);
             page.awaitAdvance(1.0, PLAY);
             // No replay of the old broadcast: the frame on screen was captured after the stop.
-            Object lag = null;
+            Optional<Shown> shown = Optional.empty();
             long deadline = System.nanoTime() + SOON.toNanos();
-            while (!(lag instanceof Number) && System.nanoTime() < deadline) {
-                lag = page.page().evaluate(CLOCK_LAG);
+            while (shown.isEmpty() && System.nanoTime() < deadline) {
+                shown = clockOnScreen(page);
                 Thread.sleep(200);
             }
-            assertThat(lag).as("a readable clock after the return").isInstanceOf(Number.class);
-            Instant captured = Instant.now().minusMillis(Math.round(((Number) lag).doubleValue() * 1000));
+            assertThat(shown).as("a readable clock after the return").isPresent();
+            double lag = SegmentClock.secondsUntil(shown.get().clock(), shown.get().at().toEpochMilli());
+            Instant captured = shown.get().at().minusMillis(Math.round(lag * 1000));
             assertThat(captured).isAfter(stopped);
             assertThat(page.messageKind()).isNull();
         }
+    }
+
+    /** A burned-in clock on screen and when it was read. */
+    private record Shown(long clock, Instant at) {
+    }
+
+    private static Optional<Shown> clockOnScreen(PlayerPage page) {
+        if (page.page().evaluate(CLOCK_ON_SCREEN) instanceof Map<?, ?> read
+                && read.get("clock") instanceof Number clock && read.get("now") instanceof Number now) {
+            return Optional.of(new Shown(clock.longValue(), Instant.ofEpochMilli(now.longValue())));
+        }
+        return Optional.empty();
+    }
+
+    /** A figure the player writes on its "behind live" box, when it has one. */
+    private static Optional<Double> number(PlayerPage page, String attribute) {
+        String value = page.page().getAttribute("#latency", attribute);
+        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(Double.parseDouble(value));
     }
 
     /** The parts of the pipeline whose CPU the minute of playback measures. */

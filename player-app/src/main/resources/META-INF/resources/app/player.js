@@ -545,6 +545,11 @@
     var hls = playback && playback._hls;
     var date = hls && hls.playingDate;
     var box = byId('latency');
+    var video = document.querySelector('#player video');
+    // How far behind the newest segment it knows hls.js plays, and how fast it catches up: the
+    // player's own share of the latency (the end-to-end test reads them; a tooltip shows them).
+    box.dataset.behindEdge = hls && isFinite(hls.latency) ? hls.latency.toFixed(2) : '';
+    box.dataset.rate = video ? video.playbackRate.toFixed(2) : '';
     if (!date || state.message) {
       box.hidden = true;
       return;
@@ -552,6 +557,8 @@
     var behind = (Date.now() - date.getTime()) / 1000;
     box.dataset.seconds = behind.toFixed(2);
     box.textContent = behind.toFixed(1) + ' s behind live';
+    box.title = box.dataset.behindEdge ? box.dataset.behindEdge + ' s behind the newest segment, playing at '
+      + box.dataset.rate + 'x' : '';
     box.hidden = false;
   }
 

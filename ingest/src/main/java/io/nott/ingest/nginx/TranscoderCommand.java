@@ -81,9 +81,12 @@ public final class TranscoderCommand {
                 // 3 s of probing instead of 5: an RTMP stream announces no streams up front, so
                 // FFmpeg finds video only if a picture arrives within the probe; a publisher
                 // starved of CPU sends sound first (1 s lost the video under a load average of
-                // 25). The probe adds to the start only: FFmpeg then reads what nginx buffered at
-                // full speed and the segments' distance to live is the same.
+                // 25). FLV has no header, so FFmpeg probes for the whole 3 s of a live stream.
                 "-analyzeduration", "3000000",
+                // nobuffer: the packets read while probing are dropped, not transcoded first.
+                // Kept, they started every ladder 3 s behind its live input, a delay it only
+                // made up where it had CPU to spare (and on this machine it had not).
+                "-fflags", "nobuffer",
                 "-i", "rtmp://127.0.0.1:" + config.rtmpPort() + "/encoder/" + NAME,
                 "-filter_complex", filterGraph(t.fps(), ladder)));
         for (int i = 0; i < ladder.size(); i++) {

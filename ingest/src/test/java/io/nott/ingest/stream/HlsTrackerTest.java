@@ -74,6 +74,30 @@ class HlsTrackerTest {
     }
 
     @Test
+    void theLagGaugeIsTheMostDelayedLiveTranscoderByProgramDateTime() throws Exception {
+        HlsTracker tracker = tracker();
+        tracker.scan();
+        assertThat(registry.get("ingest.transcoder.lag").gauge().value()).isZero();
+        // the newest segment ends at 00:00:03 by its date; the playlist was written 7.5 s after that
+        Path high = hls.resolve("cam_high.m3u8");
+        Files.writeString(high, """
+                #EXTM3U
+                #EXT-X-TARGETDURATION:1
+                #EXTINF:1.000000,
+                #EXT-X-PROGRAM-DATE-TIME:2026-01-01T00:00:01.000+0000
+                cam_high-1.ts
+                #EXTINF:1.000000,
+                #EXT-X-PROGRAM-DATE-TIME:2026-01-01T00:00:02.000+0000
+                cam_high-2.ts
+                """);
+        Files.setLastModifiedTime(high, FileTime.from(Instant.parse("2026-01-01T00:00:10.500Z")));
+        playlist("cam_low", Instant.parse("2026-01-01T00:00:10Z"), "cam_low-1.ts"); // undated: no lag known
+        tracker.scan();
+        assertThat(registry.get("ingest.transcoder.lag").gauge().value()).isEqualTo(7.5);
+        assertThat(tracker.variant("cam", "low")).get().extracting(HlsTracker.Variant::lag).isEqualTo(java.util.Optional.empty());
+    }
+
+    @Test
     void theStalledGaugeIsTheAgeOfTheMostStalledLiveRendition() throws Exception {
         Instant now = Instant.parse("2026-01-01T00:01:00Z");
         HlsTracker tracker = new HlsTracker(TestConfigs.ingest(Map.of("ingest.hls.directory", hls.toString(),

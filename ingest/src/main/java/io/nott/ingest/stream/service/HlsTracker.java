@@ -49,9 +49,10 @@ public class HlsTracker {
      *
      * @param ended the playlist carries {@code #EXT-X-ENDLIST}: the transcoder finished it
      * @param measuredKbps size of the newest segment over its duration, 0 before it is known
+     * @param lag how far the transcoder that wrote the playlist was behind its input ({@link TranscoderLag}), if dated
      */
     public record Variant(String stream, String rendition, Instant newestSegmentAt, List<String> segments,
-            long segmentsWritten, boolean ended, long measuredKbps) {
+            long segmentsWritten, boolean ended, long measuredKbps, Optional<Duration> lag) {
     }
 
     public HlsTracker(IngestConfig config, MeterRegistry registry, Clock clock) {
@@ -65,6 +66,17 @@ public class HlsTracker {
                 .description("Seconds since the newest segment of the most stalled live rendition (0 with no live stream);"
                         + " a healthy stream stays near one segment length")
                 .baseUnit("seconds").register(registry);
+        // The ladder's share of the glass-to-glass latency that nothing downstream can take back.
+        Gauge.builder("ingest.transcoder.lag", this, HlsTracker::worstLagSeconds).strongReference(true)
+                .description("Seconds the most delayed live transcoder is behind its input (newest playlist's write time minus"
+                        + " its newest segment's end by EXT-X-PROGRAM-DATE-TIME; 0 with no live stream); grows while the"
+                        + " ladder gets less CPU than it needs and stays when it gets enough again")
+                .baseUnit("seconds").register(registry);
+    }
+
+    double worstLagSeconds() {
+        return variants.values().stream().filter(v -> !v.ended())
+                .flatMap(v -> v.lag().stream()).mapToDouble(d -> d.toMillis() / 1000.0).max().orElse(0);
     }
 
     /**
@@ -141,7 +153,8 @@ public class HlsTracker {
                     .tag("stream", stream).tag("rendition", rendition).register(registry).increment(fresh);
         }
         long total = (known == null ? 0 : known.segmentsWritten()) + fresh;
-        variants.put(key, new Variant(stream, rendition, modified, segments, total, ended, measuredKbps(lines)));
+        variants.put(key, new Variant(stream, rendition, modified, segments, total, ended, measuredKbps(lines),
+                TranscoderLag.of(String.join("\n", lines), modified)));
     }
 
     /** Bits of the newest segment over its {@code #EXTINF} duration: what the rendition really costs. */

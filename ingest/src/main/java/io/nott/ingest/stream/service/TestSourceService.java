@@ -8,7 +8,6 @@ import io.nott.ingest.stream.StreamName;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,16 +32,14 @@ public class TestSourceService {
     private static final Duration RETRY = Duration.ofSeconds(2);
 
     private final IngestConfig config;
-    private final Clock clock;
     private final NginxLayout layout;
     private final PublishService publishes;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Process> running = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
 
-    public TestSourceService(IngestConfig config, PublishService publishes, Clock clock) {
+    public TestSourceService(IngestConfig config, PublishService publishes) {
         this.config = config;
-        this.clock = clock;
         this.layout = NginxLayout.of(config);
         this.publishes = publishes;
     }
@@ -104,7 +101,7 @@ public class TestSourceService {
                 // -re: lavfi generates as fast as it can otherwise.
                 "-re", "-f", "lavfi", "-i", "testsrc2=size=" + t.size() + ":rate=" + t.frameRate() + ",format=yuv420p",
                 "-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:beep_factor=4",
-                "-filter_complex", BurnedClock.filter(clock.instant(), "[0:v]", "[v]"), "-map", "[v]", "-map", "1:a",
+                "-filter_complex", BurnedClock.filter("[0:v]", "[v]"), "-map", "[v]", "-map", "1:a",
                 "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-profile:v", "high",
                 "-b:v", t.videoKbps() + "k", "-bufsize", 2 * t.videoKbps() + "k",
                 "-g", Integer.toString(gop), "-keyint_min", Integer.toString(gop), "-sc_threshold", "0",
