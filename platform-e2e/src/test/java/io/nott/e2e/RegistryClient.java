@@ -70,8 +70,10 @@ final class RegistryClient {
 
     private String send(HttpRequest.Builder request, int... expected) {
         try {
+            // 60 s, a deadline only: a PUT took over 10 s at a load average of 30 (the registry
+            // compiles the unit and writes it to the Redis Cluster on a starved machine).
             HttpResponse<String> response = http.send(request.header("Authorization", "Bearer " + token)
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
             for (int status : expected) {
                 if (response.statusCode() == status) {
                     return response.body();
