@@ -96,7 +96,19 @@ public final class Allocation {
     public static void work(Work kind, long bytes) {
         BudgetHook hook = BudgetHook.current();
         if (hook != null) {
-            hook.spend(kind.instructions(bytes));
+            hook.spend(kind, kind.instructions(bytes));
+        }
+    }
+
+    /**
+     * Checks the running call's wall clock from library code that works through a large input in
+     * steps it has already paid for (a parse charged up front): ends the call as a timeout past
+     * its deadline, whatever the real pace of the work turned out to be.
+     */
+    public static void checkDeadline() {
+        BudgetHook hook = BudgetHook.current();
+        if (hook != null) {
+            hook.checkDeadline();
         }
     }
 

@@ -70,6 +70,18 @@ public final class BudgetHook extends DebugLib {
      * charge times this is the time its work will take.
      */
     private double nanosPerInstruction;
+    /**
+     * Per kind of library work ({@link Allocation.Work}, by ordinal): how long its charges really
+     * took on this thread over what {@link #nanosPerInstruction} predicted, kept across calls.
+     * A rate is a CPU-time ratio measured warm; a fresh 16 MiB buffer (page faults, zeroing, a
+     * collection) or a cold method can take ten times that on a loaded machine, and a refusal
+     * estimated at the bare rate let such calls run hundreds of ms past a 50 ms budget.
+     */
+    private final double[] workFactor = initialFactors();
+    /** The last large charge whose work may still be running: its kind (-1: none), size and start. */
+    private int workKind = -1;
+    private long workSteps;
+    private long workStarted;
     private long lastCheckNanos;
     private long lastCheckInstructions;
     /** Time waited for I/O so far in this call that was not charged to the wall clock. */
@@ -175,6 +187,7 @@ public final class BudgetHook extends DebugLib {
         cCalls = 0;
         coroutinesCreated = 0;
         lightThreads = null;
+        workKind = -1;
         armed = true;
         CURRENT.set(this);
     }
@@ -389,6 +402,9 @@ public final class BudgetHook extends DebugLib {
         if (explicitOnly && storedInto != null) {
             chargeGrowth();
         }
+        if (workKind >= 0) {
+            endWork(ticker.getAsLong()); // the library call that charged it has returned
+        }
         LuaClosure c = frames[depth];
         if (c != null) {
             pcs[depth] = pc;
@@ -490,8 +506,20 @@ public final class BudgetHook extends DebugLib {
      * started just before the deadline ended the call tens of ms late).
      */
     public void spend(long steps) {
+        spend(null, steps);
+    }
+
+    /**
+     * {@link #spend(long)} for {@code kind} of library work: a large charge is refused by the time
+     * this kind of work has really been taking on this thread ({@link #workFactor}), and its own
+     * time is measured when the next charge or instruction comes.
+     */
+    public void spend(Allocation.Work kind, long steps) {
         if (tripped != null) {
             throw tripped;
+        }
+        if (workKind >= 0) {
+            endWork(ticker.getAsLong());
         }
         long before = instructions;
         instructions += steps;
@@ -500,17 +528,51 @@ public final class BudgetHook extends DebugLib {
                     "instruction budget exceeded: more than " + instructionLimit + " instructions"));
         }
         if (steps >= CHECK_EVERY) {
-            refuseWorkPastDeadline(steps);
+            refuseWorkPastDeadline(kind, steps);
         } else if (before / CHECK_EVERY != instructions / CHECK_EVERY) {
             checkDeadline();
         }
     }
 
-    private void refuseWorkPastDeadline(long steps) {
-        long left = deadlineNanos - ticker.getAsLong();
-        if (left < 0 || steps * nanosPerInstruction > left) {
+    private void refuseWorkPastDeadline(Allocation.Work kind, long steps) {
+        long now = ticker.getAsLong();
+        long left = deadlineNanos - now;
+        double factor = kind == null ? 1 : workFactor[kind.ordinal()];
+        if (left < 0 || steps * nanosPerInstruction * factor > left) {
             throw trip(new UnitAbort.BudgetExceeded("wall-clock budget exceeded"));
         }
+        if (kind != null && nanosPerInstruction > 0) {
+            workKind = kind.ordinal();
+            workSteps = steps;
+            workStarted = now;
+        }
+    }
+
+    /**
+     * The large charge's work has ended by {@code now}: its time over the estimate moves that
+     * kind's factor. A slower sample is taken at once (up to 16x the factor: one collection pause
+     * is not the pace), a faster one a quarter of the way, so a kind that turned slow is refused
+     * from its next charge on, and one slow sample fades as fast calls follow.
+     */
+    private void endWork(long now) {
+        int k = workKind;
+        workKind = -1;
+        double estimate = workSteps * nanosPerInstruction;
+        if (estimate <= 0) {
+            return;
+        }
+        double sample = Math.clamp((now - workStarted) / estimate, MIN_FACTOR, MAX_FACTOR);
+        double f = workFactor[k];
+        workFactor[k] = sample > f ? Math.min(sample, 16 * f) : f + (sample - f) / 4;
+    }
+
+    private static final double MIN_FACTOR = 1.0 / 16;
+    private static final double MAX_FACTOR = 64;
+
+    private static double[] initialFactors() {
+        double[] f = new double[Allocation.Work.values().length];
+        java.util.Arrays.fill(f, 1);
+        return f;
     }
 
     /**
@@ -568,7 +630,7 @@ public final class BudgetHook extends DebugLib {
         }
         if (total > 4096) {
             chargeBytes(total, "'..'");
-            spend(Allocation.Work.COPY.instructions(total)); // the copy, before CONCAT makes it
+            spend(Allocation.Work.COPY, Allocation.Work.COPY.instructions(total)); // the copy, before CONCAT makes it
         } else if (explicitOnly) {
             chargeMemory(total + STRING_BYTES, "'..'"); // no counter sees small strings here
         }
