@@ -58,6 +58,8 @@ public final class BudgetHook extends DebugLib {
 
     /** System.nanoTime, or a test's clock: the wall-clock budget and the call's pace are read from it. */
     private final LongSupplier ticker;
+    /** The ticker is the system's: only then are work times real enough to share ({@link #WORK_NANOS}). */
+    private final boolean systemTicker;
     private Thread owner;
     private boolean armed;
     private long instructions;
@@ -71,13 +73,15 @@ public final class BudgetHook extends DebugLib {
      */
     private double nanosPerInstruction;
     /**
-     * Per kind of library work ({@link Allocation.Work}, by ordinal): how long its charges really
-     * took on this thread over what {@link #nanosPerInstruction} predicted, kept across calls.
-     * A rate is a CPU-time ratio measured warm; a fresh 16 MiB buffer (page faults, zeroing, a
-     * collection) or a cold method can take ten times that on a loaded machine, and a refusal
-     * estimated at the bare rate let such calls run hundreds of ms past a 50 ms budget.
+     * Per kind of library work ({@link Allocation.Work}, by ordinal): the wall time one charged
+     * instruction of it has been taking on this node lately (0 until measured). Shared by all
+     * threads: it is the machine's speed at that work, load included, and a runtime that was just
+     * created knows it too. A rate is a CPU-time ratio measured warm; a fresh 16 MiB buffer (page
+     * faults, zeroing, a collection) or a cold method can take ten times that on a loaded machine,
+     * and a refusal estimated at the bare rate let such calls run hundreds of ms past a 50 ms budget.
+     * Plain doubles: a lost update between threads only drops one sample.
      */
-    private final double[] workFactor = initialFactors();
+    private static final double[] WORK_NANOS = new double[Allocation.Work.values().length];
     /** The last large charge whose work may still be running: its kind (-1: none), size and start. */
     private int workKind = -1;
     private long workSteps;
@@ -139,12 +143,17 @@ public final class BudgetHook extends DebugLib {
     }
 
     public BudgetHook() {
-        this(System::nanoTime);
+        this(System::nanoTime, true);
     }
 
     /** A hook that reads wall time from {@code ticker} (nanoseconds, as {@link System#nanoTime}). */
     BudgetHook(LongSupplier ticker) {
+        this(ticker, false);
+    }
+
+    private BudgetHook(LongSupplier ticker, boolean systemTicker) {
         this.ticker = ticker;
+        this.systemTicker = systemTicker;
     }
 
     /** The hook armed on the calling thread, or null outside a unit call. */
@@ -511,7 +520,7 @@ public final class BudgetHook extends DebugLib {
 
     /**
      * {@link #spend(long)} for {@code kind} of library work: a large charge is refused by the time
-     * this kind of work has really been taking on this thread ({@link #workFactor}), and its own
+     * this kind of work has really been taking on this node ({@link #WORK_NANOS}), and its own
      * time is measured when the next charge or instruction comes.
      */
     public void spend(Allocation.Work kind, long steps) {
@@ -537,11 +546,17 @@ public final class BudgetHook extends DebugLib {
     private void refuseWorkPastDeadline(Allocation.Work kind, long steps) {
         long now = ticker.getAsLong();
         long left = deadlineNanos - now;
-        double factor = kind == null ? 1 : workFactor[kind.ordinal()];
-        if (left < 0 || steps * nanosPerInstruction * factor > left) {
+        double measured = kind == null ? 0 : WORK_NANOS[kind.ordinal()];
+        double perStep = measured > 0 ? measured : nanosPerInstruction;
+        if (left < 0 || steps * perStep > left) {
+            if (left >= 0 && measured > 0 && systemTicker) {
+                // Refused on the estimate alone: no sample of this size comes to correct it, so it
+                // fades by itself (one slow outlier must not refuse such calls for good).
+                WORK_NANOS[kind.ordinal()] = measured * 7 / 8;
+            }
             throw trip(new UnitAbort.BudgetExceeded("wall-clock budget exceeded"));
         }
-        if (kind != null && nanosPerInstruction > 0) {
+        if (kind != null && systemTicker) {
             workKind = kind.ordinal();
             workSteps = steps;
             workStarted = now;
@@ -549,30 +564,18 @@ public final class BudgetHook extends DebugLib {
     }
 
     /**
-     * The large charge's work has ended by {@code now}: its time over the estimate moves that
-     * kind's factor. A slower sample is taken at once (up to 16x the factor: one collection pause
-     * is not the pace), a faster one a quarter of the way, so a kind that turned slow is refused
-     * from its next charge on, and one slow sample fades as fast calls follow.
+     * The large charge's work has ended by {@code now}: its time per charged instruction moves
+     * that kind's {@link #WORK_NANOS}. A slower sample is taken at once (up to 4x the last: one
+     * collection pause is not the pace), a faster one a quarter of the way, so a kind that turned
+     * slow is refused from its next charge on, and one slow sample fades as faster calls follow.
      */
     private void endWork(long now) {
         int k = workKind;
         workKind = -1;
-        double estimate = workSteps * nanosPerInstruction;
-        if (estimate <= 0) {
-            return;
-        }
-        double sample = Math.clamp((now - workStarted) / estimate, MIN_FACTOR, MAX_FACTOR);
-        double f = workFactor[k];
-        workFactor[k] = sample > f ? Math.min(sample, 16 * f) : f + (sample - f) / 4;
-    }
-
-    private static final double MIN_FACTOR = 1.0 / 16;
-    private static final double MAX_FACTOR = 64;
-
-    private static double[] initialFactors() {
-        double[] f = new double[Allocation.Work.values().length];
-        java.util.Arrays.fill(f, 1);
-        return f;
+        // At most 10 us an instruction (a 256 KiB hash slice in 240 ms): a descheduled thread's sample.
+        double sample = Math.min(10_000, (double) (now - workStarted) / workSteps);
+        double last = WORK_NANOS[k];
+        WORK_NANOS[k] = last <= 0 ? sample : sample > last ? Math.min(sample, 4 * last) : last + (sample - last) / 4;
     }
 
     /**
@@ -582,6 +585,7 @@ public final class BudgetHook extends DebugLib {
      * counts against the budget again.
      */
     public void excuseWait(long waitedNanos, long allowanceNanos) {
+        workKind = -1; // the wait is no part of the last charge's work
         long excused = Math.max(0, Math.min(waitedNanos, allowanceNanos - excusedWaitNanos));
         excusedWaitNanos += excused;
         deadlineNanos += excused;
@@ -589,6 +593,7 @@ public final class BudgetHook extends DebugLib {
 
     /** Wall-clock time left in the armed call (negative once past the deadline). */
     public long remainingNanos() {
+        workKind = -1; // asked before waiting (a sleep): the wait is no part of the last charge's work
         return deadlineNanos - ticker.getAsLong();
     }
 
