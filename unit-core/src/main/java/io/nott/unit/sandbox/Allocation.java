@@ -92,6 +92,26 @@ public final class Allocation {
         memory(slots * TABLE_SLOT_BYTES, what);
     }
 
+    /**
+     * Runs {@code op}, which grows {@code t} in library code ({@code table.insert}): the slots it
+     * gained are charged after it, as the interpreter's own stores are charged on a thread with
+     * no allocation counter (a virtual thread), so a table grown only through library calls
+     * meets the memory limit there too.
+     */
+    public static <T> T growing(org.luaj.vm2.LuaTable t, String what, java.util.function.Supplier<T> op) {
+        BudgetHook hook = BudgetHook.current();
+        if (hook == null) {
+            return op.get();
+        }
+        long before = BudgetHook.slots(t);
+        T result = op.get();
+        long now = BudgetHook.slots(t);
+        if (now > before) {
+            hook.chargeMemory((now - before) * TABLE_SLOT_BYTES, what);
+        }
+        return result;
+    }
+
     /** {@code bytes} of {@code kind} work are about to be done: charged as instructions; the deadline checked. */
     public static void work(Work kind, long bytes) {
         BudgetHook hook = BudgetHook.current();

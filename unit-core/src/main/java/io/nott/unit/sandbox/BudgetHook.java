@@ -459,7 +459,7 @@ public final class BudgetHook extends DebugLib {
         }
     }
 
-    private static long slots(LuaTable t) {
+    static long slots(LuaTable t) {
         if (ARRAY_LENGTH == null) {
             return t.rawlen();
         }

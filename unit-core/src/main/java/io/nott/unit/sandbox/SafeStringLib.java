@@ -263,7 +263,13 @@ final class SafeStringLib {
             if (args.narg() != 2 && args.narg() != 3) {
                 throw new LuaError("wrong number of arguments to 'insert'");
             }
-            return original.invoke(args);
+            LuaTable t = args.checktable(1);
+            if (args.narg() == 3) {
+                // Every element from pos on moves up one: a loop inserting at the front is quadratic.
+                long pos = args.arg(2).isnumber() ? (long) args.arg(2).todouble() : t.length();
+                Allocation.work(Allocation.Work.COPY, Math.max(0L, t.length() - pos + 1) * 16);
+            }
+            return Allocation.growing(t, "table.insert", () -> original.invoke(args));
         }
     }
 

@@ -213,6 +213,7 @@ class HostileUnitTest {
         cases.add("local s = string.rep('x', 4*1024*1024) while true do require('cjson').encode({s}) end");
         cases.add("local s = '[' .. string.rep('1,', 4e6) .. '1]' while true do require('cjson').decode(s) end");
         cases.add("local t = {} local i = 0 while true do i = i + 1 table.insert(t, i) end");
+        cases.add("local t = {} local i = 0 while true do i = i + 1 table.insert(t, 1, i) end");
         StringBuilder report = new StringBuilder("50 ms budget, measured wall time per case:\n");
         for (String code : cases) {
             UnitOutcome o = run(unit("slow", Phase.ACCESS, code).withBudget(new Budget(50_000_000_000L, 50)));
@@ -315,6 +316,33 @@ class HostileUnitTest {
         UnitOutcome onPlatform = run(unit("grow", Phase.ACCESS, code).withBudget(new Budget(50_000_000_000L, 120_000)));
         assertThat(onPlatform.kind()).as(onPlatform.message()).isEqualTo(Kind.ERROR);
         assertThat(onPlatform.message()).contains("memory limit exceeded");
+    }
+
+    /** Tables that library functions build or grow, kept by the unit: no interpreter store makes them. */
+    static Stream<Arguments> libraryTables() {
+        return Stream.of(
+                Arguments.of("table.insert growth", "local t = {} local i = 0 while true do i = i + 1 table.insert(t, i) end"),
+                Arguments.of("ngx.re.gmatch captures kept", "local t, n, s = {}, 0, string.rep('ab', 1000) "
+                        + "while true do for m in ngx.re.gmatch(s, '(?<x>a)(b)') do n = n + 1 t[n] = m end end"),
+                Arguments.of("cjson.decode tables kept", "local t, n, c = {}, 0, require('cjson') "
+                        + "while true do n = n + 1 t[n] = c.decode('[[1,2],{\"a\":[3,4]},[5,6,7,8]]') end"),
+                Arguments.of("json.decode tables kept", "local t, n = {}, 0 "
+                        + "while true do n = n + 1 t[n] = edge_computing.json.decode('[[1,2],{\"a\":[3,4]},[5,6,7,8]]') end"),
+                Arguments.of("string.rep results kept", "local t, n = {}, 0 while true do n = n + 1 t[n] = string.rep('x', 1000 + n % 7) end"));
+    }
+
+    /**
+     * Issue #15: what library functions build on a virtual thread (no allocation counter) is
+     * charged by the functions themselves, so a unit keeping it meets the memory limit there as
+     * on a platform thread. The wall budget is roomy (these end in well under a second when
+     * charged); an uncharged case would end as a timeout instead and fail.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("libraryTables")
+    void whatLibraryFunctionsBuildIsChargedOnAVirtualThread(String name, String code) throws InterruptedException {
+        UnitOutcome onVirtual = runOnAVirtualThread(unit("grow", Phase.ACCESS, code).withBudget(new Budget(50_000_000_000L, 30_000)));
+        assertThat(onVirtual.kind()).as(onVirtual.message()).isEqualTo(Kind.ERROR);
+        assertThat(onVirtual.message()).contains("memory limit exceeded");
     }
 
     /** A normal unit is not stopped by the explicit charges on a virtual thread. */
