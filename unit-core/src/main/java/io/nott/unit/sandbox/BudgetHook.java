@@ -58,8 +58,8 @@ public final class BudgetHook extends DebugLib {
 
     /** System.nanoTime, or a test's clock: the wall-clock budget and the call's pace are read from it. */
     private final LongSupplier ticker;
-    /** The ticker is the system's: only then are work times real enough to share ({@link #WORK_NANOS}). */
-    private final boolean systemTicker;
+    /** {@link #WORK_NANOS} with the system's ticker; a hook on a test clock keeps its own (not shared). */
+    private final double[] workNanos;
     private Thread owner;
     private boolean armed;
     private long instructions;
@@ -153,7 +153,7 @@ public final class BudgetHook extends DebugLib {
 
     private BudgetHook(LongSupplier ticker, boolean systemTicker) {
         this.ticker = ticker;
-        this.systemTicker = systemTicker;
+        this.workNanos = systemTicker ? WORK_NANOS : new double[WORK_NANOS.length];
     }
 
     /** The hook armed on the calling thread, or null outside a unit call. */
@@ -546,17 +546,17 @@ public final class BudgetHook extends DebugLib {
     private void refuseWorkPastDeadline(Allocation.Work kind, long steps) {
         long now = ticker.getAsLong();
         long left = deadlineNanos - now;
-        double measured = kind == null ? 0 : WORK_NANOS[kind.ordinal()];
+        double measured = kind == null ? 0 : workNanos[kind.ordinal()];
         double perStep = measured > 0 ? measured : nanosPerInstruction;
         if (left < 0 || steps * perStep > left) {
-            if (left >= 0 && measured > 0 && systemTicker) {
+            if (left >= 0 && measured > 0) {
                 // Refused on the estimate alone: no sample of this size comes to correct it, so it
                 // fades by itself (one slow outlier must not refuse such calls for good).
-                WORK_NANOS[kind.ordinal()] = measured * 7 / 8;
+                workNanos[kind.ordinal()] = measured * 7 / 8;
             }
             throw trip(new UnitAbort.BudgetExceeded("wall-clock budget exceeded"));
         }
-        if (kind != null && systemTicker) {
+        if (kind != null) {
             workKind = kind.ordinal();
             workSteps = steps;
             workStarted = now;
@@ -574,8 +574,8 @@ public final class BudgetHook extends DebugLib {
         workKind = -1;
         // At most 10 us an instruction (a 256 KiB hash slice in 240 ms): a descheduled thread's sample.
         double sample = Math.min(10_000, (double) (now - workStarted) / workSteps);
-        double last = WORK_NANOS[k];
-        WORK_NANOS[k] = last <= 0 ? sample : sample > last ? Math.min(sample, 4 * last) : last + (sample - last) / 4;
+        double last = workNanos[k];
+        workNanos[k] = last <= 0 ? sample : sample > last ? Math.min(sample, 4 * last) : last + (sample - last) / 4;
     }
 
     /**
