@@ -36,6 +36,8 @@ final class LuaJsonEncoder {
     private long extraWork;
     /** The values' text measured so far (not the punctuation): past the string limit, the encoding is refused early. */
     private long measured;
+    /** The size of the whole text, once measured (0 while measuring: charges are then exact). */
+    private long total;
 
     private LuaJsonEncoder() {
     }
@@ -47,7 +49,8 @@ final class LuaJsonEncoder {
      */
     static LuaString encode(LuaValue v) {
         LuaJsonEncoder e = new LuaJsonEncoder();
-        e.out.reserve(e.measure(v, 0));
+        e.total = e.measure(v, 0);
+        e.out.reserve(e.total);
         e.value(v, 0);
         return e.out.toLuaString();
     }
@@ -144,12 +147,19 @@ final class LuaJsonEncoder {
         return v instanceof LuaString ls ? ls : LuaString.valueOf(LuaNumbers.text(v));
     }
 
-    /** Charges the next block(s) of work before the text reaches {@code upTo} bytes. */
+    /**
+     * Charges the work before the text reaches {@code upTo} bytes: a block at a time, never more
+     * than the measured text still needs (a small encoding is a small charge, never refused as
+     * if it were a block).
+     */
     private void charge(long upTo) {
-        while (upTo + extraWork > charged) {
-            Allocation.work(Allocation.Work.JSON, BLOCK);
-            charged += BLOCK;
+        long need = upTo + extraWork - charged;
+        if (need <= 0) {
+            return;
         }
+        long n = Math.max(need, Math.min(BLOCK, total + extraWork - charged));
+        Allocation.work(Allocation.Work.JSON, n);
+        charged += n;
     }
 
     private void ascii(String s) {
