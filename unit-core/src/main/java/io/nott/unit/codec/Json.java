@@ -16,16 +16,30 @@ public final class Json {
 
     private static final int MAX_DEPTH = 256;
 
-    private final String s;
-    private int pos;
+    /** How many characters are read between two calls of the checkpoint. */
+    private static final int CHECK_EVERY = 64 * 1024;
 
-    private Json(String s) {
+    private final String s;
+    private final Runnable checkpoint;
+    private int pos;
+    private int nextCheck = CHECK_EVERY;
+
+    private Json(String s, Runnable checkpoint) {
         this.s = s;
+        this.checkpoint = checkpoint;
     }
 
     /** @throws IllegalArgumentException with the offset of the problem */
     public static Object parse(String text) {
-        Json p = new Json(text);
+        return parse(text, () -> { });
+    }
+
+    /**
+     * As {@link #parse(String)}, running {@code checkpoint} every {@value #CHECK_EVERY} characters
+     * read: a caller with a deadline (a unit call) can stop a long parse there by throwing.
+     */
+    public static Object parse(String text, Runnable checkpoint) {
+        Json p = new Json(text, checkpoint);
         p.ws();
         Object v = p.value(0);
         p.ws();
@@ -137,7 +151,15 @@ public final class Json {
         sb.append('"');
     }
 
+    private void progress() {
+        if (pos >= nextCheck) {
+            nextCheck = pos + CHECK_EVERY;
+            checkpoint.run();
+        }
+    }
+
     private Object value(int depth) {
+        progress();
         if (depth > MAX_DEPTH) {
             throw error("nested deeper than " + MAX_DEPTH);
         }
@@ -247,6 +269,9 @@ public final class Json {
         expect('"');
         StringBuilder sb = new StringBuilder();
         while (true) {
+            if (pos >= nextCheck) {
+                progress();
+            }
             if (pos >= s.length()) {
                 throw error("unterminated string");
             }
@@ -307,6 +332,9 @@ public final class Json {
 
     private void ws() {
         while (pos < s.length()) {
+            if (pos >= nextCheck) {
+                progress();
+            }
             char c = s.charAt(pos);
             if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
                 pos++;

@@ -8,8 +8,6 @@ import io.nott.unit.sandbox.Allocation;
 import io.nott.unit.sandbox.BudgetHook;
 import io.nott.unit.sandbox.LuaNumbers;
 import io.nott.unit.sandbox.ReadOnlyTable;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.luaj.vm2.LuaError;
@@ -80,15 +78,10 @@ final class EdgeComputingLib {
         client = ReadOnlyTable.copyOf(c, null);
         ec.set("redis_client", client);
         LuaTable json = new LuaTable();
-        json.set("encode", fn(a -> {
-            // The size of the text is summed while the value is converted, and charged before
-            // the text is written: an encoding past the string limit is never built.
-            long[] size = {0};
-            Object value = toJava(a.arg1(), 0, size);
-            Allocation.string(size[0], "json.encode");
-            Allocation.work(Allocation.Work.JSON, size[0]);
-            return LuaValue.valueOf(Json.write(value));
-        }));
+        // Written straight into a checked buffer, charged block by block before each is written
+        // (LuaJsonEncoder): an encoding past the string limit is never built, and a long one
+        // checks the deadline as it goes.
+        json.set("encode", fn(a -> LuaJsonEncoder.encode(a.arg1())));
         json.set("decode", fn(a -> {
             LuaString text = a.checkstring(1);
             // The Java text (two bytes a char) and the Java values parsed from it (about two bytes
@@ -96,7 +89,9 @@ final class EdgeComputingLib {
             Allocation.memory(4L * text.m_length, "json.decode");
             Allocation.work(Allocation.Work.JSON, text.m_length);
             try {
-                return toLua(Json.parse(text.tojstring()));
+                // The parse and the conversion check the deadline as they go: the charge above is
+                // an estimate at this thread's pace, the checks hold whatever the real pace is.
+                return toLua(Json.parse(text.tojstring(), Allocation::checkDeadline), new int[1]);
             } catch (IllegalArgumentException e) {
                 return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(e.getMessage()));
             }
@@ -180,76 +175,11 @@ final class EdgeComputingLib {
         return LuaValue.valueOf(b ? 1 : 0);
     }
 
-    static Object toJava(LuaValue v, int depth) {
-        return toJava(v, depth, new long[1]);
-    }
-
-    /** The value as Java objects for {@link Json}; {@code size[0]} grows by the bytes its JSON text will take. */
-    private static Object toJava(LuaValue v, int depth, long[] size) {
-        if (depth > 64) {
-            throw new LuaError("json.encode: table nested deeper than 64 (cycle?)");
+    /** The parsed value as Lua values; {@code made[0]} counts them, the deadline is checked every 1024. */
+    static LuaValue toLua(Object o, int[] made) {
+        if ((++made[0] & 1023) == 0) {
+            Allocation.checkDeadline();
         }
-        if (v.isnil() || v == NgxLib.NULL) {
-            size[0] += 4;
-            return null;
-        }
-        if (v.isboolean()) {
-            size[0] += 5;
-            return v.toboolean();
-        }
-        if (v.type() == LuaValue.TNUMBER) {
-            size[0] += 25;
-            return v.isint() ? (Object) (long) v.toint() : (Object) v.todouble();
-        }
-        if (v.isstring()) {
-            return jstring(v, size);
-        }
-        if (v.istable()) {
-            LuaTable t = v.checktable();
-            size[0] += 2;
-            if (size[0] > Allocation.maxStringBytes()) {
-                Allocation.string(size[0], "json.encode");
-            }
-            int n = t.length();
-            int keys = 0;
-            for (Varargs e = t.next(LuaValue.NIL); !e.arg1().isnil(); e = t.next(e.arg1())) {
-                keys++;
-            }
-            if (n > 0 && keys == n) {
-                List<Object> list = new ArrayList<>(n);
-                for (int i = 1; i <= n; i++) {
-                    list.add(toJava(t.get(i), depth + 1, size));
-                    size[0]++;
-                }
-                return list;
-            }
-            Map<String, Object> map = new LinkedHashMap<>();
-            for (Varargs e = t.next(LuaValue.NIL); !e.arg1().isnil(); e = t.next(e.arg1())) {
-                if (!e.arg1().isstring()) {
-                    throw new LuaError("json.encode: cannot encode a table with " + e.arg1().typename() + " keys");
-                }
-                map.put(jstring(e.arg1(), size), toJava(e.arg(2), depth + 1, size));
-                size[0] += 2;
-            }
-            return map;
-        }
-        throw new LuaError("json.encode: cannot encode a " + v.typename() + " value");
-    }
-
-    /** A string for JSON, charged for its Java copy; its quoted size is added to {@code size[0]}. */
-    private static String jstring(LuaValue v, long[] size) {
-        if (v instanceof LuaString s) {
-            Allocation.memory(2L * s.m_length, "json.encode");
-        }
-        String text = LuaNumbers.text(v);
-        size[0] += Json.quotedBytes(text);
-        if (size[0] > Allocation.maxStringBytes()) {
-            Allocation.string(size[0], "json.encode");
-        }
-        return text;
-    }
-
-    static LuaValue toLua(Object o) {
         if (o == null) {
             return NgxLib.NULL;
         }
@@ -270,7 +200,7 @@ final class EdgeComputingLib {
             LuaTable t = new LuaTable();
             int i = 1;
             for (Object x : list) {
-                t.rawset(i++, toLua(x));
+                t.rawset(i++, toLua(x, made));
             }
             return t;
         }
@@ -278,7 +208,7 @@ final class EdgeComputingLib {
             Allocation.table(map.size(), "json.decode");
             LuaTable t = new LuaTable();
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                t.rawset(LuaValue.valueOf((String) e.getKey()), toLua(e.getValue()));
+                t.rawset(LuaValue.valueOf((String) e.getKey()), toLua(e.getValue(), made));
             }
             return t;
         }

@@ -92,11 +92,43 @@ public final class Allocation {
         memory(slots * TABLE_SLOT_BYTES, what);
     }
 
+    /**
+     * Runs {@code op}, which grows {@code t} in library code ({@code table.insert}): the slots it
+     * gained are charged after it, as the interpreter's own stores are charged on a thread with
+     * no allocation counter (a virtual thread), so a table grown only through library calls
+     * meets the memory limit there too.
+     */
+    public static <T> T growing(org.luaj.vm2.LuaTable t, String what, java.util.function.Supplier<T> op) {
+        BudgetHook hook = BudgetHook.current();
+        if (hook == null) {
+            return op.get();
+        }
+        long before = BudgetHook.slots(t);
+        T result = op.get();
+        long now = BudgetHook.slots(t);
+        if (now > before) {
+            hook.chargeMemory((now - before) * TABLE_SLOT_BYTES, what);
+        }
+        return result;
+    }
+
     /** {@code bytes} of {@code kind} work are about to be done: charged as instructions; the deadline checked. */
     public static void work(Work kind, long bytes) {
         BudgetHook hook = BudgetHook.current();
         if (hook != null) {
-            hook.spend(kind.instructions(bytes));
+            hook.spend(kind, kind.instructions(bytes));
+        }
+    }
+
+    /**
+     * Checks the running call's wall clock from library code that works through a large input in
+     * steps it has already paid for (a parse charged up front): ends the call as a timeout past
+     * its deadline, whatever the real pace of the work turned out to be.
+     */
+    public static void checkDeadline() {
+        BudgetHook hook = BudgetHook.current();
+        if (hook != null) {
+            hook.checkDeadline();
         }
     }
 

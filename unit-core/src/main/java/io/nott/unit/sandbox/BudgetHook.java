@@ -58,6 +58,8 @@ public final class BudgetHook extends DebugLib {
 
     /** System.nanoTime, or a test's clock: the wall-clock budget and the call's pace are read from it. */
     private final LongSupplier ticker;
+    /** {@link #WORK_NANOS} with the system's ticker; a hook on a test clock keeps its own (not shared). */
+    private final double[] workNanos;
     private Thread owner;
     private boolean armed;
     private long instructions;
@@ -70,6 +72,20 @@ public final class BudgetHook extends DebugLib {
      * charge times this is the time its work will take.
      */
     private double nanosPerInstruction;
+    /**
+     * Per kind of library work ({@link Allocation.Work}, by ordinal): the wall time one charged
+     * instruction of it has been taking on this node lately (0 until measured). Shared by all
+     * threads: it is the machine's speed at that work, load included, and a runtime that was just
+     * created knows it too. A rate is a CPU-time ratio measured warm; a fresh 16 MiB buffer (page
+     * faults, zeroing, a collection) or a cold method can take ten times that on a loaded machine,
+     * and a refusal estimated at the bare rate let such calls run hundreds of ms past a 50 ms budget.
+     * Plain doubles: a lost update between threads only drops one sample.
+     */
+    private static final double[] WORK_NANOS = new double[Allocation.Work.values().length];
+    /** The last large charge whose work may still be running: its kind (-1: none), size and start. */
+    private int workKind = -1;
+    private long workSteps;
+    private long workStarted;
     private long lastCheckNanos;
     private long lastCheckInstructions;
     /** Time waited for I/O so far in this call that was not charged to the wall clock. */
@@ -127,12 +143,17 @@ public final class BudgetHook extends DebugLib {
     }
 
     public BudgetHook() {
-        this(System::nanoTime);
+        this(System::nanoTime, true);
     }
 
     /** A hook that reads wall time from {@code ticker} (nanoseconds, as {@link System#nanoTime}). */
     BudgetHook(LongSupplier ticker) {
+        this(ticker, false);
+    }
+
+    private BudgetHook(LongSupplier ticker, boolean systemTicker) {
         this.ticker = ticker;
+        this.workNanos = systemTicker ? WORK_NANOS : new double[WORK_NANOS.length];
     }
 
     /** The hook armed on the calling thread, or null outside a unit call. */
@@ -175,6 +196,7 @@ public final class BudgetHook extends DebugLib {
         cCalls = 0;
         coroutinesCreated = 0;
         lightThreads = null;
+        workKind = -1;
         armed = true;
         CURRENT.set(this);
     }
@@ -389,6 +411,9 @@ public final class BudgetHook extends DebugLib {
         if (explicitOnly && storedInto != null) {
             chargeGrowth();
         }
+        if (workKind >= 0) {
+            endWork(ticker.getAsLong()); // the library call that charged it has returned
+        }
         LuaClosure c = frames[depth];
         if (c != null) {
             pcs[depth] = pc;
@@ -434,7 +459,7 @@ public final class BudgetHook extends DebugLib {
         }
     }
 
-    private static long slots(LuaTable t) {
+    static long slots(LuaTable t) {
         if (ARRAY_LENGTH == null) {
             return t.rawlen();
         }
@@ -490,8 +515,20 @@ public final class BudgetHook extends DebugLib {
      * started just before the deadline ended the call tens of ms late).
      */
     public void spend(long steps) {
+        spend(null, steps);
+    }
+
+    /**
+     * {@link #spend(long)} for {@code kind} of library work: a large charge is refused by the time
+     * this kind of work has really been taking on this node ({@link #WORK_NANOS}), and its own
+     * time is measured when the next charge or instruction comes.
+     */
+    public void spend(Allocation.Work kind, long steps) {
         if (tripped != null) {
             throw tripped;
+        }
+        if (workKind >= 0) {
+            endWork(ticker.getAsLong());
         }
         long before = instructions;
         instructions += steps;
@@ -500,17 +537,45 @@ public final class BudgetHook extends DebugLib {
                     "instruction budget exceeded: more than " + instructionLimit + " instructions"));
         }
         if (steps >= CHECK_EVERY) {
-            refuseWorkPastDeadline(steps);
+            refuseWorkPastDeadline(kind, steps);
         } else if (before / CHECK_EVERY != instructions / CHECK_EVERY) {
             checkDeadline();
         }
     }
 
-    private void refuseWorkPastDeadline(long steps) {
-        long left = deadlineNanos - ticker.getAsLong();
-        if (left < 0 || steps * nanosPerInstruction > left) {
+    private void refuseWorkPastDeadline(Allocation.Work kind, long steps) {
+        long now = ticker.getAsLong();
+        long left = deadlineNanos - now;
+        double measured = kind == null ? 0 : workNanos[kind.ordinal()];
+        double perStep = measured > 0 ? measured : nanosPerInstruction;
+        if (left < 0 || steps * perStep > left) {
+            if (left >= 0 && measured > 0) {
+                // Refused on the estimate alone: no sample of this size comes to correct it, so it
+                // fades by itself (one slow outlier must not refuse such calls for good).
+                workNanos[kind.ordinal()] = measured * 7 / 8;
+            }
             throw trip(new UnitAbort.BudgetExceeded("wall-clock budget exceeded"));
         }
+        if (kind != null) {
+            workKind = kind.ordinal();
+            workSteps = steps;
+            workStarted = now;
+        }
+    }
+
+    /**
+     * The large charge's work has ended by {@code now}: its time per charged instruction moves
+     * that kind's {@link #WORK_NANOS}. A slower sample is taken at once (up to 4x the last: one
+     * collection pause is not the pace), a faster one a quarter of the way, so a kind that turned
+     * slow is refused from its next charge on, and one slow sample fades as faster calls follow.
+     */
+    private void endWork(long now) {
+        int k = workKind;
+        workKind = -1;
+        // At most 10 us an instruction (a 256 KiB hash slice in 240 ms): a descheduled thread's sample.
+        double sample = Math.min(10_000, (double) (now - workStarted) / workSteps);
+        double last = workNanos[k];
+        workNanos[k] = last <= 0 ? sample : sample > last ? Math.min(sample, 4 * last) : last + (sample - last) / 4;
     }
 
     /**
@@ -520,6 +585,7 @@ public final class BudgetHook extends DebugLib {
      * counts against the budget again.
      */
     public void excuseWait(long waitedNanos, long allowanceNanos) {
+        workKind = -1; // the wait is no part of the last charge's work
         long excused = Math.max(0, Math.min(waitedNanos, allowanceNanos - excusedWaitNanos));
         excusedWaitNanos += excused;
         deadlineNanos += excused;
@@ -527,6 +593,7 @@ public final class BudgetHook extends DebugLib {
 
     /** Wall-clock time left in the armed call (negative once past the deadline). */
     public long remainingNanos() {
+        workKind = -1; // asked before waiting (a sleep): the wait is no part of the last charge's work
         return deadlineNanos - ticker.getAsLong();
     }
 
@@ -568,7 +635,7 @@ public final class BudgetHook extends DebugLib {
         }
         if (total > 4096) {
             chargeBytes(total, "'..'");
-            spend(Allocation.Work.COPY.instructions(total)); // the copy, before CONCAT makes it
+            spend(Allocation.Work.COPY, Allocation.Work.COPY.instructions(total)); // the copy, before CONCAT makes it
         } else if (explicitOnly) {
             chargeMemory(total + STRING_BYTES, "'..'"); // no counter sees small strings here
         }

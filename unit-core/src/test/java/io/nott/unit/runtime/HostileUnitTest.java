@@ -197,6 +197,23 @@ class HostileUnitTest {
         cases.add("local s = string.rep('x', 4*1024*1024) while true do edge_computing.json.encode({s}) end");
         cases.add("local s = string.rep('x', 8*1024*1024) while true do string.format('%s', s) end");
         cases.add("local s = string.rep('x', 8*1024*1024) while true do s:find('y') end");
+        // Issue #15 close-out: more single calls whose cost is proportional to their input.
+        cases.add(big + "while true do ngx.sha1_bin(s) end");
+        cases.add(big + "while true do ngx.hmac_sha1('k', s) end");
+        cases.add(big + "while true do s:reverse() end");
+        cases.add("local s = string.rep('x', 4*1024*1024) while true do s:gsub('x', 'yy') end");
+        cases.add("local s = string.rep('a', 4*1024*1024) while true do ngx.re.gsub(s, 'a', 'bb') end");
+        cases.add("local s = string.rep('x', 2*1024*1024) while true do s:lower() end");
+        cases.add("while true do string.rep('x', 16*1024*1024 - 1) end");
+        cases.add("local t = {} for i = 1, 16 do t[i] = string.rep('x', 1024*1024 - 1) end while true do table.concat(t) end");
+        cases.add("local f = string.rep('%c', 100000) while true do os.date(f) end");
+        cases.add("local s = ngx.encode_base64(string.rep('x', 12*1024*1024)) while true do ngx.decode_base64(s) end");
+        cases.add("local s = '[' .. string.rep('1,', 4e6) .. '1]' while true do edge_computing.json.decode(s) end");
+        cases.add("local s = '\"' .. string.rep('x', 8e6) .. '\"' while true do edge_computing.json.decode(s) end");
+        cases.add("local s = string.rep('x', 4*1024*1024) while true do require('cjson').encode({s}) end");
+        cases.add("local s = '[' .. string.rep('1,', 4e6) .. '1]' while true do require('cjson').decode(s) end");
+        cases.add("local t = {} local i = 0 while true do i = i + 1 table.insert(t, i) end");
+        cases.add("local t = {} local i = 0 while true do i = i + 1 table.insert(t, 1, i) end");
         StringBuilder report = new StringBuilder("50 ms budget, measured wall time per case:\n");
         for (String code : cases) {
             UnitOutcome o = run(unit("slow", Phase.ACCESS, code).withBudget(new Budget(50_000_000_000L, 50)));
@@ -205,6 +222,25 @@ class HostileUnitTest {
             report.append(String.format("  %6.1f ms  %s%n", o.durationNanos() / 1e6, code));
         }
         System.out.print(report);
+    }
+
+    /**
+     * The conversions that now work in pieces (os.date's long formats, json.encode written block by
+     * block) give the text they gave in one go.
+     */
+    @Test
+    void conversionsInPiecesGiveTheSameText() {
+        RequestState state = new RequestState();
+        UnitOutcome o = f.run(Phase.ACCESS, get("/"), state, unit("pieces", Phase.ACCESS, String.join("\n",
+                "local one = os.date('!%Y-%m-%d %c %% |', 86400)",
+                "ngx.log(ngx.ERR, tostring(os.date('!' .. string.rep('%Y-%m-%d %c %% |', 300), 86400) == one:rep(300)))",
+                "local s = string.rep('a\"\\\\\\n\\1\\195\\169', 30000)",
+                "local e = '[\"' .. string.rep('a\\\\\"\\\\\\\\\\\\n\\\\u0001\\195\\169', 30000) .. '\",[1,2.5,true],null]'",
+                "local t = edge_computing.json.encode({s, {1, 2.5, true}, ngx.null})",
+                "ngx.log(ngx.ERR, tostring(t == e), ' ', tostring(edge_computing.json.decode(t)[1] == s))"))
+                .withBudget(new Budget(50_000_000, 10_000))).outcomes().get(0);
+        assertThat(o.kind()).as(o.message()).isEqualTo(Kind.OK);
+        assertThat(state.logs()).extracting(RequestState.LogLine::message).containsExactly("true", "true true");
     }
 
     @Test
@@ -280,6 +316,33 @@ class HostileUnitTest {
         UnitOutcome onPlatform = run(unit("grow", Phase.ACCESS, code).withBudget(new Budget(50_000_000_000L, 120_000)));
         assertThat(onPlatform.kind()).as(onPlatform.message()).isEqualTo(Kind.ERROR);
         assertThat(onPlatform.message()).contains("memory limit exceeded");
+    }
+
+    /** Tables that library functions build or grow, kept by the unit: no interpreter store makes them. */
+    static Stream<Arguments> libraryTables() {
+        return Stream.of(
+                Arguments.of("table.insert growth", "local t = {} local i = 0 while true do i = i + 1 table.insert(t, i) end"),
+                Arguments.of("ngx.re.gmatch captures kept", "local t, n, s = {}, 0, string.rep('ab', 1000) "
+                        + "while true do for m in ngx.re.gmatch(s, '(?<x>a)(b)') do n = n + 1 t[n] = m end end"),
+                Arguments.of("cjson.decode tables kept", "local t, n, c = {}, 0, require('cjson') "
+                        + "while true do n = n + 1 t[n] = c.decode('[[1,2],{\"a\":[3,4]},[5,6,7,8]]') end"),
+                Arguments.of("json.decode tables kept", "local t, n = {}, 0 "
+                        + "while true do n = n + 1 t[n] = edge_computing.json.decode('[[1,2],{\"a\":[3,4]},[5,6,7,8]]') end"),
+                Arguments.of("string.rep results kept", "local t, n = {}, 0 while true do n = n + 1 t[n] = string.rep('x', 1000 + n % 7) end"));
+    }
+
+    /**
+     * Issue #15: what library functions build on a virtual thread (no allocation counter) is
+     * charged by the functions themselves, so a unit keeping it meets the memory limit there as
+     * on a platform thread. The wall budget is roomy (these end in well under a second when
+     * charged); an uncharged case would end as a timeout instead and fail.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("libraryTables")
+    void whatLibraryFunctionsBuildIsChargedOnAVirtualThread(String name, String code) throws InterruptedException {
+        UnitOutcome onVirtual = runOnAVirtualThread(unit("grow", Phase.ACCESS, code).withBudget(new Budget(50_000_000_000L, 30_000)));
+        assertThat(onVirtual.kind()).as(onVirtual.message()).isEqualTo(Kind.ERROR);
+        assertThat(onVirtual.message()).contains("memory limit exceeded");
     }
 
     /** A normal unit is not stopped by the explicit charges on a virtual thread. */

@@ -88,4 +88,35 @@ class BudgetHookTest {
         hook.spend(120_000);
         assertThatThrownBy(() -> hook.spend(150_000)).hasMessage("wall-clock budget exceeded");
     }
+
+    /**
+     * Issue #15: a kind of library work that really takes longer than the Lua pace predicts (a
+     * fresh large buffer, a cold method) is refused by its measured time from its next charge on;
+     * another kind keeps the Lua pace, and a refusal on the estimate alone lowers it a little.
+     */
+    @Test
+    void aKindOfWorkIsRefusedByTheTimeItReallyTook() {
+        hook.arm(new Budget(50_000_000_000L, 50), SandboxLimits.DEFAULT);
+        runLua(4 * BudgetHook.CHECK_EVERY, 100);
+        // 10,000 COPY instructions predicted at 1 ms (100 ns each) take 10 ms: 1 us each.
+        hook.spend(Allocation.Work.COPY, 10_000);
+        now.addAndGet(10 * MS);
+        runLua(1, 100); // the next instruction ends the work's measurement
+        // ~39.6 ms left: 20,000 HASH instructions at the Lua pace (2 ms) go ahead ...
+        hook.spend(Allocation.Work.HASH, 20_000);
+        now.addAndGet(2 * MS);
+        // ... but 40,000 COPY instructions at the measured 1 us would need 40 ms: refused before the work.
+        assertThatThrownBy(() -> hook.spend(Allocation.Work.COPY, 40_000))
+                .isInstanceOf(UnitAbort.BudgetExceeded.class)
+                .hasMessage("wall-clock budget exceeded");
+
+        // The next call: 37,000 COPY at 7/8 of 1 us (~32 ms) fit a fresh 50 ms budget.
+        hook.disarm();
+        hook.arm(new Budget(50_000_000_000L, 50), SandboxLimits.DEFAULT);
+        hook.spend(Allocation.Work.COPY, 37_000);
+        now.addAndGet(MS);
+        runLua(1, 100); // fast this time (27 ns each): the measure moves a quarter of the way, to ~663 ns
+        // ~49 ms left: 80,000 COPY at ~663 ns need ~53 ms: refused.
+        assertThatThrownBy(() -> hook.spend(Allocation.Work.COPY, 80_000)).hasMessage("wall-clock budget exceeded");
+    }
 }

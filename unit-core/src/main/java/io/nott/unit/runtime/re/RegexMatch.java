@@ -92,6 +92,8 @@ final class RegexMatch {
      * than once maps to the list of the values of its groups that took part.
      */
     LuaTable fill(LuaTable t, boolean dupNames) {
+        // Charged before it is filled: a virtual thread has no counter to see it (gmatch makes one per match).
+        io.nott.unit.sandbox.Allocation.table(starts.length + names.size() + 2L, "ngx.re captures");
         for (int g = 0; g < starts.length; g++) {
             t.rawset(g, group(g));
         }
