@@ -2,7 +2,7 @@
 'use strict';
 
 const API = '/api/v1';
-const state = { current: null, units: [], history: [], validateTimer: null, markedLines: [] };
+const state = { current: null, units: [], history: [], validateTimer: null, markedLines: [], healthReading: 0 };
 const $ = (id) => document.getElementById(id);
 
 // What "New unit" starts with: a unit that changes nothing even when enabled by mistake (the
@@ -203,6 +203,7 @@ async function openUnit(summary) {
   loadSavedRequests();
   editor.refresh();
   scheduleValidation();
+  showEdgeHealth();
 }
 
 function markErrors(problems) {
@@ -254,6 +255,7 @@ async function save() {
     $('unit-id').disabled = true;
     message('Saved ' + data.id + ' as version ' + data.version);
     await loadUnits();
+    showEdgeHealth();
   });
 }
 
@@ -264,9 +266,11 @@ async function patch(body, what) {
       { 'If-Match': state.current.etag });
     state.current = { unit: data, etag };
     fillForm(data);
+    $('editor-title').textContent = 'Unit ' + data.id + ' (version ' + data.version + ')';
     $('toggle-enabled').textContent = data.enabled ? 'Disable' : 'Enable';
     message(what + ' — now version ' + data.version);
     await loadUnits();
+    showEdgeHealth();
   });
 }
 
@@ -417,6 +421,7 @@ function viewVersion(v) {
     $('toggle-enabled').textContent = unit.enabled ? 'Disable' : 'Enable';
     message('Rolled ' + id + ' back to the content of version ' + v.version + ' (now version ' + unit.version + ')');
     await loadUnits();
+    showEdgeHealth();
     await showHistory();
   });
 }
@@ -532,6 +537,62 @@ async function runTest() {
   }
 }
 
+// ------------------------------------------------------------------ what the edges see
+
+// The open unit's calls, errors, timeouts and p99 as the edges counted them over their window
+// (GET /units/{id}/health, summed from the edges' heartbeats every edge.sync.heartbeat-interval),
+// read again every HEALTH_REFRESH_MS while the unit is open, so an operator who enables a unit
+// watches it start working (or failing) on live traffic.
+const HEALTH_REFRESH_MS = 5000;
+
+async function showEdgeHealth() {
+  const panel = $('edge-health');
+  const unit = state.current && !state.current.unit.legacy ? state.current.unit : null;
+  // Each reading is numbered: an answer that arrives after a newer reading started (another unit
+  // opened, a slow registry) is dropped rather than shown under the wrong unit.
+  const reading = ++state.healthReading;
+  if (!unit || !unit.id || $('editor-panel').hidden || !token()) {
+    panel.hidden = true;
+    return;
+  }
+  let view;
+  try {
+    view = (await api('GET', '/units/' + encodeURIComponent(unit.id) + '/health')).data;
+  } catch (e) {
+    if (reading !== state.healthReading) return;
+    panel.hidden = false;
+    $('edge-health-status').textContent = 'Could not read what the edges report (' + e.message + '); retrying every '
+      + HEALTH_REFRESH_MS / 1000 + ' s.';
+    return;
+  }
+  if (reading !== state.healthReading) return;
+  panel.hidden = false;
+  const versions = view.versions || [];
+  const calls = versions.reduce((sum, v) => sum + v.calls, 0);
+  $('edge-health-status').textContent = (versions.length
+    ? calls + ' call(s) on ' + view.edges + ' edge(s) over their last ' + view.windowSeconds + ' s'
+    : 'No calls on ' + view.edges + ' edge(s) over their last ' + view.windowSeconds + ' s'
+      + (unit.enabled ? ' (requests it matches will show here)' : ' (the unit is disabled: edges do not run it)'))
+    + '; read at ' + new Date().toLocaleTimeString() + ', every ' + HEALTH_REFRESH_MS / 1000 + ' s.';
+  const body = $('edge-health-table').querySelector('tbody');
+  body.replaceChildren();
+  for (const v of versions) {
+    const row = document.createElement('tr');
+    row.dataset.role = v.role;
+    row.dataset.version = v.version;
+    cell(row, v.version);
+    cell(row, v.role);
+    cell(row, v.calls, 'calls');
+    cell(row, v.errors, v.errors ? 'errors bad' : 'errors');
+    cell(row, v.timeouts, v.timeouts ? 'timeouts bad' : 'timeouts');
+    cell(row, v.breakerTrips, v.breakerTrips ? 'trips bad' : 'trips');
+    for (const c of ['2xx', '3xx', '4xx', '5xx']) cell(row, v.exits[c], 'exits-' + c);
+    cell(row, v.p50Ms, 'p50');
+    cell(row, v.p99Ms, 'p99');
+    body.appendChild(row);
+  }
+}
+
 // ------------------------------------------------------------------ fleet and audit
 
 async function loadEdges() {
@@ -616,7 +677,7 @@ $('new-unit').addEventListener('click', () => openUnit(null));
 $('refresh').addEventListener('click', loadUnits);
 $('save').addEventListener('click', save);
 $('delete').addEventListener('click', remove);
-$('close-editor').addEventListener('click', () => { $('editor-panel').hidden = true; });
+$('close-editor').addEventListener('click', () => { $('editor-panel').hidden = true; showEdgeHealth(); });
 $('toggle-enabled').addEventListener('click', () => {
   const enable = !(state.current && state.current.unit.enabled);
   if (!enable && !confirm('Disable ' + state.current.unit.id + '? Edges stop running it at once.')) return;
@@ -637,6 +698,9 @@ $('run-test').addEventListener('click', runTest);
 editor.on('change', scheduleValidation);
 for (const id of ['unit-phase', 'unit-sampling', 'unit-hosts', 'unit-paths', 'unit-id', 'unit-budget-instructions',
   'unit-budget-wall']) $(id).addEventListener('input', scheduleValidation);
+
+// One ticker for the open unit's edge figures; showEdgeHealth hides the panel when none is open.
+setInterval(() => { if (!document.hidden) showEdgeHealth(); }, HEALTH_REFRESH_MS);
 
 if (token()) {
   $('who').textContent = 'token set';

@@ -93,6 +93,9 @@ class UiBrowserIT {
         assertThat(page.locator("#message")).containsText("Saved " + id);
         Locator row = page.locator("#units-table tr[data-id='" + id + "']");
         assertThat(row).containsText("disabled");
+        // What the edges see (none runs this unit): the panel says so rather than staying empty.
+        assertThat(page.locator("#edge-health-status")).containsText("No calls on ");
+        assertThat(page.locator("#edge-health-status")).containsText("disabled");
 
         // Dry run with a saved request: saved, overwritten, chosen again, run.
         page.locator("#dryrun-uri").fill("/hls/live.m3u8?token=wrong");

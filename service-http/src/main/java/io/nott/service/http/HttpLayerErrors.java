@@ -52,6 +52,20 @@ public final class HttpLayerErrors {
         router.route().order(-3).failureHandler(this::failure);
     }
 
+    /**
+     * Also answers requests no route matched in the one shape, for a service without JAX-RS (the
+     * edge), where Vert.x would answer its HTML "Resource not found" / "Method Not Allowed" pages:
+     * 404 for a path nothing serves, 405 for a method a served path does not take.
+     *
+     * @param served what the service does serve, for the message ("It proxies /hls ... and answers /q/health ...")
+     */
+    public void installNoMatch(Router router, String served) {
+        router.errorHandler(404, ctx -> send(ctx, 404, "Nothing on " + wording.self() + " answers "
+                + ctx.request().method() + " " + ctx.request().path() + ". " + served));
+        router.errorHandler(405, ctx -> send(ctx, 405, "The method " + ctx.request().method() + " is not allowed on "
+                + ctx.request().path() + " (" + wording.self() + "). " + served));
+    }
+
     private void rejectOversizedBody(RoutingContext ctx) {
         String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && !length.isEmpty() && length.chars().allMatch(Character::isDigit)
@@ -83,6 +97,9 @@ public final class HttpLayerErrors {
     }
 
     private void send(RoutingContext ctx, int status, String message) {
+        if (ctx.response().ended() || ctx.response().headWritten()) {
+            return;
+        }
         String body;
         try {
             body = json.writeValueAsString(errorBody.apply(status, message));
