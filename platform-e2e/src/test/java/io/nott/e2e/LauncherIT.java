@@ -3,7 +3,9 @@ package io.nott.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nott.testsupport.Poll;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -12,7 +14,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -87,6 +91,74 @@ class LauncherIT {
                 registry.delete(BLOCKER);
             }
         }
+    }
+
+    /**
+     * A service killed after the {@code up} that started it has ended leaves its pid file behind,
+     * naming a zombie (nobody reaps it) or, once the pid is reused, another process. {@code up}
+     * must see both as dead, start exactly those services again and leave the rest (and the
+     * stranger) alone; a further {@code up} is the usual no-op.
+     */
+    @Test
+    void upRestartsKilledServicesWhatEverTheirPidFilesStillName() throws Exception {
+        // a zombie: "sleep 2" outlives the shell, which became "sleep 600" by then and never reaps it
+        Process stranger = new ProcessBuilder("bash", "-c", "sleep 2 & echo $!; exec sleep 600").start();
+        try (LocalPlatform platform = LocalPlatform.up("-launcher-dead")) {
+            long zombie = Long.parseLong(new BufferedReader(new InputStreamReader(stranger.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine().strip());
+            Poll.upTo(SOON, "pid " + zombie + " to be a zombie").until(() -> "Z".equals(procState(zombie)));
+            ProcessHandle registry = platform.pid("unit-registry").orElseThrow();
+            ProcessHandle edge = platform.pid("edge-node").orElseThrow();
+            long ingest = platform.pid("ingest").orElseThrow().pid();
+            for (ProcessHandle killed : new ProcessHandle[] {registry, edge}) {
+                killed.destroyForcibly(); // SIGKILL: no shutdown hook, the pid file stays
+                Poll.upTo(SOON, "pid " + killed.pid() + " to die").until(() -> dead(killed.pid()));
+            }
+            Path pids = platform.home().resolve("pids");
+            Files.writeString(pids.resolve("unit-registry.pid"), zombie + "\n");
+            Files.writeString(pids.resolve("edge-node.pid"), stranger.pid() + "\n");
+
+            String status = platform.command("status");
+            assertThat(status.lines().filter(l -> l.startsWith("unit-registry ") || l.startsWith("edge-node ")))
+                    .as(status).hasSize(2).allMatch(l -> l.contains(" stopped "));
+
+            LocalPlatform.Outcome up = platform.attempt("up");
+            assertThat(up.exitCode()).as(up.output()).isZero();
+            assertThat(up.output()).as(up.output()).contains("Starting unit-registry on port", "Starting edge-node on port",
+                    "ingest is already running", "player-app is already running", "The platform is up.")
+                    .doesNotContain("already running (./platform status");
+            assertThat(platform.pid("unit-registry").orElseThrow().pid()).isNotIn(registry.pid(), zombie);
+            assertThat(platform.pid("edge-node").orElseThrow().pid()).isNotIn(edge.pid(), stranger.pid());
+            assertThat(platform.pid("ingest").orElseThrow().pid()).as("ingest was not restarted").isEqualTo(ingest);
+            assertThat(stranger.isAlive()).as("the stranger the stale pid file named is left alone").isTrue();
+            String after = platform.command("status");
+            for (String service : new String[] {"unit-registry", "ingest", "player-app", "edge-node"}) {
+                assertThat(after.lines().filter(l -> l.startsWith(service + " "))).as(after).singleElement()
+                        .asString().contains("healthy");
+            }
+
+            LocalPlatform.Outcome again = platform.attempt("up");
+            assertThat(again.exitCode()).as(again.output()).isZero();
+            assertThat(again.output()).contains("already running").doesNotContain("Starting");
+        } finally {
+            stranger.destroyForcibly();
+        }
+    }
+
+    /** The state letter of /proc/<pid>/stat (R, S, Z...), or null when there is no such process. */
+    private static String procState(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Gone, or a zombie nobody reaps: either way no longer running. */
+    private static boolean dead(long pid) {
+        String state = procState(pid);
+        return state == null || state.equals("Z") || state.equals("X");
     }
 
     private static HttpResponse<String> call(String method, String url, String token, String json) throws Exception {

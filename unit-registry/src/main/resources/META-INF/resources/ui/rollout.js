@@ -34,6 +34,8 @@ function buildRolloutForm() {
       labelled('steps %', rolloutElement('input', { id: 'rollout-steps', value: '1, 10, 50, 100' })),
       labelled('min canary calls per step', rolloutElement('input', { id: 'rollout-min-requests', type: 'number', value: '100' })),
       labelled('min seconds per step', rolloutElement('input', { id: 'rollout-min-seconds', type: 'number', value: '60' })),
+      labelled('min canary calls before judging p99', rolloutElement('input',
+        { id: 'rollout-min-p99-calls', type: 'number', min: '1', value: '100' })),
       labelled('split by (nginx variable)', rolloutElement('input', { id: 'canary-key', value: 'remote_addr' })),
     ]),
   ]);
@@ -51,6 +53,7 @@ function rolloutBody() {
     steps,
     minRequests: Number($('rollout-min-requests').value),
     minStepSeconds: Number($('rollout-min-seconds').value),
+    minP99Calls: Number($('rollout-min-p99-calls').value),
   };
   return unit;
 }

@@ -54,8 +54,12 @@ class UiRolloutBrowserIT {
             page.locator("#new-unit").click();
             assertThat(page.locator("#rollout-gradual")).isChecked();
             page.locator("#unit-id").fill(id);
+            assertThat(page.locator("#rollout-min-p99-calls")).hasValue("100");
+            page.locator("#rollout-min-p99-calls").fill("250");
             page.locator("#save").click();
             assertThat(page.locator("#message")).containsText("as a canary rolling out");
+            editor().get("/api/v1/units/" + id + "/rollout").then().statusCode(200)
+                    .body("plan.minP99Calls", org.hamcrest.Matchers.equalTo(250));
             // the editor's code is the canary at the default plan's first step; the stable side does nothing
             assertThat(page.locator("#rollout-status")).containsText("running");
             assertThat(page.locator("#rollout-status")).containsText("at 1 %");

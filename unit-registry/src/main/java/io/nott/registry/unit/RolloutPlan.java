@@ -17,6 +17,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param maxErrorRateIncrease  rollback when the canary's (errors + timeouts) / calls exceeds the stable one's by more (0.05 = 5 points)
  * @param maxP99Factor          rollback when the canary's p99 exceeds the stable one's times this (and {@code minP99Ms})
  * @param minP99Ms              a p99 below this is never blamed: the histogram's low buckets are too coarse to compare
+ * @param minP99Calls           canary calls (all edges, in the window) before its p99 is compared at all: the p99 of
+ *                              a handful of calls is their slowest one (a cold runtime's first call), not a latency
+ *                              figure. Error, timeout and status thresholds judge from {@code minRequests} on
  * @param maxStatusShareIncrease rollback when the canary's share of 4xx + 5xx exits exceeds the stable one's by more
  *                              (a unit that 403s or 500s what the stable one lets through)
  * @param manual                true: no controller; the canary keeps the share it was written with until an
@@ -25,7 +28,13 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @RegisterForReflection
 @Schema(description = "A rollout plan; omitted fields take the registry's defaults (rollout.* settings)")
 public record RolloutPlan(List<Integer> steps, Long minRequests, Long minStepSeconds, Double maxErrorRateIncrease,
-        Double maxP99Factor, Double minP99Ms, Double maxStatusShareIncrease, Boolean manual) {
+        Double maxP99Factor, Double minP99Ms, Long minP99Calls, Double maxStatusShareIncrease, Boolean manual) {
+
+    /**
+     * What a rollout stored before {@code minP99Calls} existed judges its p99 on: the shipped
+     * default of {@code rollout.plan.min-p99-calls}.
+     */
+    public static final long FALLBACK_MIN_P99_CALLS = 100;
 
     /** This plan with every omitted field taken from {@code defaults}. */
     public RolloutPlan orElse(RolloutPlan defaults) {
@@ -35,8 +44,14 @@ public record RolloutPlan(List<Integer> steps, Long minRequests, Long minStepSec
                 maxErrorRateIncrease != null ? maxErrorRateIncrease : defaults.maxErrorRateIncrease,
                 maxP99Factor != null ? maxP99Factor : defaults.maxP99Factor,
                 minP99Ms != null ? minP99Ms : defaults.minP99Ms,
+                minP99Calls != null ? minP99Calls : defaults.minP99Calls,
                 maxStatusShareIncrease != null ? maxStatusShareIncrease : defaults.maxStatusShareIncrease,
                 manual != null ? manual : defaults.manual != null && defaults.manual);
+    }
+
+    /** The canary calls a p99 judgement needs; a rollout stored without the field takes the shipped default. */
+    public long p99Calls() {
+        return minP99Calls != null ? minP99Calls : FALLBACK_MIN_P99_CALLS;
     }
 
     /** True when no controller drives this canary. */
@@ -73,6 +88,10 @@ public record RolloutPlan(List<Integer> steps, Long minRequests, Long minStepSec
         }
         if (maxStatusShareIncrease != null && (maxStatusShareIncrease < 0 || maxStatusShareIncrease > 1)) {
             out.add("rollout.maxStatusShareIncrease: a fraction from 0 to 1, got " + maxStatusShareIncrease);
+        }
+        if (minP99Calls != null && minP99Calls < 1) {
+            out.add("rollout.minP99Calls: at least 1 (a p99 needs calls to be judged; 100 or more gives a real"
+                    + " percentile), got " + minP99Calls);
         }
         if (maxP99Factor != null && maxP99Factor < 1) {
             out.add("rollout.maxP99Factor: at least 1, got " + maxP99Factor);

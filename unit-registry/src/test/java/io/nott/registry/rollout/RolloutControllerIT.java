@@ -2,8 +2,10 @@ package io.nott.registry.rollout;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.nott.registry.error.RegistryException;
 import io.nott.registry.rollout.repository.RolloutRepository;
 import io.nott.registry.rollout.service.HealthService;
 import io.nott.registry.rollout.service.RolloutController;
@@ -83,11 +85,17 @@ class RolloutControllerIT {
 
     /** PUTs a unit with a canary and a plan of 10 → 50 → 100 %, 20 canary calls and 30 s per step. */
     private String putCanary(String canaryCode) {
+        return putCanary(canaryCode, Map.of());
+    }
+
+    /** As {@link #putCanary(String)}, with further plan fields. */
+    private String putCanary(String canaryCode, Map<String, Object> planExtras) {
         String id = freshId("ro");
+        Map<String, Object> plan = new LinkedHashMap<>(Map.of("steps", List.of(10, 50, 100), "minRequests", 20,
+                "minStepSeconds", 30, "maxStatusShareIncrease", 0.05, "maxErrorRateIncrease", 0.02));
+        plan.putAll(planExtras);
         editor().body(Map.of("phase", "access", "code", "local stable = 1",
-                        "canary", Map.of("code", canaryCode),
-                        "rollout", Map.of("steps", List.of(10, 50, 100), "minRequests", 20, "minStepSeconds", 30,
-                                "maxStatusShareIncrease", 0.05, "maxErrorRateIncrease", 0.02)))
+                        "canary", Map.of("code", canaryCode), "rollout", plan))
                 .put("/api/v1/units/" + id).then().statusCode(201);
         return id;
     }
@@ -109,11 +117,11 @@ class RolloutControllerIT {
         redis.sortedSet(String.class).zadd(RedisSchema.EDGES, (double) System.currentTimeMillis(), node);
     }
 
-    /** {calls, errors, 5xx} as an edge reports them. */
+    /** {calls, errors, 5xx} as an edge reports them, all in histogram bucket 0, or {calls, errors, 5xx, bucket}. */
     private static Map<String, Object> figure(String id, String role, long version, long[] f) {
         List<Object> histogram = new ArrayList<>();
         for (int i = 0; i < UnitHealth.BUCKETS; i++) {
-            histogram.add(i == 0 ? f[0] : 0L);
+            histogram.add(i == (f.length > 3 ? f[3] : 0) ? f[0] : 0L);
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("unitId", id);
@@ -275,5 +283,86 @@ class RolloutControllerIT {
         editor().post("/api/v1/units/" + id + "/rollout/abort").then().statusCode(200).body("status", equalTo("aborted"));
         assertThat(units.find(id).orElseThrow().spec().canary()).isNull();
         editor().post("/api/v1/units/" + id + "/rollout/resume").then().statusCode(409);
+    }
+
+    @Test
+    void aPausedRolloutIsHeldEvenWhenAThresholdTrips() {
+        String id = putCanary("if math.random() < 0.2 then ngx.exit(500) end");
+        RolloutController c = controller("a", Duration.ofSeconds(30));
+        editor().post("/api/v1/units/" + id + "/rollout/pause").then().statusCode(200).body("status", equalTo("paused"));
+        beat("edge-1", id, new long[] {400, 0, 0}, new long[] {50, 0, 10});
+        clock.advance(Duration.ofSeconds(31));
+        c.tick();
+        assertThat(canaryPercent(id)).as("paused: neither rolled back nor stepped").isEqualTo(10);
+        assertThat(rollouts.find(id).orElseThrow().status()).isEqualTo(RolloutState.PAUSED);
+        assertThat(writes(id, "rollout-rollback")).isZero();
+        editor().post("/api/v1/units/" + id + "/rollout/resume").then().statusCode(200);
+        c.tick();
+        assertThat(units.find(id).orElseThrow().spec().canary()).as("resumed: the threshold applies").isNull();
+        assertThat(rollouts.find(id).orElseThrow().status()).isEqualTo(RolloutState.ROLLED_BACK);
+    }
+
+    @Test
+    void aSlowP99IsJudgedOnlyOnceTheCanaryHasMinP99CallsWhileErrorsJudgeEarlier() {
+        String id = putCanary("local canary = 9", Map.of("minP99Calls", 100));
+        assertThat(rollouts.find(id).orElseThrow().plan().minP99Calls()).isEqualTo(100L);
+        RolloutController c = controller("a", Duration.ofSeconds(30));
+        long slow = UnitHealth.BUCKETS - 2;
+        // 30 calls: enough for the step (minRequests 20), too few for a p99: their slowest is no percentile
+        beat("edge-1", id, new long[] {400, 0, 0}, new long[] {30, 0, 0, slow});
+        clock.advance(Duration.ofSeconds(31));
+        c.tick();
+        assertThat(canaryPercent(id)).as("stepped on, not rolled back on 30 calls' p99").isEqualTo(50);
+        assertThat(rollouts.find(id).orElseThrow().status()).isEqualTo(RolloutState.RUNNING);
+        viewer().get("/api/v1/units/" + id + "/rollout").then().statusCode(200)
+                .body("decisions[0].reason", org.hamcrest.Matchers.containsString("p99 not judged: 30 of 100"));
+        beat("edge-1", id, new long[] {400, 0, 0}, new long[] {120, 0, 0, slow});
+        c.tick();
+        assertThat(units.find(id).orElseThrow().spec().canary()).as("120 slow calls: rolled back on p99").isNull();
+        assertThat(rollouts.find(id).orElseThrow().status()).isEqualTo(RolloutState.ROLLED_BACK);
+        assertThat(viewer().get("/api/v1/units/" + id + "/rollout").jsonPath().getString("decisions[0].reason"))
+                .contains("p99").contains("calls 120");
+
+        // errors still judge from minRequests on: 25 calls, 5 of them errors
+        String failing = putCanary("local canary = 10", Map.of("minP99Calls", 100));
+        beat("edge-1", failing, new long[] {400, 0, 0}, new long[] {25, 5, 0});
+        c.tick();
+        assertThat(rollouts.find(failing).orElseThrow().status()).isEqualTo(RolloutState.ROLLED_BACK);
+    }
+
+    @Test
+    void minP99CallsIsValidatedAndDefaultsTo100() {
+        editor().body(Map.of("phase", "access", "code", "local stable = 1", "canary", Map.of("code", "local c = 1"),
+                        "rollout", Map.of("minP99Calls", 0)))
+                .put("/api/v1/units/" + freshId("ro")).then().statusCode(400)
+                .body(org.hamcrest.Matchers.containsString("rollout.minP99Calls: at least 1"));
+        String id = putCanary("local canary = 11");
+        assertThat(rollouts.find(id).orElseThrow().plan().minP99Calls()).as("rollout.plan.min-p99-calls").isEqualTo(100L);
+        editor().post("/api/v1/units/" + id + "/rollout/abort").then().statusCode(200);
+    }
+
+    @Test
+    void aUnitWriteFencedByALeaseThatPassedToAnotherReplicaChangesNothing() {
+        String id = putCanary("local canary = 12");
+        RolloutController a = controller("a", Duration.ofSeconds(30));
+        a.tick();
+        String fenceOfA = a.fence();
+        // a stalls past its lease (here: the lease is gone at once) and b takes it over
+        redis.key().del(RolloutRepository.LEASE);
+        RolloutController b = controller("b", Duration.ofSeconds(30));
+        b.tick();
+        assertThat(b.fence()).isNotNull().isNotEqualTo(fenceOfA);
+        long version = units.find(id).orElseThrow().version();
+        UnitRepository.Decision toFifty = current -> new UnitRepository.Change(current.unit().orElseThrow().spec()
+                .withCanary(current.unit().orElseThrow().spec().canary().withPercent(50)), "rollout-step", "10 % -> 50 %");
+        assertThatThrownBy(() -> units.commit(id, RolloutController.ACTOR,
+                new UnitRepository.Fence(RolloutRepository.LEASE, fenceOfA), toFifty))
+                .isInstanceOf(RegistryException.class).hasMessageContaining("is no longer " + fenceOfA);
+        assertThat(units.find(id).orElseThrow().version()).as("a's write changed nothing").isEqualTo(version);
+        units.commit(id, RolloutController.ACTOR, new UnitRepository.Fence(RolloutRepository.LEASE, b.fence()), toFifty);
+        assertThat(canaryPercent(id)).as("the holder's write goes through").isEqualTo(50);
+        b.tick(); // brings the state up to the unit (step 50 %), so the abort below finds both agreeing
+        editor().post("/api/v1/units/" + id + "/rollout/abort").then().statusCode(200).body("status", equalTo("aborted"));
+        assertThat(units.find(id).orElseThrow().spec().canary()).isNull();
     }
 }

@@ -56,6 +56,10 @@ public interface RolloutConfig {
         @WithDefault("5")
         double minP99Ms();
 
+        /** Default 100: fewer canary calls give no real p99 (see {@code RolloutPlan.minP99Calls}). */
+        @WithDefault("100")
+        long minP99Calls();
+
         /** Default 0.05 (5 points). */
         @WithDefault("0.05")
         double maxStatusShareIncrease();

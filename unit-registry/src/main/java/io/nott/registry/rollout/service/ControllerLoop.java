@@ -31,8 +31,11 @@ public class ControllerLoop {
     public ControllerLoop(RolloutRepository rollouts, UnitRepository units, ChangePublisher publisher,
             HealthService health, Clock clock, RolloutConfig config) {
         this.config = config;
+        // the pid tells an operator which process on a machine holds the lease ({cu}:rollout-lease);
+        // the random part keeps replicas in containers (all pid 1) apart
         this.controller = new RolloutController(rollouts, units, publisher, health, clock,
-                "registry-" + UUID.randomUUID().toString().substring(0, 8), config.leaseTtl());
+                "registry-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8),
+                config.leaseTtl());
     }
 
     public RolloutController controller() {

@@ -5,6 +5,7 @@ import io.nott.registry.rollout.RolloutState;
 import io.nott.registry.rollout.UnitHealthView;
 import io.nott.registry.rollout.repository.RolloutRepository;
 import io.nott.registry.unit.StoredUnit;
+import io.nott.registry.unit.UnitSpec;
 import io.nott.registry.unit.repository.UnitRepository;
 import io.nott.registry.unit.service.ChangePublisher;
 import io.nott.unit.model.Canary;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,7 +22,8 @@ import org.jboss.logging.Logger;
  * judges every running rollout on the edges' figures ({@link RolloutJudge}) and applies the verdict.
  *
  * <p>Applying a step is two compare-and-sets, in this order: the unit (its canary must still be
- * the rollout's version at the step's share; the write goes through {@link UnitRepository#commit},
+ * the rollout's version at the step's share, and the lease still this controller's fence, both
+ * watched in the unit write's own transaction; the write goes through {@link UnitRepository#commit},
  * so it is versioned, audited with the figures and published), then the rollout state (it must
  * still be at the step, and the lease still ours). A second controller, or this one again after a
  * crash between the two, finds the unit already moved: it changes nothing there and only brings the
@@ -133,7 +136,7 @@ public final class RolloutController {
             rollouts.compareAndSet(state.unitId(), state.step(), state.status(), fence, s -> s.at(step, clock.instant()));
         } else {
             // the state's step was never written to the unit (a crash right after the rollout started): write it now
-            applyFirstStep(state, canary.percent());
+            applyFirstStep(state, canary.percent(), fence);
         }
         return true;
     }
@@ -144,11 +147,14 @@ public final class RolloutController {
                 .map(h -> h.unit().canary().code()).findFirst().orElse(null);
     }
 
-    /** A new rollout's first step: the canary goes from the share it was written with to the plan's first. */
-    void applyFirstStep(RolloutState state, int writtenPercent) {
+    /**
+     * A new rollout's first step: the canary goes from the share it was written with to the plan's
+     * first. {@code leaseFence} is null for the PUT that starts the rollout (an operator's write).
+     */
+    void applyFirstStep(RolloutState state, int writtenPercent, String leaseFence) {
         int to = state.percent();
         if (commitCanary(state, writtenPercent, "rollout-step", "rollout starts: " + writtenPercent + " % -> " + to
-                + " %", c -> c.withCanary(c.canary().withPercent(to))) != null) {
+                + " %", c -> c.withCanary(c.canary().withPercent(to)), ACTOR, leaseFence) != null) {
             rollouts.decided(state.unitId(), ACTOR, "rollout-step", to, "first step", state.canaryVersion());
         }
     }
@@ -159,7 +165,8 @@ public final class RolloutController {
         int to = state.plan().steps().get(state.step() + 1);
         Instant at = clock.instant();
         UnitRepository.Committed committed = commitCanary(state, from, "rollout-step",
-                "rollout step " + from + " % -> " + to + " %: " + reason, c -> c.withCanary(c.canary().withPercent(to)));
+                "rollout step " + from + " % -> " + to + " %: " + reason, c -> c.withCanary(c.canary().withPercent(to)),
+                ACTOR, leaseFence);
         if (committed == null) {
             return;
         }
@@ -178,7 +185,7 @@ public final class RolloutController {
                 : "canary v" + state.canaryVersion() + " removed (" + status + "): ") + reason;
         UnitRepository.Committed committed = commitCanary(state, state.percent(), action, summary,
                 c -> promote ? c.withCode(c.canary().code()).withCanary(null) : c.withCanary(null),
-                actor);
+                actor, leaseFence);
         if (committed == null) {
             return;
         }
@@ -186,16 +193,17 @@ public final class RolloutController {
         rollouts.decided(state.unitId(), actor, action, promote ? 100 : 0, reason, state.canaryVersion());
     }
 
+    /**
+     * The unit write, applied only while the unit still has the rollout's canary at
+     * {@code expectedPercent} and, for the controller ({@code leaseFence} given), while the lease is
+     * still that fence: both are checked under WATCH in the write's own transaction, so neither a
+     * second controller nor one that lost its lease can apply a step again.
+     */
     private UnitRepository.Committed commitCanary(RolloutState state, int expectedPercent, String action, String summary,
-            java.util.function.UnaryOperator<io.nott.registry.unit.UnitSpec> change) {
-        return commitCanary(state, expectedPercent, action, summary, change, ACTOR);
-    }
-
-    /** The unit write, applied only while the unit still has the rollout's canary at {@code expectedPercent}. */
-    private UnitRepository.Committed commitCanary(RolloutState state, int expectedPercent, String action, String summary,
-            java.util.function.UnaryOperator<io.nott.registry.unit.UnitSpec> change, String actor) {
+            UnaryOperator<UnitSpec> change, String actor, String leaseFence) {
+        UnitRepository.Fence fenced = leaseFence == null ? null : new UnitRepository.Fence(RolloutRepository.LEASE, leaseFence);
         try {
-            UnitRepository.Committed committed = units.commit(state.unitId(), actor, current -> {
+            UnitRepository.Committed committed = units.commit(state.unitId(), actor, fenced, current -> {
                 StoredUnit unit = current.unit().orElseThrow(() -> RegistryException.conflict("unit deleted"));
                 Canary canary = unit.spec().canary();
                 if (canary == null || canary.version() != state.canaryVersion() || canary.percent() != expectedPercent) {

@@ -10,8 +10,10 @@ import java.util.Locale;
 /**
  * What a running rollout should do now, from its plan, its step and the fleet's figures: wait,
  * go to the next step, make the canary stable, or roll back. Pure: the controller applies the
- * verdict, tests feed it figures. A threshold is checked as soon as the canary has
- * {@code minRequests} calls, whatever the step's age, so a bad canary goes back at once.
+ * verdict, tests feed it figures. The error, timeout and status thresholds are checked as soon as
+ * the canary has {@code minRequests} calls, whatever the step's age, so a bad canary goes back at
+ * once; its p99 only from {@code minP99Calls} on (a p99 of a few calls is the slowest of them).
+ * A paused rollout is held: no step and no rollback until an operator resumes it.
  */
 public final class RolloutJudge {
 
@@ -31,6 +33,11 @@ public final class RolloutJudge {
      */
     public static Verdict judge(RolloutState state, UnitHealthView health, Instant now) {
         RolloutPlan plan = state.plan();
+        if (!state.status().equals(RolloutState.RUNNING)) {
+            // a pause means hold: the operator is looking at it, so neither a step nor a rollback happens behind them
+            return new Verdict(Action.WAIT, state.status() + ": held at " + state.percent()
+                    + " % until an operator resumes, promotes or aborts it");
+        }
         UnitHealthView.Version canary = find(health, "canary", state.canaryVersion());
         UnitHealthView.Version stable = stable(health);
         long calls = canary == null ? 0 : canary.calls();
@@ -50,15 +57,12 @@ public final class RolloutJudge {
                         "4xx+5xx exit share %.3f > stable %.3f + %.3f; %s", canaryBad, stableBad,
                         plan.maxStatusShareIncrease(), figures));
             }
-            if (stable != null && stable.calls() > 0 && canary.p99Ms() > plan.minP99Ms()
+            if (calls >= plan.p99Calls() && stable != null && stable.calls() > 0 && canary.p99Ms() > plan.minP99Ms()
                     && canary.p99Ms() > stable.p99Ms() * plan.maxP99Factor()) {
                 return new Verdict(Action.ROLL_BACK, String.format(Locale.ROOT,
                         "p99 %.1f ms > stable %.1f ms x %.1f; %s", canary.p99Ms(), stable.p99Ms(),
                         plan.maxP99Factor(), figures));
             }
-        }
-        if (!state.status().equals(RolloutState.RUNNING)) {
-            return new Verdict(Action.WAIT, state.status());
         }
         Duration age = Duration.between(state.stepSince(), now);
         if (age.toSeconds() < plan.minStepSeconds()) {
@@ -69,7 +73,9 @@ public final class RolloutJudge {
             return new Verdict(Action.WAIT, "step " + state.percent() + " % has " + calls + " of " + plan.minRequests()
                     + " canary calls; " + figures);
         }
-        String healthy = "healthy at " + state.percent() + " % for " + age.toSeconds() + " s; " + figures;
+        String latency = calls >= plan.p99Calls() ? "" : " (p99 not judged: " + calls + " of " + plan.p99Calls()
+                + " canary calls)";
+        String healthy = "healthy at " + state.percent() + " % for " + age.toSeconds() + " s" + latency + "; " + figures;
         return new Verdict(state.lastStep() ? Action.COMPLETE : Action.NEXT_STEP, healthy);
     }
 

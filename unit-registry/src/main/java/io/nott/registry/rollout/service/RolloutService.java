@@ -38,7 +38,7 @@ public class RolloutService {
     public RolloutPlan defaults() {
         RolloutConfig.Plan p = config.plan();
         return new RolloutPlan(p.steps(), p.minRequests(), p.minStepSeconds(), p.maxErrorRateIncrease(),
-                p.maxP99Factor(), p.minP99Ms(), p.maxStatusShareIncrease(), false);
+                p.maxP99Factor(), p.minP99Ms(), p.minP99Calls(), p.maxStatusShareIncrease(), false);
     }
 
     /**
@@ -58,12 +58,13 @@ public class RolloutService {
                             + " (v" + unit.version() + ")", s.canaryVersion())));
             return;
         }
-        RolloutPlan plan = (event.rollout() == null ? new RolloutPlan(null, null, null, null, null, null, null, null)
+        RolloutPlan plan = (event.rollout() == null ? new RolloutPlan(null, null, null, null, null, null, null, null, null)
                 : event.rollout()).orElse(defaults());
         Instant now = clock.instant();
         if (plan.isManual()) {
             RolloutPlan held = new RolloutPlan(List.of(canary.percent()), plan.minRequests(), plan.minStepSeconds(),
-                    plan.maxErrorRateIncrease(), plan.maxP99Factor(), plan.minP99Ms(), plan.maxStatusShareIncrease(), true);
+                    plan.maxErrorRateIncrease(), plan.maxP99Factor(), plan.minP99Ms(), plan.minP99Calls(),
+                    plan.maxStatusShareIncrease(), true);
             rollouts.start(new RolloutState(id, canary.version(), held, 0, now, RolloutState.RUNNING, now),
                     event.actor(), "manual: canary v" + canary.version() + " held at " + canary.percent()
                             + " % until an operator promotes or aborts it");
@@ -74,9 +75,9 @@ public class RolloutService {
         rollouts.start(first, event.actor(), "plan " + plan.steps() + " %, at least " + plan.minRequests()
                 + " canary calls and " + plan.minStepSeconds() + " s per step; rollback when error+timeout rate > stable + "
                 + plan.maxErrorRateIncrease() + ", 4xx+5xx share > stable + " + plan.maxStatusShareIncrease()
-                + ", p99 > stable x " + plan.maxP99Factor());
+                + ", p99 > stable x " + plan.maxP99Factor() + " (judged from " + plan.p99Calls() + " canary calls)");
         if (canary.percent() != first.percent()) {
-            steps.applyFirstStep(first, canary.percent());
+            steps.applyFirstStep(first, canary.percent(), null);
         }
     }
 

@@ -137,20 +137,39 @@ public class UnitRepository {
      * change touches {@code {cu}:version}); WATCH still guards against other registry replicas.
      */
     public Committed commit(String id, String actor, Decision decision) {
+        return commit(id, actor, null, decision);
+    }
+
+    /**
+     * A lease a write is fenced by: the write happens only while {@code key} (a {@code {cu}}-tagged
+     * string) still holds {@code holder}.
+     */
+    public record Fence(String key, String holder) {
+    }
+
+    /**
+     * As {@link #commit(String, String, Decision)}, fenced: {@code fence}'s key is watched with the
+     * unit and checked before the change is queued, so a writer whose lease passed to another one
+     * between its check and EXEC changes nothing (a 409 names the lease). The rollout controller
+     * writes its steps this way: a replica that lost the lease cannot apply a step the new holder applies too.
+     */
+    public Committed commit(String id, String actor, Fence fence, Decision decision) {
         writeLock.lock();
         try {
-            return commitWatched(id, actor, decision);
+            return commitWatched(id, actor, fence, decision);
         } finally {
             writeLock.unlock();
         }
     }
 
-    private Committed commitWatched(String id, String actor, Decision decision) {
+    private Committed commitWatched(String id, String actor, Fence fence, Decision decision) {
         String unitKey = RedisSchema.unitKey(id);
+        String[] watched = fence == null ? new String[] {RedisSchema.VERSION, unitKey}
+                : new String[] {RedisSchema.VERSION, unitKey, fence.key()};
         for (int attempt = 1; attempt <= config.maxWriteAttempts(); attempt++) {
             OptimisticLockingTransactionResult<Attempt> result = guard.call("writing unit " + id,
-                    () -> redis.withTransaction(ds -> decide(ds, id, decision),
-                            (a, tx) -> queue(tx, id, actor, a), RedisSchema.VERSION, unitKey));
+                    () -> redis.withTransaction(ds -> decide(ds, id, fence, decision),
+                            (a, tx) -> queue(tx, id, actor, a), watched));
             Attempt attemptState = result.getPreTransactionResult();
             if (attemptState.rejection() != null) {
                 throw attemptState.rejection();
@@ -261,9 +280,16 @@ public class UnitRepository {
         return ChangeNotice.of(attempt.version() + 1, attempt.at().toEpochMilli(), attempt.changes().ids(), false);
     }
 
-    private Attempt decide(RedisDataSource ds, String id, Decision decision) {
+    private Attempt decide(RedisDataSource ds, String id, Fence fence, Decision decision) {
         Current current = new Current(readVersion(ds), read(ds, id));
         try {
+            if (fence != null) {
+                String holder = ds.value(String.class).get(fence.key());
+                if (!fence.holder().equals(holder)) {
+                    throw RegistryException.conflict("the lease " + fence.key() + " is no longer " + fence.holder()
+                            + " (now " + (holder == null ? "nobody" : holder) + "); the holder applies this change");
+                }
+            }
             return new Attempt(current, decision.decide(current), null, clock.instant());
         } catch (RegistryException rejection) {
             return new Attempt(current, null, rejection, null);
