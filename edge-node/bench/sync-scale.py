@@ -26,7 +26,9 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fanout import Cluster  # noqa: E402
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+# SYNC_SCALE_ROOT: where <module>/target/quarkus-app lives, if not this checkout (e.g. a copy of the
+# packaged apps, so that a build running meanwhile cannot replace the jars under the benchmark).
+ROOT = os.environ.get("SYNC_SCALE_ROOT") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TOKEN = "bench-editor-token"
 
 
@@ -100,8 +102,11 @@ def main():
         cluster.start()
         hosts = ",".join(f"redis://127.0.0.1:{p}" for p in cluster.ports)
         reg = free_port()
+        # The bulk apply's staging/commit timings are logged at DEBUG (BulkStaging); printed below.
         procs.append(start("unit-registry", {"QUARKUS_HTTP_PORT": str(reg), "QUARKUS_REDIS_HOSTS": hosts,
-                                             "REGISTRY_AUTH_EDITOR_TOKENS": "bench:" + TOKEN}, f"{work}/registry.log"))
+                                             "REGISTRY_AUTH_EDITOR_TOKENS": "bench:" + TOKEN,
+                                             "QUARKUS_LOG_CATEGORY__IO_NOTT_REGISTRY_UNIT_REPOSITORY__LEVEL": "DEBUG"},
+                           f"{work}/registry.log"))
         edges = []
         for i in range(a.edges):
             port = free_port()
@@ -119,7 +124,8 @@ def main():
             except OSError:
                 pass
             time.sleep(0.5)
-        print(f"# {a.units} units, {a.edges} edges {edges}, registry {reg}, logs in {work}", flush=True)
+        print(f"# {a.units} units, {a.edges} edges {edges}, registry {reg}, logs in {work}; "
+              f"loadavg {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 
         units = [{"id": f"t{i:05d}", "phase": "access", "hosts": [f"h{i}.example"],
                   "code": f"if ngx.var.arg_t{i} == 'x' then return ngx.exit(403) end"} for i in range(a.units)]
@@ -132,6 +138,10 @@ def main():
               f"PUT answered in {answered * 1000:.0f} ms; on every edge after {max(reached) * 1000:.0f} ms "
               f"(per edge: {', '.join(f'{r * 1000:.0f}' for r in reached)} ms; skew {(max(reached) - min(reached)) * 1000:.0f} ms); "
               f"loadavg {os.getloadavg()[0]:.1f}", flush=True)
+        with open(f"{work}/registry.log") as log:
+            for line in log:
+                if "Bulk apply" in line:
+                    print("  registry: " + line.strip().split("] ", 1)[-1], flush=True)
 
         single, skews = [], []
         for c in range(a.changes):

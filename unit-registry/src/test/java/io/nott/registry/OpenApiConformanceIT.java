@@ -75,6 +75,8 @@ class OpenApiConformanceIT {
         String etag = given().auth().oauth2(Api.VIEWER).get(units).header("ETag");
         expect(200, "GET", units, viewer());
         expect(304, "GET", units, viewer().header("If-None-Match", etag));
+        expect(200, "GET", units, viewer().queryParam("limit", 1).queryParam("phase", "access"));
+        expect(400, "GET", units, viewer().queryParam("limit", "many"));
         expect(401, "GET", units, given());
         expect(406, "GET", units, viewer().accept("application/xml"));
         expect(200, "GET", unit, viewer());

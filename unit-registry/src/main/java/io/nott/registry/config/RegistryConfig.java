@@ -18,6 +18,25 @@ public interface RegistryConfig {
     @WithDefault("65536")
     int maxCodeBytes();
 
+    /**
+     * The most units one bulk apply ({@code PUT /api/v1/units}) may hold; a larger set is answered
+     * 413 before anything is checked or written. The apply is staged in bounded calls, but its
+     * commit is one atomic script whose work grows with the changed units and holds the
+     * {@code {cu}} node meanwhile (10,000 units measured in unit-registry's README). The
+     * document must also fit {@code quarkus.http.limits.max-body-size}. Default 50000.
+     */
+    @WithDefault("50000")
+    int maxSetUnits();
+
+    /**
+     * How long each Redis call of a bulk apply (reading the current set, a staging call of at most
+     * 500 units, the commit script) may take before the apply stops with 503, instead of
+     * {@code quarkus.redis.timeout}: a set's calls are many, its commit grows with the set, and on a
+     * loaded node small calls took over 3 s. Default 30s.
+     */
+    @WithDefault("30s")
+    Duration bulkCallTimeout();
+
     /** The most host patterns one unit may name. Default 64. */
     @WithDefault("64")
     int maxHosts();

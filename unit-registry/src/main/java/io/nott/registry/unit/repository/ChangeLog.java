@@ -29,9 +29,19 @@ public class ChangeLog {
     }
 
     public void append(TransactionalRedisDataSource tx, ChangeNotice notice) {
+        tx.stream(String.class).xadd(RedisSchema.CHANGE_LOG, new XAddArgs().maxlen(limit).nearlyExactTrimming(), entry(notice));
+    }
+
+    /** The stream entry of {@code notice}, for writers that append it themselves (the bulk apply's commit script). */
+    public Map<String, String> entry(ChangeNotice notice) {
         Map<String, String> entry = new LinkedHashMap<>();
         entry.put(VERSION_FIELD, Long.toString(notice.version()));
         entry.put(NOTICE_FIELD, notice.toJson());
-        tx.stream(String.class).xadd(RedisSchema.CHANGE_LOG, new XAddArgs().maxlen(limit).nearlyExactTrimming(), entry);
+        return entry;
+    }
+
+    /** The approximate number of entries kept (XADD MAXLEN ~). */
+    public long limit() {
+        return limit;
     }
 }

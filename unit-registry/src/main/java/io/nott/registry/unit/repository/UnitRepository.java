@@ -33,7 +33,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * keys: the unit hash, its history entry, the index set, the global version and the audit
  * entry change together or not at all. Because every change bumps {@code {cu}:version} and
  * every change watches it, two writers can never both commit on the same state; the loser
- * re-reads and decides again (which is where a stale {@code If-Match} turns into 412).
+ * re-reads and decides again (which is where a stale {@code If-Match} turns into 412). A whole set
+ * of units is the exception: {@link BulkStaging} stages it and commits it with one script that
+ * checks the same version, because one transaction the size of 10,000 units outran Redis' timeout.
  */
 @ApplicationScoped
 public class UnitRepository {
@@ -73,13 +75,15 @@ public class UnitRepository {
     private final ObjectMapper json;
     private final Clock clock;
     private final ChangeLog changeLog;
+    private final BulkStaging staging;
     // REST bodies fail on unknown fields; stored history must stay readable when a later version
     // of the registry adds one.
     private final ObjectReader historyReader;
 
     public UnitRepository(RedisDataSource redis, RedisGuard guard, RegistryConfig config, ObjectMapper json,
-            Clock clock, ChangeLog changeLog) {
+            Clock clock, ChangeLog changeLog, BulkStaging staging) {
         this.changeLog = changeLog;
+        this.staging = staging;
         this.redis = redis;
         this.guard = guard;
         this.config = config;
@@ -104,10 +108,9 @@ public class UnitRepository {
         return guard.call("listing units", () -> {
             for (int attempt = 0; ; attempt++) {
                 long before = readVersion(redis);
-                List<StoredUnit> units = new ArrayList<>();
-                for (String id : redis.set(String.class).smembers(RedisSchema.UNITS)) {
-                    read(redis, id).ifPresent(units::add);
-                }
+                // Batched: one HGETALL round trip per unit took seconds at 10,000 units.
+                List<StoredUnit> units = new ArrayList<>(
+                        BulkScripts.readAll(redis, redis.set(String.class).smembers(RedisSchema.UNITS)).values());
                 units.sort(Comparator.comparing(u -> u.spec().id()));
                 if (readVersion(redis) == before || attempt >= 5) {
                     return new Listing(before, units);
@@ -196,28 +199,33 @@ public class UnitRepository {
     }
 
     /**
-     * Makes the registry's units exactly {@code desired} in one transaction: one new global
-     * version, one history entry per changed unit, one audit entry and one change-log entry
-     * listing the ids. {@code check} sees the current global version first (If-Match). When
-     * nothing differs, nothing is written and the current version is answered.
+     * Makes the registry's units exactly {@code desired} at once: one new global version, one
+     * history entry per changed unit, one audit entry and one change-log entry listing the ids.
+     * {@code check} sees the current global version first (If-Match). When nothing differs,
+     * nothing is written and the current version is answered. The set is diffed against the
+     * units read after the version; {@link BulkStaging} stages the new hashes in bounded calls
+     * and commits only if the version is still that one (every change bumps it), so it plays
+     * the role WATCH plays for one unit without one transaction growing with the set.
      */
     public Applied applyAll(Collection<UnitSpec> desired, String actor, java.util.function.LongConsumer check) {
         writeLock.lock();
         try {
             for (int attempt = 1; attempt <= config.maxWriteAttempts(); attempt++) {
-                OptimisticLockingTransactionResult<BulkAttempt> result = guard.call("applying " + desired.size() + " units",
-                        () -> redis.withTransaction(ds -> decideAll(ds, desired, check),
-                                (a, tx) -> queueAll(tx, actor, a), RedisSchema.VERSION, RedisSchema.UNITS));
-                BulkAttempt state = result.getPreTransactionResult();
+                BulkAttempt state = guard.call("reading the units before applying " + desired.size() + " units",
+                        () -> decideAll(desired, check));
                 if (state.rejection() != null) {
                     throw state.rejection();
                 }
                 if (state.changes().empty()) {
                     return new Applied(state.version(), state.changes(), null);
                 }
-                if (!result.discarded()) {
-                    return new Applied(state.version() + 1, state.changes(), bulkNotice(state));
+                ChangeNotice notice = bulkNotice(state);
+                java.util.OptionalLong committed = guard.call("applying " + desired.size() + " units",
+                        () -> staging.apply(state.version(), bulkChanges(actor, state), bulkAudit(actor, state), notice));
+                if (committed.isPresent()) {
+                    return new Applied(committed.getAsLong(), state.changes(), notice);
                 }
+                // Another change committed since we read: back off a little and decide again.
                 LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(200_000, 2_000_000L * attempt));
             }
         } finally {
@@ -227,53 +235,47 @@ public class UnitRepository {
                 + " units was not applied, retry", guard.retryAfterSeconds(), null);
     }
 
-    private BulkAttempt decideAll(RedisDataSource ds, Collection<UnitSpec> desired, java.util.function.LongConsumer check) {
-        long version = readVersion(ds);
+    private BulkAttempt decideAll(Collection<UnitSpec> desired, java.util.function.LongConsumer check) {
+        long version = readVersion(redis);
         try {
             check.accept(version);
         } catch (RegistryException rejection) {
             return new BulkAttempt(version, null, rejection, null);
         }
-        Map<String, StoredUnit> current = BulkScripts.readAll(ds, ds.set(String.class).smembers(RedisSchema.UNITS));
+        Map<String, StoredUnit> current = BulkScripts.readAll(staging::eval, redis.set(String.class).smembers(RedisSchema.UNITS));
         return new BulkAttempt(version, BulkApply.diff(desired, current), null, clock.instant());
     }
 
-    private void queueAll(TransactionalRedisDataSource tx, String actor, BulkAttempt attempt) {
-        if (attempt.rejection() != null || attempt.changes().empty()) {
-            tx.discard();
-            return;
-        }
+    private List<BulkStaging.Change> bulkChanges(String actor, BulkAttempt attempt) {
         long version = attempt.version() + 1;
         BulkApply changes = attempt.changes();
-        tx.value(Long.class).incr(RedisSchema.VERSION);
+        List<BulkStaging.Change> out = new ArrayList<>(changes.created().size() + changes.updated().size() + changes.deleted().size());
         List<UnitSpec> written = new ArrayList<>(changes.created());
         written.addAll(changes.updated());
-        List<BulkScripts.Write> writes = new ArrayList<>(written.size());
         for (UnitSpec spec : written) {
-            writes.add(new BulkScripts.Write(spec.id(), UnitHash.toHash(new StoredUnit(spec, version, attempt.at(), actor)),
+            out.add(new BulkStaging.Change(spec.id(), UnitHash.toHash(new StoredUnit(spec, version, attempt.at(), actor)),
                     toJson(new HistoryEntry(version, "bulk-apply", attempt.at(), actor, spec))));
         }
-        List<BulkScripts.Write> deletes = new ArrayList<>(changes.deleted().size());
         for (String id : changes.deleted()) {
-            deletes.add(new BulkScripts.Write(id, null, toJson(new HistoryEntry(version, "bulk-apply", attempt.at(), actor, null))));
+            out.add(new BulkStaging.Change(id, null, toJson(new HistoryEntry(version, "bulk-apply", attempt.at(), actor, null))));
         }
-        // One script inside the MULTI instead of five commands per unit: 10,000 units are one
-        // round trip, still all-or-nothing with the rest of the transaction.
-        BulkScripts.queueWrites(tx, toJson(new BulkScripts.Payload(writes, deletes, config.historyLimit())));
+        return out;
+    }
+
+    private static Map<String, String> bulkAudit(String actor, BulkAttempt attempt) {
+        BulkApply changes = attempt.changes();
         Map<String, String> audit = new LinkedHashMap<>();
         audit.put("at", attempt.at().toString());
         audit.put("actor", actor);
         audit.put("action", "bulk-apply");
         audit.put("unit", "*");
-        audit.put("version", String.valueOf(version));
+        audit.put("version", String.valueOf(attempt.version() + 1));
         List<String> ids = changes.ids();
         audit.put("summary", "applied a set of units: " + changes.created().size() + " created, "
                 + changes.updated().size() + " replaced, " + changes.deleted().size() + " deleted, "
                 + changes.unchanged() + " unchanged (" + String.join(", ", ids.subList(0, Math.min(20, ids.size())))
                 + (ids.size() > 20 ? ", ..." : "") + ")");
-        tx.stream(String.class).xadd(RedisSchema.AUDIT,
-                new XAddArgs().maxlen(config.auditLimit()).nearlyExactTrimming(), audit);
-        changeLog.append(tx, bulkNotice(attempt));
+        return audit;
     }
 
     private static ChangeNotice bulkNotice(BulkAttempt attempt) {

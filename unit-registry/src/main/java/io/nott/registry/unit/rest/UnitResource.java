@@ -39,6 +39,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -72,10 +73,17 @@ public class UnitResource {
     }
 
     @GET
-    @Operation(summary = "Every unit (registry units, then legacy ones); ETag = the global version")
-    @APIResponse(responseCode = "200", description = "Every unit, registry ones first, then legacy ones", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UnitListView.class)))
+    @Operation(summary = "Units (registry units by id, then legacy ones), filtered and paged as asked; ETag = the global version")
+    @APIResponse(responseCode = "200", description = "The matching units (all of them without limit), registry ones first, then legacy ones; total counts every match", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UnitListView.class)))
     @APIResponse(responseCode = "304", description = "Not modified since the version in If-None-Match")
-    public Response list(@HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+    @APIResponse(responseCode = "400", description = "limit, offset or phase is not valid", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    public Response list(@HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
+            @Parameter(description = "Units per page, 1 to 1000; all matching units when absent") @QueryParam("limit") String limit,
+            @Parameter(description = "How many matching units to skip (the previous page's next)") @QueryParam("offset") String offset,
+            @Parameter(description = "Only units of this phase (access, header_filter, ...)") @QueryParam("phase") String phase,
+            @Parameter(description = "Only units naming this host pattern (exactly, case-insensitive)") @QueryParam("host") String host,
+            @Parameter(description = "Only units whose id starts with this") @QueryParam("prefix") String prefix) {
+        UnitListQuery query = UnitListQuery.parse(limit, offset, phase, host, prefix);
         UnitRepository.Listing listing = units.list();
         String etag = Preconditions.etag(listing.version());
         if (etag.equals(ifNoneMatch)) {
@@ -84,7 +92,7 @@ public class UnitResource {
         List<UnitView> views = new ArrayList<>();
         listing.units().forEach(u -> views.add(UnitView.of(u)));
         legacy.list().forEach(l -> views.add(UnitView.of(l)));
-        return Response.ok(new UnitListView(listing.version(), views)).header(HttpHeaders.ETAG, etag).build();
+        return Response.ok(query.page(listing.version(), views)).header(HttpHeaders.ETAG, etag).build();
     }
 
     @PUT
@@ -97,7 +105,7 @@ public class UnitResource {
     @APIResponse(responseCode = "400", description = "At least one unit is invalid; nothing was applied", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "403", description = "The token has the viewer role; this needs an editor token", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "412", description = "If-Match did not hold: the registry changed since that version", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "413", description = "The document is larger than quarkus.http.limits.max-body-size", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "413", description = "The document is larger than quarkus.http.limits.max-body-size, or holds more units than registry.max-set-units", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Response applyAll(UnitSet set, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         UnitRepository.Applied applied = service.applyAll(set, new Preconditions(ifMatch, null), caller.actor());
         var changes = applied.changes();

@@ -18,10 +18,13 @@ import jakarta.enterprise.event.Event;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /** The registry's write rules: validate, check preconditions inside the transaction, commit, publish. */
 @ApplicationScoped
 public class UnitService {
+
+    private static final Logger LOG = Logger.getLogger(UnitService.class);
 
     private final UnitRepository units;
     private final LegacyRepository legacy;
@@ -30,10 +33,12 @@ public class UnitService {
     private final Event<UnitWritten> written;
 
     private final int maxCodeBytes;
+    private final int maxSetUnits;
 
     public UnitService(UnitRepository units, LegacyRepository legacy, UnitValidation validation,
             ChangePublisher publisher, io.nott.registry.config.RegistryConfig config, Event<UnitWritten> written) {
         this.maxCodeBytes = config.maxCodeBytes();
+        this.maxSetUnits = config.maxSetUnits();
         this.written = written;
         this.units = units;
         this.legacy = legacy;
@@ -195,6 +200,12 @@ public class UnitService {
         if (set == null || set.units() == null) {
             throw RegistryException.badRequest("units", "Send {\"units\": [...]}, e.g. what GET /api/v1/units/export answers");
         }
+        if (set.units().size() > maxSetUnits) {
+            throw RegistryException.tooLarge("units", "The set has " + set.units().size() + " units; one apply takes at most "
+                    + maxSetUnits + " (registry.max-set-units). Nothing was applied: raise the setting (the commit "
+                    + "holds the {cu} Redis node longer), or write units one by one with PUT /api/v1/units/{id}");
+        }
+        long started = System.nanoTime();
         List<Problem> problems = new ArrayList<>();
         java.util.Map<String, UnitSpec> specs = new java.util.LinkedHashMap<>();
         for (int i = 0; i < set.units().size(); i++) {
@@ -231,10 +242,16 @@ public class UnitService {
         if (!problems.isEmpty()) {
             throw RegistryException.invalidSet(problems);
         }
+        long checked = System.nanoTime();
         UnitRepository.Applied applied = units.applyAll(specs.values(), actor, preconditions::checkGlobal);
         if (applied.notice() != null) {
             publisher.publish(applied.notice());
         }
+        // Where a large apply spends its time (issue #17 sizes the limit on it): checking compiles every unit.
+        LOG.infof("Bulk apply by %s: %d units checked in %d ms, applied as version %d in %d ms (%d created, %d replaced, "
+                + "%d deleted, %d unchanged)", actor, specs.size(), (checked - started) / 1_000_000, applied.version(),
+                (System.nanoTime() - checked) / 1_000_000, applied.changes().created().size(),
+                applied.changes().updated().size(), applied.changes().deleted().size(), applied.changes().unchanged());
         return applied;
     }
 
