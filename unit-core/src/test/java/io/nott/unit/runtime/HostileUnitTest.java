@@ -183,7 +183,8 @@ class HostileUnitTest {
 
     /**
      * Every runaway case under a 50 ms wall budget (instruction budget too large to matter) ends as
-     * a timeout; the measured times are printed, not asserted (the machine's load decides them).
+     * a timeout, or at the per-call allocation limit when it allocates faster than the clock runs
+     * out (which one comes first depends on the machine); the measured times are printed, not asserted (the machine's load decides them).
      * The cost-based charges and the up-front refusal above are what keep them near 50 ms.
      */
     @Test
@@ -217,9 +218,17 @@ class HostileUnitTest {
         StringBuilder report = new StringBuilder("50 ms budget, measured wall time per case:\n");
         for (String code : cases) {
             UnitOutcome o = run(unit("slow", Phase.ACCESS, code).withBudget(new Budget(50_000_000_000L, 50)));
-            assertThat(o.kind()).as(code + ": " + o.message()).isEqualTo(Kind.TIMEOUT);
-            assertThat(o.message()).as(code).isEqualTo("wall-clock budget exceeded");
-            report.append(String.format("  %6.1f ms  %s%n", o.durationNanos() / 1e6, code));
+            if (o.kind() == Kind.ERROR) {
+                // A machine that allocates faster than 64 MiB per 50 ms meets the per-call
+                // allocation limit first (CI on a quiet machine: four 16 MiB string.rep); stopped
+                // all the same, by the other bound.
+                assertThat(o.message()).as(code).startsWith("memory limit exceeded: the call allocated more than");
+            } else {
+                assertThat(o.kind()).as(code + ": " + o.message()).isEqualTo(Kind.TIMEOUT);
+                assertThat(o.message()).as(code).isEqualTo("wall-clock budget exceeded");
+            }
+            report.append(String.format("  %6.1f ms  %s%s%n", o.durationNanos() / 1e6, code,
+                    o.kind() == Kind.ERROR ? "  (memory limit)" : ""));
         }
         System.out.print(report);
     }
