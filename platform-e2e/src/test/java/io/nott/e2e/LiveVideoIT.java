@@ -235,7 +235,10 @@ class LiveVideoIT {
             System.out.printf("measured: #EXT-X-ENDLIST through the edge %d ms and the player's \"ended\" message %d ms "
                     + "after ./platform broadcast --stop%n", endlistMs, messageMs);
 
+            // The ended player's picture stays with its currentTime: what follows must be a fresh one.
+            page.markVideoAsOld();
             platform.command("broadcast", "colorbar");
+            page.awaitNewVideo(PLAY);
             page.awaitNoMessage(PLAY);
             page.awaitAdvance(1.0, PLAY);
             // No replay of the old broadcast: the frame on screen was captured after the stop.

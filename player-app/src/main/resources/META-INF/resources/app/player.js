@@ -358,8 +358,12 @@
     var details = data && data.details;
     if (!details) return;
     if (details.live) {
+      // Never hides "ended": once a playlist ended, this hls.js instance is finished, yet a level
+      // switch at the end of the buffer can still load another rendition that reads live (the
+      // edge's cached copy, or a rendition whose #EXT-X-ENDLIST is a moment late). Hiding the
+      // message then left a frozen picture with no message and no return (seen in CI under load).
+      // The stream list decides when the stream is back (awaitReturn), and a fresh player plays it.
       state.wasLive = true;
-      if (state.message === 'ended') hideMessage(['ended']);
       return;
     }
     if (state.wasLive && state.message !== 'ended') {

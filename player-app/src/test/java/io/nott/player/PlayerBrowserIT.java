@@ -219,9 +219,11 @@ class PlayerBrowserIT {
                 assertThat(page.awaitMessage("ended", START)).contains("The stream has ended");
                 page.screenshot("player-ended");
 
+                page.markVideoAsOld();
                 finale = LiveHlsStream.start("finale", stream.directory());
                 finale.awaitSegments(2, START);
                 edge.streams("[{\"name\":\"finale\",\"state\":\"live\"}]");
+                page.awaitNewVideo(START);
                 page.awaitNoMessage(START);
                 page.awaitAdvance(2.0, START);
                 assertThat(page.messageKind()).isNull();

@@ -89,6 +89,20 @@ public final class PlayerPage implements AutoCloseable {
         return video();
     }
 
+    /**
+     * Marks the video element on the page now, so that {@link #awaitNewVideo} can tell the element
+     * of a player started later from it: a stopped one keeps its currentTime and picture size.
+     */
+    public void markVideoAsOld() {
+        page.evaluate("() => { const v = document.querySelector('#player video'); if (v) v.dataset.old = 'true'; }");
+    }
+
+    /** Waits until the player shows a video element other than the one marked by {@link #markVideoAsOld}. */
+    public void awaitNewVideo(Duration timeout) {
+        page.waitForFunction("() => { const v = document.querySelector('#player video'); return v && !v.dataset.old; }",
+                null, waitOptions(timeout));
+    }
+
     /** Waits until the video element reports this picture width (e.g. after a quality switch). */
     public VideoState awaitVideoWidth(int width, Duration timeout) {
         page.waitForFunction("w => { const v = document.querySelector('#player video'); return v && v.videoWidth === w; }",
