@@ -18,7 +18,7 @@
    * that point when more than 7 s behind (after a long stall, or a tab that slept).
    * Why 3 s: a new segment reaches the player 0-1 s (the edge's cache) plus 0-1 s (the reload
    * interval, or 0.5 s more after a reload that found nothing new) after the origin lists it, so
-   * two segments can arrive up to about 2.5 s apart. Held 2 s behind, the buffer ran dry in such
+   * two segments can arrive up to about 2.5 s apart. Held 2 s behind, the buffer (most likely) ran dry in such
    * a gap (LiveVideoIT on a quiet machine: 4 stalls of about 0.4 s in a minute); 3 s rides it out
    * for one more second of latency. The jump point (7 s) is where hls.js stops speeding up
    * (twice the target plus a segment): further, a player between the two would never catch up;
