@@ -82,14 +82,39 @@ class LiveVideoIT {
               return { clock: value, now: now };
             }""";
 
-    /** Counts the video element's stalls ('waiting' after it first played) and how long they lasted. */
+    /**
+     * Counts the video element's stalls ('waiting' after it first played), how long they lasted,
+     * and for each one when it began (seconds into the watch), how long it took, how much video
+     * was buffered ahead and whether it was a seek (hls.js jumping back towards live) rather than
+     * an empty buffer.
+     */
     private static final String STALL_WATCH = """
             () => {
               const v = document.querySelector('#player video');
-              window.__stalls = { count: 0, ms: 0, since: 0 };
-              v.addEventListener('waiting', () => { window.__stalls.count++; window.__stalls.since = Date.now(); });
+              const t0 = Date.now();
+              const ahead = () => {
+                for (let i = 0; i < v.buffered.length; i++) {
+                  if (v.buffered.start(i) <= v.currentTime + 0.1 && v.buffered.end(i) >= v.currentTime) {
+                    return Math.round((v.buffered.end(i) - v.currentTime) * 100) / 100;
+                  }
+                }
+                return 0;
+              };
+              window.__stalls = { count: 0, ms: 0, since: 0, each: [] };
+              v.addEventListener('waiting', () => {
+                const s = window.__stalls;
+                if (s.since) return;
+                s.count++;
+                s.since = Date.now();
+                s.each.push({ at: (s.since - t0) / 1000, ms: 0, ahead: ahead(), seek: v.seeking });
+              });
               v.addEventListener('playing', () => {
-                if (window.__stalls.since) { window.__stalls.ms += Date.now() - window.__stalls.since; window.__stalls.since = 0; }
+                const s = window.__stalls;
+                if (!s.since) return;
+                const ms = Date.now() - s.since;
+                s.ms += ms;
+                s.each[s.each.length - 1].ms = ms;
+                s.since = 0;
               });
             }""";
 
@@ -193,7 +218,7 @@ class LiveVideoIT {
                     percentile(behindEdge, 50), percentile(rate, 50),
                     stages.clockSecondsPerSegment().orElse(Double.NaN), stages.segmentsSeen());
             System.out.printf("measured: played %.1f s of video in %.1f s; the ladder wrote %.0f one-second segments (%.2fx real time); "
-                    + "stalls: %s%n", played, watched, produced, produced / watched, stalls);
+                    + "stalls: %s%n", played, watched, produced, produced / watched, stallsText(stalls));
             System.out.printf("measured: CPU over the minute (cores = CPU seconds per second), %dx%d player playing %dx%d: %s; "
                     + "load average %s -> %s%n", PHONE_WIDTH, PHONE_HEIGHT, page.video().videoWidth(), page.video().videoHeight(),
                     CpuBudget.format(cores), loadBefore, loadAverage());
@@ -266,6 +291,22 @@ class LiveVideoIT {
             return Optional.of(new Shown(clock.longValue(), Instant.ofEpochMilli(now.longValue())));
         }
         return Optional.empty();
+    }
+
+    /** "2 (0.81 s in all): at 12.3 s for 0.40 s, 0.03 s buffered; ..." from the page's stall watch. */
+    private static String stallsText(Map<String, Object> stalls) {
+        StringBuilder text = new StringBuilder().append(stalls.get("count")).append(String.format(" (%.2f s in all)",
+                ((Number) stalls.get("ms")).doubleValue() / 1000));
+        String separator = ": ";
+        for (Object each : (List<?>) stalls.get("each")) {
+            Map<?, ?> stall = (Map<?, ?>) each;
+            double ms = ((Number) stall.get("ms")).doubleValue();
+            text.append(separator).append(String.format("at %.1f s for %s, %.2f s buffered%s",
+                    ((Number) stall.get("at")).doubleValue(), ms > 0 ? String.format("%.2f s", ms / 1000) : "the rest of the watch",
+                    ((Number) stall.get("ahead")).doubleValue(), Boolean.TRUE.equals(stall.get("seek")) ? ", a seek towards live" : ""));
+            separator = "; ";
+        }
+        return text.toString();
     }
 
     /** A figure the player writes on its "behind live" box, when it has one. */

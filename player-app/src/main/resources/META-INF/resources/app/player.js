@@ -14,16 +14,23 @@
   var AUTO_LEVEL = -1;
   /*
    * hls.js live settings for the ingest's 1 s segments behind the edge's 1 s playlist cache:
-   * hold 2 s behind the newest segment (two segments of buffer: enough to ride out a late
-   * playlist without stalling), speed up to 1.2x when further behind, and jump back to that
-   * point when more than 6 s behind (after a stall, or a tab that slept).
+   * hold 3 s behind the newest segment, speed up to 1.2x when further behind, and jump back to
+   * that point when more than 7 s behind (after a long stall, or a tab that slept).
+   * Why 3 s: a new segment reaches the player 0-1 s (the edge's cache) plus 0-1 s (the reload
+   * interval, or 0.5 s more after a reload that found nothing new) after the origin lists it, so
+   * two segments can arrive up to about 2.5 s apart. Held 2 s behind, the buffer (most likely) ran dry in such
+   * a gap (LiveVideoIT on a quiet machine: 4 stalls of about 0.4 s in a minute); 3 s rides it out
+   * for one more second of latency. The jump point (7 s) is where hls.js stops speeding up
+   * (twice the target plus a segment): further, a player between the two would never catch up;
+   * closer, it would jump more often, and every jump is itself a stall (the video seeks to a
+   * point it has yet to load).
    * Auto picks no rendition larger than the player on screen (capLevelToPlayerSize): a 720p
    * picture in a 400-pixel player costs the viewer's CPU (software decoding) and bandwidth for
    * nothing. A rendition chosen in the quality menu is played whatever its size.
    */
   var LIVE = {
-    liveSyncDuration: 2,
-    liveMaxLatencyDuration: 6,
+    liveSyncDuration: 3,
+    liveMaxLatencyDuration: 7,
     maxLiveSyncPlaybackRate: 1.2,
     backBufferLength: 10,
     capLevelToPlayerSize: true
