@@ -252,6 +252,33 @@ class HostileUnitTest {
         assertThat(state.logs()).extracting(RequestState.LogLine::message).containsExactly("true", "true true");
     }
 
+    /**
+     * A long os.date format is formatted conversion by conversion (each kind once per call): every
+     * conversion LuaJ knows, local and UTC, gives the text of the short format repeated; an
+     * invalid conversion (also a non-ASCII byte after '%') fails with LuaJ's own error; a '%' that
+     * ends the format is dropped; non-ASCII literals come out as LuaJ writes them.
+     */
+    @Test
+    void aLongDateFormatGivesTheTextOfItsShortPieces() {
+        String all = "%a %A %b %B %c %d %H %I %j %m %M %p %S %U %w %W %x %X %y %Y %% |\\n";
+        RequestState state = new RequestState();
+        UnitOutcome o = f.run(Phase.ACCESS, get("/"), state, unit("dates", Phase.ACCESS, String.join("\n",
+                "local t = 1700000000",
+                "ngx.log(ngx.ERR, tostring(os.date(string.rep('" + all + "', 10) .. '%', t) == os.date('" + all + "', t):rep(10)))",
+                "ngx.log(ngx.ERR, tostring(os.date('!' .. string.rep('" + all + "', 10), t) == os.date('!" + all + "', t):rep(10)))",
+                "ngx.log(ngx.ERR, tostring(os.date(string.rep('\\195\\169%Y', 30), t) == os.date('\\195\\169%Y', t):rep(30)))",
+                "for _, bad in ipairs({'%q', '%\\200'}) do",
+                "  local _, short = pcall(os.date, bad, t)",
+                "  local ok, long = pcall(os.date, string.rep('x', 100) .. bad, t)",
+                "  ngx.log(ngx.ERR, tostring(ok), ' ', tostring(long == short), ' ', long)",
+                "end"))
+                .withBudget(new Budget(50_000_000, 10_000))).outcomes().get(0);
+        assertThat(o.kind()).as(o.message()).isEqualTo(Kind.OK);
+        assertThat(state.logs()).extracting(RequestState.LogLine::message).containsExactly("true", "true", "true",
+                "false true bad argument #1 to '?' (invalid conversion specifier '%113')",
+                "false true bad argument #1 to '?' (invalid conversion specifier '%-17')");
+    }
+
     @Test
     void eightCopiesOf16MiBPassNeitherTheMemoryNorTheInstructionBudget() {
         String code = "local s = string.rep('x', 16*1024*1024 - 1) for i = 1, 8 do local u = s:upper() end";
