@@ -282,7 +282,10 @@ class HostileUnitTest {
     @Test
     void eightCopiesOf16MiBPassNeitherTheMemoryNorTheInstructionBudget() {
         String code = "local s = string.rep('x', 16*1024*1024 - 1) for i = 1, 8 do local u = s:upper() end";
-        UnitOutcome byMemory = run(unit("upper", Phase.ACCESS, code).withBudget(new Budget(50_000_000_000L, 10_000)));
+        // A wall budget past any up-front refusal: a charge is refused when the kind's measured pace
+        // (at most 10 us an instruction) says it would end past the deadline, and one 16 MiB upper
+        // is 2M instructions (20 s at that pace; at load 35 this machine refused it with 10 s left).
+        UnitOutcome byMemory = run(unit("upper", Phase.ACCESS, code).withBudget(new Budget(50_000_000_000L, 60_000)));
         assertThat(byMemory.kind()).as(byMemory.message()).isEqualTo(Kind.ERROR);
         assertThat(byMemory.message()).contains("memory limit exceeded");
         UnitOutcome byCost = run(unit("upper", Phase.ACCESS, code).withBudget(new Budget(1_000_000, 10_000)));
