@@ -93,6 +93,7 @@ public final class PhaseRunner {
         if (registry != null) {
             registerInitGauges(registry);
         }
+        JdkWarmUp.once(); // not inside the first unit call that reaches them
     }
 
     /**

@@ -110,12 +110,15 @@ public final class LuaSandbox {
     /**
      * os.date with its output charged first: each conversion makes at most 24 bytes ({@code %c}),
      * so a format of n bytes makes at most 12n; {@code os.date(("%c"):rep(4e6))} is refused
-     * before LuaJ builds 100 MB. A long format is formatted in pieces of {@value #PIECE} bytes
-     * (never splitting a conversion), each charged before it runs: LuaJ takes some 10 us per
-     * {@code %c}, so one call with 100,000 of them ran 3-7 s past a 50 ms budget (issue #15).
+     * before LuaJ builds 100 MB. A long format (over {@value #SHORT} bytes) is not handed to LuaJ:
+     * its date builds a Calendar for every conversion (some 10 us per {@code %c}; 100,000 of them
+     * ran 175-341 ms at load against a 50 ms budget even when charged piece by piece, issue #15).
+     * Within one call every conversion of a kind gives the same text (one time, read once), so
+     * LuaJ formats each kind once and the call then costs a copy of its output, charged as its
+     * buffer grows ({@link Allocation.Output}).
      */
     private static final class CheckedDate extends VarArgFunction {
-        private static final int PIECE = 64;
+        private static final int SHORT = 64;
         private final LuaValue original;
 
         CheckedDate(LuaValue original) {
@@ -131,27 +134,60 @@ public final class LuaSandbox {
             LuaString f = format.checkstring();
             long bound = 12L * f.m_length + 64;
             Allocation.string(bound, "os.date");
-            if (f.m_length <= PIECE || f.tojstring().startsWith("*t") || f.tojstring().startsWith("!*t")) {
+            if (f.m_length <= SHORT) { // "*t" and "!*t" too
                 Allocation.work(Allocation.Work.ENCODE, bound);
                 return original.invoke(args);
             }
-            // One time for every piece (now, read once), and the UTC mark on each.
+            Allocation.work(Allocation.Work.ENCODE, f.m_length); // the scan (and the decoding of a non-ASCII format)
+            byte[] fmt = formatBytes(f);
+            // One time for every conversion (now, read once), and the UTC mark on each.
             LuaValue time = args.arg(2).isnil() ? LuaValue.valueOf(System.currentTimeMillis() / 1000) : args.arg(2);
-            boolean utc = f.luaByte(0) == '!';
+            boolean utc = fmt.length > 0 && fmt[0] == '!';
+            LuaString[] converted = new LuaString[128];
             Allocation.Output out = Allocation.output("os.date");
             int i = utc ? 1 : 0;
-            while (i < f.m_length) {
-                int start = i;
-                while (i < f.m_length && i - start < PIECE) {
-                    i += f.luaByte(i) == '%' ? 2 : 1;
+            while (i < fmt.length) {
+                int literal = i;
+                while (i < fmt.length && fmt[i] != '%') {
+                    i++;
                 }
-                i = Math.min(i, f.m_length);
-                Allocation.work(Allocation.Work.ENCODE, 12L * (i - start));
-                LuaString piece = f.substring(start, i);
-                LuaValue text = original.call(utc ? LuaString.valueOf("!").concat(piece) : piece, time);
-                out.write(text.checkstring());
+                if (i > literal) {
+                    out.write(fmt, literal, i - literal);
+                    continue;
+                }
+                if (i + 1 >= fmt.length) {
+                    break; // LuaJ drops a '%' that ends the format
+                }
+                int c = fmt[i + 1];
+                i += 2;
+                if (c < 0) {
+                    // LuaJ's own error for a byte that is no conversion (it prints the signed byte).
+                    return LuaValue.argerror(1, "invalid conversion specifier '%" + c + "'");
+                }
+                LuaString text = converted[c];
+                if (text == null) {
+                    Allocation.work(Allocation.Work.ENCODE, 12L * SHORT); // LuaJ formats it: a short format's charge
+                    byte[] one = utc ? new byte[] {'!', '%', (byte) c} : new byte[] {'%', (byte) c};
+                    text = original.call(LuaString.valueUsing(one), time).checkstring();
+                    converted[c] = text;
+                }
+                out.write(text);
             }
             return out.toLuaString();
+        }
+
+        /**
+         * The bytes LuaJ's date walks: the format decoded as UTF-8 into a Java string and encoded
+         * again with the default charset. For an ASCII format (every byte below 0x80) those are
+         * its own bytes.
+         */
+        private static byte[] formatBytes(LuaString f) {
+            for (int k = 0; k < f.m_length; k++) {
+                if (f.m_bytes[f.m_offset + k] < 0) {
+                    return f.tojstring().getBytes(java.nio.charset.Charset.defaultCharset());
+                }
+            }
+            return java.util.Arrays.copyOfRange(f.m_bytes, f.m_offset, f.m_offset + f.m_length);
         }
     }
 

@@ -162,6 +162,11 @@ final class SafeStringLib {
             Allocation.work(Allocation.Work.ENCODE, s.m_length);
             byte[] out = new byte[s.m_length];
             for (int i = 0; i < out.length; i++) {
+                if ((i & 0xffff) == 0xffff) {
+                    // Charged at the warm pace; a first call in a fresh JVM runs this loop
+                    // interpreted, many times slower: it ends within 64 KiB of its deadline.
+                    Allocation.checkDeadline();
+                }
                 byte b = s.m_bytes[s.m_offset + i];
                 if (upper && b >= 'a' && b <= 'z') {
                     b -= 32;

@@ -113,11 +113,20 @@ class HostileUnitTest {
                 Arguments.of("ngx.print of a huge table", "local s = string.rep('x', 1e6) local t = {} for i = 1, 20 do t[i] = s end ngx.print(t)", "ngx.print"));
     }
 
+    /**
+     * The resource cases' budget: a wall clock no up-front refusal can reach (a charge is refused
+     * when its kind's measured pace, at most 10 us an instruction, says it would end past the
+     * deadline: 5M instructions are at most 50 s), so the limit under test ends each case however
+     * loaded the machine. At load 41, 10 s was refused on the pace (json.decode) or ran out
+     * (decode_args and json.decode on a virtual thread).
+     */
+    private static final Budget RESOURCE_CASES = new Budget(5_000_000, 60_000);
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("errors")
     void runawayResourcesEndAsErrors(String name, String code, String message) {
         // A roomy wall-clock budget: on a loaded machine the size limit must be what stops these.
-        UnitOutcome o = run(unit("hostile", Phase.ACCESS, code).withBudget(new Budget(5_000_000, 10_000)));
+        UnitOutcome o = run(unit("hostile", Phase.ACCESS, code).withBudget(RESOURCE_CASES));
         assertThat(o.kind()).as(o.message()).isEqualTo(Kind.ERROR);
         assertThat(o.message()).contains(message);
     }
@@ -213,6 +222,7 @@ class HostileUnitTest {
         cases.add("local s = '\"' .. string.rep('x', 8e6) .. '\"' while true do edge_computing.json.decode(s) end");
         cases.add("local s = string.rep('x', 4*1024*1024) while true do require('cjson').encode({s}) end");
         cases.add("local s = '[' .. string.rep('1,', 4e6) .. '1]' while true do require('cjson').decode(s) end");
+        cases.add("local s = string.rep('\"', 4*1024*1024) while true do string.format('%q', s) end");
         cases.add("local t = {} local i = 0 while true do i = i + 1 table.insert(t, i) end");
         cases.add("local t = {} local i = 0 while true do i = i + 1 table.insert(t, 1, i) end");
         StringBuilder report = new StringBuilder("50 ms budget, measured wall time per case:\n");
@@ -252,10 +262,40 @@ class HostileUnitTest {
         assertThat(state.logs()).extracting(RequestState.LogLine::message).containsExactly("true", "true true");
     }
 
+    /**
+     * A long os.date format is formatted conversion by conversion (each kind once per call): every
+     * conversion LuaJ knows, local and UTC, gives the text of the short format repeated; an
+     * invalid conversion (also a non-ASCII byte after '%') fails with LuaJ's own error; a '%' that
+     * ends the format is dropped; non-ASCII literals come out as LuaJ writes them.
+     */
+    @Test
+    void aLongDateFormatGivesTheTextOfItsShortPieces() {
+        String all = "%a %A %b %B %c %d %H %I %j %m %M %p %S %U %w %W %x %X %y %Y %% |\\n";
+        RequestState state = new RequestState();
+        UnitOutcome o = f.run(Phase.ACCESS, get("/"), state, unit("dates", Phase.ACCESS, String.join("\n",
+                "local t = 1700000000",
+                "ngx.log(ngx.ERR, tostring(os.date(string.rep('" + all + "', 10) .. '%', t) == os.date('" + all + "', t):rep(10)))",
+                "ngx.log(ngx.ERR, tostring(os.date('!' .. string.rep('" + all + "', 10), t) == os.date('!" + all + "', t):rep(10)))",
+                "ngx.log(ngx.ERR, tostring(os.date(string.rep('\\195\\169%Y', 30), t) == os.date('\\195\\169%Y', t):rep(30)))",
+                "for _, bad in ipairs({'%q', '%\\200'}) do",
+                "  local _, short = pcall(os.date, bad, t)",
+                "  local ok, long = pcall(os.date, string.rep('x', 100) .. bad, t)",
+                "  ngx.log(ngx.ERR, tostring(ok), ' ', tostring(long == short), ' ', long)",
+                "end"))
+                .withBudget(new Budget(50_000_000, 10_000))).outcomes().get(0);
+        assertThat(o.kind()).as(o.message()).isEqualTo(Kind.OK);
+        assertThat(state.logs()).extracting(RequestState.LogLine::message).containsExactly("true", "true", "true",
+                "false true bad argument #1 to '?' (invalid conversion specifier '%113')",
+                "false true bad argument #1 to '?' (invalid conversion specifier '%-17')");
+    }
+
     @Test
     void eightCopiesOf16MiBPassNeitherTheMemoryNorTheInstructionBudget() {
         String code = "local s = string.rep('x', 16*1024*1024 - 1) for i = 1, 8 do local u = s:upper() end";
-        UnitOutcome byMemory = run(unit("upper", Phase.ACCESS, code).withBudget(new Budget(50_000_000_000L, 10_000)));
+        // A wall budget past any up-front refusal: a charge is refused when the kind's measured pace
+        // (at most 10 us an instruction) says it would end past the deadline, and one 16 MiB upper
+        // is 2M instructions (20 s at that pace; at load 35 this machine refused it with 10 s left).
+        UnitOutcome byMemory = run(unit("upper", Phase.ACCESS, code).withBudget(new Budget(50_000_000_000L, 60_000)));
         assertThat(byMemory.kind()).as(byMemory.message()).isEqualTo(Kind.ERROR);
         assertThat(byMemory.message()).contains("memory limit exceeded");
         UnitOutcome byCost = run(unit("upper", Phase.ACCESS, code).withBudget(new Budget(1_000_000, 10_000)));
@@ -297,7 +337,7 @@ class HostileUnitTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("errors")
     void runawayResourcesEndAsErrorsOnAVirtualThread(String name, String code, String message) throws InterruptedException {
-        UnitOutcome o = runOnAVirtualThread(unit("hostile", Phase.ACCESS, code).withBudget(new Budget(5_000_000, 10_000)));
+        UnitOutcome o = runOnAVirtualThread(unit("hostile", Phase.ACCESS, code).withBudget(RESOURCE_CASES));
         assertThat(o.kind()).as(o.message()).isEqualTo(Kind.ERROR);
         assertThat(o.message()).contains(message);
     }
