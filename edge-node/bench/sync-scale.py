@@ -13,7 +13,9 @@ other hosts (h<i>.example), as the tenants of issue #17.
 usage: sync-scale.py [--units 10000] [--changes 100] [--edges 2]
 """
 import argparse
+import http.client as httpclient
 import json
+import re
 import os
 import socket
 import subprocess
@@ -60,17 +62,36 @@ def edge_version(port):
     return -1
 
 
+def kept_alive_version(conn):
+    """The version in an edge's readiness data over a kept-alive connection (a new TCP connection per
+    poll cost the loaded machine more than the syncs being measured); -1 when it does not answer."""
+    try:
+        conn.request("GET", "/q/health/ready")
+        doc = json.loads(conn.getresponse().read())
+    except (OSError, httpclient.HTTPException, ValueError):
+        conn.close()
+        return -1
+    for check in doc.get("checks", []):
+        if check.get("name", "").startswith("Computing units"):
+            return check.get("data", {}).get("version", -1)
+    return -1
+
+
 def await_all(edges, version, started, deadline_s=120):
     """Seconds from `started` until each edge reports `version` (one poller thread per edge)."""
     reached = {}
 
     def poll(port):
         end = time.time() + deadline_s
-        while time.time() < end:
-            if edge_version(port) >= version:
-                reached[port] = time.perf_counter() - started
-                return
-            time.sleep(0.002)
+        conn = httpclient.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            while time.time() < end:
+                if kept_alive_version(conn) >= version:
+                    reached[port] = time.perf_counter() - started
+                    return
+                time.sleep(0.002)
+        finally:
+            conn.close()
 
     threads = [threading.Thread(target=poll, args=(p,)) for p in edges]
     for t in threads:
@@ -87,6 +108,38 @@ def start(module, env, log):
     java = os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java")
     return subprocess.Popen([java, "-jar", jar], cwd=os.path.join(ROOT, module), env={**os.environ, **env},
                             stdout=open(log, "w"), stderr=subprocess.STDOUT)
+
+
+def pct(xs, p):
+    return xs[min(len(xs) - 1, int(len(xs) * p))]
+
+
+STAGES = re.compile(r"Applied units version (\d+) from redis: .*?; (commit -> push received (\S+) ms, "
+                    r"received -> swapped (\d+) ms|no push received for it yet); stages: (.*) ms$")
+
+
+def print_stages(work, edges, what, wanted):
+    """Per stage p50/p99 (ms) over the edges' sync log lines of the versions `wanted` accepts (UnitSync logs
+    each sync's stages: queued, probe, fetch, decode, build, prepare; and commit -> push received)."""
+    stages = {}
+    for i in range(edges):
+        with open(f"{work}/edge-{i}.log") as log:
+            for line in log:
+                m = STAGES.search(line.rstrip())
+                if not m or not wanted(int(m.group(1))):
+                    continue
+                if m.group(3) not in (None, "?"):
+                    stages.setdefault("commit->push received", []).append(float(m.group(3)))
+                if m.group(4) is not None:
+                    stages.setdefault("push received->swapped", []).append(float(m.group(4)))
+                    if m.group(3) != "?":
+                        stages.setdefault("commit->swapped", []).append(float(m.group(3)) + float(m.group(4)))
+                for part in m.group(5).split(", "):
+                    name, ms = part.rsplit(" ", 1)
+                    stages.setdefault(name, []).append(float(ms))
+    print(f"  edge sync stages, {what} ({sum(1 for _ in stages.get('prepare', []))} syncs on {edges} edges), ms p50/p99/max: "
+          + "; ".join(f"{k} {pct(sorted(v), 0.5):.1f}/{pct(sorted(v), 0.99):.1f}/{max(v):.1f}" for k, v in stages.items()),
+          flush=True)
 
 
 def main():
@@ -143,25 +196,30 @@ def main():
                 if "Bulk apply" in line:
                     print("  registry: " + line.strip().split("] ", 1)[-1], flush=True)
 
-        single, skews = [], []
+        print_stages(work, a.edges, "bulk", lambda v: v == applied["version"])
+
+        single, skews, answered_ms = [], [], []
+        first_single = None
         for c in range(a.changes):
             uid = f"t{(c * 37) % a.units:05d}"
             t = time.perf_counter()
             _, view, _ = http("PUT", f"{R}/units/{uid}", {"phase": "access", "hosts": [f"h{uid}.example"],
                                                           "code": f"-- change {c}\nreturn"})
+            answered_ms.append((time.perf_counter() - t) * 1000)
+            first_single = first_single or view["version"]
             reached = await_all(edges, view["version"], t, deadline_s=60)
             single.append(max(reached) * 1000)
             skews.append((max(reached) - min(reached)) * 1000)
         single.sort()
         skews.sort()
-
-        def pct(xs, p):
-            return xs[min(len(xs) - 1, int(len(xs) * p))]
+        answered_ms.sort()
 
         print(f"single change (PUT sent -> every edge serves it), {a.changes} changes among {a.units} units: "
               f"p50 {pct(single, 0.5):.0f} ms, p99 {pct(single, 0.99):.0f} ms, max {single[-1]:.0f} ms; "
-              f"edge skew p50 {pct(skews, 0.5):.0f} ms, p99 {pct(skews, 0.99):.0f} ms; loadavg {os.getloadavg()[0]:.1f}",
-              flush=True)
+              f"edge skew p50 {pct(skews, 0.5):.0f} ms, p99 {pct(skews, 0.99):.0f} ms, max {skews[-1]:.0f} ms; "
+              f"PUT answered p50 {pct(answered_ms, 0.5):.0f} ms, p99 {pct(answered_ms, 0.99):.0f} ms; "
+              f"loadavg {os.getloadavg()[0]:.1f}", flush=True)
+        print_stages(work, a.edges, "single changes", lambda v: v >= first_single)
         for i, p in enumerate(edges):
             with urllib.request.urlopen(f"http://127.0.0.1:{p}/q/metrics", timeout=10) as r:
                 for line in r.read().decode().splitlines():

@@ -132,4 +132,27 @@ class UnitSetIT {
         assertThat(viewer().get("/api/v1/units/" + good).statusCode()).isEqualTo(404);
         viewer().body(Map.of("units", List.of())).put("/api/v1/units").then().statusCode(403);
     }
+
+    @Test
+    void problemsComeInTheSetsOrderThoughUnitsAreCheckedInParallel() {
+        long start = version();
+        List<Object> units = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        String first = null;
+        for (int i = 0; i < 300; i++) {
+            String id = freshId("set-order" + i);
+            first = first == null ? id : first;
+            boolean bad = i % 37 == 5;
+            units.add(unit(id, bad ? "local = =" : "local fine = " + i));
+            if (bad) {
+                expected.add("units[" + id + "].code");
+            }
+        }
+        units.add(unit(first, "local again = 1"));
+        expected.add("units[" + first + "].id");
+        List<String> fields = editor().body(Map.of("units", units)).put("/api/v1/units").then().statusCode(400)
+                .extract().jsonPath().getList("problems.field", String.class);
+        assertThat(fields).containsExactlyElementsOf(expected);
+        assertThat(version()).isEqualTo(start);
+    }
 }

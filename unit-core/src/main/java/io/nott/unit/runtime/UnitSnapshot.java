@@ -51,13 +51,18 @@ public final class UnitSnapshot {
         }
 
         Entry(CompiledUnit compiled, HostMatcher hosts, int slot, Entry canary, boolean isCanary) {
+            this(compiled, hosts, slot, canary, isCanary, UnitTraits.of(compiled.unit()));
+        }
+
+        /** @param traits what {@link UnitTraits#of} says of the unit (shared by an unchanged unit's next entry) */
+        Entry(CompiledUnit compiled, HostMatcher hosts, int slot, Entry canary, boolean isCanary, UnitTraits traits) {
             this.canary = canary;
             this.isCanary = isCanary;
             this.compiled = compiled;
             this.hosts = hosts;
             this.slot = slot;
             this.scoped = !compiled.unit().paths().isEmpty();
-            this.traits = UnitTraits.of(compiled.unit());
+            this.traits = traits;
             this.healthKey = new UnitHealth.Key(compiled.unit().id(), isCanary ? "canary" : "stable",
                     compiled.unit().version());
         }
@@ -160,8 +165,8 @@ public final class UnitSnapshot {
             byPhase.put(p, new ArrayList<>());
         }
         List<Map.Entry<Entry, List<PathScope>>> scoped = new ArrayList<>();
+        Map<String, Compiled> compiledNow = compileChanged(sorted, reusable, previous, previousUnits);
         int slot = 0;
-        int compiled = 0;
         for (ComputingUnit u : sorted) {
             if (!u.enabled()) {
                 continue;
@@ -176,25 +181,22 @@ public final class UnitSnapshot {
                 Entry old = reusable.get(u.id());
                 boolean unchanged = old != null && old.unit().equals(u);
                 HostMatcher hosts = unchanged ? old.hosts : HostMatcher.of(u.hosts());
-                CompiledUnit stable;
-                if (unchanged) {
-                    stable = old.compiled;
-                } else {
-                    compiled++;
-                    stable = UnitCompiler.compile(u);
-                }
+                Compiled fresh = compiledNow.get(u.id());
+                CompiledUnit stable = unchanged ? old.compiled : fresh.stable();
                 Entry canary = null;
                 if (u.canary() != null && u.phase().perRequest()) {
                     try {
-                        CompiledUnit canaryCode = unchanged && old.canary != null
-                                ? old.canary.compiled : UnitCompiler.compile(u.canaryUnit());
+                        // an unchanged unit whose canary did not compile tries it again, as every build did
+                        CompiledUnit canaryCode = unchanged && old.canary != null ? old.canary.compiled
+                                : fresh != null ? fresh.canary() : UnitCompiler.compile(u.canaryUnit());
                         canary = new Entry(canaryCode, hosts, slot++, null, true);
                     } catch (UnitCompilationException e) {
                         // the stable version still runs for everybody; the registry refuses such canaries
                         errors.put(u.id() + CANARY_SUFFIX, e);
                     }
                 }
-                Entry entry = new Entry(stable, hosts, slot++, canary, false);
+                Entry entry = new Entry(stable, hosts, slot++, canary, false,
+                        unchanged ? old.traits : UnitTraits.of(u));
                 byPhase.get(u.phase()).add(entry);
                 if (!paths.isEmpty()) {
                     scoped.add(Map.entry(entry, paths));
@@ -208,7 +210,75 @@ public final class UnitSnapshot {
         byPhase.replaceAll((p, list) -> List.copyOf(list));
         Locations locations = scoped.isEmpty() ? Locations.NONE : Locations.of(scoped);
         return new UnitSnapshot(version, List.copyOf(sorted), Map.copyOf(errors), byPhase, locations, null, slot,
-                List.of(), compiled);
+                List.of(), compiledNow.size());
+    }
+
+    /** Above this many units to compile, a build compiles them on every core (a bulk apply compiles thousands). */
+    static final int PARALLEL_COMPILE_FROM = 64;
+
+    /**
+     * What one build compiled for a changed unit: its code and its canary's, each a compiled unit
+     * (possibly with the bytecode of the previous snapshot's entry: same id, same code) or the
+     * error it gave (thrown when asked for).
+     */
+    private record Compiled(Object stableResult, Object canaryResult) {
+
+        CompiledUnit stable() {
+            return unwrap(stableResult);
+        }
+
+        CompiledUnit canary() {
+            return unwrap(canaryResult);
+        }
+
+        private static CompiledUnit unwrap(Object result) {
+            if (result instanceof UnitCompilationException e) {
+                throw e;
+            }
+            return (CompiledUnit) result;
+        }
+    }
+
+    /**
+     * Compiles the enabled units that differ from {@code previous}'s, by id. The compiler is
+     * stateless and thread-safe (the registry's requests validate concurrently), so a large batch
+     * is compiled in parallel; the result is the same whatever the order. A unit whose code did not
+     * change (only its hosts, paths, order or sampling did) keeps its bytecode: a prototype is
+     * immutable and its chunk name is the unit id, which did not change either.
+     */
+    private static Map<String, Compiled> compileChanged(List<ComputingUnit> sorted, Map<String, Entry> reusable,
+            UnitSnapshot previous, Map<String, ComputingUnit> previousUnits) {
+        List<ComputingUnit> changed = new ArrayList<>();
+        for (ComputingUnit u : sorted) {
+            Entry old = reusable.get(u.id());
+            if (u.enabled() && (old == null || !old.unit().equals(u))
+                    && (previous == null || !previous.errors.containsKey(u.id()) || !u.equals(previousUnits.get(u.id())))) {
+                changed.add(u);
+            }
+        }
+        java.util.stream.Stream<ComputingUnit> stream = changed.size() >= PARALLEL_COMPILE_FROM
+                ? changed.parallelStream() : changed.stream();
+        return stream.collect(java.util.stream.Collectors.toConcurrentMap(ComputingUnit::id, u -> compile(u, reusable.get(u.id()))));
+    }
+
+    private static Compiled compile(ComputingUnit u, Entry old) {
+        Object stable = old != null && old.unit().code().equals(u.code())
+                ? new CompiledUnit(u, old.compiled.prototype()) : compileOrError(u);
+        Object canary = null;
+        if (u.canary() != null && u.phase().perRequest()) {
+            ComputingUnit canaryUnit = u.canaryUnit();
+            canary = old != null && old.canary != null && old.canary.unit().code().equals(canaryUnit.code())
+                    ? new CompiledUnit(canaryUnit, old.canary.compiled.prototype()) : compileOrError(canaryUnit);
+        }
+        return new Compiled(stable, canary);
+    }
+
+    private static Object compileOrError(ComputingUnit u) {
+        try {
+            return UnitCompiler.compile(u);
+        } catch (UnitCompilationException e) {
+            return e;
+        }
     }
 
     /**
@@ -253,8 +323,10 @@ public final class UnitSnapshot {
     }
 
     /**
-     * How many units were compiled to build this snapshot; the other enabled units' code was
-     * shared with the previous snapshot ({@link #build(long, Collection, UnitSnapshot)}).
+     * How many units this snapshot's build compiled because they differ from the previous
+     * snapshot's (a unit whose code did not change, only its hosts, paths, order or sampling,
+     * keeps its bytecode); the other enabled units' entries were shared with the previous snapshot
+     * ({@link #build(long, Collection, UnitSnapshot)}).
      */
     public int compiledUnits() {
         return compiledNow;

@@ -59,4 +59,39 @@ class SnapshotSharingTest {
         assertThat(second.has(Phase.ACCESS, "other.example")).isTrue();
         assertThat(second.has(Phase.ACCESS, "h0.example")).isFalse();
     }
+
+    @Test
+    void aUnitWhoseCodeDidNotChangeKeepsItsBytecode() {
+        UnitSnapshot first = UnitSnapshot.build(1, units(2));
+        List<ComputingUnit> next = new ArrayList<>(units(2));
+        next.set(0, next.get(0).withHosts(List.of("other.example")));
+        next.set(1, next.get(1).withCode("local x = 'new code'"));
+        UnitSnapshot second = UnitSnapshot.build(2, next, first);
+        assertThat(second.entries(Phase.ACCESS).get(0).compiled.prototype())
+                .isSameAs(first.entries(Phase.ACCESS).get(0).compiled.prototype());
+        assertThat(second.entries(Phase.ACCESS).get(0).unit().hosts()).containsExactly("other.example");
+        assertThat(second.entries(Phase.ACCESS).get(1).compiled.prototype())
+                .isNotSameAs(first.entries(Phase.ACCESS).get(1).compiled.prototype());
+    }
+
+    @Test
+    void aLargeBatchIsCompiledInParallelWithTheSameResultAsOneByOne() {
+        List<ComputingUnit> many = new ArrayList<>(units(UnitSnapshot.PARALLEL_COMPILE_FROM * 4));
+        many.set(17, many.get(17).withCode("local = ="));
+        many.set(90, many.get(90).withCode("return )"));
+        UnitSnapshot built = UnitSnapshot.build(1, many);
+        assertThat(built.compiledUnits()).isEqualTo(many.size());
+        assertThat(built.errors()).containsOnlyKeys("u17", "u90");
+        assertThat(built.errors().get("u17").getMessage())
+                .isEqualTo(UnitSnapshot.build(1, List.of(many.get(17))).errors().get("u17").getMessage());
+        assertThat(built.unitIds(Phase.ACCESS)).hasSize(many.size() - 2).doesNotContain("u17", "u90");
+        // slots and run order as a build of fewer units than the parallel threshold gives them
+        List<String> oneByOne = new ArrayList<>();
+        for (int from = 0; from < many.size(); from += UnitSnapshot.PARALLEL_COMPILE_FROM / 2) {
+            oneByOne.addAll(UnitSnapshot.build(1, many.subList(from, from + UnitSnapshot.PARALLEL_COMPILE_FROM / 2))
+                    .unitIds(Phase.ACCESS));
+        }
+        assertThat(built.unitIds(Phase.ACCESS)).containsExactlyInAnyOrderElementsOf(oneByOne);
+        assertThat(built.has(Phase.ACCESS, "h200.example")).isTrue();
+    }
 }

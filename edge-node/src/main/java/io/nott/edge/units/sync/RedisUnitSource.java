@@ -108,9 +108,10 @@ public class RedisUnitSource {
     }
 
     /**
-     * The change log's notices of versions {@code from+1 .. to}, oldest first, or null when the log
-     * cannot say what changed: an entry is missing (trimmed away, or the version was bumped without
-     * the registry, e.g. with redis-cli), one says "everything", or the gap is too long.
+     * The change log's notices of versions {@code from+1 .. to}, oldest first (one may say
+     * "everything": {@link ChangeNotice#all()}), or null when the log cannot say what changed: an
+     * entry is missing (trimmed away, or the version was bumped without the registry, e.g. with
+     * redis-cli), or the gap is too long.
      */
     public List<ChangeNotice> changesSince(long from, long to) {
         if (to <= from || to - from > MAX_CATCH_UP) {
@@ -131,7 +132,7 @@ public class RedisUnitSource {
                 }
             }
         }
-        if (found.size() != to - from || found.values().stream().anyMatch(ChangeNotice::all)) {
+        if (found.size() != to - from) {
             return null;
         }
         return new ArrayList<>(found.values());

@@ -25,9 +25,9 @@ final class UnitDecoding {
 
     /**
      * Decodes {@code fetched}; {@code cache} holds the previous sync's decoded registry units by
-     * id and is updated to this sync's: a hash that is the same instance as last time (shared by
-     * {@link FetchedUnits#with}) is not decoded again, and its unit is the same instance, which the
-     * snapshot build recognises at once as unchanged.
+     * id and is updated to this sync's: a hash equal to last time's (the same instance when shared
+     * by {@link FetchedUnits#with}, an equal copy after a full fetch) is not decoded again, and its
+     * unit is the same instance, which the snapshot build recognises at once as unchanged.
      */
     static List<ComputingUnit> decode(FetchedUnits fetched, List<String> rejected, Map<String, Decoded> cache) {
         Map<String, ComputingUnit> units = new LinkedHashMap<>();
@@ -42,7 +42,8 @@ final class UnitDecoding {
         Map<String, Decoded> next = new java.util.HashMap<>();
         fetched.hashes().forEach((id, hash) -> {
             Decoded known = cache.get(id);
-            if (known != null && known.hash() == hash) {
+            // The same instance when shared by FetchedUnits.with; an equal one when a full fetch read it again.
+            if (known != null && (known.hash() == hash || known.hash().equals(hash))) {
                 units.put(id, known.unit());
                 next.put(id, known);
                 return;

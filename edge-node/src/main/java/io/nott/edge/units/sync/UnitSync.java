@@ -42,6 +42,12 @@ public final class UnitSync implements AutoCloseable {
         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
         Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
 
+    /**
+     * The disk snapshot is written at most this often (the newest one): it matters only for a
+     * restart with Redis down, and rewriting 10,000 units per change took CPU from the syncs.
+     */
+    static final Duration SNAPSHOT_WRITE_SPACING = Duration.ofSeconds(1);
+
     private final SnapshotHolder holder;
     private final RedisUnitSource source;
     private final SnapshotFile file;
@@ -62,6 +68,9 @@ public final class UnitSync implements AutoCloseable {
     /** Notices pushed on cu:changes that list what changed, by version, until a sync applies them. */
     private final java.util.concurrent.ConcurrentSkipListMap<Long, ChangeNotice> notices =
             new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** When each pushed notice arrived (clock millis), by version, for the sync's log line. */
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, Long> receivedAt =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
     /** What the current snapshot was built from (sync thread only): the base of the next incremental sync. */
     private FetchedUnits last;
     private boolean lastFromRedis;
@@ -81,7 +90,7 @@ public final class UnitSync implements AutoCloseable {
         this.holder = holder;
         this.source = source;
         this.file = file;
-        this.saver = new SnapshotSaver(file);
+        this.saver = new SnapshotSaver(file, SNAPSHOT_WRITE_SPACING);
         this.clock = clock;
         this.pollInterval = pollInterval;
         this.registry = registry;
@@ -139,7 +148,11 @@ public final class UnitSync implements AutoCloseable {
         try {
             notice = ChangeNotice.parse(message);
             pushed = notice.version();
-            if (notice.known() && !notice.all()) {
+            receivedAt.put(pushed, clock.millis());
+            while (receivedAt.size() > RedisUnitSource.MAX_CATCH_UP) {
+                receivedAt.pollFirstEntry();
+            }
+            if (notice.known()) {
                 notices.put(pushed, notice);
                 while (notices.size() > RedisUnitSource.MAX_CATCH_UP) {
                     notices.pollFirstEntry(); // a node that far behind fetches everything anyway
@@ -196,7 +209,7 @@ public final class UnitSync implements AutoCloseable {
         try {
             file.load().ifPresent(units -> {
                 if (!holder.loaded()) {
-                    apply(units, "disk");
+                    apply(units, "disk", SyncTrace.from(System.nanoTime()));
                     LOG.infof("Loaded %d units at version %d from %s", holder.current().snapshot().units().size(),
                             units.version(), file.path());
                 }
@@ -208,9 +221,12 @@ public final class UnitSync implements AutoCloseable {
 
     void syncIfMoved() {
         FetchedUnits units;
+        SyncTrace trace = SyncTrace.from(noticedAtNanos == 0 ? System.nanoTime() : noticedAtNanos);
+        trace.done(SyncTrace.Stage.QUEUED);
         try {
             forced = false;
             RedisUnitSource.Probe probe = source.probe();
+            trace.done(SyncTrace.Stage.PROBE);
             if (holder.loaded() && probe.fingerprint().equals(holder.current().fingerprint())) {
                 noticedAtNanos = 0;
                 status.succeeded();
@@ -224,12 +240,13 @@ public final class UnitSync implements AutoCloseable {
                 noticedAtNanos = System.nanoTime();
             }
             units = next(probe);
+            trace.done(SyncTrace.Stage.FETCH);
         } catch (RuntimeException e) {
             failed(redisFailures, "Redis did not answer", e);
             return;
         }
         try {
-            apply(units, "redis");
+            apply(units, "redis", trace);
         } catch (RuntimeException e) {
             failed(buildFailures, "the units of version " + units.version() + " could not be built into a snapshot", e);
             return;
@@ -244,6 +261,7 @@ public final class UnitSync implements AutoCloseable {
         appliedMeasured = false;
         measurePropagation(notices.get(appliedVersion));
         notices.headMap(units.version(), true).clear();
+        receivedAt.headMap(units.version(), true).clear();
         status.succeeded();
         healthy();
         saver.save(units);
@@ -288,6 +306,10 @@ public final class UnitSync implements AutoCloseable {
         if (changes == null) {
             return full("gap");
         }
+        if (changes.stream().anyMatch(ChangeNotice::all)) {
+            // A bulk change too large to list its ids: not a gap; only the units that differ are compiled.
+            return full("bulk");
+        }
         java.util.Set<String> ids = new java.util.TreeSet<>();
         boolean dicts = false;
         for (ChangeNotice change : changes) {
@@ -316,7 +338,8 @@ public final class UnitSync implements AutoCloseable {
 
     private FetchedUnits full(String reason) {
         Counter.builder("edge.units.sync.full").tag("reason", reason)
-                .description("Syncs that read every unit (start, a gap the change log cannot fill, version went back)")
+                .description("Syncs that read every unit (reason: start, gap = the change log cannot fill it, bulk = a "
+                        + "change too large to list its ids, version went back)")
                 .register(registry).increment();
         return source.fetch();
     }
@@ -346,14 +369,17 @@ public final class UnitSync implements AutoCloseable {
         }
     }
 
-    private void apply(FetchedUnits units, String from) {
+    private void apply(FetchedUnits units, String from, SyncTrace trace) {
         List<String> rejected = new ArrayList<>();
         Map<String, UnitDecoding.Decoded> cache = new HashMap<>(this.decoded);
         List<ComputingUnit> decoded = UnitDecoding.decode(units, rejected, cache);
+        trace.done(SyncTrace.Stage.DECODE);
         // Built on the current snapshot: unchanged units keep their compiled code.
         UnitSnapshot snapshot = UnitSnapshot.build(units.version(), decoded, holder.current().snapshot())
                 .withSharedDicts(units.sharedDictSpecs(rejected));
+        trace.done(SyncTrace.Stage.BUILD);
         List<UnitOutcome> initFailures = prepare.apply(snapshot);
+        trace.done(SyncTrace.Stage.PREPARE);
         if (!initFailures.isEmpty()) {
             // Counted and reported as a failed sync (heartbeat, /q/health) by the caller; the node keeps serving.
             throw new IllegalStateException("init unit(s) failed, so version " + units.version() + " is not served: "
@@ -361,6 +387,8 @@ public final class UnitSync implements AutoCloseable {
                             .collect(java.util.stream.Collectors.joining("; "))
                     + "; fix or disable the init unit and publish again");
         }
+        // Recorded before the swap, so whoever sees the new version also sees its sync's figures.
+        trace.record(registry);
         holder.swap(new AppliedSnapshot(snapshot, units.fingerprint(), clock.millis(), from, List.copyOf(rejected)));
         last = units;
         lastFromRedis = "redis".equals(from);
@@ -372,9 +400,22 @@ public final class UnitSync implements AutoCloseable {
             LOG.errorf("Unit %s skipped: %s", id, e.getMessage());
         });
         rejected.forEach(r -> LOG.errorf("Unit skipped: %s", r));
-        LOG.infof("Applied units version %d from %s: %d loaded (%d compiled, the rest shared), %d skipped",
-                units.version(), from, decoded.size() - snapshot.errors().size(), snapshot.compiledUnits(),
-                snapshot.errors().size() + rejected.size());
+        LOG.infof("Applied units version %d from %s: %d loaded (%d compiled, the rest shared), %d skipped; %s; "
+                + "stages: %s", units.version(), from, decoded.size() - snapshot.errors().size(),
+                snapshot.compiledUnits(), snapshot.errors().size() + rejected.size(), pushTiming(units.version()),
+                trace.describe());
+    }
+
+    /** Commit → push received → swapped, for the log line: where a change's time went before the sync started. */
+    private String pushTiming(long version) {
+        Long received = receivedAt.get(version);
+        if (received == null) {
+            return "no push received for it yet";
+        }
+        ChangeNotice notice = notices.get(version);
+        String committed = notice == null || notice.committedAtMillis() == 0 ? "?"
+                : Long.toString(received - notice.committedAtMillis());
+        return "commit -> push received " + committed + " ms, received -> swapped " + (clock.millis() - received) + " ms";
     }
 
     @Override

@@ -49,6 +49,11 @@ class IncrementalSyncIT {
      * false the version moves without a log entry, as if the log had been trimmed past it.
      */
     private long registryWrite(boolean publish, boolean log, String... idsAndHeaders) {
+        return registryWrite(publish, log, false, idsAndHeaders);
+    }
+
+    /** As above; with {@code all} the notice and the log entry say "*", as a bulk change too large to list does. */
+    private long registryWrite(boolean publish, boolean log, boolean all, String... idsAndHeaders) {
         List<String> ids = new java.util.ArrayList<>();
         List<List<String>> units = new java.util.ArrayList<>();
         for (int i = 0; i < idsAndHeaders.length; i += 2) {
@@ -69,12 +74,15 @@ class IncrementalSyncIT {
                 local v = redis.call('INCR', KEYS[1])
                 if ARGV[3] == 'log' then
                   redis.call('XADD', KEYS[2], 'MAXLEN', '~', '1000', '*', 'version', v, 'notice',
-                    '{"version":' .. v .. ',"committed_at_ms":' .. ARGV[2] .. ',"units":' .. cjson.encode(ids) .. ',"dicts":false}')
+                    '{"version":' .. v .. ',"committed_at_ms":' .. ARGV[2] .. ',"units":'
+                    .. (ARGV[4] == 'all' and '"*"' or cjson.encode(ids)) .. ',"dicts":false}')
                 end
                 return v""", "3", "{cu}:version", "{cu}:changelog", "{cu}:units", io.nott.unit.codec.Json.write(units),
-                String.valueOf(System.currentTimeMillis()), log ? "log" : "nolog"));
+                String.valueOf(System.currentTimeMillis()), log ? "log" : "nolog", all ? "all" : "listed"));
         if (publish) {
-            cli("{cu}:version", "PUBLISH", "cu:changes", ChangeNotice.of(version, System.currentTimeMillis(), ids, false).toJson());
+            ChangeNotice notice = all ? new ChangeNotice(version, System.currentTimeMillis(), java.util.Set.of(), false, true, true)
+                    : ChangeNotice.of(version, System.currentTimeMillis(), ids, false);
+            cli("{cu}:version", "PUBLISH", "cu:changes", notice.toJson());
         }
         return version;
     }
@@ -112,12 +120,15 @@ class IncrementalSyncIT {
         assertThat(header("inc7")).isEqualTo("one");
         double before = metric("edge_units_sync_fetched_units_total");
         double fullBefore = metric("edge_units_sync_full_total{reason=\"gap\"}");
+        double buildsBefore = metric("edge_units_sync_stage_seconds_count{stage=\"build\"}");
 
         awaitVersion(registryWrite(true, true, "inc7", "two"));
         assertThat(header("inc7")).isEqualTo("two");
         assertThat(header("inc8")).isEqualTo("one");
         assertThat(metric("edge_units_sync_fetched_units_total") - before).as("unit hashes read for one change").isEqualTo(1);
         assertThat(metric("edge_units_sync_full_total{reason=\"gap\"}")).isEqualTo(fullBefore);
+        // every sync that swaps times its stages (a poll that finds nothing new swaps nothing)
+        assertThat(metric("edge_units_sync_stage_seconds_count{stage=\"build\"}")).isEqualTo(buildsBefore + 1);
     }
 
     @Test
@@ -175,5 +186,20 @@ class IncrementalSyncIT {
             cli("coding_units", "SREM", "coding_units", "legacyinc");
             cli("legacyinc", "DEL", "legacyinc");
         }
+    }
+
+    @Test
+    @Order(5)
+    void aBulkChangeTooLargeToListIsReadWholeButIsNoGap() {
+        double gapsBefore = metric("edge_units_sync_full_total{reason=\"gap\"}");
+        double bulksBefore = metric("edge_units_sync_full_total{reason=\"bulk\"}");
+        // the log entry and the push say "*": what the registry writes above 1,000 changed ids
+        long version = registryWrite(true, true, true, "inc12", "bulk", "inc13", "bulk");
+        awaitVersion(version);
+        assertThat(header("inc12")).isEqualTo("bulk");
+        assertThat(header("inc13")).isEqualTo("bulk");
+        assertThat(header("inc5")).isEqualTo("one");
+        assertThat(metric("edge_units_sync_full_total{reason=\"bulk\"}")).isEqualTo(bulksBefore + 1);
+        assertThat(metric("edge_units_sync_full_total{reason=\"gap\"}")).isEqualTo(gapsBefore);
     }
 }

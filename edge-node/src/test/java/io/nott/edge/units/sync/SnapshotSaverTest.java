@@ -1,0 +1,44 @@
+package io.nott.edge.units.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nott.testsupport.Poll;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The disk snapshot writer spaces its writes (issue #17: rewriting 10,000 units per change took CPU
+ * from the syncs) and still never loses the newest snapshot: a stopping edge writes it.
+ */
+class SnapshotSaverTest {
+
+    private static FetchedUnits units(long version) {
+        return new FetchedUnits(version, Map.of("u", Map.of("id", "u", "phase", "access", "code", "-- v" + version)),
+                Map.of());
+    }
+
+    private static long saved(SnapshotFile file) {
+        try {
+            return file.load().map(FetchedUnits::version).orElse(-1L);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void theFirstSnapshotIsWrittenAtOnceLaterOnesSpacedAndCloseWritesTheNewest(@TempDir Path dir) throws IOException {
+        SnapshotFile file = new SnapshotFile(dir.resolve("units-snapshot.json"));
+        SnapshotSaver saver = new SnapshotSaver(file, Duration.ofHours(1));
+        saver.save(units(1));
+        Poll.upTo(Duration.ofSeconds(60), "the first snapshot on disk").until(() -> saved(file) == 1);
+        // within the hour of spacing these wait; only the newest is kept
+        saver.save(units(2));
+        saver.save(units(3));
+        saver.close();
+        assertThat(file.load().orElseThrow().version()).isEqualTo(3);
+    }
+}
