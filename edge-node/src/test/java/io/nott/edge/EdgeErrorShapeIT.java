@@ -6,7 +6,9 @@ import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
+import io.nott.edge.support.FailingOriginsResource;
 import io.nott.testsupport.RedisClusterResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -20,15 +22,18 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue #20: the errors the edge itself answers off its proxied routes come in the registry's and
- * the ingest's one JSON shape ({@code status}, {@code error}, {@code problems}) with a message that
- * says what to fix, not Vert.x's HTML pages (the 405 is wired the same way, but no path of the edge
- * restricts its methods today: {@code /q} paths answer any); proxied routes keep answering as nginx and the origin do.
+ * Issue #20: the errors the edge itself answers come in the registry's and the ingest's one JSON
+ * shape ({@code status}, {@code error}, {@code problems}) with a message that says what happened
+ * and what to do: off its proxied routes (404, 405 on its own endpoints, 413) instead of Vert.x's
+ * HTML pages, and on them the proxy's own 400/502/504 (against a dead port and a silent origin)
+ * instead of one line of text; the origin's answers pass unchanged (units' nginx pages: the
+ * conformance suite and {@code SteeringUnitsTest}).
  */
 @QuarkusTest
 @QuarkusTestResource(value = RedisClusterResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = io.nott.edge.support.OriginResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = io.nott.edge.support.EdgeStateResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = FailingOriginsResource.class, restrictToAnnotatedClass = true)
 class EdgeErrorShapeIT {
 
     @TestHTTPResource("/")
@@ -54,6 +59,52 @@ class EdgeErrorShapeIT {
                 + "Content-Length: 999999999\r\nConnection: close\r\n\r\n");
         assertThat(answer).startsWith("HTTP/1.1 413").contains("application/json")
                 .contains("\"status\":413").contains("999999999 bytes").contains("quarkus.http.limits.max-body-size");
+    }
+
+    @Test
+    void theEdgesOwnEndpointsTakeGetAndHeadOnlyAndAnswerOtherMethods405InTheOneShape() {
+        for (String path : java.util.List.of("/q/health", "/q/health/ready", "/q/metrics", "/q/openapi")) {
+            given().post(path).then().statusCode(405).contentType("application/json")
+                    .header("Allow", "GET, HEAD")
+                    .body("status", equalTo(405))
+                    .body("error", allOf(containsString("POST"), containsString(path), containsString("GET, HEAD")))
+                    .body("problems", empty());
+        }
+        given().delete("/q/metrics").then().statusCode(405).contentType("application/json");
+        given().get("/q/health/live").then().statusCode(200);
+        given().head("/q/metrics").then().statusCode(200);
+    }
+
+    @Test
+    void anOriginThatRefusesIsA502InTheOneShapeNamingTheServerAndWhatToCheck() {
+        String server = "127.0.0.1:" + FailingOriginsResource.deadPort();
+        given().get("/dead/live.m3u8").then().statusCode(502)
+                .contentType("application/json")
+                .body("status", equalTo(502))
+                .body("error", allOf(startsWith("upstream dead (" + server + ") refused or failed the connection"),
+                        containsString("edge.upstreams.dead.servers")))
+                .body("problems", empty());
+    }
+
+    @Test
+    void aSilentOriginIsA504InTheOneShapeNamingTheTimeout() {
+        given().get("/slow/live.m3u8").then().statusCode(504)
+                .contentType("application/json")
+                .body("status", equalTo(504))
+                .body("error", allOf(containsString("did not answer within 500 ms"),
+                        containsString("edge.upstreams.slow.read-timeout")))
+                .body("problems", empty());
+    }
+
+    @Test
+    void aMalformedPathIsA400InTheOneShapeBeforeAnyOriginSeesIt() throws IOException {
+        int before = io.nott.edge.support.OriginResource.origin().requests();
+        String answer = raw("GET /hls/../../etc/passwd HTTP/1.1\r\nHost: edge\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("application/json").contains("\"status\":400")
+                .contains("climbs above '/'").contains("fix the path");
+        answer = raw("GET /hls/a%00b HTTP/1.1\r\nHost: edge\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("\"status\":400").contains("%00");
+        assertThat(io.nott.edge.support.OriginResource.origin().requests()).isEqualTo(before);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.nott.ingest;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -34,5 +35,14 @@ class IngestHealthIT {
                 .body(containsString("jvm_memory_used_bytes"))
                 .body(containsString("ingest_publishes_refused_total{reason=\"key\"}"))
                 .body(containsString("ingest_nginx_restarts_total"));
+    }
+
+    @Test
+    void quarkusOwnMetersHaveHelp() {
+        // Issue #20: service-http's MeterHelpProducer (found through that library's beans.xml) gives
+        // the meters of Quarkus' Netty binder their help; without it their # HELP lines are empty.
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).containsPattern("(?m)^# HELP netty_allocator_memory_used\\S* Memory Netty's")
+                .doesNotContainPattern("(?m)^# HELP \\S+[ \\t]*$");
     }
 }

@@ -1,6 +1,7 @@
 package io.nott.registry;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -24,5 +25,14 @@ class RegistryHealthIT {
     @Test
     void exposesPrometheusMetrics() {
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+    }
+
+    @Test
+    void quarkusOwnMetersHaveHelp() {
+        // Issue #20: service-http's MeterHelpProducer (found through that library's beans.xml) gives
+        // the meters of Quarkus' Netty binder their help; without it their # HELP lines are empty.
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).containsPattern("(?m)^# HELP netty_allocator_memory_used\\S* Memory Netty's")
+                .doesNotContainPattern("(?m)^# HELP \\S+[ \\t]*$");
     }
 }

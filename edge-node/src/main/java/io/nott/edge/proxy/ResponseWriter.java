@@ -162,9 +162,11 @@ public final class ResponseWriter {
             out.setChunked(false);
             out.setStatusCode(500);
             context.status(500);
-            out.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
+            ProxyResponse error = ProxyErrors.error(500, e.getMessage() + ". Change the body_filter units of this "
+                    + "route so that they produce less, or raise edge.units.max-body");
+            out.headers().addAll(error.headers());
             context.addResponseHeadersTo(out.headers());
-            out.end("500 Internal Server Error: " + e.getMessage() + "\n").onComplete(ar -> done.run());
+            out.end(((ResponseBody.Full) error.body()).buffer()).onComplete(ar -> done.run());
             return;
         }
         out.reset();

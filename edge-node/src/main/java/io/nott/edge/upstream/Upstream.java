@@ -116,7 +116,7 @@ public final class Upstream {
             }
             if (choice.exitStatus() > 0) {
                 promise.fail(ProxyException.unitExit(choice.exitStatus(), "a balancer unit of upstream "
-                        + settings.name() + " ended the request"));
+                        + settings.name() + " ended the request with ngx.exit(" + choice.exitStatus() + ")"));
                 return;
             }
             if (choice.moreTries() >= 0) {
@@ -143,7 +143,9 @@ public final class Upstream {
             server = pick();
         }
         if (server == null) {
-            promise.fail(ProxyException.badGateway("no live upstreams in group " + settings.name(), null));
+            promise.fail(ProxyException.badGateway("no live upstreams in group " + settings.name() + ": every server failed "
+                    + "within edge.upstreams." + settings.name() + ".fail-timeout. Check the origins ("
+                    + "edge.upstreams." + settings.name() + ".servers); the edge tries them again after that time", null));
             return;
         }
         int allowedTries = tries;
@@ -169,9 +171,12 @@ public final class Upstream {
                 } else {
                     promise.fail(timedOut
                             ? ProxyException.gatewayTimeout("upstream " + settings.name() + " (" + server
-                                    + ") did not accept a connection within " + connectTimeout + " ms", cause)
+                                    + ") did not accept a connection within " + connectTimeout + " ms. Check that the origin runs and is "
+                                    + "reachable from this edge (edge.upstreams." + settings.name() + ".servers, "
+                                    + "connect-timeout), then retry", cause)
                             : ProxyException.badGateway("upstream " + settings.name() + " (" + server
-                                    + ") refused or failed the connection", cause));
+                                    + ") refused or failed the connection. Check that the origin runs and accepts connections from "
+                                    + "this edge (edge.upstreams." + settings.name() + ".servers), then retry", cause));
                 }
                 return;
             }
@@ -200,10 +205,13 @@ public final class Upstream {
                         attempt(r, tried + 1, allowedTries, "failed", timedOut ? 504 : 502);
                     } else if (timedOut) {
                         promise.fail(ProxyException.gatewayTimeout("upstream " + settings.name() + " (" + server
-                                + ") did not answer within " + readTimeout + " ms", cause));
+                                + ") did not answer within " + readTimeout + " ms. The origin is overloaded or stuck: check it, or "
+                                + "raise edge.upstreams." + settings.name() + ".read-timeout if its answers are "
+                                + "slow by design", cause));
                     } else {
                         promise.fail(ProxyException.badGateway("upstream " + settings.name() + " (" + server
-                                + ") failed before answering: " + cause.getMessage(), cause));
+                                + ") failed before answering: " + cause.getMessage() + ". The origin broke the connection: its "
+                                + "log says why; retry", cause));
                     }
                     return;
                 }

@@ -99,7 +99,9 @@ class ProxyRoutingTest {
         try (ProxyBed bed = ProxyBed.simple(vertx, "/hls", List.of("127.0.0.1:" + deadPort), CachePolicy.DISABLED)) {
             HttpResponse<String> r = bed.get("/hls/x");
             assertThat(r.statusCode()).isEqualTo(502);
-            assertThat(r.body()).startsWith("502 Bad Gateway: upstream up (127.0.0.1:" + deadPort + ")");
+            // The edge's own error, in the one JSON shape (issue #20)
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(r.body()).startsWith("{\"status\":502,\"error\":\"upstream up (127.0.0.1:" + deadPort + ")");
         }
     }
 
@@ -113,7 +115,8 @@ class ProxyRoutingTest {
                     List.of(new ProxyBed.RouteSpec("r", "/hls", settings, CachePolicy.DISABLED)), List.of())) {
                 HttpResponse<String> r = bed.get("/hls/x");
                 assertThat(r.statusCode()).isEqualTo(504);
-                assertThat(r.body()).startsWith("504 Gateway Timeout: upstream slow").contains("did not answer within 300 ms");
+                assertThat(r.body()).startsWith("{\"status\":504,\"error\":\"upstream slow")
+                        .contains("did not answer within 300 ms");
             }
         }
     }

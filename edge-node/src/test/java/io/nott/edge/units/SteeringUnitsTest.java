@@ -308,6 +308,17 @@ class SteeringUnitsTest {
         assertThat(r.body()).contains("did not answer within 300 ms"); // not the group's 30 s
     }
 
+    @Test
+    void aBalancerUnitsExitIsNginxsPageNotTheEdgesJsonError() {
+        edge(CachePolicy.DISABLED);
+        units(ComputingUnit.of("shut", Phase.BALANCER, "return ngx.exit(503)"));
+        HttpResponse<String> r = bed.get("/hls/live.m3u8");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("text/html");
+        assertThat(r.body()).contains("<title>503 Service Temporarily Unavailable</title>");
+        assertThat(primary.requests()).isZero();
+    }
+
     // ---- cache steering ----------------------------------------------------------------------
 
     @Test

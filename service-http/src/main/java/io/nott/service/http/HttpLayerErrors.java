@@ -3,10 +3,13 @@ package io.nott.service.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -54,16 +57,34 @@ public final class HttpLayerErrors {
 
     /**
      * Also answers requests no route matched in the one shape, for a service without JAX-RS (the
-     * edge), where Vert.x would answer its HTML "Resource not found" / "Method Not Allowed" pages:
-     * 404 for a path nothing serves, 405 for a method a served path does not take.
+     * edge), where Vert.x would answer its HTML "Resource not found" page: 404 for a path nothing serves.
      *
      * @param served what the service does serve, for the message ("It proxies /hls ... and answers /q/health ...")
      */
     public void installNoMatch(Router router, String served) {
         router.errorHandler(404, ctx -> send(ctx, 404, "Nothing on " + wording.self() + " answers "
                 + ctx.request().method() + " " + ctx.request().path() + ". " + served));
-        router.errorHandler(405, ctx -> send(ctx, 405, "The method " + ctx.request().method() + " is not allowed on "
-                + ctx.request().path() + " (" + wording.self() + "). " + served));
+    }
+
+    /**
+     * 405 (with {@code Allow}) in the one shape for a method the paths matching {@code pathRegex}
+     * do not take. Quarkus' own endpoints ({@code /q/health}, {@code /q/metrics}, ...) are routes
+     * without a method, so they would answer a {@code DELETE} as a {@code GET}, and Vert.x's own
+     * 405 could never happen; this route, after the body-size check, makes the methods real.
+     *
+     * @param allowed the methods those paths take, e.g. GET and HEAD
+     */
+    public void restrictMethods(Router router, String pathRegex, Set<HttpMethod> allowed) {
+        String allow = allowed.stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", "));
+        router.routeWithRegex(pathRegex).order(-3).handler(ctx -> {
+            if (allowed.contains(ctx.request().method())) {
+                ctx.next();
+                return;
+            }
+            ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+            send(ctx, 405, "The method " + ctx.request().method() + " is not allowed on " + ctx.request().path()
+                    + ": " + wording.self() + " answers it to " + allow + " only. Send one of those");
+        });
     }
 
     private void rejectOversizedBody(RoutingContext ctx) {

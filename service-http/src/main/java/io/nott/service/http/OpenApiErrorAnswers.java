@@ -68,4 +68,30 @@ public final class OpenApiErrorAnswers {
                 .content(OASFactory.createContent().addMediaType("application/json",
                         OASFactory.createMediaType().schema(OASFactory.createSchema().ref("ErrorBody"))));
     }
+
+    /**
+     * The one error shape as a schema, for a document not generated from a service's
+     * {@code ErrorBody} record (the edge's): the same properties the registry's and the ingest's
+     * records give theirs. Put it in {@code components.schemas} under the name {@code ErrorBody}.
+     */
+    public static Schema errorBodySchema() {
+        Schema problem = OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
+                .description("One thing wrong with a request")
+                .addProperty("field", OASFactory.createSchema().addType(Schema.SchemaType.STRING)
+                        .addType(Schema.SchemaType.NULL)
+                        .description("The field, as a path; null when the whole request is meant"))
+                .addProperty("message", OASFactory.createSchema().addType(Schema.SchemaType.STRING))
+                .addProperty("line", OASFactory.createSchema().addType(Schema.SchemaType.INTEGER)
+                        .addType(Schema.SchemaType.NULL).description("The line of a unit's Lua code, for compile errors"))
+                .required(List.of("message"));
+        return OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
+                .description("Every 4xx and 5xx answer: the status, what happened and what to do, and the problems "
+                        + "per field (empty when the message says it all)")
+                .addProperty("status", OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).format("int32")
+                        .examples(List.<Object>of(502)))
+                .addProperty("error", OASFactory.createSchema().addType(Schema.SchemaType.STRING)
+                        .description("What happened and what to do"))
+                .addProperty("problems", OASFactory.createSchema().addType(Schema.SchemaType.ARRAY).items(problem))
+                .required(List.of("status", "error", "problems"));
+    }
 }

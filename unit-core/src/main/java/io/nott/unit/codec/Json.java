@@ -104,29 +104,6 @@ public final class Json {
         }
     }
 
-    /**
-     * The UTF-8 bytes {@link #quote} makes of {@code str}, counted without building it: lets a
-     * caller refuse an encoding too large before it exists (unit-core charges json.encode so).
-     */
-    public static long quotedBytes(String str) {
-        long n = 2;
-        for (int i = 0; i < str.length(); i++) {
-            char c = str.charAt(i);
-            if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') {
-                n += 2;
-            } else if (c < 0x20) {
-                n += 6;
-            } else if (c < 0x80) {
-                n += 1;
-            } else if (c < 0x800 || Character.isSurrogate(c)) {
-                n += 2; // a surrogate pair is 4 bytes, 2 per char
-            } else {
-                n += 3;
-            }
-        }
-        return n;
-    }
-
     public static void quote(StringBuilder sb, String str) {
         sb.append('"');
         for (int i = 0; i < str.length(); i++) {

@@ -3,6 +3,7 @@ package io.nott.edge.units.run;
 import io.nott.edge.proxy.BodyFilter;
 import io.nott.edge.proxy.ProxyContext;
 import io.nott.edge.proxy.ProxyErrors;
+import io.nott.edge.proxy.ProxyException;
 import io.nott.edge.proxy.ProxyInterceptor;
 import io.nott.edge.proxy.ProxyResponse;
 import io.nott.edge.proxy.ResponseBody;
@@ -169,7 +170,8 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
             context.put(Balancer.class, new UnitBalancer(run, exchange));
         }
         return context.sendRequest()
-                .recover(failure -> Future.succeededFuture(ProxyErrors.toResponse(failure)))
+                .recover(failure -> Future.succeededFuture(failure instanceof ProxyException e && e.isUnitExit()
+                        ? nginxPage(e.status()) : ProxyErrors.toResponse(failure)))
                 .compose(response -> filters(context, run, exchange, response, false));
     }
 
@@ -229,8 +231,14 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
     /** The answer when units passed a limit of the edge's: a 500 it can still write, never a dropped connection. */
     private static ProxyResponse unitLimitPage(String why) {
         LOG.errorf("units passed an output limit, answering 500: %s", why);
-        return ProxyResponse.of(500, "text/plain; charset=utf-8",
-                Buffer.buffer("500 Internal Server Error: " + why + "\n"));
+        return ProxyErrors.error(500, why + ". Change the units so that they set fewer headers, or raise "
+                + "edge.units.max-headers / max-header-bytes");
+    }
+
+    /** A balancer unit's {@code ngx.exit(status)}: nginx's page for that status, as for an exit in any other phase. */
+    private static ProxyResponse nginxPage(int status) {
+        LocalAnswer page = io.nott.unit.pipeline.ErrorPages.exit(status, 0);
+        return ProxyResponse.of(page.status(), page.contentType(), Buffer.buffer(page.body()));
     }
 
     /** body_filter units that call Redis: the body is collected and filtered once, on a virtual thread. */
