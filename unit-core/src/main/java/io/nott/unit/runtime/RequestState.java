@@ -2,9 +2,9 @@ package io.nott.unit.runtime;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,8 +49,16 @@ public final class RequestState {
     static final int MAX_LOG_LINES = 200;
     static final int MAX_LOG_LINE_CHARS = 4096;
 
+    /**
+     * Units' header changes in the order they made them (a later change of a header moves it to
+     * the end), with their lower-case names in {@link #headerKeys}: two small arrays searched
+     * linearly rather than a LinkedHashMap, whose map, entry and table cost about 180 bytes on the
+     * first {@code ngx.header} write of every request (a request sets a handful of headers).
+     */
+    private HeaderChange[] headerChanges;
+    private String[] headerKeys;
+    private int headerCount;
     // Created on first use: most requests never log, write a body or set a variable.
-    private Map<String, HeaderChange> headerChanges;
     private Map<String, String> variables;
     private List<LogLine> logs;
     private ByteArrayOutputStream body;
@@ -71,12 +79,33 @@ public final class RequestState {
 
     /** Response header changes in the order units made them; the host applies them to the response. */
     public List<HeaderChange> headerChanges() {
-        return headerChanges == null ? List.of() : List.copyOf(headerChanges.values());
+        return headerCount == 0 ? List.of() : List.of(Arrays.copyOf(headerChanges, headerCount));
     }
 
     /** The change for one header (case-insensitive), or null. */
     public HeaderChange headerChange(String name) {
-        return headerChanges == null ? null : headerChanges.get(name.toLowerCase(Locale.ROOT));
+        int i = headerIndex(name);
+        return i < 0 ? null : headerChanges[i];
+    }
+
+    /** Where the change of header {@code name} (any case) is, or -1; no lower-case copy for a name already in lower case. */
+    private int headerIndex(String name) {
+        if (headerCount == 0) {
+            return -1;
+        }
+        int at = indexOfKey(name);
+        return at >= 0 || isLowerAscii(name) ? at : indexOfKey(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** True when {@code toLowerCase(Locale.ROOT)} would return {@code s} itself. */
+    private static boolean isLowerAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || c >= 'A' && c <= 'Z') {
+                return false;
+            }
+        }
+        return true;
     }
 
     void changeHeader(String name, List<String> values) {
@@ -85,11 +114,33 @@ public final class RequestState {
 
     /** @param key {@code name} in lower case (callers that see a name often compute it once) */
     void changeHeader(String name, String key, List<String> values) {
-        if (headerChanges == null) {
-            headerChanges = new LinkedHashMap<>(8); // a handful of headers per request, not 16 slots
+        HeaderChange change = new HeaderChange(name, List.copyOf(values)); // no copy when already unmodifiable
+        int at = indexOfKey(key);
+        if (at >= 0) {
+            // as a map's remove and put: the header moves to the end of the order
+            System.arraycopy(headerChanges, at + 1, headerChanges, at, headerCount - at - 1);
+            System.arraycopy(headerKeys, at + 1, headerKeys, at, headerCount - at - 1);
+            headerCount--;
+        } else if (headerChanges == null) {
+            headerChanges = new HeaderChange[4];
+            headerKeys = new String[4];
+        } else if (headerCount == headerChanges.length) {
+            headerChanges = Arrays.copyOf(headerChanges, headerCount * 2);
+            headerKeys = Arrays.copyOf(headerKeys, headerCount * 2);
         }
-        headerChanges.remove(key);
-        headerChanges.put(key, new HeaderChange(name, List.copyOf(values))); // no copy when already unmodifiable
+        headerChanges[headerCount] = change;
+        headerKeys[headerCount] = key;
+        headerCount++;
+    }
+
+    /** Where the change stored under the lower-case {@code key} is, or -1. */
+    private int indexOfKey(String key) {
+        for (int i = 0; i < headerCount; i++) {
+            if (headerKeys[i].equals(key)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The body written by {@code ngx.say}/{@code ngx.print}. */
@@ -273,16 +324,17 @@ public final class RequestState {
      */
     List<Map.Entry<String, String>> responseHeaders(HttpExchange exchange) {
         List<Map.Entry<String, String>> base = response != null ? response.allHeaders() : exchange.responseHeaders();
-        if (headerChanges == null) {
+        if (headerCount == 0) {
             return base;
         }
         List<Map.Entry<String, String>> all = new ArrayList<>();
         for (Map.Entry<String, String> e : base) {
-            if (!headerChanges.containsKey(e.getKey().toLowerCase(Locale.ROOT))) {
+            if (indexOfKey(e.getKey().toLowerCase(Locale.ROOT)) < 0) {
                 all.add(e);
             }
         }
-        for (HeaderChange change : headerChanges.values()) {
+        for (int i = 0; i < headerCount; i++) {
+            HeaderChange change = headerChanges[i];
             for (String value : change.values()) {
                 all.add(Map.entry(change.name(), value));
             }
