@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,13 +52,17 @@ public final class RequestState {
 
     /**
      * Units' header changes in the order they made them (a later change of a header moves it to
-     * the end), with their lower-case names in {@link #headerKeys}: two small arrays searched
-     * linearly rather than a LinkedHashMap, whose map, entry and table cost about 180 bytes on the
-     * first {@code ngx.header} write of every request (a request sets a handful of headers).
+     * the end), with their lower-case names in {@link #headerKeys}: while there are few, two small
+     * arrays searched linearly rather than a LinkedHashMap, whose map, entry and table cost about
+     * 180 bytes on the first {@code ngx.header} write of every request (a request sets a handful).
+     * Past {@link #FEW_HEADERS} they move to {@link #manyHeaders}, so a unit that sets thousands
+     * (a flood the host refuses after the phase) costs a map operation per write, not a scan.
      */
     private HeaderChange[] headerChanges;
     private String[] headerKeys;
     private int headerCount;
+    private LinkedHashMap<String, HeaderChange> manyHeaders;
+    static final int FEW_HEADERS = 16;
     // Created on first use: most requests never log, write a body or set a variable.
     private Map<String, String> variables;
     private List<LogLine> logs;
@@ -79,11 +84,17 @@ public final class RequestState {
 
     /** Response header changes in the order units made them; the host applies them to the response. */
     public List<HeaderChange> headerChanges() {
+        if (manyHeaders != null) {
+            return List.copyOf(manyHeaders.values());
+        }
         return headerCount == 0 ? List.of() : List.of(Arrays.copyOf(headerChanges, headerCount));
     }
 
     /** The change for one header (case-insensitive), or null. */
     public HeaderChange headerChange(String name) {
+        if (manyHeaders != null) {
+            return manyHeaders.get(name.toLowerCase(Locale.ROOT));
+        }
         int i = headerIndex(name);
         return i < 0 ? null : headerChanges[i];
     }
@@ -115,6 +126,20 @@ public final class RequestState {
     /** @param key {@code name} in lower case (callers that see a name often compute it once) */
     void changeHeader(String name, String key, List<String> values) {
         HeaderChange change = new HeaderChange(name, List.copyOf(values)); // no copy when already unmodifiable
+        if (manyHeaders == null && headerCount == FEW_HEADERS && indexOfKey(key) < 0) {
+            manyHeaders = new LinkedHashMap<>(4 * FEW_HEADERS);
+            for (int i = 0; i < headerCount; i++) {
+                manyHeaders.put(headerKeys[i], headerChanges[i]);
+            }
+            headerChanges = null;
+            headerKeys = null;
+            headerCount = 0;
+        }
+        if (manyHeaders != null) {
+            manyHeaders.remove(key);
+            manyHeaders.put(key, change);
+            return;
+        }
         int at = indexOfKey(key);
         if (at >= 0) {
             // as a map's remove and put: the header moves to the end of the order
@@ -324,17 +349,17 @@ public final class RequestState {
      */
     List<Map.Entry<String, String>> responseHeaders(HttpExchange exchange) {
         List<Map.Entry<String, String>> base = response != null ? response.allHeaders() : exchange.responseHeaders();
-        if (headerCount == 0) {
+        if (headerCount == 0 && manyHeaders == null) {
             return base;
         }
         List<Map.Entry<String, String>> all = new ArrayList<>();
         for (Map.Entry<String, String> e : base) {
-            if (indexOfKey(e.getKey().toLowerCase(Locale.ROOT)) < 0) {
+            String key = e.getKey().toLowerCase(Locale.ROOT);
+            if (manyHeaders != null ? !manyHeaders.containsKey(key) : indexOfKey(key) < 0) {
                 all.add(e);
             }
         }
-        for (int i = 0; i < headerCount; i++) {
-            HeaderChange change = headerChanges[i];
+        for (HeaderChange change : headerChanges()) {
             for (String value : change.values()) {
                 all.add(Map.entry(change.name(), value));
             }

@@ -23,6 +23,27 @@ class RequestStateHeadersTest {
     }
 
     @Test
+    void manyHeadersKeepTheSameOrderAndLookupsPastTheSmallArrays() {
+        RequestState s = new RequestState();
+        int n = RequestState.FEW_HEADERS * 3;
+        for (int i = 0; i < n; i++) {
+            s.changeHeader("X-H" + i, List.of("v" + i));
+            if (i == RequestState.FEW_HEADERS) {
+                s.changeHeader("x-h0", List.of("moved")); // right after the move to the map
+            }
+        }
+        List<RequestState.HeaderChange> all = s.headerChanges();
+        assertThat(all).hasSize(n);
+        assertThat(all.get(RequestState.FEW_HEADERS).name()).isEqualTo("x-h0");
+        assertThat(all.get(n - 1).name()).isEqualTo("X-H" + (n - 1));
+        assertThat(s.headerChange("X-H0").values()).containsExactly("moved");
+        assertThat(s.headerChange("x-h" + (n - 1)).values()).containsExactly("v" + (n - 1));
+        SimulatedExchange ex = SimulatedExchange.builder().target("/").responseHeader("X-H1", "upstream")
+                .responseHeader("X-Up", "1").build();
+        assertThat(s.responseHeaders(ex)).hasSize(n + 1).first().satisfies(e -> assertThat(e.getKey()).isEqualTo("X-Up"));
+    }
+
+    @Test
     void removalIsAChangeWithoutValues() {
         RequestState s = new RequestState();
         s.changeHeader("Set-Cookie", List.of("a=b"));
