@@ -31,6 +31,32 @@ public interface HttpExchange {
     /** All request headers in arrival order with their original names (for {@code ngx.req.get_headers}). */
     List<Map.Entry<String, String>> requestHeaders();
 
+    /**
+     * Every value of request header {@code name} (case-insensitive) joined by {@code separator}, as
+     * nginx's {@code $http_*} and {@code $cookie_*} see repeated headers; null when absent. Read on
+     * most unit calls (the seed's cookie and referer checks): hosts should override it to find the
+     * values without copying every header, as this default does through {@link #requestHeaders()}.
+     */
+    default String requestHeaderJoined(String name, String separator) {
+        String first = requestHeader(name);
+        if (first == null) {
+            return null;
+        }
+        StringBuilder joined = null;
+        int n = 0;
+        for (Map.Entry<String, String> e : requestHeaders()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                if (++n == 2) {
+                    joined = new StringBuilder(first);
+                }
+                if (n >= 2) {
+                    joined.append(separator).append(e.getValue());
+                }
+            }
+        }
+        return n <= 1 ? first : joined.toString();
+    }
+
     /** Client address as text (nginx's {@code $remote_addr}). */
     String remoteAddress();
 

@@ -53,6 +53,8 @@ final class LuaEngine {
     private final Modules modules;
     private UnitSnapshot bound;
     private LuaClosure[] closures = new LuaClosure[0];
+    /** The environment every call of a {@link SharedEnv} unit of the bound snapshot runs in. */
+    private LuaTable sharedEnv;
 
     private final java.util.function.Supplier<UnitTimers> timers;
 
@@ -96,6 +98,11 @@ final class LuaEngine {
     Call call(UnitSnapshot snapshot, UnitSnapshot.Entry entry, Phase phase, HttpExchange exchange,
               RequestState state, MemoryLease lease) {
         LuaClosure closure = closure(snapshot, entry);
+        if (entry.sharesEnv) {
+            // bound to the shared environment when the closure was made: nothing to build or swap
+            ctx.begin(phase, exchange, state, entry.unit().id(), sharedEnv);
+            return run(entry, lease, closure);
+        }
         // Sized for _G: growing an empty table's hash part costs a rehash (and its count array) per call.
         LuaTable env = new LuaTable(0, 1);
         env.setmetatable(unitMeta);
@@ -126,16 +133,21 @@ final class LuaEngine {
                      RequestState state, MemoryLease lease) {
         closure.upValues[0] = new UpValue(new LuaValue[] {env}, 0);
         ctx.begin(phase, exchange, state, entry.unit().id(), env);
-        Budget budget = entry.unit().budget();
-        ctx.budget = budget;
-        ctx.unitVersion = entry.unit().version();
         try {
-            return run(budget, lease, closure, edgeComputing);
+            return run(entry, lease, closure);
         } finally {
             // Let the call's env be collected. Not setValue(NIL): closures the unit created share
             // that upvalue and may still run later (e.g. stored in ngx.ctx for the log phase).
             closure.upValues[0] = NO_ENV;
         }
+    }
+
+    /** Runs a unit's chunk under its budget, the call context already begun. */
+    private Call run(UnitSnapshot.Entry entry, MemoryLease lease, LuaClosure closure) {
+        Budget budget = entry.unit().budget();
+        ctx.budget = budget;
+        ctx.unitVersion = entry.unit().version();
+        return run(budget, lease, closure, edgeComputing);
     }
 
     /**
@@ -225,7 +237,7 @@ final class LuaEngine {
         bind(snapshot);
         LuaClosure c = closures[entry.slot];
         if (c == null) {
-            c = LuaSandbox.bind(entry.compiled.prototype(), globals, LuaValue.NIL);
+            c = LuaSandbox.bind(entry.compiled.prototype(), globals, entry.sharesEnv ? sharedEnv : LuaValue.NIL);
             closures[entry.slot] = c;
         }
         return c;
@@ -268,6 +280,7 @@ final class LuaEngine {
             fork.loaded(init.source().modules().loaded(), modules.loaded());
         }
         modules.environment(unitMeta);
+        sharedEnv = SharedEnv.over(unitMeta, G);
     }
 
     /** The message of a Lua error; non-string error values are described, never converted by metamethods. */

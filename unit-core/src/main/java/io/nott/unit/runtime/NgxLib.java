@@ -57,9 +57,10 @@ final class NgxLib {
         LuaTable ngx = new LuaTable();
         constants(ngx);
         ngx.set("null", NULL);
-        ngx.set("var", ReadOnlyTable.proxy(ReadOnlyTable.of("__index", fn(this::varGet), "__newindex", fn(this::varSet))));
-        ngx.set("header", ReadOnlyTable.proxy(ReadOnlyTable.of("__index", fn(this::headerGet),
-                "__newindex", fn(this::headerSet))));
+        ngx.set("var", ReadOnlyTable.proxy(ReadOnlyTable.of("__index", index(this::varGet),
+                "__newindex", newIndex(this::varSet))));
+        ngx.set("header", ReadOnlyTable.proxy(ReadOnlyTable.of("__index", index(this::headerGet),
+                "__newindex", newIndex(this::headerSet))));
         ngx.set("arg", ReadOnlyTable.proxy(ReadOnlyTable.of("__index", fn(this::argGet), "__newindex", fn(this::argSet))));
         ngx.set("exit", fn(this::exit));
         ngx.set("redirect", fn(this::redirect));
@@ -113,6 +114,42 @@ final class NgxLib {
 
     interface Body {
         Varargs call(Varargs args);
+    }
+
+    /**
+     * An {@code __index} handler. LuaJ calls a metamethod as {@code call(table, key)}; a plain
+     * {@link VarArgFunction} packs that pair into a {@code Varargs} on every {@code ngx.var.x} or
+     * {@code ngx.header.x} read, which this one does not (every unit call reads some).
+     */
+    static VarArgFunction index(java.util.function.UnaryOperator<LuaValue> get) {
+        return new VarArgFunction() {
+            @Override
+            public LuaValue call(LuaValue table, LuaValue key) {
+                return get.apply(key);
+            }
+
+            @Override
+            public Varargs invoke(Varargs args) {
+                return get.apply(args.arg(2));
+            }
+        };
+    }
+
+    /** A {@code __newindex} handler, called as {@code call(table, key, value)} without packing its arguments (see {@link #index}). */
+    static VarArgFunction newIndex(java.util.function.BiConsumer<LuaValue, LuaValue> set) {
+        return new VarArgFunction() {
+            @Override
+            public LuaValue call(LuaValue table, LuaValue key, LuaValue value) {
+                set.accept(key, value);
+                return NONE;
+            }
+
+            @Override
+            public Varargs invoke(Varargs args) {
+                set.accept(args.arg(2), args.arg(3));
+                return NONE;
+            }
+        };
     }
 
     static VarArgFunction fn(Body body) {
@@ -206,10 +243,9 @@ final class NgxLib {
 
     // ---- ngx.var ---------------------------------------------------------------------------
 
-    private Varargs varGet(Varargs a) {
+    private LuaValue varGet(LuaValue key) {
         CallContext c = ctx();
         c.require(CallContext.ALL, "ngx.var");
-        LuaValue key = a.arg(2);
         String name = varNames.get(key);
         if (name == null) {
             name = key.checkjstring();
@@ -226,10 +262,9 @@ final class NgxLib {
         return v == null ? LuaValue.NIL : luaString(v);
     }
 
-    private Varargs varSet(Varargs a) {
+    private void varSet(LuaValue key, LuaValue value) {
         ctx().require(CallContext.ALL, "ngx.var");
-        String name = a.arg(2).checkjstring();
-        LuaValue value = a.arg(3);
+        String name = key.checkjstring();
         NgxVariables.checkWritable(name);
         if (!value.isnil() && !value.isstring()) {
             throw new LuaError("ngx.var." + name + " must be set to a string, number or nil");
@@ -246,7 +281,6 @@ final class NgxLib {
             }
         }
         ctx().state.setVariable(name, text);
-        return LuaValue.NONE;
     }
 
     // ---- ngx.header ------------------------------------------------------------------------
@@ -351,9 +385,9 @@ final class NgxLib {
         return List.of();
     }
 
-    private Varargs headerGet(Varargs a) {
+    private LuaValue headerGet(LuaValue key) {
         ctx().require(CallContext.ALL, "ngx.header");
-        String name = headerName(a.arg(2));
+        String name = headerName(key);
         RequestState.HeaderChange c = ctx().state.headerChange(name);
         if (c != null) {
             if (c.removed()) {
@@ -372,21 +406,20 @@ final class NgxLib {
         return v == null ? LuaValue.NIL : LuaValue.valueOf(v);
     }
 
-    private Varargs headerSet(Varargs a) {
+    private void headerSet(LuaValue key, LuaValue value) {
         CallContext c = ctx(); // one thread-local read per call, not one per use
         if (c.active() && (c.phase == Phase.BODY_FILTER || c.phase == Phase.LOG)) {
             // OpenResty logs and ignores this rather than failing the handler; seed code relies on it.
-            c.state.log(c.unitId, 4, "attempt to set ngx.header." + a.arg(2).tojstring()
+            c.state.log(c.unitId, 4, "attempt to set ngx.header." + key.tojstring()
                     + " after sending out response headers (only in rewrite, access, content, header_filter)");
-            return LuaValue.NONE;
+            return;
         }
         c.require(CallContext.HEADERS_WRITABLE, "ngx.header");
         if (CallContext.REQUEST.allows(c.phase) && c.state.bodyWritten()) { // nginx has sent the headers by then
-            c.state.log(c.unitId, 4, "attempt to set ngx.header." + a.arg(2).tojstring()
+            c.state.log(c.unitId, 4, "attempt to set ngx.header." + key.tojstring()
                     + " after sending out response headers");
-            return LuaValue.NONE;
+            return;
         }
-        LuaValue key = a.arg(2);
         String[] named = headerNames.get(key);
         if (named == null) {
             String name = headerName(key);
@@ -397,7 +430,7 @@ final class NgxLib {
             headerNames.put(key, named);
         }
         String name = named[0];
-        List<String> values = headerValues(name, a.arg(3));
+        List<String> values = headerValues(name, value);
         if (name.equalsIgnoreCase("Content-Length")) {
             for (String v : values) {
                 if (v.isEmpty() || !v.chars().allMatch(ch -> ch >= '0' && ch <= '9') || v.length() > 18) {
@@ -406,7 +439,6 @@ final class NgxLib {
             }
         }
         c.state.changeHeader(name, named[1], values);
-        return LuaValue.NONE;
     }
 
     /** True once a request phase wrote output: nginx has sent the status and headers by then. */
@@ -500,7 +532,26 @@ final class NgxLib {
             throw new LuaError("bad argument #1 to 'ngx.exit': status " + status
                     + " (use ngx.OK, ngx.ERROR or an HTTP status)");
         }
-        throw new UnitAbort.Exit(status);
+        throw exitFor(status);
+    }
+
+    /**
+     * One {@code ngx.exit} per status, made once rather than per call (an object and its message):
+     * without stack trace or suppression the throwable never changes, so every thread may throw it.
+     */
+    private static final java.util.concurrent.atomic.AtomicReferenceArray<UnitAbort.Exit> EXITS =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(1000);
+
+    private static UnitAbort.Exit exitFor(int status) {
+        if (status < 0 || status >= EXITS.length()) {
+            return new UnitAbort.Exit(status);
+        }
+        UnitAbort.Exit e = EXITS.get(status);
+        if (e == null) {
+            e = new UnitAbort.Exit(status); // a race makes two equal ones: harmless
+            EXITS.set(status, e);
+        }
+        return e;
     }
 
     private Varargs redirect(Varargs a) {

@@ -162,22 +162,7 @@ final class NgxVariables {
     }
 
     private static String joinedHeader(HttpExchange ex, String name, String sep) {
-        String first = ex.requestHeader(name);
-        if (first == null) {
-            return null;
-        }
-        StringBuilder sb = null;
-        int n = 0;
-        for (var e : ex.requestHeaders()) {
-            if (e.getKey().equalsIgnoreCase(name)) {
-                if (n++ == 0) {
-                    sb = new StringBuilder(e.getValue());
-                } else {
-                    sb.append(sep).append(e.getValue());
-                }
-            }
-        }
-        return n <= 1 ? first : sb.toString();
+        return ex.requestHeaderJoined(name, sep);
     }
 
     /** nginx's {@code $arg_NAME}: first match, name case-insensitive, value not decoded. */

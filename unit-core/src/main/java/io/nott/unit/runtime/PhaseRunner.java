@@ -228,6 +228,9 @@ public final class PhaseRunner {
 
     /** The request's location by its {@code $uri} as units left it (nginx re-matches only on a jump: see the overload taking one). */
     private static Location locate(UnitSnapshot snapshot, HttpExchange exchange, RequestState state) {
+        if (!snapshot.scopesPaths()) {
+            return null; // no unit has paths: not even the request's $uri is needed (a substring on most hosts)
+        }
         return snapshot.locate(state.uri() != null ? state.uri() : exchange.uri(), exchange.host());
     }
 

@@ -2,6 +2,7 @@ package io.nott.unit.runtime;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,8 +50,20 @@ public final class RequestState {
     static final int MAX_LOG_LINES = 200;
     static final int MAX_LOG_LINE_CHARS = 4096;
 
+    /**
+     * Units' header changes in the order they made them (a later change of a header moves it to
+     * the end), with their lower-case names in {@link #headerKeys}: while there are few, two small
+     * arrays searched linearly rather than a LinkedHashMap, whose map, entry and table cost about
+     * 180 bytes on the first {@code ngx.header} write of every request (a request sets a handful).
+     * Past {@link #FEW_HEADERS} they move to {@link #manyHeaders}, so a unit that sets thousands
+     * (a flood the host refuses after the phase) costs a map operation per write, not a scan.
+     */
+    private HeaderChange[] headerChanges;
+    private String[] headerKeys;
+    private int headerCount;
+    private LinkedHashMap<String, HeaderChange> manyHeaders;
+    static final int FEW_HEADERS = 16;
     // Created on first use: most requests never log, write a body or set a variable.
-    private Map<String, HeaderChange> headerChanges;
     private Map<String, String> variables;
     private List<LogLine> logs;
     private ByteArrayOutputStream body;
@@ -71,12 +84,39 @@ public final class RequestState {
 
     /** Response header changes in the order units made them; the host applies them to the response. */
     public List<HeaderChange> headerChanges() {
-        return headerChanges == null ? List.of() : List.copyOf(headerChanges.values());
+        if (manyHeaders != null) {
+            return List.copyOf(manyHeaders.values());
+        }
+        return headerCount == 0 ? List.of() : List.of(Arrays.copyOf(headerChanges, headerCount));
     }
 
     /** The change for one header (case-insensitive), or null. */
     public HeaderChange headerChange(String name) {
-        return headerChanges == null ? null : headerChanges.get(name.toLowerCase(Locale.ROOT));
+        if (manyHeaders != null) {
+            return manyHeaders.get(name.toLowerCase(Locale.ROOT));
+        }
+        int i = headerIndex(name);
+        return i < 0 ? null : headerChanges[i];
+    }
+
+    /** Where the change of header {@code name} (any case) is, or -1; no lower-case copy for a name already in lower case. */
+    private int headerIndex(String name) {
+        if (headerCount == 0) {
+            return -1;
+        }
+        int at = indexOfKey(name);
+        return at >= 0 || isLowerAscii(name) ? at : indexOfKey(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** True when {@code toLowerCase(Locale.ROOT)} would return {@code s} itself. */
+    private static boolean isLowerAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || c >= 'A' && c <= 'Z') {
+                return false;
+            }
+        }
+        return true;
     }
 
     void changeHeader(String name, List<String> values) {
@@ -85,11 +125,47 @@ public final class RequestState {
 
     /** @param key {@code name} in lower case (callers that see a name often compute it once) */
     void changeHeader(String name, String key, List<String> values) {
-        if (headerChanges == null) {
-            headerChanges = new LinkedHashMap<>(8); // a handful of headers per request, not 16 slots
+        HeaderChange change = new HeaderChange(name, List.copyOf(values)); // no copy when already unmodifiable
+        if (manyHeaders == null && headerCount == FEW_HEADERS && indexOfKey(key) < 0) {
+            manyHeaders = new LinkedHashMap<>(4 * FEW_HEADERS);
+            for (int i = 0; i < headerCount; i++) {
+                manyHeaders.put(headerKeys[i], headerChanges[i]);
+            }
+            headerChanges = null;
+            headerKeys = null;
+            headerCount = 0;
         }
-        headerChanges.remove(key);
-        headerChanges.put(key, new HeaderChange(name, List.copyOf(values))); // no copy when already unmodifiable
+        if (manyHeaders != null) {
+            manyHeaders.remove(key);
+            manyHeaders.put(key, change);
+            return;
+        }
+        int at = indexOfKey(key);
+        if (at >= 0) {
+            // as a map's remove and put: the header moves to the end of the order
+            System.arraycopy(headerChanges, at + 1, headerChanges, at, headerCount - at - 1);
+            System.arraycopy(headerKeys, at + 1, headerKeys, at, headerCount - at - 1);
+            headerCount--;
+        } else if (headerChanges == null) {
+            headerChanges = new HeaderChange[4];
+            headerKeys = new String[4];
+        } else if (headerCount == headerChanges.length) {
+            headerChanges = Arrays.copyOf(headerChanges, headerCount * 2);
+            headerKeys = Arrays.copyOf(headerKeys, headerCount * 2);
+        }
+        headerChanges[headerCount] = change;
+        headerKeys[headerCount] = key;
+        headerCount++;
+    }
+
+    /** Where the change stored under the lower-case {@code key} is, or -1. */
+    private int indexOfKey(String key) {
+        for (int i = 0; i < headerCount; i++) {
+            if (headerKeys[i].equals(key)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The body written by {@code ngx.say}/{@code ngx.print}. */
@@ -273,16 +349,17 @@ public final class RequestState {
      */
     List<Map.Entry<String, String>> responseHeaders(HttpExchange exchange) {
         List<Map.Entry<String, String>> base = response != null ? response.allHeaders() : exchange.responseHeaders();
-        if (headerChanges == null) {
+        if (headerCount == 0 && manyHeaders == null) {
             return base;
         }
         List<Map.Entry<String, String>> all = new ArrayList<>();
         for (Map.Entry<String, String> e : base) {
-            if (!headerChanges.containsKey(e.getKey().toLowerCase(Locale.ROOT))) {
+            String key = e.getKey().toLowerCase(Locale.ROOT);
+            if (manyHeaders != null ? !manyHeaders.containsKey(key) : indexOfKey(key) < 0) {
                 all.add(e);
             }
         }
-        for (HeaderChange change : headerChanges.values()) {
+        for (HeaderChange change : headerChanges()) {
             for (String value : change.values()) {
                 all.add(Map.entry(change.name(), value));
             }

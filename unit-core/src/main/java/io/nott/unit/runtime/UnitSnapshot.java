@@ -45,6 +45,8 @@ public final class UnitSnapshot {
         final boolean isCanary;
         /** Its series in the runner's {@link UnitHealth}, named once here rather than per call. */
         final UnitHealth.Key healthKey;
+        /** Its calls may share one read-only environment per runtime ({@link SharedEnv}): none allocates its own. */
+        final boolean sharesEnv;
 
         Entry(CompiledUnit compiled, HostMatcher hosts, int slot) {
             this(compiled, hosts, slot, null, false);
@@ -65,6 +67,7 @@ public final class UnitSnapshot {
             this.traits = traits;
             this.healthKey = new UnitHealth.Key(compiled.unit().id(), isCanary ? "canary" : "stable",
                     compiled.unit().version());
+            this.sharesEnv = SharedEnv.allowed(compiled.prototype());
         }
 
         ComputingUnit unit() {
@@ -379,6 +382,11 @@ public final class UnitSnapshot {
      */
     public Location locate(String uri, String host) {
         return locations.isEmpty() ? null : locations.choose(uri, hostIndex.view(host));
+    }
+
+    /** True when some unit has {@code paths}: only then does {@link #locate} depend on the request. */
+    boolean scopesPaths() {
+        return !locations.isEmpty();
     }
 
     /** True when no unit runs in any request phase (module and init units alone run none): the host can skip units altogether. */

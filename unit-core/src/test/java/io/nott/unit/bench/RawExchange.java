@@ -68,6 +68,17 @@ final class RawExchange implements HttpExchange {
     }
 
     @Override
+    public String requestHeaderJoined(String name, String separator) {
+        String joined = null;
+        for (int i = 0; i < headers.length; i += 2) {
+            if (headers[i].equalsIgnoreCase(name)) {
+                joined = joined == null ? headers[i + 1] : joined + separator + headers[i + 1];
+            }
+        }
+        return joined;
+    }
+
+    @Override
     public List<Map.Entry<String, String>> requestHeaders() {
         List<Map.Entry<String, String>> l = new ArrayList<>();
         for (int i = 0; i < headers.length; i += 2) {

@@ -14,6 +14,7 @@ import io.vertx.redis.client.ResponseType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -69,10 +70,20 @@ public final class RedisUnitDataClient implements UnitRedisClient {
             throw failure(Reason.UNAVAILABLE, command, "failed: " + e.getMessage(), e);
         }
         // The permit follows the command, not the caller: a caller that times out leaves the
-        // command in flight, and it still counts against the limit until Redis answers.
-        reply.onComplete(done -> permits.release());
+        // command in flight, and it still counts against the limit until Redis answers. One
+        // listener releases it and hands the reply to the waiting thread (not a listener each
+        // plus toCompletionStage's adapter: this runs for every unit Redis command).
+        CompletableFuture<Response> answer = new CompletableFuture<>();
+        reply.onComplete(done -> {
+            permits.release();
+            if (done.succeeded()) {
+                answer.complete(done.result());
+            } else {
+                answer.completeExceptionally(done.cause());
+            }
+        });
         try {
-            return reply.toCompletionStage().toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             throw failure(Reason.TIMEOUT, command, "timed out after " + timeout.toMillis()
                     + " ms (edge.units.redis-timeout)", e);

@@ -103,27 +103,41 @@ public final class UnitRedisConnection implements AutoCloseable {
         this.watchdog = vertx.setPeriodic(period, id -> checkStuck());
     }
 
-    /** Sends one command; the future fails when there is no connection or the connection drops. */
+    /**
+     * Sends one command; the future fails when there is no connection or the connection drops.
+     * Its bookkeeping (pending, in-flight) is done before any listener the caller adds runs.
+     *
+     * <p>Every unit Redis command passes here, so it builds one promise and two listeners, not
+     * a chain of futures: on an open connection the command goes straight to it ({@code compose}
+     * only while the connection is still being opened), and the bookkeeping is a listener on the
+     * reply itself rather than an {@code andThen} future.
+     */
     public Future<Response> send(Request request) {
         Session session = session();
         inFlight.incrementAndGet();
         Promise<Response> reply = Promise.promise();
+        Future<Response> answer = reply.future();
+        // First listener: runs before any the caller adds (Vert.x calls them in order).
+        answer.onComplete(done -> {
+            session.pending().remove(reply);
+            inFlight.decrementAndGet();
+        });
         session.pending().put(reply, System.nanoTime());
         if (current.get() != session) {
             // reset between session() and add: its failPending may not have seen this reply
             reply.tryFail("the units' Redis connection was just dropped; try again");
         }
-        session.connection().compose(c -> c.send(request)).onComplete(done -> {
+        Future<RedisConnection> connection = session.connection();
+        Future<Response> sent = connection.succeeded() ? connection.result().send(request)
+                : connection.compose(c -> c.send(request));
+        sent.onComplete(done -> {
             if (done.succeeded()) {
                 reply.tryComplete(done.result());
             } else {
                 reply.tryFail(done.cause());
             }
         });
-        return reply.future().andThen(done -> {
-            session.pending().remove(reply);
-            inFlight.decrementAndGet();
-        });
+        return answer;
     }
 
     /** Commands sent and not yet answered (or failed). */

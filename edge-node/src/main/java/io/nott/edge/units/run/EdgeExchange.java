@@ -123,6 +123,26 @@ final class EdgeExchange implements HttpExchange, HostResponse {
         return request.getHeader(name);
     }
 
+    /** Without copying every header (the default's way): only a repeated header builds a string. */
+    @Override
+    public String requestHeaderJoined(String name, String separator) {
+        String first = request.getHeader(name);
+        if (first == null) {
+            return null;
+        }
+        StringBuilder joined = null;
+        int n = 0;
+        for (Map.Entry<String, String> header : request.headers()) {
+            if (header.getKey().equalsIgnoreCase(name) && ++n >= 2) {
+                if (joined == null) {
+                    joined = new StringBuilder(first);
+                }
+                joined.append(separator).append(header.getValue());
+            }
+        }
+        return joined == null ? first : joined.toString();
+    }
+
     @Override
     public List<Map.Entry<String, String>> requestHeaders() {
         List<Map.Entry<String, String>> all = new ArrayList<>();
