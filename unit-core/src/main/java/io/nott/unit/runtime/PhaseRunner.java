@@ -199,7 +199,7 @@ public final class PhaseRunner {
     }
 
     /**
-     * As {@link #run(UnitSnapshot, Phase, HttpExchange, RequestState)}, but units that are slow for
+     * As {@link #run(UnitSnapshot, Phase, HttpExchange, RequestState)}, but units whose recorded cost is slow for
      * {@code refuseSlowAboveNanos} ({@link UnitCost#slow}) are not run: outcome {@code overloaded},
      * their failure policy decides 500 or continue. The host asks this when it cannot move a slow
      * step off its event loop (its bound of off-loop steps is reached); 0 refuses nothing.

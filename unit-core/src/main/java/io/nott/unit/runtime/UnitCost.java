@@ -10,26 +10,43 @@ package io.nott.unit.runtime;
  *
  * <p>{@link #slow(long)} adds hysteresis so a unit near the threshold does not flap: it becomes
  * slow above the threshold and cheap again only below half of it.
+ *
+ * <p>{@link #measured()} tells a unit never called yet: hosts move the request phases of such a
+ * unit off their event loop, as nothing says its first call is cheap (UnitSnapshot#slow).
  */
 public final class UnitCost {
 
-    private volatile long estimateNanos;
+    private static final long UNMEASURED = -1;
+
+    private volatile long estimateNanos = UNMEASURED;
     private volatile boolean slow;
 
-    /** Folds one call's duration in. */
+    /** Folds one call's duration in; the first call sets the estimate. */
     public void record(long nanos) {
         long e = estimateNanos;
+        if (e == UNMEASURED) {
+            estimateNanos = Math.max(0, nanos);
+            return;
+        }
         estimateNanos = nanos > e ? e + Math.max(1, (nanos - e) >> 2) : e - ((e - nanos) >> 4);
     }
 
-    /** The current estimate, in nanoseconds. */
+    /** The current estimate, in nanoseconds; 0 before the first call. */
     public long estimateNanos() {
-        return estimateNanos;
+        return Math.max(0, estimateNanos);
     }
 
-    /** True while the unit is slow for {@code thresholdNanos} (above it, until below half of it). */
+    /** True once a call has been recorded. */
+    public boolean measured() {
+        return estimateNanos != UNMEASURED;
+    }
+
+    /**
+     * True while the recorded cost makes the unit slow for {@code thresholdNanos} (above it, until
+     * below half of it); false before the first call.
+     */
     public boolean slow(long thresholdNanos) {
-        long e = estimateNanos;
+        long e = Math.max(0, estimateNanos);
         boolean was = slow;
         boolean now = was ? e >= thresholdNanos / 2 : e > thresholdNanos;
         if (now != was) {

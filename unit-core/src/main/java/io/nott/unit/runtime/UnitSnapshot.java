@@ -35,7 +35,7 @@ public final class UnitSnapshot {
         final int slot;
         /** What its source says about how it must run (Redis, sleep, request body), read once. */
         final UnitTraits traits;
-        /** Recent call cost; per snapshot, so a changed unit starts cheap, like its breaker. */
+        /** Recent call cost; per snapshot, like its breaker: a changed unit is measured again (off the loop). */
         final UnitCost cost = new UnitCost();
         /** True when the unit names {@code paths}: it runs only where the request's location is one of them. */
         final boolean scoped;
@@ -440,7 +440,7 @@ public final class UnitSnapshot {
 
     /** As {@link #slow(Phase, String, Location, long)} for any unit of the host, whatever the request's path. */
     public boolean slow(Phase phase, String host, long thresholdNanos) {
-        return phasesWithUnits.contains(phase) && slow(hostIndex.view(host).all(phase), thresholdNanos);
+        return phasesWithUnits.contains(phase) && slow(phase, hostIndex.view(host).all(phase), thresholdNanos);
     }
 
     /**
@@ -452,19 +452,33 @@ public final class UnitSnapshot {
             return false;
         }
         HostIndex.HostView view = hostIndex.view(host);
-        return slow(view.unscoped(phase), thresholdNanos) || slow(view.located(location, phase), thresholdNanos);
+        return slow(phase, view.unscoped(phase), thresholdNanos) || slow(phase, view.located(location, phase), thresholdNanos);
     }
 
-    private static boolean slow(List<Entry> entries, long thresholdNanos) {
+    /**
+     * Request phases whose units, before their first call, count as slow: nothing says a new unit
+     * is cheap, and a hostile or cold one run inline holds the event loop for its whole budget
+     * (twelve new hostile units held both loops of a loaded edge for 12-14 s). Not header_filter:
+     * off the loop, the response body would arrive while it runs, which nginx's header_filter never
+     * sees ({@code ngx.var.upstream_response_time} must read "-" there).
+     */
+    private static final EnumSet<Phase> UNMEASURED_LEAVE_LOOP = EnumSet.of(Phase.REWRITE, Phase.ACCESS, Phase.CONTENT);
+
+    private static boolean slow(Phase phase, List<Entry> entries, long thresholdNanos) {
+        boolean unmeasuredLeave = UNMEASURED_LEAVE_LOOP.contains(phase);
         for (int i = 0; i < entries.size(); i++) {
-            if (entries.get(i).cost.slow(thresholdNanos)) {
+            UnitCost cost = entries.get(i).cost;
+            if (cost.slow(thresholdNanos) || unmeasuredLeave && !cost.measured()) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Ids of the units that are slow for {@code thresholdNanos} now, in run order (for gauges and tests). */
+    /**
+     * Ids of the units whose recorded cost makes them slow for {@code thresholdNanos} now, in run
+     * order (for gauges and tests; units not called yet are not listed).
+     */
     public List<String> slowUnits(long thresholdNanos) {
         List<String> slow = new ArrayList<>();
         byPhase.forEach((phase, entries) -> entries.stream().filter(e -> e.cost.slow(thresholdNanos))

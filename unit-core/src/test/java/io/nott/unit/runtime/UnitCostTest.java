@@ -39,6 +39,34 @@ class UnitCostTest {
     }
 
     @Test
+    void aUnitNeverCalledIsUnmeasuredAndItsFirstCallSetsTheEstimate() {
+        UnitCost cost = new UnitCost();
+        assertThat(cost.measured()).isFalse();
+        assertThat(cost.slow(MS)).as("no recorded cost makes it slow").isFalse();
+        assertThat(cost.estimateNanos()).isZero();
+
+        cost.record(3 * MS);
+        assertThat(cost.measured()).isTrue();
+        assertThat(cost.estimateNanos()).as("the first call sets the estimate").isEqualTo(3 * MS);
+        assertThat(cost.slow(MS)).isTrue();
+    }
+
+    @Test
+    void aNewUnitsRequestPhasesLeaveTheLoopUntilItsFirstCallButNotItsHeaderFilter() {
+        Fixture f = new Fixture();
+        UnitSnapshot snapshot = UnitSnapshot.build(1, java.util.List.of(
+                unit("fresh", Phase.ACCESS, "local x = 1").withBudget(ROOMY),
+                unit("stamp", Phase.HEADER_FILTER, "ngx.header['X-A'] = '1'").withBudget(ROOMY)));
+        assertThat(snapshot.slow(Phase.ACCESS, "example.com", MS)).as("never called: nothing says it is cheap").isTrue();
+        assertThat(snapshot.slow(Phase.HEADER_FILTER, "example.com", MS)).isFalse();
+        assertThat(snapshot.slowUnits(MS)).as("only measured costs are listed").isEmpty();
+
+        f.runner.run(snapshot, Phase.ACCESS, get("/"), new RequestState());
+        assertThat(snapshot.cost("fresh").measured()).isTrue();
+        assertThat(snapshot.slow(Phase.ACCESS, "example.com", 10 * MS)).as("measured cheap").isFalse();
+    }
+
+    @Test
     void aUnitBetweenHalfAndTheThresholdKeepsItsState() {
         UnitCost cost = new UnitCost();
         for (int i = 0; i < 100; i++) {
