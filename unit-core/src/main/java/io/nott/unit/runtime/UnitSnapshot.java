@@ -53,11 +53,17 @@ public final class UnitSnapshot {
         }
 
         Entry(CompiledUnit compiled, HostMatcher hosts, int slot, Entry canary, boolean isCanary) {
-            this(compiled, hosts, slot, canary, isCanary, UnitTraits.of(compiled.unit()));
+            this(compiled, hosts, slot, canary, isCanary, UnitTraits.of(compiled.unit()),
+                    SharedEnv.allowed(compiled.prototype()));
         }
 
-        /** @param traits what {@link UnitTraits#of} says of the unit (shared by an unchanged unit's next entry) */
-        Entry(CompiledUnit compiled, HostMatcher hosts, int slot, Entry canary, boolean isCanary, UnitTraits traits) {
+        /**
+         * @param traits    what {@link UnitTraits#of} says of the unit
+         * @param sharesEnv what {@link SharedEnv#allowed} says of its bytecode (both read once per
+         *                  unit version: an unchanged unit's next entry takes them from its last one)
+         */
+        Entry(CompiledUnit compiled, HostMatcher hosts, int slot, Entry canary, boolean isCanary, UnitTraits traits,
+              boolean sharesEnv) {
             this.canary = canary;
             this.isCanary = isCanary;
             this.compiled = compiled;
@@ -67,7 +73,7 @@ public final class UnitSnapshot {
             this.traits = traits;
             this.healthKey = new UnitHealth.Key(compiled.unit().id(), isCanary ? "canary" : "stable",
                     compiled.unit().version());
-            this.sharesEnv = SharedEnv.allowed(compiled.prototype());
+            this.sharesEnv = sharesEnv;
         }
 
         ComputingUnit unit() {
@@ -198,8 +204,8 @@ public final class UnitSnapshot {
                         errors.put(u.id() + CANARY_SUFFIX, e);
                     }
                 }
-                Entry entry = new Entry(stable, hosts, slot++, canary, false,
-                        unchanged ? old.traits : UnitTraits.of(u));
+                Entry entry = unchanged ? new Entry(stable, hosts, slot++, canary, false, old.traits, old.sharesEnv)
+                        : new Entry(stable, hosts, slot++, canary, false);
                 byPhase.get(u.phase()).add(entry);
                 if (!paths.isEmpty()) {
                     scoped.add(Map.entry(entry, paths));
