@@ -32,9 +32,13 @@ final class UriNormalizer {
         return new RequestUri(new String(path, StandardCharsets.UTF_8), escape(path), query);
     }
 
-    /** Percent-decodes once; the raw path's characters are taken as UTF-8 bytes. */
+    /**
+     * Percent-decodes once. The raw path holds one character per byte of the request line (Netty
+     * reads it as ISO-8859-1), so raw UTF-8 from the client ({@code €} sent unescaped) is taken back
+     * as the bytes it came as, not encoded a second time.
+     */
     private static byte[] decode(String rawPath) {
-        byte[] raw = rawPath.getBytes(StandardCharsets.UTF_8);
+        byte[] raw = rawPath.getBytes(StandardCharsets.ISO_8859_1);
         ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length);
         for (int i = 0; i < raw.length; i++) {
             byte b = raw[i];

@@ -33,10 +33,19 @@ class UriNormalizationIT {
             "/a/b/../../..", "/a/%2e", "/a/.%2e/x", "/a/%2E%2E", "/a/..", "/..", "/.", "/./../a", "/a/%5c..%5c",
             "/a/%2f%2f%2fb", "/a/b/%2e%2e%2f%2e%2e%2f%2e%2e%2fc", "/%ff%fe", "/a/%25", "/a/b;c=d/../e");
 
+    /**
+     * Request targets sent as raw bytes that nginx reads, but {@code java.net.URI} refuses or a
+     * second UTF-8 encoding would change: raw UTF-8 (with bytes in the C1 range, as in {@code €}),
+     * characters URI syntax reserves or forbids.
+     */
+    static final List<String> RAW_TARGETS = List.of(
+            "/a/\u00e9\u20ac\u00fc.txt", "/a/%e2%82%ac\u20ac", "/a/a|b^c{d}e[f]`g\"h", "/a/\u4e2d\u6587/../x\u00e9");
+
     static Vertx vertx;
     static NginxProcess uriEcho;
     static NginxProcess origin;
     static ProxyBed edge;
+    static ProxyBed edgeToEcho;
 
     @BeforeAll
     static void start(@TempDir Path tmp) throws Exception {
@@ -61,12 +70,15 @@ class UriNormalizationIT {
                 }
                 """.replace("ROOT", root.toString()));
         edge = ProxyBed.simple(vertx, "/hls", List.of(origin.address()), CachePolicy.DISABLED);
+        edgeToEcho = ProxyBed.simple(vertx, "/", List.of(uriEcho.address()), CachePolicy.DISABLED);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (edge != null) {
-            edge.close();
+        for (ProxyBed bed : new ProxyBed[] {edge, edgeToEcho}) {
+            if (bed != null) {
+                bed.close();
+            }
         }
         for (NginxProcess nginx : new NginxProcess[] {uriEcho, origin}) {
             if (nginx != null) {
@@ -89,6 +101,18 @@ class UriNormalizationIT {
             byte[] ours = RequestUri.of(path, null).path().getBytes(StandardCharsets.UTF_8);
             // Compared as text: invalid UTF-8 after decoding (%ff%fe) becomes U+FFFD on both sides.
             assertThat(new String(ours, StandardCharsets.UTF_8)).as(path).isEqualTo(nginx.text());
+        }
+    }
+
+    @Test
+    void rawBytesInTheTargetReachTheOriginAsTheBytesNginxReads() throws Exception {
+        for (String target : RAW_TARGETS) {
+            RawHttp.Answer direct = RawHttp.get(uriEcho.port(), target); // RawHttp sends the target as UTF-8
+            RawHttp.Answer throughEdge = RawHttp.get(edgeToEcho.port(), target);
+            assertThat(throughEdge.status()).as(target).isEqualTo(direct.status());
+            if (direct.status() == 200) {
+                assertThat(throughEdge.body()).as("$uri at nginx for %s through the edge", target).isEqualTo(direct.body());
+            }
         }
     }
 
