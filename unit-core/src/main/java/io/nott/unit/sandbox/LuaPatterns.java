@@ -473,8 +473,11 @@ final class LuaPatterns {
                 int j = 0;
                 while (j < m && a[ao + i + j] == b[bo + j]) {
                     j++;
+                    if ((j & (Allocation.Steps.BATCH - 1)) == 0) {
+                        steps.add(Allocation.Steps.BATCH); // a long partial match is charged as it goes
+                    }
                 }
-                steps.add(j + 1);
+                steps.add((j & (Allocation.Steps.BATCH - 1)) + 1);
                 if (j == m) {
                     return i;
                 }

@@ -233,6 +233,7 @@ class HostileUnitTest {
         cases.add("local s = string.rep('x', 8*1024*1024) while true do s:find('y') end");
         cases.add("local s = string.rep('\\195\\169', 1024*1024) while true do ngx.re.find(s, 'y', 'u') end");
         cases.add("local r = string.rep('a', 64*1024) while true do ngx.re.find('b', r) end");
+        cases.add("local s = string.rep('a', 8*1024*1024) local p = string.rep('a', 4*1024*1024) .. 'b' while true do s:find(p, 1, true) end");
         // Issue #15 close-out: more single calls whose cost is proportional to their input.
         cases.add(big + "while true do ngx.sha1_bin(s) end");
         cases.add(big + "while true do ngx.hmac_sha1('k', s) end");
