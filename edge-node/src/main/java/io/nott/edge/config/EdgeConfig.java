@@ -116,6 +116,14 @@ public interface EdgeConfig {
         int offloadMaxInFlight();
 
         /**
+         * Most slow steps running at once off the event loop: the cores slow units may hold
+         * together, so that the event loops keep the others for other traffic; the rest of the
+         * {@code offload-max-in-flight} steps wait their turn in arrival order. Default: half the
+         * cores, at least 1.
+         */
+        java.util.OptionalInt offloadConcurrency();
+
+        /**
          * Commands in flight and no reply from Redis for this long: the units' Redis connection
          * is dropped (failing what still waits on it) and reopened; default 5s.
          */

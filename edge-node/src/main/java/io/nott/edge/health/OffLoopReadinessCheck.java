@@ -31,6 +31,8 @@ public class OffLoopReadinessCheck implements HealthCheck {
                 .status(!offLoop.saturated())
                 .withData("inFlight", offLoop.slowInFlight())
                 .withData("max", offLoop.maxSlow())
+                .withData("running", offLoop.slowRunning())
+                .withData("waiting", offLoop.slowWaiting())
                 .withData("refusedSinceLastCheck", now - seen.getAndSet(now))
                 .build();
     }

@@ -60,9 +60,15 @@ public class UnitsProducer {
     @Produces
     @Singleton
     OffLoop offLoop(EdgeConfig config, MeterRegistry registry) {
-        OffLoop offLoop = new OffLoop(config.units().offloadMaxInFlight());
+        OffLoop offLoop = new OffLoop(config.units().offloadMaxInFlight(),
+                config.units().offloadConcurrency().orElse(OffLoop.defaultMaxRunning()));
         Gauge.builder("edge.units.offload.in.flight", offLoop, OffLoop::slowInFlight)
-                .description("Slow unit steps running off the event loop now").register(registry);
+                .description("Slow unit steps off the event loop now, running or waiting for a turn").register(registry);
+        Gauge.builder("edge.units.offload.running", offLoop, OffLoop::slowRunning)
+                .description("Slow unit steps running off the event loop now (at most edge.units.offload-concurrency)")
+                .register(registry);
+        Gauge.builder("edge.units.offload.waiting", offLoop, OffLoop::slowWaiting)
+                .description("Slow unit steps waiting for a turn to run").register(registry);
         FunctionCounter.builder("edge.units.offload.steps", offLoop, OffLoop::slowOffloaded)
                 .description("Slow unit steps moved off the event loop").register(registry);
         FunctionCounter.builder("edge.units.offload.refused", offLoop, OffLoop::slowRefused)

@@ -150,6 +150,8 @@ class HostileUnitsLowHeapIT {
             assertThat(status).as("hostile %d, first call", i).isIn(200, 500);
         }
         assertThat(bed.get("/hls/victim/warm.m3u8").statusCode()).isEqualTo(200);
+        long gcBefore = gcMillis();
+        long loadStarted = System.nanoTime();
         try {
             List<Future<?>> load = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
@@ -199,6 +201,9 @@ class HostileUnitsLowHeapIT {
             }
             loaded.set(false);
             probes.get(1, TimeUnit.MINUTES);
+            // Collection time under the load (pauses stop every unit call, victims' included): printed.
+            System.out.printf("HostileUnitsLowHeapIT: %d ms of collection time in %d ms of load%n",
+                    gcMillis() - gcBefore, (System.nanoTime() - loadStarted) / 1_000_000);
         } finally {
             loaded.set(false);
             pool.shutdownNow();
@@ -231,6 +236,14 @@ class HostileUnitsLowHeapIT {
                     sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1),
                     HOSTILE.get(i).length() > 70 ? HOSTILE.get(i).substring(0, 70) + "..." : HOSTILE.get(i));
         }
+    }
+
+    private static long gcMillis() {
+        long total = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
     }
 
     private static double loadAverage() {

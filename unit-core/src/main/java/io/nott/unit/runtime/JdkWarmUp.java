@@ -14,7 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
  * Initialises, once per JVM and outside any unit call, the JDK services that library functions
  * reach lazily: the security providers ({@code ngx.md5}, {@code ngx.sha1_bin},
  * {@code ngx.hmac_sha1}, {@code resty.sha*}), the calendar and locale data ({@code os.date},
- * {@code ngx.http_time}) and the formatter. Their first use loads and initialises hundreds of
+ * {@code ngx.http_time}), the formatter and the regex engine ({@code ngx.re}). Their first use loads and initialises hundreds of
  * classes: on a machine at load 26 the first {@code ngx.md5} or {@code os.date} of a fresh JVM took
  * 300-1000 ms, all inside the calling unit's budget (50 ms), which its charges cannot foresee
  * (issue #15: "the first large call in a cold JVM"). The runner pays it when it is created.
@@ -52,6 +52,7 @@ final class JdkWarmUp {
         DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH)
                 .format(ZonedDateTime.now(ZoneOffset.UTC));
         String.format(Locale.ROOT, "%5.2f %d %s %x", 1.5, 1, "x", 255);
+        io.nott.unit.runtime.re.NgxRe.warmUp();
         return Boolean.TRUE;
     }
 }

@@ -50,7 +50,12 @@ public final class Allocation {
         /** string.rep, reverse, concat, format, ngx.say buffers (memcpy): per byte copied. */
         COPY(8),
         /** Lua patterns and regex: one instruction per byte read (counted by the matchers themselves). */
-        MATCH(1024);
+        MATCH(1024),
+        /**
+         * ngx.re translating and compiling a regex not in the cache (measured 66 ns a byte warm, a
+         * 1 MiB regex: 768), per byte of regex: a regex built at run time can be megabytes long.
+         */
+        COMPILE(1024);
 
         private final int perKiB;
 
@@ -117,6 +122,56 @@ public final class Allocation {
         BudgetHook hook = BudgetHook.current();
         if (hook != null) {
             hook.spend(kind, kind.instructions(bytes));
+        }
+    }
+
+    /**
+     * The budget meter of a matcher (Lua patterns, the plain {@code string.find}, {@code ngx.re}):
+     * a matcher runs no Lua instruction the hook could count, and backtracking can take
+     * exponential time in one call, so it counts its own steps (a byte read or compared, a
+     * backtrack) and every {@value #BATCH} steps are charged as {@link Work#MATCH} work to the call
+     * running at that moment, which checks its wall clock then. One meter for every matcher: each
+     * ends within one batch of its budget whatever it matches (issue #15). Not thread-safe: one
+     * per match or iterator; the call charged is looked up when a batch is charged (a
+     * {@code gmatch} iterator may be resumed by a later call).
+     */
+    public static final class Steps {
+        /** Steps per charge (and per wall-clock check): ~10 us of matching. */
+        public static final int BATCH = 1024;
+        private int steps;
+
+        /** One step. */
+        public void step() {
+            if (++steps >= BATCH) {
+                steps = 0;
+                charge(BATCH);
+            }
+        }
+
+        /** {@code n} steps at once (a stretch of bytes compared). */
+        public void add(int n) {
+            steps += n;
+            if (steps >= BATCH) {
+                int batch = steps;
+                steps = 0;
+                charge(batch);
+            }
+        }
+
+        /** The steps not charged yet (the match ended): charged now. */
+        public void flush() {
+            if (steps > 0) {
+                int rest = steps;
+                steps = 0;
+                charge(rest);
+            }
+        }
+
+        private static void charge(long n) {
+            BudgetHook hook = BudgetHook.current();
+            if (hook != null) {
+                hook.spend(Work.MATCH, Work.MATCH.instructions(n));
+            }
         }
     }
 

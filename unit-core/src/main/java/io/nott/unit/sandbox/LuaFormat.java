@@ -19,48 +19,58 @@ final class LuaFormat extends VarArgFunction {
     @Override
     public Varargs invoke(Varargs args) {
         LuaString fmt = args.checkstring(1);
-        String f = new String(fmt.m_bytes, fmt.m_offset, fmt.m_length, StandardCharsets.ISO_8859_1);
-        StringBuilder out = new StringBuilder(f.length() + 16);
-        int max = Allocation.maxStringBytes();
+        byte[] fb = fmt.m_bytes;
+        int f0 = fmt.m_offset;
+        int n = fmt.m_length;
+        // The result is written once, into a checked buffer: every piece is refused before it is
+        // copied when it would pass the string limit, and the buffer's growth is charged (memory,
+        // and the copy) before it happens. It was built in a StringBuilder, then copied to a
+        // String and again to bytes, charged once.
+        Allocation.Output out = Allocation.output("string.format", n + 16L);
         int arg = 1;
-        for (int i = 0; i < f.length(); i++) {
-            char c = f.charAt(i);
-            if (c != '%') {
-                out.append(c);
-                continue;
+        for (int i = 0; i < n; i++) {
+            int literal = i;
+            while (i < n && fb[f0 + i] != '%') {
+                i++;
             }
-            if (++i >= f.length()) {
+            if (i > literal) {
+                out.write(fb, f0 + literal, i - literal);
+            }
+            if (i >= n) {
+                break;
+            }
+            if (++i >= n) {
                 throw new LuaError("invalid option '%' to 'format'");
             }
-            if (f.charAt(i) == '%') {
-                out.append('%');
+            if (fb[f0 + i] == '%') {
+                out.write('%');
                 continue;
             }
             int start = i;
-            while (i < f.length() && "-+ #0".indexOf(f.charAt(i)) >= 0) {
+            while (i < n && "-+ #0".indexOf(fb[f0 + i]) >= 0) {
                 i++;
             }
-            String flags = f.substring(start, i);
+            String flags = latin1(fb, f0 + start, i - start);
             int w0 = i;
-            while (i < f.length() && Character.isDigit(f.charAt(i))) {
+            while (i < n && Character.isDigit(fb[f0 + i])) {
                 i++;
             }
-            String width = f.substring(w0, i);
+            String width = latin1(fb, f0 + w0, i - w0);
             String precision = null;
-            if (i < f.length() && f.charAt(i) == '.') {
+            if (i < n && fb[f0 + i] == '.') {
                 int p0 = ++i;
-                while (i < f.length() && Character.isDigit(f.charAt(i))) {
+                while (i < n && Character.isDigit(fb[f0 + i])) {
                     i++;
                 }
-                precision = f.substring(p0, i);
+                precision = latin1(fb, f0 + p0, i - p0);
             }
             if (width.length() > 2 || (precision != null && precision.length() > 2) || flags.length() > 5) {
                 throw new LuaError("invalid format (width or precision too long)");
             }
-            if (i >= f.length()) {
-                throw new LuaError("invalid conversion '%" + f.substring(start) + "' to 'format'");
+            if (i >= n) {
+                throw new LuaError("invalid conversion '%" + latin1(fb, f0 + start, n - start) + "' to 'format'");
             }
-            char conv = f.charAt(i);
+            char conv = (char) (fb[f0 + i] & 0xff);
             arg++;
             if (conv != 'q' && conv != 's' && arg > args.narg()) {
                 throw new LuaError("bad argument #" + arg + " to 'format' (number expected, got no value)");
@@ -69,20 +79,27 @@ final class LuaFormat extends VarArgFunction {
             String spec = "%" + flags + width + (precision != null ? "." + (precision.isEmpty() ? "0" : precision) : "");
             try {
                 switch (conv) {
-                    case 'd', 'i' -> out.append(String.format(Locale.ROOT, spec + "d", integer(v, arg)));
-                    case 'u' -> out.append(String.format(Locale.ROOT, spec + "d", integer(v, arg)));
-                    case 'c' -> out.append((char) (integer(v, arg) & 0xff));
-                    case 'o', 'x', 'X' -> out.append(String.format(Locale.ROOT, spec + conv, integer(v, arg)));
-                    case 'e', 'E', 'f', 'F' -> out.append(floating(spec, conv == 'F' ? 'f' : conv, number(v, arg)));
-                    case 'g', 'G' -> out.append(pad(flags, width, general(flags, precision, number(v, arg), conv == 'G')));
-                    case 'a', 'A' -> out.append(String.format(Locale.ROOT, spec + conv, number(v, arg)));
+                    case 'd', 'i' -> out.writeLatin1(String.format(Locale.ROOT, spec + "d", integer(v, arg)));
+                    case 'u' -> out.writeLatin1(String.format(Locale.ROOT, spec + "d", integer(v, arg)));
+                    case 'c' -> out.write((int) (integer(v, arg) & 0xff));
+                    case 'o', 'x', 'X' -> out.writeLatin1(String.format(Locale.ROOT, spec + conv, integer(v, arg)));
+                    case 'e', 'E', 'f', 'F' -> out.writeLatin1(floating(spec, conv == 'F' ? 'f' : conv, number(v, arg)));
+                    case 'g', 'G' -> out.writeLatin1(pad(flags, width, general(flags, precision, number(v, arg), conv == 'G')));
+                    case 'a', 'A' -> out.writeLatin1(String.format(Locale.ROOT, spec + conv, number(v, arg)));
                     case 's' -> {
-                        String s = text(args.checkvalue(arg));
-                        if (precision != null) {
-                            s = s.substring(0, Math.min(s.length(), precision.isEmpty() ? 0 : Integer.parseInt(precision)));
+                        LuaString s = text(args.checkvalue(arg));
+                        int len = precision == null ? s.m_length
+                                : Math.min(s.m_length, precision.isEmpty() ? 0 : Integer.parseInt(precision));
+                        int fill = width.isEmpty() ? 0 : Math.max(0, Integer.parseInt(width) - len);
+                        out.reserve((long) len + fill);
+                        boolean left = flags.contains("-");
+                        for (int k = 0; !left && k < fill; k++) {
+                            out.write(' ');
                         }
-                        room(out, s.length() + 100L, max);
-                        out.append(pad(flags, width, s));
+                        out.write(s.m_bytes, s.m_offset, len);
+                        for (int k = 0; left && k < fill; k++) {
+                            out.write(' ');
+                        }
                     }
                     case 'q' -> {
                         LuaValue quoted = args.checkvalue(arg);
@@ -91,8 +108,8 @@ final class LuaFormat extends VarArgFunction {
                             // (9 MB of quotes measured uncharged ran 5 s past a 250 ms budget at load 28).
                             Allocation.work(Allocation.Work.ENCODE, raw.m_length);
                         }
-                        String s = text(quoted);
-                        room(out, quotedLength(s), max);
+                        LuaString s = text(quoted);
+                        out.reserve(quotedLength(s));
                         quote(out, s);
                     }
                     default -> throw new LuaError("invalid option '%" + conv + "' to 'format'");
@@ -101,29 +118,19 @@ final class LuaFormat extends VarArgFunction {
                 throw new LuaError("invalid format '" + spec + conv + "' to 'format'");
             }
         }
-        Allocation.string(out.length(), "string.format");
-        Allocation.work(Allocation.Work.COPY, out.length());
-        return LuaString.valueUsing(out.toString().getBytes(StandardCharsets.ISO_8859_1));
+        return out.toLuaString();
     }
 
-    /**
-     * Refuses a piece that would take the result past the string limit, and charges copying it,
-     * before it is built: a format of several megabyte-sized pieces is stopped at the piece that
-     * does not fit the budget, not after the whole result was built.
-     */
-    private static void room(StringBuilder out, long piece, int max) {
-        if (out.length() + piece > max) {
-            Allocation.string(out.length() + piece, "string.format");
-        }
-        Allocation.work(Allocation.Work.COPY, piece);
+    private static String latin1(byte[] b, int off, int len) {
+        return new String(b, off, len, StandardCharsets.ISO_8859_1);
     }
 
     /** What %q makes of {@code s}: two bytes for each escaped char, quotes around. */
-    private static long quotedLength(String s) {
-        long n = 2 + s.length();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\0') {
+    private static long quotedLength(LuaString s) {
+        long n = 2 + s.m_length;
+        for (int i = 0; i < s.m_length; i++) {
+            int c = s.m_bytes[s.m_offset + i];
+            if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == 0) {
                 n++;
             }
             if ((i & 0xffff) == 0xffff) {
@@ -148,18 +155,19 @@ final class LuaFormat extends VarArgFunction {
         return v.todouble();
     }
 
-    private static String text(LuaValue v) {
+    /** The bytes %s/%q format: a string as it is (no copy), a number as LuaJIT prints it, else tostring. */
+    private static LuaString text(LuaValue v) {
         if (v instanceof LuaString s) {
-            return new String(s.m_bytes, s.m_offset, s.m_length, StandardCharsets.ISO_8859_1);
+            return s;
         }
         if (v.type() == LuaValue.TNUMBER) {
-            return LuaNumbers.text(v);
+            return LuaString.valueOf(LuaNumbers.text(v).getBytes(StandardCharsets.ISO_8859_1));
         }
         LuaValue h = v.metatag(LuaValue.TOSTRING);
         if (!h.isnil()) {
             return text(h.call(v).checkstring());
         }
-        return v.tojstring();
+        return LuaString.valueOf(v.tojstring().getBytes(StandardCharsets.ISO_8859_1));
     }
 
     private static String floating(String spec, char conv, double d) {
@@ -227,22 +235,22 @@ final class LuaFormat extends VarArgFunction {
         return flags.contains("-") ? s + fill : fill + s;
     }
 
-    private static void quote(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
+    private static void quote(Allocation.Output out, LuaString s) {
+        out.write('"');
+        for (int i = 0; i < s.m_length; i++) {
             if ((i & 0xffff) == 0xffff) {
                 Allocation.checkDeadline(); // as in quotedLength
             }
-            char c = s.charAt(i);
+            int c = s.m_bytes[s.m_offset + i] & 0xff;
             switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\\n");
-                case '\r' -> out.append("\\r");
-                case '\0' -> out.append("\\0");
-                default -> out.append(c);
+                case '"' -> out.write('\\').write('"');
+                case '\\' -> out.write('\\').write('\\');
+                case '\n' -> out.write('\\').write('\n');
+                case '\r' -> out.write('\\').write('r');
+                case 0 -> out.write('\\').write('0');
+                default -> out.write(c);
             }
         }
-        out.append('"');
+        out.write('"');
     }
 }

@@ -20,7 +20,6 @@ final class LuaPatterns {
     private static final int CAP_UNFINISHED = -1;
     private static final int CAP_POSITION = -2;
     private static final int MAXCCALLS = 200;
-    private static final int STEP_BATCH = 1024;
 
     private LuaPatterns() {
     }
@@ -30,23 +29,25 @@ final class LuaPatterns {
         final int off;
         final int end;
         final byte[] p;
+        final int pOff;
         final int pEnd;
         final LuaString subject;
         int level;
         int matchdepth;
         final int[] capInit = new int[MAXCAPTURES];
         final int[] capLen = new int[MAXCAPTURES];
-        private final BudgetHook hook = BudgetHook.current();
-        private int steps;
+        private final Allocation.Steps steps = new Allocation.Steps();
 
         MatchState(LuaString subject, LuaString pattern) {
             this.subject = subject;
             this.s = subject.m_bytes;
             this.off = subject.m_offset;
             this.end = subject.m_length;
-            this.p = new byte[pattern.m_length];
-            System.arraycopy(pattern.m_bytes, pattern.m_offset, this.p, 0, pattern.m_length);
-            this.pEnd = p.length;
+            // Read in place (Lua strings are immutable): a pattern may be megabytes long, and a
+            // copy per call was neither charged nor needed.
+            this.p = pattern.m_bytes;
+            this.pOff = pattern.m_offset;
+            this.pEnd = pattern.m_length;
         }
 
         int sb(int i) {
@@ -54,7 +55,7 @@ final class LuaPatterns {
         }
 
         int pb(int i) {
-            return i < pEnd ? p[i] & 0xff : 0;
+            return i < pEnd ? p[pOff + i] & 0xff : 0;
         }
 
         void reset() {
@@ -64,12 +65,7 @@ final class LuaPatterns {
 
         /** Every step counts: a runaway pattern ends with a timeout like a runaway loop. */
         void step() {
-            if (++steps >= STEP_BATCH) {
-                steps = 0;
-                if (hook != null) {
-                    hook.spend(STEP_BATCH);
-                }
-            }
+            steps.step();
         }
     }
 
@@ -460,41 +456,35 @@ final class LuaPatterns {
     }
 
     /**
-     * A plain (no specials) search, charged one instruction per byte compared in batches as the
-     * matcher's steps are: a naive search compares up to n x m bytes, and LuaJ's
+     * A plain (no specials) search, charged one step per byte compared like the matcher's steps
+     * ({@link Allocation.Steps}): a naive search compares up to n x m bytes, and LuaJ's
      * {@code LuaString.indexOf} did it uncharged (issue #15: {@code while true do s:find('y') end}
      * on 8 MiB ran 32 s against a 50 ms budget).
      */
     private static int plainFind(LuaString s, LuaString pat, int from) {
-        BudgetHook hook = BudgetHook.current();
+        Allocation.Steps steps = new Allocation.Steps();
         byte[] a = s.m_bytes;
         byte[] b = pat.m_bytes;
         int ao = s.m_offset;
         int bo = pat.m_offset;
         int m = pat.m_length;
-        long compared = 0;
-        for (int i = from; i + m <= s.m_length; i++) {
-            int j = 0;
-            while (j < m && a[ao + i + j] == b[bo + j]) {
-                j++;
+        try {
+            for (int i = from; i + m <= s.m_length; i++) {
+                int j = 0;
+                while (j < m && a[ao + i + j] == b[bo + j]) {
+                    j++;
+                    if ((j & (Allocation.Steps.BATCH - 1)) == 0) {
+                        steps.add(Allocation.Steps.BATCH); // a long partial match is charged as it goes
+                    }
+                }
+                steps.add((j & (Allocation.Steps.BATCH - 1)) + 1);
+                if (j == m) {
+                    return i;
+                }
             }
-            compared += j + 1;
-            if (j == m) {
-                charge(hook, compared);
-                return i;
-            }
-            if (compared >= STEP_BATCH) {
-                charge(hook, compared);
-                compared = 0;
-            }
-        }
-        charge(hook, compared);
-        return -1;
-    }
-
-    private static void charge(BudgetHook hook, long steps) {
-        if (hook != null && steps > 0) {
-            hook.spend(steps);
+            return -1;
+        } finally {
+            steps.flush();
         }
     }
 

@@ -71,6 +71,23 @@ class HostileUnitTest {
         assertThat(o.message()).containsAnyOf("instruction budget exceeded", "wall-clock budget exceeded");
     }
 
+    /** A regex longer than the compiled-regex cache takes is compiled on each call (charged), with the same result. */
+    @Test
+    void aRegexTooLongToCacheMatchesOnEveryCall() {
+        RequestState state = new RequestState();
+        UnitOutcome o = f.run(Phase.ACCESS, get("/"), state, unit("long-regex", Phase.ACCESS, String.join("\n",
+                "local subject = string.rep('a', 3000) .. 'b'",
+                "local re = string.rep('a', 1500) .. '(b)'",
+                "for i = 1, 2 do",
+                "  local from, to = ngx.re.find(subject, re, 'jo')",
+                "  local m = ngx.re.match(subject, re, 'u')",
+                "  ngx.log(ngx.ERR, from, ' ', to, ' ', m[1])",
+                "end"))
+                .withBudget(new Budget(50_000_000, 10_000))).outcomes().get(0);
+        assertThat(o.kind()).as(o.message()).isEqualTo(Kind.OK);
+        assertThat(state.logs()).extracting(RequestState.LogLine::message).containsExactly("1501 3001 b", "1501 3001 b");
+    }
+
     @Test
     void wallClockBudgetStopsCodeWithAHugeInstructionBudget() {
         UnitOutcome o = run(unit("slow", Phase.ACCESS, "while true do end").withBudget(new Budget(50_000_000_000L, 20)));
@@ -110,7 +127,11 @@ class HostileUnitTest {
                 Arguments.of("ngx.re.gsub expansion", "return ngx.re.gsub(string.rep('a', 1e5), 'a', string.rep('b', 1000))", "ngx.re.gsub"),
                 Arguments.of("ngx.decode_args of millions of args", "return ngx.decode_args(string.rep('a&', 8e6), 0)", "memory limit exceeded"),
                 Arguments.of("json.decode of a huge array", "return edge_computing.json.decode('[' .. string.rep('1,', 3e6) .. '1]')", "memory limit exceeded"),
-                Arguments.of("ngx.print of a huge table", "local s = string.rep('x', 1e6) local t = {} for i = 1, 20 do t[i] = s end ngx.print(t)", "ngx.print"));
+                Arguments.of("ngx.print of a huge table", "local s = string.rep('x', 1e6) local t = {} for i = 1, 20 do t[i] = s end ngx.print(t)", "ngx.print"),
+                // #15 close-out: a regex built at run time is compiled (Java nodes, ~64 bytes a byte)
+                // and a UTF-8 subject decoded (6 bytes a byte) before any match step: charged first.
+                Arguments.of("ngx.re with a regex of megabytes", "return ngx.re.find('x', string.rep('(a)', 4e6))", "memory limit exceeded"),
+                Arguments.of("ngx.re on a UTF-8 subject of megabytes", "local s = string.rep('\\195\\169', 6e6) return ngx.re.find(s, 'y', 'u')", "memory limit exceeded"));
     }
 
     /**
@@ -167,7 +188,10 @@ class HostileUnitTest {
                 Arguments.of("COPY ngx.say", "ngx.say(s)", Allocation.Work.COPY.instructions(FOUR_MIB + 1)),
                 Arguments.of("COPY '..'", "local t = s .. s", Allocation.Work.COPY.instructions(2 * FOUR_MIB)),
                 Arguments.of("MATCH string.find", "s:find('y')", Allocation.Work.MATCH.instructions(FOUR_MIB)),
-                Arguments.of("MATCH ngx.re.find", "ngx.re.find(s, 'y')", Allocation.Work.MATCH.instructions(FOUR_MIB)));
+                Arguments.of("MATCH ngx.re.find", "ngx.re.find(s, 'y')", Allocation.Work.MATCH.instructions(FOUR_MIB)),
+                Arguments.of("ENCODE ngx.re.find in UTF-8 mode (64 KiB slices decoded)", "ngx.re.find(s, 'y', 'u')",
+                        Allocation.Work.ENCODE.instructions(64 * 1024)),
+                Arguments.of("ENCODE ngx.re.find with a 4 MiB regex", "ngx.re.find('x', s)", Allocation.Work.ENCODE.instructions(FOUR_MIB)));
     }
 
     private static final long FOUR_MIB = 4L * 1024 * 1024;
@@ -207,6 +231,9 @@ class HostileUnitTest {
         cases.add("local s = string.rep('x', 4*1024*1024) while true do edge_computing.json.encode({s}) end");
         cases.add("local s = string.rep('x', 8*1024*1024) while true do string.format('%s', s) end");
         cases.add("local s = string.rep('x', 8*1024*1024) while true do s:find('y') end");
+        cases.add("local s = string.rep('\\195\\169', 1024*1024) while true do ngx.re.find(s, 'y', 'u') end");
+        cases.add("local r = string.rep('a', 64*1024) while true do ngx.re.find('b', r) end");
+        cases.add("local s = string.rep('a', 8*1024*1024) local p = string.rep('a', 4*1024*1024) .. 'b' while true do s:find(p, 1, true) end");
         // Issue #15 close-out: more single calls whose cost is proportional to their input.
         cases.add(big + "while true do ngx.sha1_bin(s) end");
         cases.add(big + "while true do ngx.hmac_sha1('k', s) end");
@@ -227,7 +254,9 @@ class HostileUnitTest {
         cases.add("local t = {} local i = 0 while true do i = i + 1 table.insert(t, 1, i) end");
         StringBuilder report = new StringBuilder("50 ms budget, measured wall time per case:\n");
         for (String code : cases) {
+            long gcBefore = gcMillis();
             UnitOutcome o = run(unit("slow", Phase.ACCESS, code).withBudget(new Budget(50_000_000_000L, 50)));
+            long gc = gcMillis() - gcBefore;
             if (o.kind() == Kind.ERROR) {
                 // A machine that allocates faster than 64 MiB per 50 ms meets the per-call
                 // allocation limit first (CI on a quiet machine: four 16 MiB string.rep); stopped
@@ -237,10 +266,21 @@ class HostileUnitTest {
                 assertThat(o.kind()).as(code + ": " + o.message()).isEqualTo(Kind.TIMEOUT);
                 assertThat(o.message()).as(code).isEqualTo("wall-clock budget exceeded");
             }
-            report.append(String.format("  %6.1f ms  %s%s%n", o.durationNanos() / 1e6, code,
+            // Collection time during the case (pauses stop the unit's thread; no charge can shorten them).
+            report.append(String.format("  %6.1f ms  (gc %3d ms)  %s%s%n", o.durationNanos() / 1e6, gc, code,
                     o.kind() == Kind.ERROR ? "  (memory limit)" : ""));
         }
+        System.out.printf("load average %.1f%n", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.print(report);
+    }
+
+    /** Time the JVM's collectors report so far (pauses and concurrent work, as each collector counts it). */
+    private static long gcMillis() {
+        long total = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
     }
 
     /**

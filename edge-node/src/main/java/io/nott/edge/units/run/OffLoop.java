@@ -6,15 +6,22 @@ import io.vertx.core.Promise;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs unit chains that make blocking Redis calls, or whose units are slow, on virtual threads
  * and brings the result back to the request's event loop, so no event loop ever waits on Redis
- * or on a costly unit. Slow steps are bounded ({@link #tryCall}): each holds its request's state
- * and a Lua runtime while it runs, so a flood of them must not grow without limit. Redis steps
- * are bounded by the units' Redis client ({@code edge.units.redis-max-in-flight}) instead.
+ * or on a costly unit. Slow steps are bounded twice ({@link #tryCall}): at most
+ * {@link #maxRunning()} run at once ({@code edge.units.offload-concurrency}, half the cores by
+ * default), so slow units never hold more than that many cores and the event loops keep the rest
+ * for other traffic (virtual threads share the cores with the loops: without this a flood of slow
+ * units took both cores of a 2-core node); the others wait their turn in arrival order, and at most
+ * {@link #maxSlow()} are in flight (running or waiting), since each holds its request's state; past
+ * that the step is refused (the caller applies its slow units' failure policy). Redis steps are
+ * bounded by the units' Redis client ({@code edge.units.redis-max-in-flight}) instead: they mostly
+ * wait for Redis, holding no core.
  */
 public final class OffLoop implements AutoCloseable {
 
@@ -24,6 +31,9 @@ public final class OffLoop implements AutoCloseable {
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("edge-unit-", 0).factory());
     private final int maxSlow;
+    /** Turns to run a slow step: fair, so waiting steps run in arrival order. */
+    private final Semaphore running;
+    private final int maxRunning;
     private final AtomicInteger slowInFlight = new AtomicInteger();
     private final AtomicLong slowRefused = new AtomicLong();
     private final AtomicLong slowOffloaded = new AtomicLong();
@@ -34,15 +44,36 @@ public final class OffLoop implements AutoCloseable {
 
     /** @param maxSlow most slow steps in flight at once on this node ({@link #tryCall}) */
     public OffLoop(int maxSlow) {
+        this(maxSlow, defaultMaxRunning());
+    }
+
+    /**
+     * @param maxSlow    most slow steps in flight (running or waiting to run) on this node
+     * @param maxRunning most slow steps running at once: the cores slow units may hold
+     */
+    public OffLoop(int maxSlow, int maxRunning) {
         if (maxSlow < 1) {
             throw new IllegalArgumentException("edge.units.offload-max-in-flight is " + maxSlow + "; set it to 1 or more");
         }
+        if (maxRunning < 1) {
+            throw new IllegalArgumentException("edge.units.offload-concurrency is " + maxRunning
+                    + "; set it to 1 or more (or leave it unset: half the cores)");
+        }
         this.maxSlow = maxSlow;
+        this.maxRunning = maxRunning;
+        this.running = new Semaphore(maxRunning, true);
+    }
+
+    /** Default of {@code edge.units.offload-concurrency}: half the cores, at least one. */
+    public static int defaultMaxRunning() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     /**
      * Calls a slow step's {@code work} on a virtual thread if fewer than the bound are in flight;
      * null when the bound is reached (the caller runs the step inline, refusing its slow units).
+     * The step waits there for one of the {@link #maxRunning()} turns before it runs; its unit's
+     * wall-clock budget starts when it runs.
      */
     public <T> Future<T> tryCall(Context loop, Callable<T> work) {
         if (slowInFlight.incrementAndGet() > maxSlow) {
@@ -53,16 +84,35 @@ public final class OffLoop implements AutoCloseable {
         slowOffloaded.incrementAndGet();
         return call(loop, () -> {
             try {
-                return work.call();
+                running.acquire();
+                try {
+                    return work.call();
+                } finally {
+                    running.release();
+                }
             } finally {
                 slowInFlight.decrementAndGet();
             }
         });
     }
 
-    /** Slow steps running off the loop now. */
+    /** Slow steps off the loop now, running or waiting for a turn. */
     public int slowInFlight() {
         return slowInFlight.get();
+    }
+
+    /** Slow steps running now (at most {@link #maxRunning()}). */
+    public int slowRunning() {
+        return maxRunning - running.availablePermits();
+    }
+
+    /** Slow steps waiting for a turn to run. */
+    public int slowWaiting() {
+        return running.getQueueLength();
+    }
+
+    public int maxRunning() {
+        return maxRunning;
     }
 
     /** True while no slow step can be moved off the loop: readiness reports it. */

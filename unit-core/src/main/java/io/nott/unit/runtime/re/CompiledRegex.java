@@ -1,5 +1,6 @@
 package io.nott.unit.runtime.re;
 
+import io.nott.unit.sandbox.Allocation;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,6 +16,16 @@ import java.util.regex.PatternSyntaxException;
 final class CompiledRegex {
 
     static final int CACHE_SIZE = 256;
+    /**
+     * Longer regexes are compiled on every call, not cached: the cache outlives the calls that
+     * filled it, so what it holds is charged to none of them (256 regexes of megabytes each
+     * would hold gigabytes per thread). Real regexes are far shorter.
+     */
+    static final int MAX_CACHED_BYTES = 1024;
+    /** Longest regex Java may compile as one literal with its quadratic search table (~1 ms). */
+    static final int LITERAL_TABLE_MAX = 256;
+    /** What a compiled regex holds per byte of its source, about (the translation, Java's nodes). */
+    static final int COMPILED_BYTES_PER_BYTE = 64;
 
     private static final ThreadLocal<Map<String, Object>> CACHE = ThreadLocal.withInitial(
             () -> new LinkedHashMap<>(64, 0.75f, true) {
@@ -39,21 +50,48 @@ final class CompiledRegex {
      * comes back as lua-nginx-module's error text ({@code pcre_compile() failed: ...}).
      */
     static Object compile(byte[] regex, String flags, ReOptions options) {
+        if (regex.length > MAX_CACHED_BYTES) {
+            return charged(regex, options);
+        }
         String key = flags + "\0" + new String(regex, StandardCharsets.ISO_8859_1);
         Map<String, Object> cache = CACHE.get();
         Object hit = cache.get(key);
         if (hit == null) {
-            hit = doCompile(regex, options);
+            hit = charged(regex, options);
             cache.put(key, hit);
         }
         return hit;
+    }
+
+    /**
+     * A regex can be built at run time ({@code string.rep}) up to the string limit: translating
+     * and compiling it is work and memory in proportion to its length, charged before it.
+     */
+    private static Object charged(byte[] regex, ReOptions options) {
+        Allocation.memory(COMPILED_BYTES_PER_BYTE * (long) regex.length, "ngx.re (compiling a regex)");
+        Allocation.work(Allocation.Work.COMPILE, regex.length);
+        return doCompile(regex, options);
+    }
+
+    /**
+     * Java compiles a regex that is one literal into a Boyer-Moore search whose table takes time
+     * quadratic in its length (a 16 KiB run of one letter: 145 ms; 64 KiB: seconds, in one
+     * uncharged call). Inside a group it is a plain literal, matched linearly: same matches, no
+     * capture added. A newline closes a comment in {@code x} mode and is ignored there.
+     */
+    static String linear(String javaRegex, int flags) {
+        if (javaRegex.length() <= LITERAL_TABLE_MAX) {
+            return javaRegex;
+        }
+        return "(?:" + javaRegex + ((flags & Pattern.COMMENTS) != 0 ? "\n)" : ")");
     }
 
     private static Object doCompile(byte[] regex, ReOptions options) {
         String src = new String(regex, options.utf8() ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         try {
             PcreTranslator.Translation t = PcreTranslator.translate(src, options);
-            return new CompiledRegex(options, Pattern.compile(t.javaRegex(), options.javaFlags()), t);
+            return new CompiledRegex(options, Pattern.compile(linear(t.javaRegex(), options.javaFlags()),
+                    options.javaFlags()), t);
         } catch (RegexSyntaxException e) {
             return compileError(regex, src, e.getMessage(), e.offset());
         } catch (PatternSyntaxException e) {

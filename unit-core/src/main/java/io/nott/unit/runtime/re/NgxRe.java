@@ -27,6 +27,31 @@ public final class NgxRe {
     }
 
     /** A fresh read-only {@code ngx.re} table. */
+    /**
+     * Translates, compiles and runs one regex in byte and in UTF-8 mode, outside any unit call:
+     * the first regex of a JVM loads and links the regex engine's classes and the translator's
+     * lambdas (tens of ms on a loaded machine, which no charge can foresee), so the runner pays it
+     * when it is created ({@code JdkWarmUp}), not the first unit that matches.
+     */
+    public static void warmUp() {
+        for (String flags : new String[] {"jo", "ijou", "d"}) {
+            try {
+                ReOptions options = ReOptions.parse(flags);
+                Object c = CompiledRegex.compile("^(\\w+)-(?<n>[0-9]{2,})\\s*(.*\u00e9.*)+$".getBytes(StandardCharsets.UTF_8),
+                        flags, options);
+                if (c instanceof CompiledRegex re) {
+                    Subject s = Subject.of("ab-123 x\u00e9y".getBytes(StandardCharsets.UTF_8), options);
+                    RegexMatch m = re.search(re.matcher(s), s, 0);
+                    if (m != null) {
+                        m.fill(new LuaTable(), options.dupNames());
+                    }
+                }
+            } catch (Subject.ExecError | RuntimeException e) {
+                // Only a warm-up: a unit's own regex reports its errors when it runs.
+            }
+        }
+    }
+
     public static LuaTable table() {
         LuaTable re = new LuaTable();
         re.set("match", fn(NgxRe::match));
@@ -74,6 +99,10 @@ public final class NgxRe {
             // lua-resty-core takes #regex first; LuaJIT words the failure this way.
             throw new LuaError("attempt to get length of local 'regex' (a " + v.typename() + " value)");
         }
+        // Copied, scanned, then looked up by its text: a few passes over a regex that may be
+        // megabytes long (built at run time), on every call: charged before them.
+        Allocation.memory(2L * s.m_length, "ngx.re (the regex)");
+        Allocation.work(Allocation.Work.ENCODE, s.m_length);
         byte[] b = copy(s);
         for (int i = 0; i < b.length; i++) {
             if (b[i] == 0) {

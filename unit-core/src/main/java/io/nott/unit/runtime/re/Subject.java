@@ -1,6 +1,6 @@
 package io.nott.unit.runtime.re;
 
-import io.nott.unit.sandbox.BudgetHook;
+import io.nott.unit.sandbox.Allocation;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -13,6 +13,8 @@ final class Subject {
     /** PCRE's exec error codes as lua-nginx-module reports them ({@code pcre_exec() failed: -10}). */
     static final int BAD_UTF8 = -10;
     static final int BAD_UTF8_OFFSET = -11;
+    /** Bytes of a UTF-8 subject decoded per charge (and wall-clock check). */
+    private static final int DECODE_SLICE = 64 * 1024;
 
     /** The Lua string's bytes, shared (Lua strings are immutable): {@code bytes[base .. base + byteLength)}. */
     final byte[] bytes;
@@ -50,12 +52,22 @@ final class Subject {
         if (!options.utf8()) {
             return new Subject(bytes, base, length, new Latin1(bytes, base, length), null);
         }
+        // Decoded as UTF-16 (2 bytes a char, at most one char per byte) with a 4-byte offset per
+        // char: charged before it exists, and the decoding charged slice by slice as it goes,
+        // so a 16 MiB subject in a loop meets the budgets (it was 96 MiB and a full pass, uncharged).
+        Allocation.memory(6L * length + 4, "ngx.re (a UTF-8 subject)");
         StringBuilder sb = new StringBuilder(length);
         int[] map = new int[length + 1];
         int n = 0;
         int p = 0;
         int end = length;
+        int paidUpTo = 0;
         while (p < end) {
+            if (p >= paidUpTo) {
+                int slice = Math.min(DECODE_SLICE, end - p);
+                Allocation.work(Allocation.Work.ENCODE, slice);
+                paidUpTo = p + slice;
+            }
             int b = bytes[base + p] & 0xff;
             int len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
             int cp = len == 1 ? b : len == 2 ? b & 0x1f : len == 3 ? b & 0x0f : b & 0x07;
@@ -85,7 +97,7 @@ final class Subject {
             p += len;
         }
         map[n] = length;
-        return new Subject(bytes, base, length, sb.toString(), map);
+        return new Subject(bytes, base, length, sb, map); // read as it is: no copy into a String
     }
 
     int length() {
@@ -166,14 +178,13 @@ final class Subject {
     }
 
     /**
-     * The subject as the engine reads it: every 4096 reads are charged to the call's instruction
-     * budget and check its wall clock, so catastrophic backtracking ends the call as a timeout
-     * (the engine runs no Lua instructions the hook could count).
+     * The subject as the engine reads it: every read is a step of the matcher's budget meter
+     * ({@link Allocation.Steps}), so catastrophic backtracking ends the call as a timeout (the
+     * engine runs no Lua instructions the hook could count).
      */
     private static final class Budgeted implements CharSequence {
-        private static final int BATCH = 4096;
         private final CharSequence s;
-        private int reads;
+        private final Allocation.Steps steps = new Allocation.Steps();
 
         Budgeted(CharSequence s) {
             this.s = s;
@@ -186,14 +197,7 @@ final class Subject {
 
         @Override
         public char charAt(int index) {
-            if (++reads == BATCH) {
-                reads = 0;
-                // The hook of the call running now: a gmatch iterator may be resumed by a later call.
-                BudgetHook hook = BudgetHook.current();
-                if (hook != null) {
-                    hook.spend(BATCH);
-                }
-            }
+            steps.step();
             return s.charAt(index);
         }
 
