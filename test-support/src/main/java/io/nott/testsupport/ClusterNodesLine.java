@@ -1,11 +1,31 @@
 package io.nott.testsupport;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** Reads the slot ranges of one line of {@code CLUSTER NODES} output. */
 final class ClusterNodesLine {
 
     private static final int FIRST_SLOT_FIELD = 8;
 
     private ClusterNodesLine() {
+    }
+
+    /** The node id a line describes (its first field). */
+    static String id(String line) {
+        return line.trim().split(" ")[0];
+    }
+
+    /** The slot fields of a line ({@code 0-5460}, {@code 7000}), without slots being migrated. */
+    static List<String> slotRanges(String line) {
+        String[] fields = line.trim().split(" ");
+        List<String> ranges = new ArrayList<>();
+        for (int i = FIRST_SLOT_FIELD; i < fields.length; i++) {
+            if (!fields[i].startsWith("[")) {
+                ranges.add(fields[i]);
+            }
+        }
+        return ranges;
     }
 
     static boolean hasSlots(String line) {

@@ -33,6 +33,7 @@ class RedisClusterIT {
     private static Vertx vertx;
     private static Redis redis;
     private static RedisAPI api;
+    private static final RedisBinaries BINARIES = RedisBinaries.locate();
 
     @BeforeAll
     static void startCluster() {
@@ -115,6 +116,10 @@ class RedisClusterIT {
 
         cluster.restartNode(oldMaster);
         cluster.awaitHealthy();
+        // Healthy means settled: the restarted node (empty, no persistence) no longer claims its
+        // old slots as a master, so no client can be sent to it for them.
+        assertThat(oldMaster.role(BINARIES)).isEqualTo("slave");
+        assertThat(cluster.masterOf(key).port()).isEqualTo(newMaster.port());
         assertThat(cluster.masters()).hasSize(3);
     }
 

@@ -6,8 +6,10 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Requests with the test profile's tokens, and fresh unit ids so tests never share a unit. */
+/** Requests with the test profile's tokens, fresh unit ids so tests never share a unit, and request counts. */
 final class Api {
 
     static final String EDITOR = "test-editor-token";
@@ -31,6 +33,23 @@ final class Api {
 
     static Map<String, Object> unit(String phase, String code) {
         return Map.of("phase", phase, "code", code);
+    }
+
+    /**
+     * The requests answered with {@code status} so far (every route), from /q/metrics. Quarkus
+     * records a request once its response is out, so a client can read its answer, and scrape,
+     * before the count moves: tests await a count rather than read it once.
+     */
+    static double answered(int status) {
+        Matcher m = Pattern.compile("(?m)^http_server_requests_seconds_count\\{(.*)\\} (\\S+)$")
+                .matcher(given().get("/q/metrics").then().statusCode(200).extract().asString());
+        double sum = 0;
+        while (m.find()) {
+            if (m.group(1).contains("status=\"" + status + "\"")) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
     }
 
     static String etagOf(long version) {

@@ -9,10 +9,12 @@ import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.nott.testsupport.Poll;
 import io.nott.testsupport.RedisClusterResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -74,10 +76,15 @@ class ErrorShapeIT {
     @Test
     void refusedRequestsDoNotPutUnitIdsIntoMetricLabels() {
         String id = freshId("label");
+        double tooLarge = Api.answered(413);
+        double unsupported = Api.answered(415);
         editor().body("{\"phase\":\"access\",\"code\":\"-- " + "x".repeat(3 * 1024 * 1024) + "\"}")
                 .put("/api/v1/units/" + id).then().statusCode(413);
         editor().contentType("text/plain").body("x").put("/api/v1/units/" + id).then().statusCode(415);
         editor().contentType("text/plain").body("x").post("/api/v1/units/" + id + "/rollback").then().statusCode(415);
+        // Counted once each response is out: a scrape read at once could miss them and prove nothing.
+        Poll.upTo(Duration.ofSeconds(30), "the refused requests counted")
+                .until(() -> Api.answered(413) > tooLarge && Api.answered(415) >= unsupported + 2);
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).doesNotContain(id)
                 .containsPattern("http_server_requests_seconds_count\\{[^}]*status=\"415\"[^}]*uri=\"/api/v1/units/\\{id}\"");

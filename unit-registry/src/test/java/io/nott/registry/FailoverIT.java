@@ -4,6 +4,7 @@ import static io.nott.registry.Api.editor;
 import static io.nott.registry.Api.unit;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 
 import io.nott.testsupport.InjectRedisCluster;
 import io.nott.testsupport.Node;
@@ -48,7 +49,9 @@ class FailoverIT {
             assertThat(failed.statusCode()).isEqualTo(503);
             assertThat(failed.header("Retry-After")).isNotBlank();
             assertThat(failed.jsonPath().getString("error")).contains("Redis is unavailable");
-            given().get("/q/health/ready").then().statusCode(503);
+            // The DOWN answer says what failed (it once read "error": "null" for a timeout).
+            given().get("/q/health/ready").then().statusCode(503)
+                    .body("checks.find { it.name == 'Redis registry keys' }.data.error", containsString("{cu}:version"));
 
             // Keep writing through the failover: every answer is a clean 503 or a success.
             List<Integer> statuses = new ArrayList<>();

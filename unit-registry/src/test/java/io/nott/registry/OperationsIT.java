@@ -7,9 +7,11 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 
+import io.nott.testsupport.Poll;
 import io.nott.testsupport.RedisClusterResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,10 +23,16 @@ class OperationsIT {
     @Test
     void metricsCountRequestsByRouteAndStatusValidationFailuresAndPublishLatency() {
         String id = freshId("metrics");
+        double created = Api.answered(201);
+        double invalid = Api.answered(400);
+        double unauthorised = Api.answered(401);
         editor().body(unit("access", "x = 1")).put("/api/v1/units/" + id).then().statusCode(201);
         editor().body(Map.of("phase", "access", "code", "if then")).put("/api/v1/units/" + id).then().statusCode(400);
         given().get("/api/v1/units").then().statusCode(401);
 
+        // Counted once each response is out: awaited, not read once right after the answers.
+        Poll.upTo(Duration.ofSeconds(30), "the three requests counted").until(() -> Api.answered(201) > created
+                && Api.answered(400) > invalid && Api.answered(401) > unauthorised);
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         org.assertj.core.api.Assertions.assertThat(metrics)
                 .containsPattern("http_server_requests_seconds_count\\{[^}]*status=\"201\"[^}]*uri=\"/api/v1/units/\\{id}\"")

@@ -6,9 +6,11 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 
 import io.nott.edge.support.OriginResource;
+import io.nott.testsupport.Poll;
 import io.nott.testsupport.RedisClusterResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The proxy inside Quarkus: configured routes reach the origin, the cache answers, /q/* stays Quarkus'. */
@@ -35,6 +37,10 @@ class EdgeProxyWiringIT {
     void quarkusKeepsItsOwnPathsAndCountsProxiedRequests() {
         given().get("/hls/counted.m3u8").then().statusCode(200);
         given().get("/q/health/live").then().statusCode(200);
+        // The edge counts a request once its response is out (EdgeProxy.completed): the client can
+        // hold the answer, and scrape, a moment before the counter moves.
+        Poll.upTo(Duration.ofSeconds(30), "the proxied request counted").until(() -> given().get("/q/metrics").asString()
+                .contains("edge_requests_total{cache=\"MISS\",route=\"hls\",status=\"200\"}"));
         // A gauge left by an earlier application of this JVM reads a collected object: NaN, or no
         // line at all (MetersEndWithTheApplication). Collecting now makes that visible every time.
         System.gc();

@@ -13,6 +13,7 @@ import io.nott.edge.units.run.UnitOutputLimits;
 import io.nott.edge.units.sync.AppliedSnapshot;
 import io.nott.edge.units.sync.SnapshotHolder;
 import io.nott.edge.upstream.UpstreamSettings;
+import io.nott.testsupport.Poll;
 import io.nott.unit.model.Budget;
 import io.nott.unit.model.ComputingUnit;
 import io.nott.unit.model.FailurePolicy;
@@ -24,6 +25,7 @@ import io.nott.unit.runtime.RunnerSettings;
 import io.nott.unit.runtime.UnitSnapshot;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -199,9 +201,7 @@ class SlowUnitsOffLoopTest {
             release.countDown();
         }
         // Released: the slot drains and readiness comes back (on the next probe).
-        for (int i = 0; i < 200 && offLoop.saturated(); i++) {
-            Thread.sleep(10);
-        }
+        Poll.upTo(Duration.ofSeconds(30), "the off-loop slot drained").until(() -> !offLoop.saturated());
         assertThat(readiness.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
     }
 

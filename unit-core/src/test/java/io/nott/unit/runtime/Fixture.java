@@ -1,8 +1,10 @@
 package io.nott.unit.runtime;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nott.unit.model.Budget;
 import io.nott.unit.model.ComputingUnit;
 import io.nott.unit.model.Phase;
+import io.nott.unit.model.ValidationLimits;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -12,6 +14,17 @@ import java.util.List;
 final class Fixture {
 
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T10:00:00.250Z"), ZoneOffset.UTC);
+
+    /**
+     * The budget of the units these tests build: the default instruction budget (a count, the same
+     * on every machine, so runaway code still ends) and the largest wall clock a unit may ask for
+     * (so every unit built here is still a valid one), 20x the default. The default 50 ms is a
+     * production limit; a test about what code does must not fail because a busy CI core, a GC
+     * pause or a cold class made one call slow (HostileUnitTest's check unit after a poisoning
+     * attempt timed out under load). A test about the wall clock sets its budget itself
+     * (Budget.DEFAULT or its own), and asserts the outcome, never the time taken.
+     */
+    static final Budget SEMANTICS = new Budget(Budget.DEFAULT.instructions(), ValidationLimits.DEFAULT.maxWallMillis());
 
     static {
         warmUp();
@@ -30,7 +43,7 @@ final class Fixture {
     }
 
     static ComputingUnit unit(String id, Phase phase, String code) {
-        return ComputingUnit.of(id, phase, code);
+        return ComputingUnit.of(id, phase, code).withBudget(SEMANTICS);
     }
 
     static UnitSnapshot snapshot(ComputingUnit... units) {
@@ -63,7 +76,7 @@ final class Fixture {
         Fixture f = new Fixture(RunnerSettings.DEFAULT, CLOCK);
         ComputingUnit u = unit("warm-up", Phase.ACCESS, "local r = edge_computing.redis_client r:set('w', 'x') "
                 + "ngx.log(ngx.ERR, r:get('w'), ngx.var.arg_a, ('abc'):upper(), tostring(1), math.floor(1.5))")
-                .withBudget(new io.nott.unit.model.Budget(1_000_000, 10_000));
+                .withBudget(SEMANTICS);
         f.run(Phase.ACCESS, get("/?a=1"), new RequestState(), u);
     }
 

@@ -3,6 +3,7 @@ package io.nott.unit.runtime;
 import static io.nott.unit.runtime.Fixture.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nott.unit.model.Budget;
 import io.nott.unit.model.Phase;
 import io.nott.unit.runtime.UnitOutcome.Kind;
 import java.lang.reflect.InvocationTargetException;
@@ -40,7 +41,7 @@ class RedisWaitBudgetTest {
         RunnerSettings settings = new RunnerSettings(d.limits(), d.breakerFailureThreshold(), d.breakerCoolDown(),
                 d.maxBodyBytes(), maxRedisWait);
         PhaseRunner runner = new PhaseRunner(settings, null, Fixture.CLOCK, slowRedis());
-        PhaseResult r = runner.run(Fixture.snapshot(Fixture.unit("counter", Phase.LOG, code)), Phase.LOG,
+        PhaseResult r = runner.run(Fixture.snapshot(Fixture.unit("counter", Phase.LOG, code).withBudget(Budget.DEFAULT)), Phase.LOG,
                 get("/hls/live.m3u8"), new RequestState());
         return r.outcomes().get(0);
     }

@@ -3,6 +3,8 @@ package io.nott.registry.health;
 import io.nott.unit.codec.RedisSchema;
 import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -16,9 +18,12 @@ import org.eclipse.microprofile.health.Readiness;
 public class RegistryKeysReadiness implements HealthCheck {
 
     private final RedisDataSource redis;
+    private final Duration timeout;
 
-    public RegistryKeysReadiness(RedisDataSource redis) {
+    public RegistryKeysReadiness(RedisDataSource redis,
+            @ConfigProperty(name = "quarkus.redis.timeout", defaultValue = "10s") Duration timeout) {
         this.redis = redis;
+        this.timeout = timeout;
     }
 
     @Override
@@ -29,7 +34,8 @@ public class RegistryKeysReadiness implements HealthCheck {
                     .withData("version", version == null ? 0 : version).build();
         } catch (RuntimeException e) {
             return HealthCheckResponse.named("Redis registry keys").down()
-                    .withData("error", String.valueOf(e.getMessage())).build();
+                    .withData("error", RedisFailure.describe("GET " + RedisSchema.VERSION + " on the master of the {cu} slot",
+                            e, timeout)).build();
         }
     }
 }

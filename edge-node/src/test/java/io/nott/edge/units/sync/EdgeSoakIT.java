@@ -158,6 +158,22 @@ class EdgeSoakIT {
                 () -> metric(metrics(), "edge_units_redis_in_flight", null) == 0);
     }
 
+    /** The counter unit's log-phase calls so far, whatever their outcome. */
+    private double logCalls() {
+        return metric(metrics(), "cu_unit_calls_total", "phase=\"log\",unit=\"soakcounter\"");
+    }
+
+    /**
+     * The log phase runs after the response is out: a client can hold every answer while the last
+     * requests' counter calls have not even started (no Redis command in flight either). Waits until
+     * each answered request's call ended (counted, or told why not), then until nothing is in flight.
+     */
+    private void awaitLogPhases(double callsBefore, long answered) {
+        EdgeUnitsSyncIT.await("the log phase of all " + answered + " answered requests ran",
+                () -> logCalls() >= callsBefore + answered);
+        awaitQuiet();
+    }
+
     private static double metric(String metrics, String name, String labelPart) {
         double sum = 0;
         Matcher m = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE).matcher(metrics);
@@ -211,9 +227,10 @@ class EdgeSoakIT {
     @Order(1)
     void everyRequestIsCountedAndNothingWedges() throws Exception {
         seedUnits();
+        double calls = logCalls();
         long[] answered = load(() -> { });
         assertThat(answered[1]).as("requests not answered 200").isZero();
-        awaitQuiet();
+        awaitLogPhases(calls, answered[0]);
         double[] reported = reported();
         long counted = counter();
         String figures = figures(answered[0], counted, reported);
@@ -232,6 +249,7 @@ class EdgeSoakIT {
         awaitQuiet();
         cli(COUNTER_KEY, "DEL", COUNTER_KEY);
         double[] before = reported();
+        double calls = logCalls();
         Node master = cluster.masterOf(COUNTER_KEY);
         long[] countedAtKill = {0};
         long[] answered;
@@ -246,7 +264,7 @@ class EdgeSoakIT {
             cluster.awaitHealthy();
         }
         assertThat(answered[1]).as("requests not answered 200 (units run in the log phase)").isZero();
-        awaitQuiet();
+        awaitLogPhases(calls, answered[0]);
         long counted = counter();
         double[] after = reported();
         double[] delta = {after[0] - before[0], after[1] - before[1], after[2] - before[2], after[3] - before[3]};

@@ -165,8 +165,10 @@ class EdgeUnitsSyncIT {
         putUnit("still-works", "header_filter", "ngx.header['X-Still'] = 'here'");
         try {
             await("the good unit runs", () -> "here".equals(given().get("/hls/x.m3u8").header("X-Still")));
-            assertThat(given().get("/q/metrics").body().asString())
-                    .contains("edge_units_compile_errors_total{unit=\"broken\"}");
+            // Awaited: the sync counts a snapshot's compile errors just after it swaps the snapshot in,
+            // so a request can see the new version a moment before the counter exists.
+            await("the broken unit is counted as a compile error", () -> given().get("/q/metrics").body().asString()
+                    .contains("edge_units_compile_errors_total{unit=\"broken\"}"));
             await("the heartbeat names the broken unit",
                     () -> cli("{cu}:edges", "GET", "{cu}:edge:" + io.nott.edge.support.EdgeStateResource.nodeId()).contains("broken"));
         } finally {
