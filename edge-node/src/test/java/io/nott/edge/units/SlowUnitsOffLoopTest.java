@@ -45,16 +45,31 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SlowUnitsOffLoopTest {
 
-    private static final long THRESHOLD = LuaPhasesInterceptor.DEFAULT_OFFLOAD_ABOVE_NANOS;
-    /** Busy for milliseconds when asked (header X-Busy), else a few instructions. */
+    /**
+     * 50 ms, not the edge's 1 ms: a cheap call raises the estimate by a quarter of its duration, so
+     * only a stall of over 200 ms (GC, a starved machine) makes a cheap unit look slow, while a
+     * busy call (below) always does, on a machine of any speed.
+     */
+    private static final long THRESHOLD = 50_000_000;
+    /**
+     * Busy for 0.4 s of wall time when asked (header X-Busy), whatever the machine's speed, with
+     * little allocation (plain finds over 64 KiB); else a few instructions.
+     */
     private static final String BUSY = """
             if ngx.var.http_x_busy then
-              local x = 0
-              for i = 1, 400000 do x = x + i end
+              local s = string.rep("a", 65536)
+              local t0 = ngx.now()
+              repeat
+                s:find("b", 1, true)
+                ngx.update_time()
+              until ngx.now() - t0 >= 0.4
             end
             """;
-    /** Room for the busy loop on a loaded machine: this test is about cost, not budgets. */
-    private static final Budget ROOMY = new Budget(50_000_000, 10_000);
+    /**
+     * Room for the busy loop on a machine of any speed (finds are charged per byte read): this
+     * test is about cost, not budgets.
+     */
+    private static final Budget ROOMY = new Budget(1_000_000_000_000L, 10_000);
 
     static Vertx vertx;
     Origin origin;
