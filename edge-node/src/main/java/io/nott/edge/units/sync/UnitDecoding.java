@@ -30,6 +30,12 @@ final class UnitDecoding {
      * unit is the same instance, which the snapshot build recognises at once as unchanged.
      */
     static List<ComputingUnit> decode(FetchedUnits fetched, List<String> rejected, Map<String, Decoded> cache) {
+        return decode(fetched, rejected, cache, new java.util.HashMap<>());
+    }
+
+    /** As {@link #decode(FetchedUnits, List, Map)}; {@code rejectedHashes} gets the registry hashes rejected, by id. */
+    static List<ComputingUnit> decode(FetchedUnits fetched, List<String> rejected, Map<String, Decoded> cache,
+            Map<String, String> rejectedHashes) {
         Map<String, ComputingUnit> units = new LinkedHashMap<>();
         fetched.legacy().forEach((id, value) -> {
             LegacyUnitFormat.Result result = LegacyUnitFormat.parse(id, value);
@@ -54,6 +60,7 @@ final class UnitDecoding {
                 next.put(id, new Decoded(hash, unit));
             } catch (RuntimeException e) {
                 rejected.add(id + ": " + e.getMessage());
+                rejectedHashes.put(id, id + ": " + e.getMessage());
             }
         });
         cache.clear();
