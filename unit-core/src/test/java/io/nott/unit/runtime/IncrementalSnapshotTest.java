@@ -86,12 +86,14 @@ class IncrementalSnapshotTest {
         Map<String, ComputingUnit> units = new TreeMap<>();
         UnitSnapshot incremental = UnitSnapshot.EMPTY;
         UnitSnapshot diffed = UnitSnapshot.EMPTY;
-        for (int step = 1; step <= 300; step++) {
+        for (int step = 1; step <= 200; step++) {
             List<ComputingUnit> put = new ArrayList<>();
             Set<String> removed = new HashSet<>();
-            int count = 1 + random.nextInt(random.nextInt(10) == 0 ? 40 : 3);
+            // every tenth step changes enough units for update to build its tables anew (a bulk apply)
+            boolean bulk = step % 10 == 0;
+            int count = bulk ? 2 * UnitSnapshot.REBUILD_FROM : 1 + random.nextInt(random.nextInt(10) == 0 ? 40 : 3);
             for (int k = 0; k < count; k++) {
-                String id = "u" + random.nextInt(40);
+                String id = "u" + random.nextInt(bulk ? 160 : 40 + step % 7 * 20);
                 if (random.nextInt(5) == 0) {
                     removed.add(id);
                     units.remove(id);
@@ -107,7 +109,7 @@ class IncrementalSnapshotTest {
             diffed = UnitSnapshot.build(step, units.values(), diffed);
             assertSameAsFullBuild(incremental, units, step);
             assertThat(seen(diffed)).as("a build on the previous snapshot, step %d", step).isEqualTo(seen(incremental));
-            if (step % 50 == 0) {
+            if (step % 40 == 0) {
                 assertSameRuns(incremental, UnitSnapshot.build(step, units.values()));
             }
         }

@@ -53,6 +53,18 @@ class PersistentSortedMapTest {
             b = b.with("u" + (999 - i), 999 - i);
         }
         b = b.with("gone", -1).without("gone");
+        List<String> keys = new ArrayList<>();
+        List<Integer> values = new ArrayList<>();
+        a.forEach((k, v) -> {
+            keys.add(k);
+            values.add(v);
+        });
+        PersistentSortedMap<String, Integer> built = PersistentSortedMap.ofSorted(keys, values);
+        assertThat(built.values()).containsExactlyElementsOf(a.values());
+        assertThat(built.size()).isEqualTo(1000);
+        assertThat(built.get("u500")).isEqualTo(500);
+        assertThat(built.with("u1000", 1000).without("u3").values()).containsExactlyElementsOf(
+                a.with("u1000", 1000).without("u3").values());
         assertThat(a.values()).containsExactlyElementsOf(b.values());
         assertThat(a.without("u5").get("u5")).isNull();
         assertThat(a.get("u5")).isEqualTo(5);
