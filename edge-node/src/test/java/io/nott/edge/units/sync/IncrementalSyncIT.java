@@ -265,4 +265,25 @@ class IncrementalSyncIT {
                 .until(() -> !heartbeat().contains("inc-broken") && !heartbeat().contains("inc-garbled"));
         assertThat(fullSyncs()).as("every change was read by itself").isEqualTo(fullBefore);
     }
+
+    @Test
+    @Order(7)
+    void aFullReadOfManyBatchesGetsEveryUnit() {
+        int many = RedisUnitSource.BATCH * RedisUnitSource.BATCHES_IN_FLIGHT + 7; // more batches than readers
+        String[] units = new String[many * 2];
+        for (int i = 0; i < many; i++) {
+            units[2 * i] = "many" + i;
+            units[2 * i + 1] = "v" + i;
+        }
+        double gapsBefore = metric("edge_units_sync_full_total{reason=\"gap\"}");
+        // no log entry: the edge cannot tell what changed and reads every hash, batch by batch
+        registryWrite(false, false, units);
+        awaitVersion(registryWrite(true, true, "inc16", "after-many"));
+        assertThat(metric("edge_units_sync_full_total{reason=\"gap\"}")).isEqualTo(gapsBefore + 1);
+        for (int i : new int[] {0, RedisUnitSource.BATCH - 1, RedisUnitSource.BATCH, 2 * RedisUnitSource.BATCH + 5, many - 1}) {
+            assertThat(header("many" + i)).as("unit many%d", i).isEqualTo("v" + i);
+        }
+        assertThat(header("inc16")).isEqualTo("after-many");
+        assertThat(header("inc15")).isEqualTo("one");
+    }
 }
