@@ -71,66 +71,32 @@ public class RedisUnitSource {
     /**
      * The hashes of {@code ids}; a unit that is gone maps to null. Read {@link #BATCH} at a time
      * by one script (all keys are in the {@code {cu}} slot): 10,000 units cost 40 round trips, not
-     * 10,000, and the script holds the {@code {cu}} master for about a millisecond each. Up to
-     * {@link #BATCHES_IN_FLIGHT} batches are read at once: a full read spent most of its time
-     * waiting for and converting one reply after another (fetch of 10,000 hashes: 3.9-4.8 s at
-     * load 16-19), and Redis still runs the scripts one at a time.
+     * 10,000, and the script holds the {@code {cu}} master for about a millisecond each.
      */
     public Map<String, Map<String, String>> hashes(Collection<String> ids) {
-        List<String> all = new ArrayList<>(ids);
-        List<List<String>> batches = new ArrayList<>();
-        for (int from = 0; from < all.size(); from += BATCH) {
-            batches.add(all.subList(from, Math.min(all.size(), from + BATCH)));
-        }
         Map<String, Map<String, String>> hashes = new LinkedHashMap<>();
-        if (batches.size() == 1) {
-            read(batches.getFirst(), hashes);
-        } else if (batches.size() > 1) {
-            List<java.util.concurrent.Future<Map<String, Map<String, String>>>> replies = new ArrayList<>();
-            try (java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(
-                    Math.min(batches.size(), BATCHES_IN_FLIGHT), Thread.ofVirtual().name("edge-unit-fetch-", 0).factory())) {
-                for (List<String> batch : batches) {
-                    replies.add(readers.submit(() -> {
-                        Map<String, Map<String, String>> read = new LinkedHashMap<>();
-                        read(batch, read);
-                        return read;
-                    }));
+        List<String> all = new ArrayList<>(ids);
+        for (int from = 0; from < all.size(); from += BATCH) {
+            List<String> batch = all.subList(from, Math.min(all.size(), from + BATCH));
+            String[] args = new String[batch.size() + 2];
+            args[0] = HGETALL_ALL;
+            args[1] = Integer.toString(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                args[i + 2] = RedisSchema.unitKey(batch.get(i));
+            }
+            Response replies = redis.execute("EVAL", args);
+            for (int i = 0; i < batch.size(); i++) {
+                Response fields = replies.get(i);
+                Map<String, String> hash = new LinkedHashMap<>();
+                for (int f = 0; f + 1 < fields.size(); f += 2) {
+                    hash.put(fields.get(f).toString(), fields.get(f + 1).toString());
                 }
-                for (java.util.concurrent.Future<Map<String, Map<String, String>>> reply : replies) {
-                    hashes.putAll(reply.get()); // in the order of ids, whatever order the replies came in
-                }
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r
-                        : new IllegalStateException("reading unit hashes failed: " + e.getCause(), e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while reading unit hashes", e);
+                hashes.put(batch.get(i), hash.isEmpty() ? null : hash);
             }
         }
         fetchedUnits.increment(all.size());
         return hashes;
     }
-
-    private void read(List<String> batch, Map<String, Map<String, String>> into) {
-        String[] args = new String[batch.size() + 2];
-        args[0] = HGETALL_ALL;
-        args[1] = Integer.toString(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            args[i + 2] = RedisSchema.unitKey(batch.get(i));
-        }
-        Response replies = redis.execute("EVAL", args);
-        for (int i = 0; i < batch.size(); i++) {
-            Response fields = replies.get(i);
-            Map<String, String> hash = new LinkedHashMap<>();
-            for (int f = 0; f + 1 < fields.size(); f += 2) {
-                hash.put(fields.get(f).toString(), fields.get(f + 1).toString());
-            }
-            into.put(batch.get(i), hash.isEmpty() ? null : hash);
-        }
-    }
-
-    /** Batches of a full read in flight at once (one reader thread each). */
-    static final int BATCHES_IN_FLIGHT = 4;
 
     /** Unit hashes read per round trip. */
     static final int BATCH = 256;
