@@ -114,7 +114,7 @@ def pct(xs, p):
     return xs[min(len(xs) - 1, int(len(xs) * p))]
 
 
-STAGES = re.compile(r"Applied units version (\d+) from redis: .*?; (commit -> push received (\S+) ms, "
+STAGES = re.compile(r"Applied units version (\d+) from redis(?: \(\d+ changed\))?: .*?; (commit -> push received (\S+) ms, "
                     r"received -> swapped (\d+) ms|no push received for it yet); stages: (.*) ms$")
 
 

@@ -3,7 +3,6 @@ package io.nott.unit.runtime;
 import io.nott.unit.model.Phase;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,10 @@ import java.util.regex.Pattern;
  *
  * <p>Unlike an nginx request, which is served by one {@code server}, a host runs every unit one of
  * whose patterns matches it ({@link HostMatcher}, the definition this index agrees with), in run
- * order; the nginx order only decides the order of the lookups. Immutable but for the cache;
- * built once per snapshot.
+ * order; the nginx order only decides the order of the lookups. The tables are persistent
+ * ({@link Tables}): a snapshot made from the previous one plus a changed unit shares them but for
+ * the O(log n) nodes the unit's patterns touch. Immutable but for the cache of views, which starts
+ * empty with every snapshot.
  */
 final class HostIndex {
 
@@ -35,46 +36,149 @@ final class HostIndex {
     private record Regex(Pattern pattern, UnitSnapshot.Entry entry) {
     }
 
-    private final Map<String, List<UnitSnapshot.Entry>> exact = new HashMap<>();
-    /** {@code *.example.com} under {@code .example.com}. */
-    private final Map<String, List<UnitSnapshot.Entry>> endsWith = new HashMap<>();
-    /** {@code www.example.*} under {@code www.example.}. */
-    private final Map<String, List<UnitSnapshot.Entry>> startsWith = new HashMap<>();
-    private final List<Regex> regexes = new ArrayList<>();
-    private final List<UnitSnapshot.Entry> everyHost = new ArrayList<>();
-    private final Locations locations;
-    private final HostView everyHostView;
-    private final ConcurrentHashMap<String, HostView> views = new ConcurrentHashMap<>();
+    /** A unit's {@code index}th regex pattern: regexes are tried in run order, then in the unit's list order. */
+    private record RegexKey(UnitSnapshot.RunKey unit, int index) implements Comparable<RegexKey> {
+        @Override
+        public int compareTo(RegexKey o) {
+            int c = unit.compareTo(o.unit);
+            return c != 0 ? c : Integer.compare(index, o.index);
+        }
+    }
 
-    /** @param entries every loaded unit of every phase, in run order */
-    HostIndex(List<UnitSnapshot.Entry> entries, Locations locations) {
-        this.locations = locations;
-        for (UnitSnapshot.Entry e : entries) {
-            if (e.hosts.matchesAll()) {
-                everyHost.add(e);
-                continue;
+    private static PersistentSortedMap<UnitSnapshot.RunKey, UnitSnapshot.Entry> noEntries() {
+        return PersistentSortedMap.empty();
+    }
+
+    /**
+     * The index's tables: each host key (an exact name, a {@code *.} suffix, a {@code .*} prefix)
+     * to its units in run order, the regexes in run order, the units for every host. Adding or
+     * removing one unit returns new tables sharing all that the unit does not touch.
+     *
+     * @param endsWith   {@code *.example.com} under {@code .example.com}
+     * @param startsWith {@code www.example.*} under {@code www.example.}
+     */
+    record Tables(PersistentSortedMap<String, PersistentSortedMap<UnitSnapshot.RunKey, UnitSnapshot.Entry>> exact,
+                  PersistentSortedMap<String, PersistentSortedMap<UnitSnapshot.RunKey, UnitSnapshot.Entry>> endsWith,
+                  PersistentSortedMap<String, PersistentSortedMap<UnitSnapshot.RunKey, UnitSnapshot.Entry>> startsWith,
+                  PersistentSortedMap<RegexKey, Regex> regexes,
+                  PersistentSortedMap<UnitSnapshot.RunKey, UnitSnapshot.Entry> everyHost) {
+
+        static final Tables EMPTY = new Tables(PersistentSortedMap.empty(), PersistentSortedMap.empty(),
+                PersistentSortedMap.empty(), PersistentSortedMap.empty(), noEntries());
+
+        /** The tables of {@code entries} (stable entries, in run order) built at once, in O(n): as many {@link #with}s give. */
+        static Tables of(List<UnitSnapshot.Entry> entries) {
+            java.util.TreeMap<String, List<UnitSnapshot.Entry>> exact = new java.util.TreeMap<>();
+            java.util.TreeMap<String, List<UnitSnapshot.Entry>> endsWith = new java.util.TreeMap<>();
+            java.util.TreeMap<String, List<UnitSnapshot.Entry>> startsWith = new java.util.TreeMap<>();
+            List<RegexKey> regexKeys = new ArrayList<>();
+            List<Regex> regexes = new ArrayList<>();
+            List<UnitSnapshot.RunKey> everyKeys = new ArrayList<>();
+            List<UnitSnapshot.Entry> every = new ArrayList<>();
+            for (UnitSnapshot.Entry e : entries) {
+                if (e.hosts.matchesAll()) {
+                    everyKeys.add(e.key);
+                    every.add(e);
+                    continue;
+                }
+                int regex = 0;
+                for (String h : e.unit().hosts()) {
+                    if (h.startsWith("~")) {
+                        regexKeys.add(new RegexKey(e.key, regex));
+                        regexes.add(new Regex(e.hosts.regexes().get(regex++), e));
+                    } else if (h.startsWith("*.")) {
+                        add(endsWith, HostMatcher.wildcardSuffix(h), e);
+                    } else if (h.endsWith(".*")) {
+                        add(startsWith, HostMatcher.wildcardPrefix(h), e);
+                    } else {
+                        add(exact, HostMatcher.exactName(h), e);
+                    }
+                }
             }
+            return new Tables(persistent(exact), persistent(endsWith), persistent(startsWith),
+                    PersistentSortedMap.ofSorted(regexKeys, regexes), PersistentSortedMap.ofSorted(everyKeys, every));
+        }
+
+        private static void add(java.util.TreeMap<String, List<UnitSnapshot.Entry>> map, String name, UnitSnapshot.Entry e) {
+            List<UnitSnapshot.Entry> list = map.computeIfAbsent(name, k -> new ArrayList<>(1));
+            if (list.isEmpty() || list.getLast() != e) { // a unit listing one name twice is under it once
+                list.add(e);
+            }
+        }
+
+        private static PersistentSortedMap<String, PersistentSortedMap<UnitSnapshot.RunKey, UnitSnapshot.Entry>> persistent(
+                java.util.TreeMap<String, List<UnitSnapshot.Entry>> map) {
+            List<String> names = new ArrayList<>(map.size());
+            List<PersistentSortedMap<UnitSnapshot.RunKey, UnitSnapshot.Entry>> units = new ArrayList<>(map.size());
+            map.forEach((name, list) -> {
+                names.add(name);
+                units.add(PersistentSortedMap.ofSorted(list.stream().map(e -> e.key).toList(), list));
+            });
+            return PersistentSortedMap.ofSorted(names, units);
+        }
+
+        /** These tables with {@code e} (a loaded unit's stable entry) under each of its patterns. */
+        Tables with(UnitSnapshot.Entry e) {
+            return change(e, true);
+        }
+
+        /** These tables without {@code e}, which {@link #with} added. */
+        Tables without(UnitSnapshot.Entry e) {
+            return change(e, false);
+        }
+
+        private Tables change(UnitSnapshot.Entry e, boolean add) {
+            if (e.hosts.matchesAll()) {
+                return new Tables(exact, endsWith, startsWith, regexes,
+                        add ? everyHost.with(e.key, e) : everyHost.without(e.key));
+            }
+            var exactNext = exact;
+            var endsWithNext = endsWith;
+            var startsWithNext = startsWith;
+            var regexesNext = regexes;
             int regex = 0;
             for (String h : e.unit().hosts()) {
                 if (h.startsWith("~")) {
-                    regexes.add(new Regex(e.hosts.regexes().get(regex++), e));
+                    RegexKey key = new RegexKey(e.key, regex);
+                    regexesNext = add ? regexesNext.with(key, new Regex(e.hosts.regexes().get(regex), e))
+                            : regexesNext.without(key);
+                    regex++;
                 } else if (h.startsWith("*.")) {
-                    add(endsWith, HostMatcher.wildcardSuffix(h), e);
+                    endsWithNext = change(endsWithNext, HostMatcher.wildcardSuffix(h), e, add);
                 } else if (h.endsWith(".*")) {
-                    add(startsWith, HostMatcher.wildcardPrefix(h), e);
+                    startsWithNext = change(startsWithNext, HostMatcher.wildcardPrefix(h), e, add);
                 } else {
-                    add(exact, HostMatcher.exactName(h), e);
+                    exactNext = change(exactNext, HostMatcher.exactName(h), e, add);
                 }
             }
+            return new Tables(exactNext, endsWithNext, startsWithNext, regexesNext, everyHost);
         }
-        this.everyHostView = new HostView(everyHost, locations);
+
+        /** A unit listing one name twice is under it once (the inner map is keyed by unit). */
+        private static PersistentSortedMap<String, PersistentSortedMap<UnitSnapshot.RunKey, UnitSnapshot.Entry>> change(
+                PersistentSortedMap<String, PersistentSortedMap<UnitSnapshot.RunKey, UnitSnapshot.Entry>> map,
+                String name, UnitSnapshot.Entry e, boolean add) {
+            var units = map.get(name);
+            if (units == null) {
+                units = noEntries();
+            }
+            units = add ? units.with(e.key, e) : units.without(e.key);
+            return units.isEmpty() ? map.without(name) : map.with(name, units);
+        }
     }
 
-    private static void add(Map<String, List<UnitSnapshot.Entry>> map, String key, UnitSnapshot.Entry e) {
-        List<UnitSnapshot.Entry> list = map.computeIfAbsent(key, k -> new ArrayList<>(1));
-        if (list.isEmpty() || list.getLast() != e) { // a unit listing one name twice is there once
-            list.add(e);
-        }
+    private final Tables tables;
+    private final Locations locations;
+    private volatile HostView everyHostView;
+    private final ConcurrentHashMap<String, HostView> views = new ConcurrentHashMap<>();
+
+    HostIndex(Tables tables, Locations locations) {
+        this.tables = tables;
+        this.locations = locations;
+    }
+
+    Tables tables() {
+        return tables;
     }
 
     /** The units for {@code rawHost} (as the request gave it: case, port and trailing dot do not matter). */
@@ -91,35 +195,45 @@ final class HostIndex {
         return v;
     }
 
+    /** Made on first use, not with the snapshot: building it costs the number of units for every host. */
+    private HostView everyHostView() {
+        HostView v = everyHostView;
+        if (v == null) {
+            v = new HostView(tables.everyHost.values(), locations);
+            everyHostView = v; // a race makes two equal views; either is right
+        }
+        return v;
+    }
+
     private HostView lookUp(String host) {
         List<UnitSnapshot.Entry> found = new ArrayList<>();
-        List<UnitSnapshot.Entry> hit = exact.get(host);
+        PersistentSortedMap<UnitSnapshot.RunKey, UnitSnapshot.Entry> hit = tables.exact.get(host);
         if (hit != null) {
-            found.addAll(hit);
+            found.addAll(hit.values());
         }
-        if (!endsWith.isEmpty() || !startsWith.isEmpty()) {
+        if (!tables.endsWith.isEmpty() || !tables.startsWith.isEmpty()) {
             for (int i = 0; i < host.length(); i++) {
                 if (host.charAt(i) != '.') {
                     continue;
                 }
-                if (i > 0 && (hit = endsWith.get(host.substring(i))) != null) {
-                    found.addAll(hit); // "*.example.com" needs a label before ".example.com"
+                if (i > 0 && (hit = tables.endsWith.get(host.substring(i))) != null) {
+                    found.addAll(hit.values()); // "*.example.com" needs a label before ".example.com"
                 }
-                if (i < host.length() - 1 && (hit = startsWith.get(host.substring(0, i + 1))) != null) {
-                    found.addAll(hit); // "www.example.*" needs something after "www.example."
+                if (i < host.length() - 1 && (hit = tables.startsWith.get(host.substring(0, i + 1))) != null) {
+                    found.addAll(hit.values()); // "www.example.*" needs something after "www.example."
                 }
             }
         }
-        for (Regex r : regexes) {
+        for (Regex r : tables.regexes.values()) {
             if (r.pattern.matcher(host).find()) {
                 found.add(r.entry);
             }
         }
         if (found.isEmpty()) {
-            return everyHostView;
+            return everyHostView();
         }
-        found.addAll(everyHost);
-        found.sort(Comparator.comparingInt(e -> e.slot));
+        found.addAll(tables.everyHost.values());
+        found.sort(UnitSnapshot.Entry.RUN_ORDER);
         List<UnitSnapshot.Entry> distinct = new ArrayList<>(found.size());
         for (UnitSnapshot.Entry e : found) {
             if (distinct.isEmpty() || distinct.getLast() != e) { // several of a unit's patterns may match

@@ -290,9 +290,9 @@ public final class PhaseRunner {
             int i = 0;
             int j = 0;
             while (i < plain.size() || j < located.size()) {
-                // both lists are in run order; slots are assigned in run order
-                UnitSnapshot.Entry e = j >= located.size()
-                        || i < plain.size() && plain.get(i).slot < located.get(j).slot ? plain.get(i++) : located.get(j++);
+                // both lists are in run order
+                UnitSnapshot.Entry e = j >= located.size() || i < plain.size()
+                        && UnitSnapshot.Entry.RUN_ORDER.compare(plain.get(i), located.get(j)) < 0 ? plain.get(i++) : located.get(j++);
                 e = CanarySplit.choose(e, exchange, state, clock);
                 ComputingUnit u = e.unit();
                 if (!sampled(u, exchange, state)) {

@@ -25,17 +25,52 @@ import java.util.regex.PatternSyntaxException;
  * {@code paths} indexed by location ({@link Locations}); all of them by host ({@link HostIndex}), so
  * what a request asks costs the same whatever the number of units for other hosts or paths. Safe
  * to share between threads; swap a whole snapshot to change units.
+ *
+ * <p>The tables are persistent ({@link PersistentSortedMap}): {@link #update} makes the next
+ * snapshot from this one plus the changed units in O(changed × log n), sharing every unchanged
+ * unit's entry (its compiled code, host filter, recent cost) and every table node the change does
+ * not touch, so one change among 10,000 units neither sorts nor re-indexes the other 9,999. The
+ * one exception is the location index: a change to a unit with {@code paths} rebuilds it from the
+ * units with paths (O(units with paths)); a change to any other unit shares it.
  */
 public final class UnitSnapshot {
 
+    /** Where a unit runs among the units of its phase: by {@code order}, then by id. */
+    record RunKey(int order, String id) implements Comparable<RunKey> {
+
+        static RunKey of(ComputingUnit u) {
+            return new RunKey(u.order(), u.id());
+        }
+
+        @Override
+        public int compareTo(RunKey o) {
+            int c = Integer.compare(order, o.order);
+            return c != 0 ? c : id.compareTo(o.id);
+        }
+    }
+
     /** One loaded unit: compiled code, host filter, and its slot for per-thread closures. */
     static final class Entry {
+        /** Run order ({@code order}, then id): how a host merges its units of one phase. */
+        static final Comparator<Entry> RUN_ORDER = Comparator.comparing(e -> e.key);
+
         final CompiledUnit compiled;
         final HostMatcher hosts;
+        /**
+         * Its index in a runtime's closures ({@link LuaEngine}); unique among the entries of a
+         * snapshot, kept while the entry is shared with later snapshots, and given again once the
+         * unit is gone. Not the run order ({@link #RUN_ORDER}).
+         */
         final int slot;
+        final RunKey key;
+        /** Its parsed {@code paths}: what the location index is built from. */
+        final List<PathScope> paths;
         /** What its source says about how it must run (Redis, sleep, request body), read once. */
         final UnitTraits traits;
-        /** Recent call cost; per snapshot, like its breaker: a changed unit is measured again (off the loop). */
+        /**
+         * Recent call cost. A changed unit gets a new entry and is measured again (off the loop); an
+         * unchanged one keeps its entry, and its cost, in the next snapshot.
+         */
         final UnitCost cost = new UnitCost();
         /** True when the unit names {@code paths}: it runs only where the request's location is one of them. */
         final boolean scoped;
@@ -48,32 +83,20 @@ public final class UnitSnapshot {
         /** Its calls may share one read-only environment per runtime ({@link SharedEnv}): none allocates its own. */
         final boolean sharesEnv;
 
-        Entry(CompiledUnit compiled, HostMatcher hosts, int slot) {
-            this(compiled, hosts, slot, null, false);
-        }
-
-        Entry(CompiledUnit compiled, HostMatcher hosts, int slot, Entry canary, boolean isCanary) {
-            this(compiled, hosts, slot, canary, isCanary, UnitTraits.of(compiled.unit()),
-                    SharedEnv.allowed(compiled.prototype()));
-        }
-
-        /**
-         * @param traits    what {@link UnitTraits#of} says of the unit
-         * @param sharesEnv what {@link SharedEnv#allowed} says of its bytecode (both read once per
-         *                  unit version: an unchanged unit's next entry takes them from its last one)
-         */
-        Entry(CompiledUnit compiled, HostMatcher hosts, int slot, Entry canary, boolean isCanary, UnitTraits traits,
-              boolean sharesEnv) {
+        Entry(CompiledUnit compiled, HostMatcher hosts, int slot, List<PathScope> paths, Entry canary, boolean isCanary) {
             this.canary = canary;
             this.isCanary = isCanary;
             this.compiled = compiled;
             this.hosts = hosts;
             this.slot = slot;
+            this.key = RunKey.of(compiled.unit());
+            this.paths = paths;
             this.scoped = !compiled.unit().paths().isEmpty();
-            this.traits = traits;
+            // both read once per unit version: an unchanged unit keeps its entry
+            this.traits = UnitTraits.of(compiled.unit());
+            this.sharesEnv = SharedEnv.allowed(compiled.prototype());
             this.healthKey = new UnitHealth.Key(compiled.unit().id(), isCanary ? "canary" : "stable",
                     compiled.unit().version());
-            this.sharesEnv = sharesEnv;
         }
 
         ComputingUnit unit() {
@@ -81,68 +104,77 @@ public final class UnitSnapshot {
         }
     }
 
-    public static final UnitSnapshot EMPTY = build(0, List.of());
+    /** Slots of removed entries, to be given to new ones: a runtime's closure array stays as long as the most units ever loaded at once. */
+    private record FreeSlot(int slot, FreeSlot next) {
+    }
+
+    private static final int PHASES = Phase.values().length;
+    /** Per phase, how many entries use Redis, may block, read the body: {@code traitCounts[phase * 3 + trait]}. */
+    private static final int USES_REDIS = 0;
+    private static final int BLOCKS = 1;
+    private static final int READS_BODY = 2;
+
+    public static final UnitSnapshot EMPTY = new Builder(null).build(0);
 
     /** Appended to a unit's id in {@link #errors()} when its canary version does not compile. */
     public static final String CANARY_SUFFIX = "@canary";
 
     private final long version;
-    private final List<ComputingUnit> units;
+    /** Every unit given, by id and in run order (disabled and failed ones too). */
+    private final PersistentSortedMap<String, ComputingUnit> byId;
+    private final PersistentSortedMap<RunKey, ComputingUnit> inRunOrder;
     private final Map<String, UnitCompilationException> errors;
-    private final EnumMap<Phase, List<Entry>> byPhase;
+    private final EnumMap<Phase, PersistentSortedMap<RunKey, Entry>> byPhase;
+    /** The entries with {@code paths}, in run order: what {@link #locations} is built from. */
+    private final PersistentSortedMap<RunKey, Entry> scopedEntries;
+    /** Enabled module units by name (their id), compiled or not. */
+    private final PersistentSortedMap<String, Entry> modules;
     private final Locations locations;
     private final HostIndex hostIndex;
+    private final int[] traitCounts;
     // Derived once here because hosts ask them on every request.
     private final EnumSet<Phase> phasesWithUnits = EnumSet.noneOf(Phase.class);
     private final EnumSet<Phase> phasesUsingRedis = EnumSet.noneOf(Phase.class);
     private final EnumSet<Phase> phasesBlocking = EnumSet.noneOf(Phase.class);
     private final EnumSet<Phase> phasesReadingBody = EnumSet.noneOf(Phase.class);
     private final int slots;
+    private final FreeSlot freeSlots;
     /** How many units this snapshot's build compiled; the others were shared with the previous snapshot. */
     private final int compiledNow;
     private final List<SharedDictSpec> sharedDicts;
-    /** Enabled module units by name (their id), compiled or not. */
-    private final Map<String, Entry> modules = new java.util.HashMap<>();
     /** What the init units left, once {@link PhaseRunner#prepare} ran them; null before. */
     private volatile InitState init;
 
-    private UnitSnapshot(long version, List<ComputingUnit> units, Map<String, UnitCompilationException> errors,
-                         EnumMap<Phase, List<Entry>> byPhase, Locations locations, HostIndex hostIndex, int slots,
-                         List<SharedDictSpec> sharedDicts, int compiledNow) {
+    private UnitSnapshot(Builder b, long version, Locations locations, HostIndex hostIndex, List<SharedDictSpec> sharedDicts) {
         this.version = version;
-        this.compiledNow = compiledNow;
-        this.sharedDicts = sharedDicts;
-        this.units = units;
-        this.errors = errors;
-        this.byPhase = byPhase;
+        this.byId = b.byId;
+        this.inRunOrder = b.inRunOrder;
+        this.errors = b.errors;
+        this.byPhase = b.byPhase;
+        this.scopedEntries = b.scoped;
+        this.modules = b.modules;
         this.locations = locations;
-        this.hostIndex = hostIndex != null ? hostIndex : new HostIndex(inRunOrder(byPhase), locations);
-        this.slots = slots;
-        for (Entry e : byPhase.get(Phase.MODULE)) {
-            modules.put(e.unit().id(), e);
-        }
-        byPhase.forEach((phase, entries) -> {
-            if (!entries.isEmpty()) {
+        this.hostIndex = hostIndex;
+        this.traitCounts = b.traitCounts;
+        this.slots = b.slots;
+        this.freeSlots = b.freeSlots;
+        this.compiledNow = b.compiled;
+        this.sharedDicts = sharedDicts;
+        for (Phase phase : Phase.values()) {
+            int p = phase.ordinal() * 3;
+            if (!byPhase.get(phase).isEmpty()) {
                 phasesWithUnits.add(phase);
             }
-            if (entries.stream().anyMatch(e -> e.traits.usesRedis())) {
+            if (traitCounts[p + USES_REDIS] > 0) {
                 phasesUsingRedis.add(phase);
             }
-            if (entries.stream().anyMatch(e -> e.traits.blocks())) {
+            if (traitCounts[p + BLOCKS] > 0) {
                 phasesBlocking.add(phase);
             }
-            if (entries.stream().anyMatch(e -> e.traits.readsBody())) {
+            if (traitCounts[p + READS_BODY] > 0) {
                 phasesReadingBody.add(phase);
             }
-        });
-    }
-
-    /** Every entry of every phase in run order (slots are given in run order). */
-    private static List<Entry> inRunOrder(EnumMap<Phase, List<Entry>> byPhase) {
-        List<Entry> all = new ArrayList<>();
-        byPhase.values().forEach(all::addAll);
-        all.sort(Comparator.comparingInt(e -> e.slot));
-        return all;
+        }
     }
 
     /** Compiles every enabled unit once. Never throws for a bad unit. */
@@ -151,75 +183,352 @@ public final class UnitSnapshot {
     }
 
     /**
-     * As {@link #build(long, Collection)}, sharing with {@code previous} what did not change: a
-     * unit equal to the one {@code previous} holds under its id keeps its compiled code and host
-     * matcher (or its compile error) instead of being compiled again, so a change of one unit
-     * among 10,000 compiles one. Per-snapshot state (breaker, recent cost, init globals) starts
-     * anew as with a fresh build; the shared parts are immutable.
+     * As {@link #build(long, Collection)}, sharing with {@code previous} what did not change: the
+     * units that differ from {@code previous}'s (by id) are {@link #update}d, the others keep their
+     * entries (compiled code, host matcher, recent cost) or their compile error, so a change of
+     * one unit among 10,000 compiles one. Comparing the sets costs O(n); a caller that knows what
+     * changed calls {@link #update} and pays for the change only.
      */
     public static UnitSnapshot build(long version, Collection<ComputingUnit> units, UnitSnapshot previous) {
-        Map<String, Entry> reusable = new java.util.HashMap<>();
-        if (previous != null) {
-            previous.byPhase.values().forEach(entries -> entries.forEach(e -> reusable.put(e.unit().id(), e)));
+        UnitSnapshot base = previous == null ? EMPTY : previous;
+        Map<String, ComputingUnit> given = new java.util.HashMap<>(units.size() * 2);
+        List<ComputingUnit> changed = new ArrayList<>();
+        for (ComputingUnit u : units) {
+            given.put(u.id(), u);
+            ComputingUnit before = base.byId.get(u.id());
+            if (before != u && !u.equals(before)) {
+                changed.add(u);
+            }
         }
-        Map<String, ComputingUnit> previousUnits = new java.util.HashMap<>();
-        if (previous != null && !previous.errors.isEmpty()) {
-            previous.units.forEach(u -> previousUnits.put(u.id(), u));
+        List<String> removed = new ArrayList<>();
+        base.byId.forEach((id, u) -> {
+            if (!given.containsKey(id)) {
+                removed.add(id);
+            }
+        });
+        return base.update(version, changed, removed);
+    }
+
+    /**
+     * The snapshot of {@code version}: this one with the {@code changed} units put (added, or
+     * replacing the unit of the same id) and the units {@code removed} (by id) taken out. Only the
+     * changed units are compiled (a unit whose code did not change keeps its bytecode), in
+     * parallel for a large batch; every other unit's entry and error are shared with this
+     * snapshot, which stays as it was for whoever still reads it. A unit both changed and removed
+     * is removed. Never throws for a bad unit.
+     */
+    public UnitSnapshot update(long version, Collection<ComputingUnit> changed, Collection<String> removed) {
+        Builder b = new Builder(this);
+        java.util.Set<String> gone = new java.util.HashSet<>(removed);
+        List<ComputingUnit> put = new ArrayList<>(changed.size());
+        Map<String, ComputingUnit> last = new LinkedHashMap<>();
+        for (ComputingUnit u : changed) {
+            if (!gone.contains(u.id())) {
+                last.put(u.id(), u); // the last of one id wins, as in a map
+            }
         }
-        List<ComputingUnit> sorted = new ArrayList<>(units);
-        sorted.sort(Comparator.comparingInt(ComputingUnit::order).thenComparing(ComputingUnit::id));
-        Map<String, UnitCompilationException> errors = new LinkedHashMap<>();
-        EnumMap<Phase, List<Entry>> byPhase = new EnumMap<>(Phase.class);
-        for (Phase p : Phase.values()) {
-            byPhase.put(p, new ArrayList<>());
+        put.addAll(last.values());
+        if (put.size() + gone.size() >= REBUILD_FROM && (put.size() + gone.size()) * 4L >= byId.size()) {
+            return rebuilt(version, put, gone);
         }
-        List<Map.Entry<Entry, List<PathScope>>> scoped = new ArrayList<>();
-        Map<String, Compiled> compiledNow = compileChanged(sorted, reusable, previous, previousUnits);
-        int slot = 0;
-        for (ComputingUnit u : sorted) {
+        for (String id : removed) {
+            b.remove(id);
+        }
+        Map<String, Compiled> compiled = compileChanged(put, b::entry);
+        for (ComputingUnit u : put) {
+            b.remove(u.id());
+            b.put(u, compiled.get(u.id()));
+        }
+        return b.build(version);
+    }
+
+    /** From this many changes, when they are also a quarter of the units or more, {@link #update} builds every table anew. */
+    static final int REBUILD_FROM = 64;
+
+    /**
+     * {@link #update} for a change of a large share of the units (a bulk apply): the tables are
+     * built anew from the sorted units in O(n) rather than changed unit by unit (O(changed × log
+     * n), with the larger constant of a path copy per change). Unchanged units still keep their
+     * entries and errors; the tables are the ones the changes one by one would give.
+     */
+    private UnitSnapshot rebuilt(long version, List<ComputingUnit> put, java.util.Set<String> gone) {
+        Builder b = new Builder(this);
+        Map<String, ComputingUnit> next = new java.util.HashMap<>(byId.size() * 2);
+        byId.forEach(next::put);
+        gone.forEach(next::remove);
+        Map<String, ComputingUnit> changed = new java.util.HashMap<>(put.size() * 2);
+        for (ComputingUnit u : put) {
+            next.put(u.id(), u);
+            changed.put(u.id(), u);
+        }
+        Map<String, Compiled> compiled = compileChanged(put, this::entry);
+        // the slots and errors of the units that go or change are given up first, as remove() does
+        byId.forEach((id, u) -> {
+            if (gone.contains(id) || changed.containsKey(id)) {
+                b.removeError(id);
+                b.removeError(id + CANARY_SUFFIX);
+                Entry e = entry(id);
+                if (e != null) {
+                    b.free(e.slot);
+                    if (e.canary != null) {
+                        b.free(e.canary.slot);
+                    }
+                }
+            }
+        });
+        List<ComputingUnit> units = new ArrayList<>(next.values());
+        units.sort(Comparator.comparing(RunKey::of));
+        List<Entry> entries = new ArrayList<>(units.size());
+        for (ComputingUnit u : units) {
+            entries.add(changed.containsKey(u.id()) ? b.entry(u, compiled.get(u.id())) : entry(u.id()));
+        }
+        b.rebuild(units, entries);
+        return b.build(version);
+    }
+
+    /** The entry of unit {@code id}; null when it is not loaded (absent, disabled, failed). */
+    private Entry entry(String id) {
+        ComputingUnit u = byId.get(id);
+        return u == null ? null : byPhase.get(u.phase()).get(RunKey.of(u));
+    }
+
+    /**
+     * The tables of a snapshot being made from another one: each field starts as the base's
+     * (shared), and every change replaces a persistent table by a new one sharing all it does not
+     * touch; the base is never modified.
+     */
+    private static final class Builder {
+        private final UnitSnapshot base;
+        private PersistentSortedMap<String, ComputingUnit> byId;
+        private PersistentSortedMap<RunKey, ComputingUnit> inRunOrder;
+        private Map<String, UnitCompilationException> errors;
+        private boolean errorsCopied;
+        private final EnumMap<Phase, PersistentSortedMap<RunKey, Entry>> byPhase = new EnumMap<>(Phase.class);
+        private PersistentSortedMap<RunKey, Entry> scoped;
+        private boolean scopedChanged;
+        private PersistentSortedMap<String, Entry> modules;
+        private HostIndex.Tables hosts;
+        private boolean hostsChanged;
+        private final int[] traitCounts;
+        private int slots;
+        private FreeSlot freeSlots;
+        private int compiled;
+
+        Builder(UnitSnapshot base) {
+            this.base = base;
+            if (base == null) {
+                byId = PersistentSortedMap.empty();
+                inRunOrder = PersistentSortedMap.empty();
+                errors = Map.of();
+                for (Phase p : Phase.values()) {
+                    byPhase.put(p, PersistentSortedMap.empty());
+                }
+                scoped = PersistentSortedMap.empty();
+                modules = PersistentSortedMap.empty();
+                hosts = HostIndex.Tables.EMPTY;
+                traitCounts = new int[PHASES * 3];
+                return;
+            }
+            byId = base.byId;
+            inRunOrder = base.inRunOrder;
+            errors = base.errors;
+            byPhase.putAll(base.byPhase);
+            scoped = base.scopedEntries;
+            modules = base.modules;
+            hosts = base.hostIndex.tables();
+            traitCounts = base.traitCounts.clone();
+            slots = base.slots;
+            freeSlots = base.freeSlots;
+        }
+
+        /** The entry of unit {@code id} in the snapshot being made, or null (disabled, failed, absent). */
+        Entry entry(String id) {
+            ComputingUnit u = byId.get(id);
+            return u == null ? null : byPhase.get(u.phase()).get(RunKey.of(u));
+        }
+
+        void remove(String id) {
+            ComputingUnit u = byId.get(id);
+            if (u == null) {
+                return;
+            }
+            RunKey key = RunKey.of(u);
+            byId = byId.without(id);
+            inRunOrder = inRunOrder.without(key);
+            removeError(id);
+            removeError(id + CANARY_SUFFIX);
+            Entry e = byPhase.get(u.phase()).get(key);
+            if (e == null) {
+                return;
+            }
+            byPhase.put(u.phase(), byPhase.get(u.phase()).without(key));
+            hosts = hosts.without(e);
+            hostsChanged = true;
+            if (e.scoped) {
+                scoped = scoped.without(key);
+                scopedChanged = true;
+            }
+            if (u.phase() == Phase.MODULE) {
+                modules = modules.without(id);
+            }
+            count(e, -1);
+            free(e.slot);
+            if (e.canary != null) {
+                free(e.canary.slot);
+            }
+        }
+
+        void put(ComputingUnit u, Compiled fresh) {
+            byId = byId.with(u.id(), u);
+            inRunOrder = inRunOrder.with(RunKey.of(u), u);
+            Entry e = entry(u, fresh);
+            if (e != null) {
+                add(e);
+            }
+        }
+
+        /** The entry of a changed unit, compiled as {@code fresh}; null when it is disabled or has an error (recorded). */
+        Entry entry(ComputingUnit u, Compiled fresh) {
             if (!u.enabled()) {
-                continue;
+                return null;
             }
-            UnitCompilationException knownError = previous == null ? null : previous.errors.get(u.id());
-            if (knownError != null && u.equals(previousUnits.get(u.id()))) {
-                errors.put(u.id(), knownError);
-                continue;
-            }
+            compiled++;
             try {
                 List<PathScope> paths = paths(u);
-                Entry old = reusable.get(u.id());
-                boolean unchanged = old != null && old.unit().equals(u);
-                HostMatcher hosts = unchanged ? old.hosts : HostMatcher.of(u.hosts());
-                Compiled fresh = compiledNow.get(u.id());
-                CompiledUnit stable = unchanged ? old.compiled : fresh.stable();
+                HostMatcher matcher = HostMatcher.of(u.hosts());
+                CompiledUnit stable = fresh.stable();
                 Entry canary = null;
                 if (u.canary() != null && u.phase().perRequest()) {
                     try {
-                        // an unchanged unit whose canary did not compile tries it again, as every build did
-                        CompiledUnit canaryCode = unchanged && old.canary != null ? old.canary.compiled
-                                : fresh != null ? fresh.canary() : UnitCompiler.compile(u.canaryUnit());
-                        canary = new Entry(canaryCode, hosts, slot++, null, true);
+                        canary = new Entry(fresh.canary(), matcher, slot(), paths, null, true);
                     } catch (UnitCompilationException e) {
                         // the stable version still runs for everybody; the registry refuses such canaries
-                        errors.put(u.id() + CANARY_SUFFIX, e);
+                        error(u.id() + CANARY_SUFFIX, e);
                     }
                 }
-                Entry entry = unchanged ? new Entry(stable, hosts, slot++, canary, false, old.traits, old.sharesEnv)
-                        : new Entry(stable, hosts, slot++, canary, false);
-                byPhase.get(u.phase()).add(entry);
-                if (!paths.isEmpty()) {
-                    scoped.add(Map.entry(entry, paths));
-                }
+                return new Entry(stable, matcher, slot(), paths, canary, false);
             } catch (UnitCompilationException e) {
-                errors.put(u.id(), e);
+                error(u.id(), e);
             } catch (PatternSyntaxException e) {
-                errors.put(u.id(), new UnitCompilationException(u.id(), 0, "bad host pattern: " + e.getDescription()));
+                error(u.id(), new UnitCompilationException(u.id(), 0, "bad host pattern: " + e.getDescription()));
+            }
+            return null;
+        }
+
+        /**
+         * Sets every table at once from {@code units} (all of them, in run order) and their
+         * entries (null for a unit without one): O(n), for a change of a large share of the units.
+         */
+        void rebuild(List<ComputingUnit> units, List<Entry> entries) {
+            List<ComputingUnit> byIdOrder = new ArrayList<>(units);
+            byIdOrder.sort(Comparator.comparing(ComputingUnit::id));
+            byId = PersistentSortedMap.ofSorted(byIdOrder.stream().map(ComputingUnit::id).toList(), byIdOrder);
+            inRunOrder = PersistentSortedMap.ofSorted(units.stream().map(RunKey::of).toList(), units);
+            Map<Phase, List<Entry>> phases = new EnumMap<>(Phase.class);
+            List<Entry> loaded = new ArrayList<>();
+            List<Entry> withPaths = new ArrayList<>();
+            List<Entry> moduleEntries = new ArrayList<>();
+            java.util.Arrays.fill(traitCounts, 0);
+            for (Entry e : entries) {
+                if (e == null) {
+                    continue;
+                }
+                loaded.add(e);
+                phases.computeIfAbsent(e.unit().phase(), p -> new ArrayList<>()).add(e);
+                if (e.scoped) {
+                    withPaths.add(e);
+                }
+                if (e.unit().phase() == Phase.MODULE) {
+                    moduleEntries.add(e);
+                }
+                count(e, 1);
+            }
+            for (Phase p : Phase.values()) {
+                List<Entry> list = phases.getOrDefault(p, List.of());
+                byPhase.put(p, PersistentSortedMap.ofSorted(list.stream().map(e -> e.key).toList(), list));
+            }
+            scoped = PersistentSortedMap.ofSorted(withPaths.stream().map(e -> e.key).toList(), withPaths);
+            scopedChanged = true;
+            moduleEntries.sort(Comparator.comparing(e -> e.unit().id()));
+            modules = PersistentSortedMap.ofSorted(moduleEntries.stream().map(e -> e.unit().id()).toList(), moduleEntries);
+            hosts = HostIndex.Tables.of(loaded);
+            hostsChanged = true;
+        }
+
+        private void add(Entry e) {
+            Phase phase = e.unit().phase();
+            byPhase.put(phase, byPhase.get(phase).with(e.key, e));
+            hosts = hosts.with(e);
+            hostsChanged = true;
+            if (e.scoped) {
+                scoped = scoped.with(e.key, e);
+                scopedChanged = true;
+            }
+            if (phase == Phase.MODULE) {
+                modules = modules.with(e.unit().id(), e);
+            }
+            count(e, 1);
+        }
+
+        private void count(Entry e, int delta) {
+            int p = e.unit().phase().ordinal() * 3;
+            traitCounts[p + USES_REDIS] += e.traits.usesRedis() ? delta : 0;
+            traitCounts[p + BLOCKS] += e.traits.blocks() ? delta : 0;
+            traitCounts[p + READS_BODY] += e.traits.readsBody() ? delta : 0;
+        }
+
+        private int slot() {
+            if (freeSlots != null) {
+                int slot = freeSlots.slot;
+                freeSlots = freeSlots.next;
+                return slot;
+            }
+            return slots++;
+        }
+
+        private void free(int slot) {
+            freeSlots = new FreeSlot(slot, freeSlots);
+        }
+
+        private void error(String id, UnitCompilationException e) {
+            copyErrors();
+            errors.put(id, e);
+        }
+
+        private void removeError(String id) {
+            if (errors.containsKey(id)) {
+                copyErrors();
+                errors.remove(id);
             }
         }
-        byPhase.replaceAll((p, list) -> List.copyOf(list));
-        Locations locations = scoped.isEmpty() ? Locations.NONE : Locations.of(scoped);
-        return new UnitSnapshot(version, List.copyOf(sorted), Map.copyOf(errors), byPhase, locations, null, slot,
-                List.of(), compiledNow.size());
+
+        /** Errors are few: copied when one changes rather than kept in a persistent map. */
+        private void copyErrors() {
+            if (!errorsCopied) {
+                errors = new java.util.HashMap<>(errors);
+                errorsCopied = true;
+            }
+        }
+
+        UnitSnapshot build(long version) {
+            if (errorsCopied) {
+                errors = Map.copyOf(errors);
+            }
+            Locations locations;
+            if (base != null && !scopedChanged) {
+                locations = base.locations;
+            } else if (scoped.isEmpty()) {
+                locations = Locations.NONE;
+            } else {
+                List<Map.Entry<Entry, List<PathScope>>> declared = new ArrayList<>(scoped.size());
+                scoped.values().forEach(e -> declared.add(Map.entry(e, e.paths)));
+                locations = Locations.of(declared);
+            }
+            // A new index object even when no table changed: its cache of host views holds the
+            // previous snapshot's entries and locations.
+            HostIndex index = new HostIndex(hosts, locations);
+            return new UnitSnapshot(this, version, locations, index, List.of());
+        }
     }
 
     /** Above this many units to compile, a build compiles them on every core (a bulk apply compiles thousands). */
@@ -249,25 +558,28 @@ public final class UnitSnapshot {
     }
 
     /**
-     * Compiles the enabled units that differ from {@code previous}'s, by id. The compiler is
-     * stateless and thread-safe (the registry's requests validate concurrently), so a large batch
-     * is compiled in parallel; the result is the same whatever the order. A unit whose code did not
-     * change (only its hosts, paths, order or sampling did) keeps its bytecode: a prototype is
-     * immutable and its chunk name is the unit id, which did not change either.
+     * Compiles the enabled units of {@code changed}. The compiler is stateless and thread-safe
+     * (the registry's requests validate concurrently), so a large batch is compiled in parallel;
+     * the result is the same whatever the order. A unit whose code did not change (only its hosts,
+     * paths, order or sampling did) keeps its bytecode: a prototype is immutable and its chunk
+     * name is the unit id, which did not change either.
      */
-    private static Map<String, Compiled> compileChanged(List<ComputingUnit> sorted, Map<String, Entry> reusable,
-            UnitSnapshot previous, Map<String, ComputingUnit> previousUnits) {
-        List<ComputingUnit> changed = new ArrayList<>();
-        for (ComputingUnit u : sorted) {
-            Entry old = reusable.get(u.id());
-            if (u.enabled() && (old == null || !old.unit().equals(u))
-                    && (previous == null || !previous.errors.containsKey(u.id()) || !u.equals(previousUnits.get(u.id())))) {
-                changed.add(u);
+    private static Map<String, Compiled> compileChanged(List<ComputingUnit> changed,
+            java.util.function.Function<String, Entry> previous) {
+        Map<String, Entry> old = new java.util.HashMap<>();
+        List<ComputingUnit> enabled = new ArrayList<>();
+        for (ComputingUnit u : changed) {
+            if (u.enabled()) {
+                enabled.add(u);
+                Entry e = previous.apply(u.id());
+                if (e != null) {
+                    old.put(u.id(), e);
+                }
             }
         }
-        java.util.stream.Stream<ComputingUnit> stream = changed.size() >= PARALLEL_COMPILE_FROM
-                ? changed.parallelStream() : changed.stream();
-        return stream.collect(java.util.stream.Collectors.toConcurrentMap(ComputingUnit::id, u -> compile(u, reusable.get(u.id()))));
+        java.util.stream.Stream<ComputingUnit> stream = enabled.size() >= PARALLEL_COMPILE_FROM
+                ? enabled.parallelStream() : enabled.stream();
+        return stream.collect(java.util.stream.Collectors.toConcurrentMap(ComputingUnit::id, u -> compile(u, old.get(u.id()))));
     }
 
     private static Compiled compile(ComputingUnit u, Entry old) {
@@ -297,7 +609,28 @@ public final class UnitSnapshot {
      */
     public UnitSnapshot withSharedDicts(Collection<SharedDictSpec> specs) {
         List<SharedDictSpec> sorted = specs.stream().sorted(Comparator.comparing(SharedDictSpec::name)).toList();
-        return new UnitSnapshot(version, units, errors, byPhase, locations, hostIndex, slots, sorted, compiledNow);
+        return new UnitSnapshot(this, sorted);
+    }
+
+    private UnitSnapshot(UnitSnapshot from, List<SharedDictSpec> sharedDicts) {
+        this.version = from.version;
+        this.byId = from.byId;
+        this.inRunOrder = from.inRunOrder;
+        this.errors = from.errors;
+        this.byPhase = from.byPhase;
+        this.scopedEntries = from.scopedEntries;
+        this.modules = from.modules;
+        this.locations = from.locations;
+        this.hostIndex = from.hostIndex;
+        this.traitCounts = from.traitCounts;
+        this.slots = from.slots;
+        this.freeSlots = from.freeSlots;
+        this.compiledNow = from.compiledNow;
+        this.sharedDicts = sharedDicts;
+        phasesWithUnits.addAll(from.phasesWithUnits);
+        phasesUsingRedis.addAll(from.phasesUsingRedis);
+        phasesBlocking.addAll(from.phasesBlocking);
+        phasesReadingBody.addAll(from.phasesReadingBody);
     }
 
     /** The shared dicts declared with this snapshot, by name; empty by default. */
@@ -326,9 +659,14 @@ public final class UnitSnapshot {
         return version;
     }
 
-    /** All units given to {@link #build}, in run order, including disabled and failed ones. */
+    /** All units given to {@link #build} (and {@link #update}), in run order, including disabled and failed ones: a view, O(1) to take. */
     public List<ComputingUnit> units() {
-        return units;
+        return inRunOrder.values();
+    }
+
+    /** The unit of {@code id} given to this snapshot (enabled or not, compiled or not); null when there is none. */
+    public ComputingUnit unit(String id) {
+        return byId.get(id);
     }
 
     /**
@@ -348,7 +686,7 @@ public final class UnitSnapshot {
 
     /** Ids of the units that run in {@code phase}, in run order (before host and sampling filters). */
     public List<String> unitIds(Phase phase) {
-        return byPhase.get(phase).stream().map(e -> e.unit().id()).toList();
+        return byPhase.get(phase).values().stream().map(e -> e.unit().id()).toList();
     }
 
     /** True when at least one unit runs in {@code phase}: the host can skip the phase otherwise. */
@@ -487,21 +825,16 @@ public final class UnitSnapshot {
      */
     public List<String> slowUnits(long thresholdNanos) {
         List<String> slow = new ArrayList<>();
-        byPhase.forEach((phase, entries) -> entries.stream().filter(e -> e.cost.slow(thresholdNanos))
+        byPhase.forEach((phase, entries) -> entries.values().stream().filter(e -> e.cost.slow(thresholdNanos))
                 .forEach(e -> slow.add(e.unit().id())));
         return slow;
     }
 
     /** The recent cost of unit {@code id} in this snapshot; null when it is not loaded. */
     public UnitCost cost(String id) {
-        for (List<Entry> entries : byPhase.values()) {
-            for (Entry e : entries) {
-                if (e.unit().id().equals(id)) {
-                    return e.cost;
-                }
-            }
-        }
-        return null;
+        ComputingUnit u = byId.get(id);
+        Entry e = u == null ? null : byPhase.get(u.phase()).get(RunKey.of(u));
+        return e == null ? null : e.cost;
     }
 
     /**
@@ -535,8 +868,9 @@ public final class UnitSnapshot {
         this.init = state;
     }
 
+    /** The entries of {@code phase} in run order: a view, O(log n) per {@code get(i)}, cheap to iterate. */
     List<Entry> entries(Phase phase) {
-        return byPhase.get(phase);
+        return byPhase.get(phase).values();
     }
 
     int slots() {

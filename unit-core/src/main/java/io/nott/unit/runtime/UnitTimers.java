@@ -186,11 +186,10 @@ public final class UnitTimers {
 
     /** Pending timers of units the new snapshot changed or removed run now, with {@code premature = true}. */
     void snapshotReplaced(UnitSnapshot now) {
-        java.util.Map<String, Long> versions = new java.util.HashMap<>();
-        now.units().forEach(u -> versions.put(u.id(), u.version()));
+        // asked per pending timer, not by listing every unit: a snapshot comes with every change (issue #17)
         for (Job job : pending) {
-            Long v = versions.get(job.unitId);
-            if (v == null || v != job.unitVersion) {
+            io.nott.unit.model.ComputingUnit u = now.unit(job.unitId);
+            if (u == null || u.version() != job.unitVersion) {
                 wake(job);
             }
         }

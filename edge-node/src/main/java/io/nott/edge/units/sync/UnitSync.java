@@ -76,6 +76,8 @@ public final class UnitSync implements AutoCloseable {
     private boolean lastFromRedis;
     /** The previous sync's decoded registry units (sync thread only). */
     private final Map<String, UnitDecoding.Decoded> decoded = new HashMap<>();
+    /** The registry hashes of the current snapshot that could not be decoded, by id, as messages (sync thread only). */
+    private final Map<String, String> rejectedHashes = new java.util.TreeMap<>();
     private volatile long noticedAtNanos;
     /** The version the last sync from Redis applied, when, and whether its propagation was measured (sync thread only). */
     private long appliedVersion = -1;
@@ -209,7 +211,7 @@ public final class UnitSync implements AutoCloseable {
         try {
             file.load().ifPresent(units -> {
                 if (!holder.loaded()) {
-                    apply(units, "disk", SyncTrace.from(System.nanoTime()));
+                    apply(new Fetched(units, null), "disk", SyncTrace.from(System.nanoTime()));
                     LOG.infof("Loaded %d units at version %d from %s", holder.current().snapshot().units().size(),
                             units.version(), file.path());
                 }
@@ -220,7 +222,7 @@ public final class UnitSync implements AutoCloseable {
     }
 
     void syncIfMoved() {
-        FetchedUnits units;
+        Fetched fetched;
         SyncTrace trace = SyncTrace.from(noticedAtNanos == 0 ? System.nanoTime() : noticedAtNanos);
         trace.done(SyncTrace.Stage.QUEUED);
         try {
@@ -239,14 +241,15 @@ public final class UnitSync implements AutoCloseable {
             if (noticedAtNanos == 0) {
                 noticedAtNanos = System.nanoTime();
             }
-            units = next(probe);
+            fetched = next(probe);
             trace.done(SyncTrace.Stage.FETCH);
         } catch (RuntimeException e) {
             failed(redisFailures, "Redis did not answer", e);
             return;
         }
+        FetchedUnits units = fetched.units();
         try {
-            apply(units, "redis", trace);
+            apply(fetched, "redis", trace);
         } catch (RuntimeException e) {
             failed(buildFailures, "the units of version " + units.version() + " could not be built into a snapshot", e);
             return;
@@ -287,7 +290,7 @@ public final class UnitSync implements AutoCloseable {
      * version is missing from the log (trimmed, or bumped with redis-cli: the legacy path), or
      * when the version went back (a new Redis).
      */
-    private FetchedUnits next(RedisUnitSource.Probe probe) {
+    private Fetched next(RedisUnitSource.Probe probe) {
         FetchedUnits base = last;
         if (base == null || !lastFromRedis) {
             return full("start"); // a disk snapshot may come from another cluster: read everything once
@@ -297,7 +300,7 @@ public final class UnitSync implements AutoCloseable {
         }
         if (probe.version() == base.version()) {
             // only legacy (coding_units) values moved: redis-cli edits bump no version
-            return base.with(base.version(), Map.of(), probe.legacy(), base.sharedDicts());
+            return new Fetched(base.with(base.version(), Map.of(), probe.legacy(), base.sharedDicts()), null);
         }
         List<ChangeNotice> changes = pushedBetween(base.version(), probe.version());
         if (changes == null) {
@@ -317,7 +320,15 @@ public final class UnitSync implements AutoCloseable {
             dicts |= change.dicts();
         }
         Map<String, Map<String, String>> changed = source.hashes(ids);
-        return base.with(probe.version(), changed, probe.legacy(), dicts ? source.sharedDicts() : base.sharedDicts());
+        return new Fetched(base.with(probe.version(), changed, probe.legacy(), dicts ? source.sharedDicts() : base.sharedDicts()),
+                changed);
+    }
+
+    /**
+     * What a sync read: the whole set, and the hashes that changed since the current snapshot's
+     * (by id, null for a unit gone) when the sync read only those; null when it read everything.
+     */
+    private record Fetched(FetchedUnits units, Map<String, Map<String, String>> changed) {
     }
 
     /** The pushed notices of versions {@code from+1 .. to} when every one of them was pushed, else null. */
@@ -336,12 +347,12 @@ public final class UnitSync implements AutoCloseable {
         return found;
     }
 
-    private FetchedUnits full(String reason) {
+    private Fetched full(String reason) {
         Counter.builder("edge.units.sync.full").tag("reason", reason)
                 .description("Syncs that read every unit (reason: start, gap = the change log cannot fill it, bulk = a "
                         + "change too large to list its ids, version went back)")
                 .register(registry).increment();
-        return source.fetch();
+        return new Fetched(source.fetch(), null);
     }
 
     private void failed(Counter counter, String what, RuntimeException e) {
@@ -369,14 +380,29 @@ public final class UnitSync implements AutoCloseable {
         }
     }
 
-    private void apply(FetchedUnits units, String from, SyncTrace trace) {
+    private void apply(Fetched fetched, String from, SyncTrace trace) {
+        FetchedUnits units = fetched.units();
         List<String> rejected = new ArrayList<>();
-        Map<String, UnitDecoding.Decoded> cache = new HashMap<>(this.decoded);
-        List<ComputingUnit> decoded = UnitDecoding.decode(units, rejected, cache);
+        UnitSnapshot current = holder.current().snapshot();
+        // Legacy values (redis-cli edits) are read whole every time and may shadow registry units: decoded whole.
+        boolean incremental = fetched.changed() != null && last != null && units.legacy().isEmpty()
+                && last.legacy().isEmpty();
+        Decoding decoding = incremental ? decodeChanged(fetched.changed()) : decodeAll(units);
         trace.done(SyncTrace.Stage.DECODE);
-        // Built on the current snapshot: unchanged units keep their compiled code.
-        UnitSnapshot snapshot = UnitSnapshot.build(units.version(), decoded, holder.current().snapshot())
-                .withSharedDicts(units.sharedDictSpecs(rejected));
+        // Built on the current snapshot: unchanged units keep their entries (compiled code, index nodes).
+        UnitSnapshot built = incremental ? current.update(units.version(), decoding.put(), decoding.removed())
+                : UnitSnapshot.build(units.version(), decoding.put(), current);
+        Map<String, String> rejections = new java.util.TreeMap<>(incremental ? rejectedHashes : Map.of());
+        decoding.rejections().forEach((id, message) -> {
+            if (message == null) {
+                rejections.remove(id);
+            } else {
+                rejections.put(id, message);
+            }
+        });
+        rejected.addAll(decoding.legacyRejected());
+        rejected.addAll(rejections.values());
+        UnitSnapshot snapshot = built.withSharedDicts(units.sharedDictSpecs(rejected));
         trace.done(SyncTrace.Stage.BUILD);
         List<UnitOutcome> initFailures = prepare.apply(snapshot);
         trace.done(SyncTrace.Stage.PREPARE);
@@ -392,18 +418,76 @@ public final class UnitSync implements AutoCloseable {
         holder.swap(new AppliedSnapshot(snapshot, units.fingerprint(), clock.millis(), from, List.copyOf(rejected)));
         last = units;
         lastFromRedis = "redis".equals(from);
-        this.decoded.clear();
-        this.decoded.putAll(cache);
+        if (!incremental) {
+            this.decoded.clear();
+        }
+        decoding.decoded().forEach((id, d) -> {
+            if (d == null) {
+                this.decoded.remove(id);
+            } else {
+                this.decoded.put(id, d);
+            }
+        });
+        rejectedHashes.clear();
+        rejectedHashes.putAll(rejections);
         snapshot.errors().forEach((id, e) -> {
             Counter.builder("edge.units.compile.errors").description("Units skipped because they do not compile")
                     .tag("unit", id).register(registry).increment();
             LOG.errorf("Unit %s skipped: %s", id, e.getMessage());
         });
         rejected.forEach(r -> LOG.errorf("Unit skipped: %s", r));
-        LOG.infof("Applied units version %d from %s: %d loaded (%d compiled, the rest shared), %d skipped; %s; "
-                + "stages: %s", units.version(), from, decoded.size() - snapshot.errors().size(),
-                snapshot.compiledUnits(), snapshot.errors().size() + rejected.size(), pushTiming(units.version()),
-                trace.describe());
+        LOG.infof("Applied units version %d from %s%s: %d loaded (%d compiled, the rest shared), %d skipped; %s; "
+                + "stages: %s", units.version(), from, incremental ? " (" + fetched.changed().size() + " changed)" : "",
+                snapshot.units().size() - snapshot.errors().size(), snapshot.compiledUnits(),
+                snapshot.errors().size() + rejected.size(), pushTiming(units.version()), trace.describe());
+    }
+
+    /**
+     * What a sync decoded: the units to put into the snapshot and the ids to take out, the decoded
+     * hashes to remember (by id; null forgets one) and the hash rejections (by id; null clears one).
+     * For a full read, {@code decoded} and {@code rejections} are the whole new state.
+     */
+    private record Decoding(List<ComputingUnit> put, List<String> removed, Map<String, UnitDecoding.Decoded> decoded,
+                            Map<String, String> rejections, List<String> legacyRejected) {
+    }
+
+    /** Decodes the changed hashes only: O(changed), whatever the number of units. */
+    private Decoding decodeChanged(Map<String, Map<String, String>> changed) {
+        List<ComputingUnit> put = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        Map<String, UnitDecoding.Decoded> decodedNow = new HashMap<>();
+        Map<String, String> rejections = new HashMap<>();
+        changed.forEach((id, hash) -> {
+            rejections.put(id, null);
+            UnitDecoding.Decoded known = decoded.get(id);
+            if (hash != null && known != null && known.hash().equals(hash)) {
+                return; // listed as changed, but the same as what runs (a change undone in between)
+            }
+            if (hash == null) {
+                removed.add(id);
+                decodedNow.put(id, null);
+                return;
+            }
+            try {
+                ComputingUnit unit = io.nott.unit.codec.UnitHashCodec.decode(hash);
+                put.add(unit);
+                decodedNow.put(id, new UnitDecoding.Decoded(hash, unit));
+            } catch (RuntimeException e) {
+                removed.add(id); // an undecodable unit is not loaded, as when everything is read
+                decodedNow.put(id, null);
+                rejections.put(id, id + ": " + e.getMessage());
+            }
+        });
+        return new Decoding(put, removed, decodedNow, rejections, List.of());
+    }
+
+    private Decoding decodeAll(FetchedUnits units) {
+        List<String> rejected = new ArrayList<>();
+        Map<String, UnitDecoding.Decoded> cache = new HashMap<>(this.decoded);
+        Map<String, String> rejections = new HashMap<>();
+        List<ComputingUnit> all = UnitDecoding.decode(units, rejected, cache, rejections);
+        rejected.removeAll(rejections.values());
+        return new Decoding(all, List.of(), cache, rejections, rejected);
     }
 
     /** Commit → push received → swapped, for the log line: where a change's time went before the sync started. */

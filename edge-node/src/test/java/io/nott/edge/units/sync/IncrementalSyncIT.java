@@ -202,4 +202,88 @@ class IncrementalSyncIT {
         assertThat(metric("edge_units_sync_full_total{reason=\"bulk\"}")).isEqualTo(bulksBefore + 1);
         assertThat(metric("edge_units_sync_full_total{reason=\"gap\"}")).isEqualTo(gapsBefore);
     }
+
+    /**
+     * Writes raw unit hashes as the registry does (an empty hash deletes the unit), bumps the
+     * version with a change-log entry listing them and publishes its notice.
+     */
+    private long writeHashes(java.util.Map<String, java.util.Map<String, String>> hashes) {
+        long version = Long.parseLong(cli("{cu}:version", "EVAL", """
+                local units = cjson.decode(ARGV[1])
+                local ids = {}
+                for id, fields in pairs(units) do
+                  redis.call('DEL', '{cu}:unit:' .. id)
+                  if next(fields) == nil then
+                    redis.call('SREM', KEYS[3], id)
+                  else
+                    for k, v in pairs(fields) do redis.call('HSET', '{cu}:unit:' .. id, k, v) end
+                    redis.call('SADD', KEYS[3], id)
+                  end
+                  ids[#ids + 1] = id
+                end
+                local v = redis.call('INCR', KEYS[1])
+                redis.call('XADD', KEYS[2], 'MAXLEN', '~', '1000', '*', 'version', v, 'notice',
+                  '{"version":' .. v .. ',"committed_at_ms":' .. ARGV[2] .. ',"units":' .. cjson.encode(ids)
+                  .. ',"dicts":false}')
+                return v""", "3", "{cu}:version", "{cu}:changelog", "{cu}:units", io.nott.unit.codec.Json.write(hashes),
+                String.valueOf(System.currentTimeMillis())));
+        cli("{cu}:version", "PUBLISH", "cu:changes",
+                ChangeNotice.of(version, System.currentTimeMillis(), hashes.keySet(), false).toJson());
+        return version;
+    }
+
+    private static double fullSyncs() {
+        Matcher m = Pattern.compile("(?m)^edge_units_sync_full_total\\{[^}]*} ([0-9.eE+-]+)$")
+                .matcher(given().get("/q/metrics").asString());
+        double sum = 0;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+        }
+        return sum;
+    }
+
+    private String heartbeat() {
+        return cli("{cu}:edges", "GET", "{cu}:edge:" + EdgeStateResource.nodeId());
+    }
+
+    @Test
+    @Order(6)
+    void errorsAndDeletionsArriveByChangeAsWhenEverythingIsRead() {
+        double fullBefore = fullSyncs();
+        awaitVersion(writeHashes(java.util.Map.of(
+                "inc-broken", java.util.Map.of("id", "inc-broken", "phase", "header_filter", "code", "if then end",
+                        "hosts", "[\"inc-broken.example\"]"),
+                "inc-garbled", java.util.Map.of("id", "inc-garbled", "phase", "no-such-phase", "code", "return"),
+                "inc14", java.util.Map.of())));
+        assertThat(header("inc14")).as("a deleted unit no longer runs").isNull();
+        assertThat(header("inc15")).isEqualTo("one");
+        Poll.upTo(Duration.ofSeconds(120), "the heartbeat names the unit that does not compile and the undecodable one")
+                .until(() -> heartbeat().contains("inc-broken") && heartbeat().contains("inc-garbled"));
+
+        awaitVersion(writeHashes(java.util.Map.of("inc-broken", java.util.Map.of(), "inc-garbled", java.util.Map.of())));
+        Poll.upTo(Duration.ofSeconds(120), "the heartbeat no longer names the deleted units")
+                .until(() -> !heartbeat().contains("inc-broken") && !heartbeat().contains("inc-garbled"));
+        assertThat(fullSyncs()).as("every change was read by itself").isEqualTo(fullBefore);
+    }
+
+    @Test
+    @Order(7)
+    void aFullReadOfManyBatchesGetsEveryUnit() {
+        int many = RedisUnitSource.BATCH * 4 + 7; // five batches, the last one short
+        String[] units = new String[many * 2];
+        for (int i = 0; i < many; i++) {
+            units[2 * i] = "many" + i;
+            units[2 * i + 1] = "v" + i;
+        }
+        double gapsBefore = metric("edge_units_sync_full_total{reason=\"gap\"}");
+        // no log entry: the edge cannot tell what changed and reads every hash, batch by batch
+        registryWrite(false, false, units);
+        awaitVersion(registryWrite(true, true, "inc16", "after-many"));
+        assertThat(metric("edge_units_sync_full_total{reason=\"gap\"}")).isEqualTo(gapsBefore + 1);
+        for (int i : new int[] {0, RedisUnitSource.BATCH - 1, RedisUnitSource.BATCH, 2 * RedisUnitSource.BATCH + 5, many - 1}) {
+            assertThat(header("many" + i)).as("unit many%d", i).isEqualTo("v" + i);
+        }
+        assertThat(header("inc16")).isEqualTo("after-many");
+        assertThat(header("inc15")).isEqualTo("one");
+    }
 }
