@@ -170,8 +170,10 @@ public final class BudgetHook extends DebugLib {
      * Starts counting for one call on the calling thread; the call's memory use (charged and
      * measured) is covered by {@code lease} as it grows, and the call ends as overloaded when the
      * node cannot cover more.
+     *
+     * @return the ticker's reading the call starts at (a caller timing the call needs no reading of its own)
      */
-    public void arm(Budget budget, SandboxLimits limits, MemoryLease lease) {
+    public long arm(Budget budget, SandboxLimits limits, MemoryLease lease) {
         owner = Thread.currentThread();
         instructions = 0;
         instructionLimit = budget.instructions();
@@ -199,6 +201,7 @@ public final class BudgetHook extends DebugLib {
         workKind = -1;
         armed = true;
         CURRENT.set(this);
+        return lastCheckNanos;
     }
 
     public void disarm() {
