@@ -179,7 +179,7 @@ public class UnitsProducer {
                 .register(registry);
         return new LuaPhasesInterceptor(holder, new RequestPipeline(runner), offLoop, units.maxFilteredBody().asLongValue(),
                 new UnitOutputLimits(units.maxHeaders(), units.maxHeaderBytes().asLongValue(), units.maxBody().asLongValue()),
-                offloadAbove, units.clientMaxBodySize().asLongValue());
+                offloadAbove, units.clientMaxBodySize().asLongValue(), true); // RedisUnitDataClient suspends a LoopStep
     }
 
     @Produces

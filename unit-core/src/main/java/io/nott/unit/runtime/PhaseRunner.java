@@ -284,7 +284,10 @@ public final class PhaseRunner {
             return endOfPhase(phase, state, List.of());
         }
         boolean virtual = Thread.currentThread().isVirtual();
-        LuaEngine engine = virtual ? borrow() : engines.get();
+        // A step that may suspend on its loop (LoopStep) must not hold the thread's runtime: the
+        // loop runs other requests' units on it while the step waits.
+        boolean borrowed = virtual || LoopStep.current() != null;
+        LuaEngine engine = borrowed ? borrow() : engines.get();
         try {
             List<UnitOutcome> outcomes = new ArrayList<>(plain.size() + located.size());
             int i = 0;
@@ -357,7 +360,7 @@ public final class PhaseRunner {
             }
             return endOfPhase(phase, state, outcomes);
         } finally {
-            if (virtual) {
+            if (borrowed) {
                 pool.offer(engine);
             }
         }

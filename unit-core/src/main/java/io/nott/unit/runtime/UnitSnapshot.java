@@ -96,6 +96,7 @@ public final class UnitSnapshot {
     private final EnumSet<Phase> phasesWithUnits = EnumSet.noneOf(Phase.class);
     private final EnumSet<Phase> phasesUsingRedis = EnumSet.noneOf(Phase.class);
     private final EnumSet<Phase> phasesBlocking = EnumSet.noneOf(Phase.class);
+    private final EnumSet<Phase> phasesSleeping = EnumSet.noneOf(Phase.class);
     private final EnumSet<Phase> phasesReadingBody = EnumSet.noneOf(Phase.class);
     private final int slots;
     /** How many units this snapshot's build compiled; the others were shared with the previous snapshot. */
@@ -130,6 +131,9 @@ public final class UnitSnapshot {
             }
             if (entries.stream().anyMatch(e -> e.traits.blocks())) {
                 phasesBlocking.add(phase);
+            }
+            if (entries.stream().anyMatch(e -> e.traits.sleeps())) {
+                phasesSleeping.add(phase);
             }
             if (entries.stream().anyMatch(e -> e.traits.readsBody())) {
                 phasesReadingBody.add(phase);
@@ -420,6 +424,15 @@ public final class UnitSnapshot {
      */
     public boolean blocks(Phase phase) {
         return phasesBlocking.contains(phase);
+    }
+
+    /**
+     * True when a unit of {@code phase} mentions {@code sleep}: its step waits on a thread (a
+     * virtual one), whereas a step that waits only for Redis may suspend on its event loop
+     * ({@link LoopStep}).
+     */
+    public boolean sleeps(Phase phase) {
+        return phasesSleeping.contains(phase);
     }
 
     /**

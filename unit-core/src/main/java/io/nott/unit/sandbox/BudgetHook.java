@@ -102,6 +102,8 @@ public final class BudgetHook extends DebugLib {
      */
     private long pending;
     private long allocBaseline = -1;
+    /** The thread's allocation counter when the call was suspended ({@link #suspendCall}); -1 when it runs. */
+    private long suspendedAllocated = -1;
     /**
      * The thread has no allocation counter (a virtual thread: the JDK answers -1 there), so what the
      * interpreter allocates itself (tables, their growth, closures, concatenations) is charged
@@ -202,6 +204,25 @@ public final class BudgetHook extends DebugLib {
         armed = true;
         CURRENT.set(this);
         return lastCheckNanos;
+    }
+
+    /**
+     * The call is suspended while it waits for I/O ({@link IoContinuation}) and its thread serves
+     * other requests meanwhile: the hook stops being the thread's current one, and what the thread
+     * allocates until {@link #resumeCall} is not this call's.
+     */
+    public void suspendCall() {
+        suspendedAllocated = armed && allocBaseline >= 0 ? THREADS.getCurrentThreadAllocatedBytes() : -1;
+        CURRENT.set(null);
+    }
+
+    /** The suspended call goes on, on the thread it was suspended on. */
+    public void resumeCall() {
+        if (suspendedAllocated >= 0) {
+            allocBaseline += THREADS.getCurrentThreadAllocatedBytes() - suspendedAllocated;
+            suspendedAllocated = -1;
+        }
+        CURRENT.set(this);
     }
 
     public void disarm() {
