@@ -826,11 +826,12 @@ final class NgxLib {
         return headerTable(ctx().exchange.requestHeaders(), a.optint(1, 100), a.optboolean(2, false));
     }
 
-    private static Varargs headerTable(List<Map.Entry<String, String>> headers, int max, boolean raw) {
+    private Varargs headerTable(List<Map.Entry<String, String>> headers, int max, boolean raw) {
         // A table built from the request's headers (bounded by the host's header limits) per call:
         // charged, since a unit may build it in a loop.
-        Allocation.table(max > 0 ? Math.min(max, headers.size()) : headers.size(), "ngx.req.get_headers");
-        LuaTable t = new LuaTable();
+        int size = max > 0 ? Math.min(max, headers.size()) : headers.size();
+        Allocation.table(size, "ngx.req.get_headers");
+        LuaTable t = new LuaTable(0, size); // sized once: no rehash per header
         int n = 0;
         boolean truncated = false;
         for (Map.Entry<String, String> e : headers) {
@@ -838,9 +839,9 @@ final class NgxLib {
                 truncated = true;
                 break;
             }
-            LuaValue key = LuaValue.valueOf(raw ? e.getKey() : e.getKey().toLowerCase(Locale.ROOT));
-            LuaValue value = LuaValue.valueOf(e.getValue());
-            NgxStrings.addRepeatable(t, key, value);
+            // names and values as this runtime made them before (the same client sends the same headers)
+            LuaValue key = raw ? strings.lua(e.getKey()) : strings.luaLower(e.getKey());
+            NgxStrings.addRepeatable(t, key, strings.lua(e.getValue()));
         }
         if (!raw) {
             t.setmetatable(HEADERS_META);

@@ -57,6 +57,55 @@ final class RecentStrings {
         return s;
     }
 
+    /**
+     * {@code text.toLowerCase(Locale.ROOT)} as a Lua string (a header name as
+     * {@code ngx.req.get_headers} keys it), without the lower-case copy when seen recently.
+     */
+    LuaString luaLower(String text) {
+        int n = text.length();
+        if (n > MAX_LENGTH) {
+            return LuaString.valueOf(text.toLowerCase(java.util.Locale.ROOT));
+        }
+        int h = 0;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                return LuaString.valueOf(text.toLowerCase(java.util.Locale.ROOT)); // not cached (never in a valid name)
+            }
+            h = 31 * h + lower(c);
+        }
+        int slot = spread(h);
+        LuaString s = strings[slot];
+        if (s != null && sameLowerText(s, text)) {
+            return s;
+        }
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) lower(text.charAt(i));
+        }
+        s = LuaString.valueUsing(b);
+        strings[slot] = s;
+        return s;
+    }
+
+    private static char lower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    }
+
+    private static boolean sameLowerText(LuaString s, String text) {
+        if (s.m_length != text.length()) {
+            return false;
+        }
+        byte[] b = s.m_bytes;
+        int o = s.m_offset;
+        for (int i = 0; i < text.length(); i++) {
+            if (b[o++] != (byte) lower(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The sent form of a header value written as {@code lua}, or null when not seen recently. */
     List<String> headerValue(LuaString lua) {
         HeaderValue v = headerValues[spread(lua.hashCode())];

@@ -71,4 +71,47 @@ class RecentStringsTest {
             assertThat(state.headerChange("X-F").values()).containsExactly("");
         }
     }
+
+    @Test
+    void getHeadersKeysByLowerCaseNameEveryCallWithRepeatedHeadersAsLists() {
+        var unit = Fixture.unit("h", Phase.ACCESS, String.join("\n",
+                "local h = ngx.req.get_headers()",
+                "local raw = ngx.req.get_headers(0, true)",
+                "ngx.log(ngx.ERR, h['x-tag'][1], ',', h['x-tag'][2], ',', h['referer'], ',', h.Referer, ',',",
+                "  tostring(raw['referer']), ',', raw['Referer'])"));
+        for (String referer : List.of("http://localhost/a", "http://localhost/b", "http://localhost/a")) {
+            RequestState state = new RequestState();
+            SimulatedExchange ex = SimulatedExchange.builder().host("example.com").target("/")
+                    .header("X-Tag", "one").header("Referer", referer).header("x-tag", "two").build();
+            f.run(Phase.ACCESS, ex, state, unit);
+            assertThat(state.logs()).extracting(RequestState.LogLine::message)
+                    .containsExactly("one,two," + referer + "," + referer + ",nil," + referer);
+        }
+    }
+
+    @Test
+    void timeVariablesFollowTheClockSecondBySecond() {
+        java.util.concurrent.atomic.AtomicLong millis = new java.util.concurrent.atomic.AtomicLong(
+                java.time.Instant.parse("2026-11-27T10:00:00.250Z").toEpochMilli());
+        java.time.Clock clock = new java.time.Clock() {
+            @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+            @Override public java.time.Clock withZone(java.time.ZoneId zone) { return this; }
+            @Override public java.time.Instant instant() { return java.time.Instant.ofEpochMilli(millis.get()); }
+        };
+        Fixture ticking = new Fixture(RunnerSettings.DEFAULT, clock);
+        var unit = Fixture.unit("t", Phase.ACCESS, "ngx.log(ngx.ERR, ngx.var.time_iso8601, ' ', ngx.var.time_local)");
+        List<String> seen = new java.util.ArrayList<>();
+        for (long step : new long[] {0, 500, 300, 1000, 0}) {
+            millis.addAndGet(step);
+            RequestState state = new RequestState();
+            ticking.run(Phase.ACCESS, Fixture.get("/"), state, unit);
+            seen.add(state.logs().get(0).message());
+        }
+        assertThat(seen).containsExactly(
+                "2026-11-27T10:00:00+00:00 27/Nov/2026:10:00:00 +0000",
+                "2026-11-27T10:00:00+00:00 27/Nov/2026:10:00:00 +0000",
+                "2026-11-27T10:00:01+00:00 27/Nov/2026:10:00:01 +0000",
+                "2026-11-27T10:00:02+00:00 27/Nov/2026:10:00:02 +0000",
+                "2026-11-27T10:00:02+00:00 27/Nov/2026:10:00:02 +0000");
+    }
 }
