@@ -20,7 +20,7 @@ import org.luaj.vm2.LuaValue;
  * an {@link UnitOutcome} per unit recorded in Micrometer.
  *
  * <p>Thread-safe. Each platform thread gets its own Lua runtime on first use (LuaJ globals are not
- * thread-safe); virtual threads borrow one from a pool. Phases of one request may run on
+ * thread-safe); virtual threads and {@link LoopStep}s borrow one from a pool. Phases of one request may run on
  * different threads, one after the other.
  */
 public final class PhaseRunner {
