@@ -185,7 +185,8 @@ public class UnitsProducer {
                 .register(registry);
         return new LuaPhasesInterceptor(holder, new RequestPipeline(runner), offLoop, units.maxFilteredBody().asLongValue(),
                 new UnitOutputLimits(units.maxHeaders(), units.maxHeaderBytes().asLongValue(), units.maxBody().asLongValue()),
-                offloadAbove, units.clientMaxBodySize().asLongValue());
+                offloadAbove, units.clientMaxBodySize().asLongValue(),
+                units.redisOnLoop()); // RedisUnitDataClient suspends a LoopStep: safe either way
     }
 
     @Produces

@@ -141,6 +141,16 @@ public final class PipelineRun {
     }
 
     /**
+     * True when a request phase that runs has a unit that may {@code ngx.sleep}: the step must
+     * wait on a thread of its own; one that only waits for Redis can suspend on its event loop
+     * ({@link io.nott.unit.runtime.LoopStep}).
+     */
+    public boolean requestPhasesSleep() {
+        return runs(Phase.REWRITE) && snapshot.sleeps(Phase.REWRITE) || runs(Phase.ACCESS) && snapshot.sleeps(Phase.ACCESS)
+                || runs(Phase.CONTENT) && snapshot.sleeps(Phase.CONTENT);
+    }
+
+    /**
      * Step 1: rewrite, access and content in order. A phase ends the request with
      * <ul>
      *   <li>{@code ngx.exit(status)}, {@code ngx.redirect}, a {@code closed} failure (500): nginx's

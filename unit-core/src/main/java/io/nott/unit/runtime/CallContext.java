@@ -48,6 +48,18 @@ final class CallContext {
         return c != null ? c : fallback;
     }
 
+    /** A call suspends ({@link LoopStep}): its thread runs other calls meanwhile; returns the call's context. */
+    static CallContext suspendActive() {
+        CallContext c = ACTIVE.get();
+        ACTIVE.set(null);
+        return c;
+    }
+
+    /** The suspended call whose context {@link #suspendActive} returned goes on. */
+    static void resumeActive(CallContext c) {
+        ACTIVE.set(c);
+    }
+
     CallContext(Clock clock, RunnerSettings settings, UnitRedisClient redis) {
         this.clock = clock;
         this.settings = settings;

@@ -48,6 +48,8 @@ final class NgxLib {
     private final java.util.IdentityHashMap<LuaValue, String> varNames = new java.util.IdentityHashMap<>();
     /** Header names as {@code {name, lower-case key}}: the key of {@link RequestState}'s changes, computed once. */
     private final java.util.IdentityHashMap<LuaValue, String[]> headerNames = new java.util.IdentityHashMap<>();
+    /** Variable values and header values this runtime made recently. */
+    private final RecentStrings strings = new RecentStrings();
 
     NgxLib(CallContext ctx) {
         this.bound = ctx;
@@ -254,12 +256,12 @@ final class NgxLib {
             }
             varNames.put(key, name);
         }
-        String v = NgxVariables.resolve(name, c.exchange, c.state, c.clock);
-        if (v != null && name.equals("binary_remote_addr")) {
+        if (name.equals("binary_remote_addr")) {
             // raw address bytes (held as ISO-8859-1 chars): LuaValue.valueOf(String) would UTF-8 encode them
-            return LuaString.valueUsing(v.getBytes(StandardCharsets.ISO_8859_1));
+            String v = NgxVariables.resolve(name, c.exchange, c.state, c.clock);
+            return v == null ? LuaValue.NIL : LuaString.valueUsing(v.getBytes(StandardCharsets.ISO_8859_1));
         }
-        return v == null ? LuaValue.NIL : luaString(v);
+        return NgxVariables.resolveLua(name, c.exchange, c.state, c.clock, strings);
     }
 
     private void varSet(LuaValue key, LuaValue value) {
@@ -348,19 +350,6 @@ final class NgxLib {
         return out == null ? raw : out.toString();
     }
 
-    /**
-     * {@code LuaValue.valueOf(String)} without its char array for ASCII text (most variable values):
-     * the bytes are the text's; anything else is UTF-8 encoded as LuaJ does.
-     */
-    static LuaString luaString(String v) {
-        for (int i = 0; i < v.length(); i++) {
-            if (v.charAt(i) >= 0x80) {
-                return LuaString.valueOf(v);
-            }
-        }
-        return LuaString.valueUsing(v.getBytes(StandardCharsets.ISO_8859_1));
-    }
-
     private static String latin1String(LuaString s) {
         return new String(s.m_bytes, s.m_offset, s.m_length, StandardCharsets.ISO_8859_1);
     }
@@ -383,6 +372,28 @@ final class NgxLib {
             return v.isEmpty() ? List.of() : List.of(v);
         }
         return List.of();
+    }
+
+    /**
+     * {@link #headerValues} for a value this runtime set recently: one non-empty string, alone or
+     * as a one-element table (both send that one value), looked up in {@link #strings} rather than
+     * decoded and checked again.
+     */
+    private List<String> recentHeaderValues(String name, LuaValue value) {
+        LuaValue one = value;
+        if (value.istable()) {
+            LuaTable t = value.checktable();
+            one = t.length() == 1 ? t.get(1) : LuaValue.NIL;
+        }
+        if (!(one instanceof LuaString s) || s.m_length == 0) {
+            return headerValues(name, value);
+        }
+        List<String> values = strings.headerValue(s);
+        if (values == null) {
+            values = headerValues(name, value);
+            strings.rememberHeaderValue(s, values);
+        }
+        return values;
     }
 
     private LuaValue headerGet(LuaValue key) {
@@ -430,7 +441,7 @@ final class NgxLib {
             headerNames.put(key, named);
         }
         String name = named[0];
-        List<String> values = headerValues(name, value);
+        List<String> values = recentHeaderValues(name, value);
         if (name.equalsIgnoreCase("Content-Length")) {
             for (String v : values) {
                 if (v.isEmpty() || !v.chars().allMatch(ch -> ch >= '0' && ch <= '9') || v.length() > 18) {
@@ -815,11 +826,12 @@ final class NgxLib {
         return headerTable(ctx().exchange.requestHeaders(), a.optint(1, 100), a.optboolean(2, false));
     }
 
-    private static Varargs headerTable(List<Map.Entry<String, String>> headers, int max, boolean raw) {
+    private Varargs headerTable(List<Map.Entry<String, String>> headers, int max, boolean raw) {
         // A table built from the request's headers (bounded by the host's header limits) per call:
         // charged, since a unit may build it in a loop.
-        Allocation.table(max > 0 ? Math.min(max, headers.size()) : headers.size(), "ngx.req.get_headers");
-        LuaTable t = new LuaTable();
+        int size = max > 0 ? Math.min(max, headers.size()) : headers.size();
+        Allocation.table(size, "ngx.req.get_headers");
+        LuaTable t = new LuaTable(0, size); // sized once: no rehash per header
         int n = 0;
         boolean truncated = false;
         for (Map.Entry<String, String> e : headers) {
@@ -827,9 +839,9 @@ final class NgxLib {
                 truncated = true;
                 break;
             }
-            LuaValue key = LuaValue.valueOf(raw ? e.getKey() : e.getKey().toLowerCase(Locale.ROOT));
-            LuaValue value = LuaValue.valueOf(e.getValue());
-            NgxStrings.addRepeatable(t, key, value);
+            // names and values as this runtime made them before (the same client sends the same headers)
+            LuaValue key = raw ? strings.lua(e.getKey()) : strings.luaLower(e.getKey());
+            NgxStrings.addRepeatable(t, key, strings.lua(e.getValue()));
         }
         if (!raw) {
             t.setmetatable(HEADERS_META);

@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Set;
 import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaValue;
 
 /**
  * nginx variables by name, as strings the way nginx prints them, computed on demand from the
@@ -20,6 +21,42 @@ final class NgxVariables {
             .withZone(ZoneOffset.UTC);
 
     private NgxVariables() {
+    }
+
+    /**
+     * A time variable's text for one second, as nginx caches its time strings per second: the
+     * seed's metrics unit reads {@code $time_iso8601} on every response, and formatting it costs
+     * more than the rest of the unit. Shared by all threads (an immutable record: a race only
+     * formats the same second twice).
+     */
+    private record SecondText(long second, String text) {
+    }
+
+    private static volatile SecondText lastIso;
+    private static volatile SecondText lastLocal;
+
+    /**
+     * As {@link #resolve} for {@code ngx.var}, as a Lua string: {@code $arg_*} and {@code $cookie_*}
+     * are sliced from the query or Cookie header into a Lua string (no substring), and values seen
+     * recently by this runtime are handed back as they were made ({@link RecentStrings}).
+     *
+     * @return the value or {@link LuaValue#NIL}
+     */
+    static LuaValue resolveLua(String name, HttpExchange ex, RequestState state, Clock clock, RecentStrings strings) {
+        if (!state.assigned(name)) {
+            if (name.startsWith("arg_")) {
+                String query = state.assigned("args") ? state.variable("args") : ex.rawQuery();
+                long r = queryArgRange(query, name, 4);
+                return r < 0 ? LuaValue.NIL : strings.lua(query, start(r), end(r));
+            }
+            if (name.startsWith("cookie_")) {
+                String header = joinedHeader(ex, "cookie", "; ");
+                long r = cookieRange(header, name, 7);
+                return r < 0 ? LuaValue.NIL : strings.lua(header, start(r), end(r));
+            }
+        }
+        String v = resolve(name, ex, state, clock);
+        return v == null ? LuaValue.NIL : strings.lua(v);
     }
 
     /** @return the value or null (Lua sees nil) */
@@ -68,10 +105,22 @@ final class NgxVariables {
                 int status = state.responseStatus(ex);
                 return status > 0 ? Integer.toString(status) : ex.variable("status");
             }
-            case "time_iso8601":
-                return ISO.format(Instant.ofEpochMilli(clock.millis()));
-            case "time_local":
-                return LOCAL.format(Instant.ofEpochMilli(clock.millis()));
+            case "time_iso8601": {
+                long second = Math.floorDiv(clock.millis(), 1000);
+                SecondText last = lastIso;
+                if (last == null || last.second != second) {
+                    lastIso = last = new SecondText(second, ISO.format(Instant.ofEpochSecond(second)));
+                }
+                return last.text;
+            }
+            case "time_local": {
+                long second = Math.floorDiv(clock.millis(), 1000);
+                SecondText last = lastLocal;
+                if (last == null || last.second != second) {
+                    lastLocal = last = new SecondText(second, LOCAL.format(Instant.ofEpochSecond(second)));
+                }
+                return last.text;
+            }
             case "msec": {
                 long ms = clock.millis();
                 return (ms / 1000) + "." + String.format("%03d", ms % 1000);
@@ -172,8 +221,14 @@ final class NgxVariables {
 
     /** As {@link #queryArg(String, String)} for the argument named by {@code name} from {@code from} on (no substring per read). */
     static String queryArg(String query, String name, int from) {
+        long r = queryArgRange(query, name, from);
+        return r < 0 ? null : query.substring(start(r), end(r));
+    }
+
+    /** Where {@link #queryArg(String, String, int)}'s value is in {@code query} ({@link #range}), or -1. */
+    static long queryArgRange(String query, String name, int from) {
         if (query == null) {
-            return null;
+            return -1;
         }
         int i = 0;
         int len = query.length();
@@ -185,11 +240,24 @@ final class NgxVariables {
             int eq = query.indexOf('=', i);
             int keyEnd = eq >= 0 && eq < amp ? eq : amp;
             if (keyEnd - i == name.length() - from && query.regionMatches(true, i, name, from, name.length() - from)) {
-                return keyEnd == amp ? "" : query.substring(keyEnd + 1, amp);
+                return keyEnd == amp ? range(amp, amp) : range(keyEnd + 1, amp);
             }
             i = amp + 1;
         }
-        return null;
+        return -1;
+    }
+
+    /** A value's place in a text, {@code [start, end)}, as one long: no object per lookup. */
+    static long range(int start, int end) {
+        return (long) start << 32 | end;
+    }
+
+    static int start(long range) {
+        return (int) (range >>> 32);
+    }
+
+    static int end(long range) {
+        return (int) range;
     }
 
     /** nginx's {@code $cookie_NAME}: case-sensitive name in the Cookie header. */
@@ -199,8 +267,14 @@ final class NgxVariables {
 
     /** As {@link #cookie(String, String)} for the cookie named by {@code name} from {@code from} on. */
     static String cookie(String header, String name, int from) {
+        long r = cookieRange(header, name, from);
+        return r < 0 ? null : header.substring(start(r), end(r));
+    }
+
+    /** Where {@link #cookie(String, String, int)}'s value is in {@code header} ({@link #range}), or -1. */
+    static long cookieRange(String header, String name, int from) {
         if (header == null) {
-            return null;
+            return -1;
         }
         int i = 0;
         int len = header.length();
@@ -215,11 +289,19 @@ final class NgxVariables {
             int eq = header.indexOf('=', i);
             if (eq > 0 && eq < end && eq - i == name.length() - from
                     && header.regionMatches(i, name, from, name.length() - from)) {
-                return header.substring(eq + 1, end).trim();
+                // as String.trim(): no chars up to ' ' at either end
+                int start = eq + 1;
+                while (start < end && header.charAt(start) <= ' ') {
+                    start++;
+                }
+                while (end > start && header.charAt(end - 1) <= ' ') {
+                    end--;
+                }
+                return range(start, end);
             }
             i = end + 1;
         }
-        return null;
+        return -1;
     }
 
     /**

@@ -20,7 +20,7 @@ import org.luaj.vm2.LuaValue;
  * an {@link UnitOutcome} per unit recorded in Micrometer.
  *
  * <p>Thread-safe. Each platform thread gets its own Lua runtime on first use (LuaJ globals are not
- * thread-safe); virtual threads borrow one from a pool. Phases of one request may run on
+ * thread-safe); virtual threads and {@link LoopStep}s borrow one from a pool. Phases of one request may run on
  * different threads, one after the other.
  */
 public final class PhaseRunner {
@@ -284,7 +284,10 @@ public final class PhaseRunner {
             return endOfPhase(phase, state, List.of());
         }
         boolean virtual = Thread.currentThread().isVirtual();
-        LuaEngine engine = virtual ? borrow() : engines.get();
+        // A step that may suspend on its loop (LoopStep) must not hold the thread's runtime: the
+        // loop runs other requests' units on it while the step waits.
+        boolean borrowed = virtual || LoopStep.current() != null;
+        LuaEngine engine = borrowed ? borrow() : engines.get();
         try {
             List<UnitOutcome> outcomes = new ArrayList<>(plain.size() + located.size());
             int i = 0;
@@ -357,7 +360,7 @@ public final class PhaseRunner {
             }
             return endOfPhase(phase, state, outcomes);
         } finally {
-            if (virtual) {
+            if (borrowed) {
                 pool.offer(engine);
             }
         }

@@ -147,8 +147,8 @@ public final class RequestState {
             System.arraycopy(headerKeys, at + 1, headerKeys, at, headerCount - at - 1);
             headerCount--;
         } else if (headerChanges == null) {
-            headerChanges = new HeaderChange[4];
-            headerKeys = new String[4];
+            headerChanges = new HeaderChange[2]; // most units change one or two headers
+            headerKeys = new String[2];
         } else if (headerCount == headerChanges.length) {
             headerChanges = Arrays.copyOf(headerChanges, headerCount * 2);
             headerKeys = Arrays.copyOf(headerKeys, headerCount * 2);

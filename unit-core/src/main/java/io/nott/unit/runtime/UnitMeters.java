@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.pause.NoPauseDetector;
+import io.micrometer.core.instrument.distribution.pause.PauseDetector;
 import io.nott.unit.model.Phase;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  * through (the tag sorts after {@code unit}, so existing label prefixes still read the same).
  */
 final class UnitMeters {
+
+    private static final PauseDetector NO_PAUSE_DETECTOR = new NoPauseDetector();
 
     static final String CALLS = "cu.unit.calls";
     static final String DURATION = "cu.unit.duration";
@@ -86,7 +90,11 @@ final class UnitMeters {
             if (t == null) {
                 t = Timer.builder(DURATION).description("Wall time of computing unit calls that ran")
                         .tag("unit", unit).tag("phase", p.luaName()).tag("version", role)
-                        .serviceLevelObjectives(DURATION_BUCKETS).register(registry);
+                        .serviceLevelObjectives(DURATION_BUCKETS)
+                        // Each call is timed by itself (a pause inside it is in its duration): the
+                        // default pause detector would add made-up calls after a GC pause and reads
+                        // the clock once more on every call.
+                        .pauseDetector(NO_PAUSE_DETECTOR).register(registry);
                 timers[p.ordinal()] = t;
             }
             return t;

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * What {@code edge_computing.redis_client} reaches. Blocking calls: the host runs phases whose units
- * use it off the event loop (see {@link UnitSnapshot#usesRedis}). Keys arrive already confined to
+ * use it off the event loop (see {@link UnitSnapshot#usesRedis}), unless the client suspends a
+ * {@link LoopStep} instead, as the edge's does (its host then runs such phases on the loop). Keys arrive already confined to
  * {@link io.nott.unit.codec.RedisSchema#UNIT_DATA_PREFIX}; implementations must use them as given.
  * Failures are reported by throwing {@link UnitRedisException}; Lua then sees {@code nil, message}
  * as with lua-resty-redis.

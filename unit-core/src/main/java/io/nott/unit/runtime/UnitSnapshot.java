@@ -109,10 +109,12 @@ public final class UnitSnapshot {
     }
 
     private static final int PHASES = Phase.values().length;
-    /** Per phase, how many entries use Redis, may block, read the body: {@code traitCounts[phase * 3 + trait]}. */
+    /** Per phase, how many entries use Redis, may block, read the body, sleep: {@code traitCounts[phase * TRAITS + trait]}. */
     private static final int USES_REDIS = 0;
     private static final int BLOCKS = 1;
     private static final int READS_BODY = 2;
+    private static final int SLEEPS = 3;
+    private static final int TRAITS = 4;
 
     public static final UnitSnapshot EMPTY = new Builder(null).build(0);
 
@@ -136,6 +138,7 @@ public final class UnitSnapshot {
     private final EnumSet<Phase> phasesWithUnits = EnumSet.noneOf(Phase.class);
     private final EnumSet<Phase> phasesUsingRedis = EnumSet.noneOf(Phase.class);
     private final EnumSet<Phase> phasesBlocking = EnumSet.noneOf(Phase.class);
+    private final EnumSet<Phase> phasesSleeping = EnumSet.noneOf(Phase.class);
     private final EnumSet<Phase> phasesReadingBody = EnumSet.noneOf(Phase.class);
     private final int slots;
     private final FreeSlot freeSlots;
@@ -161,7 +164,7 @@ public final class UnitSnapshot {
         this.compiledNow = b.compiled;
         this.sharedDicts = sharedDicts;
         for (Phase phase : Phase.values()) {
-            int p = phase.ordinal() * 3;
+            int p = phase.ordinal() * TRAITS;
             if (!byPhase.get(phase).isEmpty()) {
                 phasesWithUnits.add(phase);
             }
@@ -170,6 +173,9 @@ public final class UnitSnapshot {
             }
             if (traitCounts[p + BLOCKS] > 0) {
                 phasesBlocking.add(phase);
+            }
+            if (traitCounts[p + SLEEPS] > 0) {
+                phasesSleeping.add(phase);
             }
             if (traitCounts[p + READS_BODY] > 0) {
                 phasesReadingBody.add(phase);
@@ -326,7 +332,7 @@ public final class UnitSnapshot {
                 scoped = PersistentSortedMap.empty();
                 modules = PersistentSortedMap.empty();
                 hosts = HostIndex.Tables.EMPTY;
-                traitCounts = new int[PHASES * 3];
+                traitCounts = new int[PHASES * TRAITS];
                 return;
             }
             byId = base.byId;
@@ -471,10 +477,11 @@ public final class UnitSnapshot {
         }
 
         private void count(Entry e, int delta) {
-            int p = e.unit().phase().ordinal() * 3;
+            int p = e.unit().phase().ordinal() * TRAITS;
             traitCounts[p + USES_REDIS] += e.traits.usesRedis() ? delta : 0;
             traitCounts[p + BLOCKS] += e.traits.blocks() ? delta : 0;
             traitCounts[p + READS_BODY] += e.traits.readsBody() ? delta : 0;
+            traitCounts[p + SLEEPS] += e.traits.sleeps() ? delta : 0;
         }
 
         private int slot() {
@@ -630,6 +637,7 @@ public final class UnitSnapshot {
         phasesWithUnits.addAll(from.phasesWithUnits);
         phasesUsingRedis.addAll(from.phasesUsingRedis);
         phasesBlocking.addAll(from.phasesBlocking);
+        phasesSleeping.addAll(from.phasesSleeping);
         phasesReadingBody.addAll(from.phasesReadingBody);
     }
 
@@ -758,6 +766,15 @@ public final class UnitSnapshot {
      */
     public boolean blocks(Phase phase) {
         return phasesBlocking.contains(phase);
+    }
+
+    /**
+     * True when a unit of {@code phase} mentions {@code sleep}: its step waits on a thread (a
+     * virtual one), whereas a step that waits only for Redis may suspend on its event loop
+     * ({@link LoopStep}).
+     */
+    public boolean sleeps(Phase phase) {
+        return phasesSleeping.contains(phase);
     }
 
     /**

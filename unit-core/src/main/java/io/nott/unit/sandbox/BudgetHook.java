@@ -102,6 +102,8 @@ public final class BudgetHook extends DebugLib {
      */
     private long pending;
     private long allocBaseline = -1;
+    /** The thread's allocation counter when the call was suspended ({@link #suspendCall}); -1 when it runs. */
+    private long suspendedAllocated = -1;
     /**
      * The thread has no allocation counter (a virtual thread: the JDK answers -1 there), so what the
      * interpreter allocates itself (tables, their growth, closures, concatenations) is charged
@@ -170,8 +172,10 @@ public final class BudgetHook extends DebugLib {
      * Starts counting for one call on the calling thread; the call's memory use (charged and
      * measured) is covered by {@code lease} as it grows, and the call ends as overloaded when the
      * node cannot cover more.
+     *
+     * @return the ticker's reading the call starts at (a caller timing the call needs no reading of its own)
      */
-    public void arm(Budget budget, SandboxLimits limits, MemoryLease lease) {
+    public long arm(Budget budget, SandboxLimits limits, MemoryLease lease) {
         owner = Thread.currentThread();
         instructions = 0;
         instructionLimit = budget.instructions();
@@ -198,6 +202,26 @@ public final class BudgetHook extends DebugLib {
         lightThreads = null;
         workKind = -1;
         armed = true;
+        CURRENT.set(this);
+        return lastCheckNanos;
+    }
+
+    /**
+     * The call is suspended while it waits for I/O ({@link IoContinuation}) and its thread serves
+     * other requests meanwhile: the hook stops being the thread's current one, and what the thread
+     * allocates until {@link #resumeCall} is not this call's.
+     */
+    public void suspendCall() {
+        suspendedAllocated = armed && allocBaseline >= 0 ? THREADS.getCurrentThreadAllocatedBytes() : -1;
+        CURRENT.set(null);
+    }
+
+    /** The suspended call goes on, on the thread it was suspended on. */
+    public void resumeCall() {
+        if (suspendedAllocated >= 0) {
+            allocBaseline += THREADS.getCurrentThreadAllocatedBytes() - suspendedAllocated;
+            suspendedAllocated = -1;
+        }
         CURRENT.set(this);
     }
 

@@ -22,6 +22,8 @@ final class Continuations {
     static final String JVM_OPTION = "--add-exports java.base/jdk.internal.vm=ALL-UNNAMED";
 
     private static final Object SCOPE;
+    /** A request step suspended while it waits for I/O on its event loop ({@link IoContinuation}). */
+    private static final Object IO_SCOPE;
     private static final MethodHandle NEW;
     private static final MethodHandle RUN;
     private static final MethodHandle YIELD;
@@ -30,6 +32,7 @@ final class Continuations {
 
     static {
         Object scope = null;
+        Object ioScope = null;
         MethodHandle create = null;
         MethodHandle run = null;
         MethodHandle yield = null;
@@ -40,6 +43,7 @@ final class Continuations {
             Class<?> contClass = Class.forName("jdk.internal.vm.Continuation");
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             scope = lookup.findConstructor(scopeClass, MethodType.methodType(void.class, String.class)).invoke("lua");
+            ioScope = lookup.findConstructor(scopeClass, MethodType.methodType(void.class, String.class)).invoke("io");
             create = lookup.findConstructor(contClass, MethodType.methodType(void.class, scopeClass, Runnable.class))
                     .asType(MethodType.methodType(Object.class, Object.class, Runnable.class));
             run = lookup.findVirtual(contClass, "run", MethodType.methodType(void.class))
@@ -52,6 +56,7 @@ final class Continuations {
             why = "coroutines are not available on this node: the JVM must run with " + JVM_OPTION + " (" + e + ")";
         }
         SCOPE = scope;
+        IO_SCOPE = ioScope;
         NEW = create;
         RUN = run;
         YIELD = yield;
@@ -69,6 +74,26 @@ final class Continuations {
     /** Why coroutines are off, or null. */
     static String unavailableReason() {
         return UNAVAILABLE;
+    }
+
+    static Object createIo(Runnable body) {
+        try {
+            return NEW.invokeExact(IO_SCOPE, body);
+        } catch (Throwable e) {
+            throw sneaky(e);
+        }
+    }
+
+    /**
+     * Suspends the running I/O step ({@link #createIo}), Lua coroutines it runs in included.
+     * Throws {@link IllegalStateException} when pinned.
+     */
+    static boolean yieldIo() {
+        try {
+            return (boolean) YIELD.invokeExact(IO_SCOPE);
+        } catch (Throwable e) {
+            throw sneaky(e);
+        }
     }
 
     static Object create(Runnable body) {

@@ -16,6 +16,8 @@ final class RawExchange implements HttpExchange {
     private final String[] headers; // name, value, name, value...
     private final String remote;
     private int queryAt = -2;
+    /** Made once when first asked for, as Vert.x's {@code HttpServerRequest.query()} is. */
+    private String query;
 
     RawExchange(String method, String target, String[] headers, String remote) {
         this.method = method;
@@ -54,7 +56,10 @@ final class RawExchange implements HttpExchange {
 
     @Override
     public String rawQuery() {
-        return q() < 0 ? null : target.substring(q() + 1);
+        if (query == null && q() >= 0) {
+            query = target.substring(q() + 1);
+        }
+        return query;
     }
 
     @Override

@@ -3,10 +3,12 @@ package io.nott.edge.units.data;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nott.unit.model.Phase;
+import io.nott.unit.runtime.LoopStep;
 import io.nott.unit.runtime.UnitRedisClient;
 import io.nott.unit.runtime.UnitRedisException;
 import io.nott.unit.runtime.UnitRedisException.Reason;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -20,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code edge_computing.redis_client} over the Redis Cluster, bounded and honest:
@@ -34,8 +37,9 @@ import java.util.concurrent.TimeoutException;
  *   and for the unit that made the call ({@code cu_unit_redis_failures_total{unit,phase,reason}}),
  *   because a unit that ignores {@code err} still ends {@code ok}.</li>
  * </ul>
- * Blocking by contract, so it is only called on virtual threads. Keys arrive already under the
- * unit-data prefix (unit-core confines them).
+ * Blocking by contract on a thread of its own (a virtual thread); on an event loop, inside a
+ * {@link LoopStep}, a call suspends the step instead and the loop goes on. Keys arrive already
+ * under the unit-data prefix (unit-core confines them).
  */
 public final class RedisUnitDataClient implements UnitRedisClient {
 
@@ -69,6 +73,10 @@ public final class RedisUnitDataClient implements UnitRedisClient {
             permits.release();
             throw failure(Reason.UNAVAILABLE, command, "failed: " + e.getMessage(), e);
         }
+        LoopStep step = LoopStep.current();
+        if (step != null) {
+            return awaitOnLoop(step, command, reply);
+        }
         // The permit follows the command, not the caller: a caller that times out leaves the
         // command in flight, and it still counts against the limit until Redis answers. One
         // listener releases it and hands the reply to the waiting thread (not a listener each
@@ -96,6 +104,51 @@ public final class RedisUnitDataClient implements UnitRedisClient {
             Thread.currentThread().interrupt();
             throw failure(Reason.ERROR, command, "interrupted", e);
         }
+    }
+
+    /**
+     * The reply for a unit whose step runs on its event loop ({@link LoopStep}): the step is
+     * suspended until the reply or the timeout, whichever comes first, and the loop serves other
+     * requests meanwhile (OpenResty's cosocket wait). Exactly one of the two wakes the step.
+     */
+    private Response awaitOnLoop(LoopStep step, String command, Future<Response> reply) {
+        AtomicBoolean woken = new AtomicBoolean();
+        boolean[] timedOut = new boolean[1];
+        reply.onComplete(done -> {
+            permits.release();
+            if (woken.compareAndSet(false, true)) {
+                step.wake();
+            }
+        });
+        Vertx vertx = redis.vertx();
+        long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
+            if (woken.compareAndSet(false, true)) {
+                timedOut[0] = true;
+                step.wake();
+            }
+        });
+        try {
+            step.suspend();
+        } catch (IllegalStateException e) {
+            // Cannot suspend here (a monitor or native frame in between) and an event loop must not block.
+            if (woken.compareAndSet(false, true)) {
+                vertx.cancelTimer(timer);
+                throw failure(Reason.ERROR, command, "cannot wait for the reply here (" + e.getMessage()
+                        + "); call Redis outside of that construct", e);
+            }
+            throw failure(Reason.ERROR, command, "cannot wait for the reply here: " + e.getMessage(), e);
+        }
+        vertx.cancelTimer(timer);
+        if (timedOut[0]) {
+            throw failure(Reason.TIMEOUT, command, "timed out after " + timeout.toMillis()
+                    + " ms (edge.units.redis-timeout)", null);
+        }
+        if (reply.succeeded()) {
+            return reply.result();
+        }
+        Throwable cause = reply.cause();
+        boolean connection = !(cause instanceof io.vertx.redis.client.impl.types.ErrorType);
+        throw failure(connection ? Reason.UNAVAILABLE : Reason.ERROR, command, "failed: " + cause.getMessage(), cause);
     }
 
     private UnitRedisException failure(Reason reason, String command, String what, Throwable cause) {

@@ -140,6 +140,11 @@ public final class UnitRedisConnection implements AutoCloseable {
         return answer;
     }
 
+    /** The Vert.x instance the connection runs on (for timers of callers that wait on a loop). */
+    public Vertx vertx() {
+        return vertx;
+    }
+
     /** Commands sent and not yet answered (or failed). */
     public int inFlight() {
         return inFlight.get();

@@ -14,11 +14,13 @@ import io.nott.unit.pipeline.LocalAnswer;
 import io.nott.unit.pipeline.PipelineRun;
 import io.nott.unit.pipeline.RequestPipeline;
 import io.nott.unit.runtime.BodyChunk;
+import io.nott.unit.runtime.LoopStep;
 import io.nott.unit.runtime.RequestState;
 import io.nott.unit.runtime.RunnerSettings;
 import io.nott.unit.runtime.UnitOutcome;
 import io.nott.unit.runtime.UnitSnapshot;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -49,6 +51,7 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
 
     private final SnapshotHolder holder;
     private final RequestPipeline pipeline;
+    private final boolean redisWaitsOnLoop;
     private final OffLoop offLoop;
     private final long maxCollectedBody;
     private final UnitOutputLimits limits;
@@ -76,6 +79,17 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
     /** @param maxRequestBody largest request body read for units ({@code edge.units.client-max-body-size}); larger: 413 */
     public LuaPhasesInterceptor(SnapshotHolder holder, RequestPipeline pipeline, OffLoop offLoop, long maxCollectedBody,
             UnitOutputLimits limits, long offloadAboveNanos, long maxRequestBody) {
+        this(holder, pipeline, offLoop, maxCollectedBody, limits, offloadAboveNanos, maxRequestBody, false);
+    }
+
+    /**
+     * @param redisWaitsOnLoop the units' Redis client suspends a {@link LoopStep} while it waits
+     *                         ({@code RedisUnitDataClient}): request steps that wait only for Redis
+     *                         then stay on the event loop; false for a client that blocks its thread
+     */
+    public LuaPhasesInterceptor(SnapshotHolder holder, RequestPipeline pipeline, OffLoop offLoop, long maxCollectedBody,
+            UnitOutputLimits limits, long offloadAboveNanos, long maxRequestBody, boolean redisWaitsOnLoop) {
+        this.redisWaitsOnLoop = redisWaitsOnLoop;
         this.maxRequestBody = maxRequestBody;
         this.holder = holder;
         this.pipeline = pipeline;
@@ -131,8 +145,12 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
 
     private Future<ProxyResponse> requestPhases(ProxyContext context, PipelineRun run, EdgeExchange exchange) {
         if (run.requestPhasesBlock()) {
-            return offLoop.call(context.vertxContext(), run::runRequestPhases)
-                    .compose(answer -> respond(context, run, exchange, answer));
+            Future<LocalAnswer> waited = !redisWaitsOnLoop || run.requestPhasesSleep() ? null
+                    : onLoop(context.vertxContext(), run::runRequestPhases);
+            if (waited == null) {
+                waited = offLoop.call(context.vertxContext(), run::runRequestPhases);
+            }
+            return waited.compose(answer -> respond(context, run, exchange, answer));
         }
         if (run.requestPhasesSlow(offloadAboveNanos)) {
             Future<LocalAnswer> off = offLoop.tryCall(context.vertxContext(), run::runRequestPhases);
@@ -142,6 +160,27 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
             run.refuseSlow(offloadAboveNanos);
         }
         return respond(context, run, exchange, run.runRequestPhases());
+    }
+
+    /**
+     * Runs a step whose units wait only for Redis on this event loop ({@link LoopStep}): a Redis
+     * call suspends the step and the reply resumes it here, with no thread hop (a virtual thread
+     * pays two per call and two per step). Null when it cannot (not on an event loop thread, or
+     * the JVM lacks continuations): the caller moves the step to a virtual thread instead.
+     */
+    private static <T> Future<T> onLoop(io.vertx.core.Context loop, java.util.concurrent.Callable<T> step) {
+        if (!LoopStep.available() || !loop.isEventLoopContext() || !io.vertx.core.Context.isOnEventLoopThread()) {
+            return null;
+        }
+        Promise<T> promise = Promise.promise();
+        LoopStep.start(step, task -> loop.runOnContext(v -> task.run()), (value, failure) -> {
+            if (failure != null) {
+                promise.fail(failure);
+            } else {
+                promise.complete(value);
+            }
+        });
+        return promise.future();
     }
 
     private Future<ProxyResponse> respond(ProxyContext context, PipelineRun run, EdgeExchange exchange,
