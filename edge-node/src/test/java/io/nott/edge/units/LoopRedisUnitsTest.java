@@ -171,6 +171,27 @@ class LoopRedisUnitsTest {
     }
 
     @Test
+    void aRedisCallOnAnEventLoopOutsideALoopStepIsRefusedAtOnceNotWaitedFor() throws Exception {
+        // What a step run inline does when the unit's text hid its Redis call (a name built at run time).
+        RedisUnitDataClient client = new RedisUnitDataClient(connection, Duration.ofSeconds(20), 512, new SimpleMeterRegistry());
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(v -> {
+            try {
+                client.incrby("loop:hidden", 1);
+                outcome.complete(null);
+            } catch (RuntimeException e) {
+                outcome.complete(e);
+            }
+        });
+        Throwable refused = outcome.get(1, java.util.concurrent.TimeUnit.MINUTES);
+        assertThat(refused).as("refused, not waited for").isNotNull()
+                .hasMessageContaining("event loop").hasMessageContaining("edge_computing.redis_client");
+        // Off the loop the same client waits for the reply as before.
+        assertThat(CompletableFuture.supplyAsync(() -> client.incrby("loop:hidden", 1), Executors.newVirtualThreadPerTaskExecutor())
+                .get(1, java.util.concurrent.TimeUnit.MINUTES)).isPositive();
+    }
+
+    @Test
     void aUnitThatSleepsKeepsItsStepOnAVirtualThread() {
         units(ComputingUnit.of("slow-counter", Phase.ACCESS, """
                 ngx.sleep(0.001)

@@ -62,6 +62,15 @@ public final class RedisUnitDataClient implements UnitRedisClient {
     }
 
     private Response call(String command, Request request) {
+        LoopStep step = LoopStep.current();
+        if (step == null && io.vertx.core.Context.isOnEventLoopThread()) {
+            // A step runs inline when its unit's text does not show a Redis call (UnitTraits reads
+            // the text: a name built at run time, or a call inside a required module, hides it).
+            // Waiting here would hold the event loop, and every request on it, for up to the timeout.
+            throw failure(Reason.ERROR, command, "refused: called on an event loop that must not wait; the edge "
+                    + "runs a unit's step where it may wait when the unit's own code names edge_computing.redis_client "
+                    + "(not a name built at run time, nor only a module it requires)", null);
+        }
         if (!permits.tryAcquire()) {
             throw failure(Reason.BUSY, command, "refused: " + maxInFlight + " Redis calls of this edge node are already "
                     + "in flight (edge.units.redis-max-in-flight); Redis is slow or units call it too often", null);
@@ -73,7 +82,6 @@ public final class RedisUnitDataClient implements UnitRedisClient {
             permits.release();
             throw failure(Reason.UNAVAILABLE, command, "failed: " + e.getMessage(), e);
         }
-        LoopStep step = LoopStep.current();
         if (step != null) {
             return awaitOnLoop(step, command, reply);
         }
