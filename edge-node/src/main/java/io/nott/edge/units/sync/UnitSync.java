@@ -415,6 +415,7 @@ public final class UnitSync implements AutoCloseable {
         }
         // Recorded before the swap, so whoever sees the new version also sees its sync's figures.
         trace.record(registry);
+        countNewCompileErrors(snapshot, holder.snapshot());
         holder.swap(new AppliedSnapshot(snapshot, units.fingerprint(), clock.millis(), from, List.copyOf(rejected)));
         last = units;
         lastFromRedis = "redis".equals(from);
@@ -430,11 +431,6 @@ public final class UnitSync implements AutoCloseable {
         });
         rejectedHashes.clear();
         rejectedHashes.putAll(rejections);
-        snapshot.errors().forEach((id, e) -> {
-            Counter.builder("edge.units.compile.errors").description("Units skipped because they do not compile")
-                    .tag("unit", id).register(registry).increment();
-            LOG.errorf("Unit %s skipped: %s", id, e.getMessage());
-        });
         rejected.forEach(r -> LOG.errorf("Unit skipped: %s", r));
         LOG.infof("Applied units version %d from %s%s: %d loaded (%d compiled, the rest shared), %d skipped; %s; "
                 + "stages: %s", units.version(), from, incremental ? " (" + fetched.changed().size() + " changed)" : "",
@@ -506,5 +502,21 @@ public final class UnitSync implements AutoCloseable {
     public void close() {
         thread.shutdownNow();
         saver.close();
+    }
+
+    /**
+     * Counts and logs each compile error once, when a compile fails: an entry this sync shared with
+     * the previous snapshot (a unit still in error, not compiled again) keeps the very same error,
+     * already counted. Before, every sync counted every unit still in error again.
+     */
+    private void countNewCompileErrors(UnitSnapshot next, UnitSnapshot previous) {
+        Map<String, ?> before = previous == null ? Map.of() : previous.errors();
+        next.errors().forEach((id, e) -> {
+            if (before.get(id) != e) {
+                Counter.builder("edge.units.compile.errors").description("Units skipped because they do not compile")
+                        .tag("unit", id).register(registry).increment();
+                LOG.errorf("Unit %s skipped: %s", id, e.getMessage());
+            }
+        });
     }
 }
