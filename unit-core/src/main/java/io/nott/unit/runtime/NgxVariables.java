@@ -24,16 +24,34 @@ final class NgxVariables {
     }
 
     /**
-     * A time variable's text for one second, as nginx caches its time strings per second: the
+     * A time variable's text, formatted once per second as nginx caches its time strings: the
      * seed's metrics unit reads {@code $time_iso8601} on every response, and formatting it costs
-     * more than the rest of the unit. Shared by all threads (an immutable record: a race only
-     * formats the same second twice).
+     * more than the rest of the unit. Shared by all threads (an immutable record behind a volatile:
+     * a race only formats the same second twice).
      */
-    private record SecondText(long second, String text) {
+    private static final class PerSecondText {
+        private record Formatted(long second, String text) {
+        }
+
+        private final DateTimeFormatter format;
+        private volatile Formatted last;
+
+        PerSecondText(DateTimeFormatter format) {
+            this.format = format;
+        }
+
+        String at(long millis) {
+            long second = Math.floorDiv(millis, 1000);
+            Formatted f = last;
+            if (f == null || f.second != second) {
+                last = f = new Formatted(second, format.format(Instant.ofEpochSecond(second)));
+            }
+            return f.text;
+        }
     }
 
-    private static volatile SecondText lastIso;
-    private static volatile SecondText lastLocal;
+    private static final PerSecondText TIME_ISO8601 = new PerSecondText(ISO);
+    private static final PerSecondText TIME_LOCAL = new PerSecondText(LOCAL);
 
     /**
      * As {@link #resolve} for {@code ngx.var}, as a Lua string: {@code $arg_*} and {@code $cookie_*}
@@ -105,22 +123,10 @@ final class NgxVariables {
                 int status = state.responseStatus(ex);
                 return status > 0 ? Integer.toString(status) : ex.variable("status");
             }
-            case "time_iso8601": {
-                long second = Math.floorDiv(clock.millis(), 1000);
-                SecondText last = lastIso;
-                if (last == null || last.second != second) {
-                    lastIso = last = new SecondText(second, ISO.format(Instant.ofEpochSecond(second)));
-                }
-                return last.text;
-            }
-            case "time_local": {
-                long second = Math.floorDiv(clock.millis(), 1000);
-                SecondText last = lastLocal;
-                if (last == null || last.second != second) {
-                    lastLocal = last = new SecondText(second, LOCAL.format(Instant.ofEpochSecond(second)));
-                }
-                return last.text;
-            }
+            case "time_iso8601":
+                return TIME_ISO8601.at(clock.millis());
+            case "time_local":
+                return TIME_LOCAL.at(clock.millis());
             case "msec": {
                 long ms = clock.millis();
                 return (ms / 1000) + "." + String.format("%03d", ms % 1000);

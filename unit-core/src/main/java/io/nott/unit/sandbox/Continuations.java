@@ -77,11 +77,7 @@ final class Continuations {
     }
 
     static Object createIo(Runnable body) {
-        try {
-            return NEW.invokeExact(IO_SCOPE, body);
-        } catch (Throwable e) {
-            throw sneaky(e);
-        }
+        return create(IO_SCOPE, body);
     }
 
     /**
@@ -89,19 +85,11 @@ final class Continuations {
      * Throws {@link IllegalStateException} when pinned.
      */
     static boolean yieldIo() {
-        try {
-            return (boolean) YIELD.invokeExact(IO_SCOPE);
-        } catch (Throwable e) {
-            throw sneaky(e);
-        }
+        return yieldIn(IO_SCOPE);
     }
 
     static Object create(Runnable body) {
-        try {
-            return NEW.invokeExact(SCOPE, body);
-        } catch (Throwable e) {
-            throw sneaky(e);
-        }
+        return create(SCOPE, body);
     }
 
     /** Runs the continuation on this thread until it yields or ends; its exceptions propagate. */
@@ -118,8 +106,21 @@ final class Continuations {
      * is pinned (a monitor held or a native frame in between): the caller reports that as a C-call boundary.
      */
     static boolean yieldNow() {
+        return yieldIn(SCOPE);
+    }
+
+    /** A continuation of {@code scope} (Lua coroutines or I/O steps: each yields only its own). */
+    private static Object create(Object scope, Runnable body) {
         try {
-            return (boolean) YIELD.invokeExact(SCOPE);
+            return NEW.invokeExact(scope, body);
+        } catch (Throwable e) {
+            throw sneaky(e);
+        }
+    }
+
+    private static boolean yieldIn(Object scope) {
+        try {
+            return (boolean) YIELD.invokeExact(scope);
         } catch (Throwable e) {
             throw sneaky(e);
         }
