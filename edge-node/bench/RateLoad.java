@@ -18,7 +18,8 @@ import org.HdrHistogram.Histogram;
  * its own schedule (rate / connections, staggered), sends each request at its intended time (at
  * once when it is already late) and records latency from the <em>intended</em> send time, so a
  * server that stalls is charged for every request that should have been sent meanwhile, not only
- * the one that was waiting. HTTP/1.1 keep-alive, one request in flight per connection, like wrk.
+ * the one that was waiting. HTTP/1.1 keep-alive, one request in flight per connection, like wrk, and
+ * a new connection when the server ends one between responses.
  *
  * <p>Run with the JDK's source launcher (no build step), HdrHistogram from Maven Central:
  * <pre>java -cp HdrHistogram-2.2.2.jar RateLoad.java URL RATE SECONDS [CONNECTIONS] [WARMUP_SECONDS] [Header: value]...</pre>
@@ -80,20 +81,15 @@ public final class RateLoad {
 
     private static void connection(URI uri, byte[] wire, long first, long interval, long measureFrom, long end,
                                    Histogram histogram, AtomicLong measured, AtomicLong errors) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
-            OutputStream out = socket.getOutputStream();
-            Reader in = new Reader(socket.getInputStream());
+        Connection connection = new Connection(uri);
+        try {
             for (long intended = first; intended < end; intended += interval) {
                 long wait = intended - System.nanoTime();
                 while (wait > 0) {
                     LockSupport.parkNanos(wait);
                     wait = intended - System.nanoTime();
                 }
-                out.write(wire);
-                out.flush();
-                int status = in.response();
+                int status = connection.exchange(wire);
                 long now = System.nanoTime();
                 if (intended >= measureFrom) {
                     histogram.recordValue(Math.min(now - intended, histogram.getHighestTrackableValue()));
@@ -103,6 +99,70 @@ public final class RateLoad {
                     }
                 }
             }
+        } finally {
+            connection.close();
+        }
+    }
+
+    /**
+     * One keep-alive connection that reconnects, as wrk does, when the server ends it between two
+     * requests (nginx closes a connection after {@code keepalive_requests}, 1,000 by default, and
+     * after {@code Connection: close}); the reconnect's time counts in the request's latency. A
+     * connection that ends again at once, or during a response, is an error.
+     */
+    private static final class Connection {
+        private final URI uri;
+        private Socket socket;
+        private OutputStream out;
+        private Reader in;
+
+        Connection(URI uri) throws IOException {
+            this.uri = uri;
+            open();
+        }
+
+        int exchange(byte[] wire) throws IOException {
+            try {
+                return send(wire);
+            } catch (ServerClosed e) {
+                close();
+                open();
+                return send(wire);
+            }
+        }
+
+        private int send(byte[] wire) throws IOException {
+            try {
+                out.write(wire);
+                out.flush();
+            } catch (IOException e) { // a reset of a connection the server closed meanwhile
+                throw new ServerClosed();
+            }
+            Reader.Response response = in.response();
+            if (response.closes()) {
+                close();
+                open();
+            }
+            return response.status();
+        }
+
+        private void open() throws IOException {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
+            out = socket.getOutputStream();
+            in = new Reader(socket.getInputStream());
+        }
+
+        void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** The server ended the connection before the response's first byte: retried on a new one. */
+    private static final class ServerClosed extends IOException {
+        ServerClosed() {
+            super("the server closed the connection");
         }
     }
 
@@ -117,11 +177,17 @@ public final class RateLoad {
             this.in = in;
         }
 
-        int response() throws IOException {
+        record Response(int status, boolean closes) { }
+
+        Response response() throws IOException {
+            if (pos == lim && !fillOrEnd()) {
+                throw new ServerClosed();
+            }
             String statusLine = line();
             int status = Integer.parseInt(statusLine.substring(9, 12));
             long length = -1;
             boolean chunked = false;
+            boolean closes = statusLine.startsWith("HTTP/1.0");
             for (String h = line(); !h.isEmpty(); h = line()) {
                 int colon = h.indexOf(':');
                 String name = h.substring(0, colon).trim();
@@ -129,6 +195,8 @@ public final class RateLoad {
                     length = Long.parseLong(h.substring(colon + 1).trim());
                 } else if (name.equalsIgnoreCase("transfer-encoding") && h.toLowerCase().contains("chunked")) {
                     chunked = true;
+                } else if (name.equalsIgnoreCase("connection")) {
+                    closes = h.toLowerCase().contains("close");
                 }
             }
             if (chunked) {
@@ -141,7 +209,18 @@ public final class RateLoad {
             } else if (length > 0) {
                 skip(length);
             }
-            return status;
+            return new Response(status, closes);
+        }
+
+        /** Reads more; false when the server has ended the connection. */
+        private boolean fillOrEnd() throws IOException {
+            pos = 0;
+            try {
+                lim = in.read(buf);
+            } catch (java.net.SocketException e) { // reset by a server that closed it
+                lim = -1;
+            }
+            return lim >= 0;
         }
 
         private void fill() throws IOException {
