@@ -15,9 +15,23 @@ local function flush(premature)
     lines[#lines + 1] = line
   end
   if #lines > 0 then
-    local n = redis:incr("{timer}:batches")
-    redis:set("{timer}:batch:" .. n, table.concat(lines, "\n"))
-    redis:incrby("{timer}:lines", #lines)
+    local n, err = redis:incr("{timer}:batches")
+    local stored
+    if n then
+      stored, err = redis:set("{timer}:batch:" .. n, table.concat(lines, "\n"))
+    end
+    if not stored then
+      -- Redis did not answer (a loaded node): the lines wait for the next run, in their order; a
+      -- batch number taken without its lines stays empty.
+      for i = #lines, 1, -1 do
+        dict:lpush("lines", lines[i])
+      end
+      ngx.log(ngx.ERR, "batch kept for the next run: ", err)
+    else
+      for _ = 1, 3 do
+        if redis:incrby("{timer}:lines", #lines) then break end
+      end
+    end
   end
   if premature then
     redis:set("{timer}:premature", "true")
