@@ -196,6 +196,15 @@ public final class UnitSnapshot {
      * changed calls {@link #update} and pays for the change only.
      */
     public static UnitSnapshot build(long version, Collection<ComputingUnit> units, UnitSnapshot previous) {
+        return build(version, units, previous, null);
+    }
+
+    /**
+     * As {@link #build(long, Collection, UnitSnapshot)}, taking from {@code ahead} (null: none)
+     * what was compiled for the units while they were still being read.
+     */
+    public static UnitSnapshot build(long version, Collection<ComputingUnit> units, UnitSnapshot previous,
+            CompiledAhead ahead) {
         UnitSnapshot base = previous == null ? EMPTY : previous;
         Map<String, ComputingUnit> given = new java.util.HashMap<>(units.size() * 2);
         List<ComputingUnit> changed = new ArrayList<>();
@@ -212,7 +221,7 @@ public final class UnitSnapshot {
                 removed.add(id);
             }
         });
-        return base.update(version, changed, removed);
+        return base.update(version, changed, removed, ahead);
     }
 
     /**
@@ -224,6 +233,12 @@ public final class UnitSnapshot {
      * is removed. Never throws for a bad unit.
      */
     public UnitSnapshot update(long version, Collection<ComputingUnit> changed, Collection<String> removed) {
+        return update(version, changed, removed, null);
+    }
+
+    /** As {@link #update(long, Collection, Collection)}, taking from {@code ahead} (null: none) what was compiled already. */
+    public UnitSnapshot update(long version, Collection<ComputingUnit> changed, Collection<String> removed,
+            CompiledAhead ahead) {
         Builder b = new Builder(this);
         java.util.Set<String> gone = new java.util.HashSet<>(removed);
         List<ComputingUnit> put = new ArrayList<>(changed.size());
@@ -235,12 +250,12 @@ public final class UnitSnapshot {
         }
         put.addAll(last.values());
         if (put.size() + gone.size() >= REBUILD_FROM && (put.size() + gone.size()) * 4L >= byId.size()) {
-            return rebuilt(version, put, gone);
+            return rebuilt(version, put, gone, ahead);
         }
         for (String id : removed) {
             b.remove(id);
         }
-        Map<String, Compiled> compiled = compileChanged(put, b::entry);
+        Map<String, Compiled> compiled = compileChanged(put, b::entry, ahead);
         for (ComputingUnit u : put) {
             b.remove(u.id());
             b.put(u, compiled.get(u.id()));
@@ -257,7 +272,7 @@ public final class UnitSnapshot {
      * n), with the larger constant of a path copy per change). Unchanged units still keep their
      * entries and errors; the tables are the ones the changes one by one would give.
      */
-    private UnitSnapshot rebuilt(long version, List<ComputingUnit> put, java.util.Set<String> gone) {
+    private UnitSnapshot rebuilt(long version, List<ComputingUnit> put, java.util.Set<String> gone, CompiledAhead ahead) {
         Builder b = new Builder(this);
         Map<String, ComputingUnit> next = new java.util.HashMap<>(byId.size() * 2);
         byId.forEach(next::put);
@@ -267,7 +282,7 @@ public final class UnitSnapshot {
             next.put(u.id(), u);
             changed.put(u.id(), u);
         }
-        Map<String, Compiled> compiled = compileChanged(put, this::entry);
+        Map<String, Compiled> compiled = compileChanged(put, this::entry, ahead);
         // the slots and errors of the units that go or change are given up first, as remove() does
         byId.forEach((id, u) -> {
             if (gone.contains(id) || changed.containsKey(id)) {
@@ -546,7 +561,7 @@ public final class UnitSnapshot {
      * (possibly with the bytecode of the previous snapshot's entry: same id, same code) or the
      * error it gave (thrown when asked for).
      */
-    private record Compiled(Object stableResult, Object canaryResult) {
+    record Compiled(Object stableResult, Object canaryResult) {
 
         CompiledUnit stable() {
             return unwrap(stableResult);
@@ -569,10 +584,11 @@ public final class UnitSnapshot {
      * (the registry's requests validate concurrently), so a large batch is compiled in parallel;
      * the result is the same whatever the order. A unit whose code did not change (only its hosts,
      * paths, order or sampling did) keeps its bytecode: a prototype is immutable and its chunk
-     * name is the unit id, which did not change either.
+     * name is the unit id, which did not change either. A unit {@code ahead} compiled already
+     * (the same unit) is not compiled again.
      */
     private static Map<String, Compiled> compileChanged(List<ComputingUnit> changed,
-            java.util.function.Function<String, Entry> previous) {
+            java.util.function.Function<String, Entry> previous, CompiledAhead ahead) {
         Map<String, Entry> old = new java.util.HashMap<>();
         List<ComputingUnit> enabled = new ArrayList<>();
         for (ComputingUnit u : changed) {
@@ -586,10 +602,14 @@ public final class UnitSnapshot {
         }
         java.util.stream.Stream<ComputingUnit> stream = enabled.size() >= PARALLEL_COMPILE_FROM
                 ? enabled.parallelStream() : enabled.stream();
-        return stream.collect(java.util.stream.Collectors.toConcurrentMap(ComputingUnit::id, u -> compile(u, old.get(u.id()))));
+        return stream.collect(java.util.stream.Collectors.toConcurrentMap(ComputingUnit::id, u -> {
+            Compiled done = ahead == null ? null : ahead.find(u);
+            return done != null ? done : compile(u, old.get(u.id()));
+        }));
     }
 
-    private static Compiled compile(ComputingUnit u, Entry old) {
+    /** Compiles {@code u} (and its canary), reusing {@code old}'s bytecode (null: none) where the code is the same. */
+    static Compiled compile(ComputingUnit u, Entry old) {
         Object stable = old != null && old.unit().code().equals(u.code())
                 ? new CompiledUnit(u, old.compiled.prototype()) : compileOrError(u);
         Object canary = null;

@@ -1,13 +1,10 @@
 package io.nott.unit.runtime;
 
 import io.nott.unit.model.ComputingUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * What a unit's source text says about how it must be run, read once per compiled unit in one
- * pass over the text (the host asks these on every request, per phase and host, so they are
- * never searched for again). A mention is enough: a word in a comment makes the unit look
+ * What a unit's source text says about how it must be run, read once per compiled unit (the
+ * host asks these on every request, per phase and host, so they are never searched for again). A mention is enough: a word in a comment makes the unit look
  * heavier than it is, never lighter.
  *
  * @param usesRedis mentions {@code redis_client}: its calls block, so its phase runs off the event loop
@@ -18,20 +15,13 @@ import java.util.regex.Pattern;
  */
 record UnitTraits(boolean usesRedis, boolean sleeps, boolean readsBody) {
 
-    private static final Pattern WORDS = Pattern.compile("redis_client|read_body|discard_body|sleep");
-
     static UnitTraits of(ComputingUnit unit) {
-        boolean redis = false;
-        boolean sleep = false;
-        boolean body = false;
-        Matcher m = WORDS.matcher(unit.code());
-        while (m.find() && !(redis && sleep && body)) {
-            switch (m.group()) {
-                case "redis_client" -> redis = true;
-                case "sleep" -> sleep = true;
-                default -> body = true;
-            }
-        }
+        // Four intrinsic searches, not one regex alternation: a bulk apply reads 10,000 units, and
+        // the regex was a tenth of the edge's build (issue #17). The same words, found anywhere.
+        String code = unit.code();
+        boolean redis = code.contains("redis_client");
+        boolean sleep = code.contains("sleep");
+        boolean body = code.contains("read_body") || code.contains("discard_body");
         // ngx.sleep is refused outside rewrite/access/content: elsewhere the word changes nothing.
         return new UnitTraits(redis, sleep && CallContext.REQUEST.allows(unit.phase()), body);
     }

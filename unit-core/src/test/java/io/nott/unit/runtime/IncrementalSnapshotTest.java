@@ -134,6 +134,48 @@ class IncrementalSnapshotTest {
         assertThat(second.slots()).as("the removed unit's slot is given to the changed one").isEqualTo(first.slots());
     }
 
+    /**
+     * A full read compiles its batches ahead while it reads (issue #17); the build takes a unit's
+     * code from there only when it is the very unit compiled, so what requests see is what a
+     * build without it gives, whatever was compiled ahead: some units, stale versions of others,
+     * units the base snapshot already holds.
+     */
+    @Test
+    void aBuildWithUnitsCompiledAheadGivesWhatABuildWithoutGives() {
+        Random random = new Random(17);
+        Map<String, ComputingUnit> before = new LinkedHashMap<>();
+        for (int i = 0; i < 150; i++) {
+            before.put("u" + i, randomUnit("u" + i, random));
+        }
+        UnitSnapshot base = UnitSnapshot.build(1, before.values());
+        Map<String, ComputingUnit> after = new LinkedHashMap<>(before);
+        for (int i = 0; i < 300; i += 2) {
+            after.put("u" + i, randomUnit("u" + i, random));
+        }
+        CompiledAhead ahead = new CompiledAhead(base);
+        List<ComputingUnit> stale = new ArrayList<>();
+        List<ComputingUnit> fresh = new ArrayList<>();
+        after.values().forEach(u -> (random.nextInt(4) == 0 ? stale : fresh).add(u));
+        ahead.compile(fresh.subList(0, fresh.size() * 3 / 4));
+        ahead.compile(stale.stream().map(u -> u.withCode(u.code() + " -- an older version")).toList());
+
+        UnitSnapshot built = UnitSnapshot.build(2, after.values(), base, ahead);
+        assertThat(seen(built)).isEqualTo(seen(UnitSnapshot.build(2, after.values(), base)));
+        assertThat(seen(built)).isEqualTo(seen(UnitSnapshot.build(2, after.values())));
+        int taken = 0;
+        for (Phase phase : Phase.values()) {
+            for (UnitSnapshot.Entry e : built.entries(phase)) {
+                UnitSnapshot.Compiled done = ahead.find(e.unit());
+                if (done != null && !(done.stableResult() instanceof RuntimeException)) {
+                    assertThat(e.compiled.prototype()).as("%s compiled ahead", e.unit().id()).isSameAs(done.stable().prototype());
+                    taken++;
+                }
+                assertThat(stale.contains(e.unit()) && ahead.find(e.unit()) != null).as("a stale version is not taken").isFalse();
+            }
+        }
+        assertThat(taken).as("units compiled ahead and taken").isGreaterThan(20);
+    }
+
     private static ComputingUnit randomUnit(String id, Random random) {
         Phase phase = PHASES.get(random.nextInt(PHASES.size()));
         ComputingUnit u = ComputingUnit.of(id, phase, CODES.get(random.nextInt(CODES.size())))

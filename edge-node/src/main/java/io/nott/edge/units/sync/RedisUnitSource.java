@@ -55,12 +55,23 @@ public class RedisUnitSource {
         return probe().fingerprint();
     }
 
+    /** What a reader does with each batch of hashes as soon as it is read (a gone unit maps to null). */
+    @FunctionalInterface
+    public interface BatchListener {
+        void read(Map<String, Map<String, String>> batch);
+    }
+
     /** Everything: every unit hash, the legacy values and the shared dicts. */
     public FetchedUnits fetch() {
+        return fetch(batch -> { });
+    }
+
+    /** As {@link #fetch()}, handing each batch of hashes to {@code listener} as soon as it is read. */
+    public FetchedUnits fetch(BatchListener listener) {
         long version = version();
         Set<String> ids = new TreeSet<>(redis.set(String.class).smembers(RedisSchema.UNITS));
         Map<String, Map<String, String>> hashes = new LinkedHashMap<>();
-        hashes(ids).forEach((id, hash) -> {
+        hashes(ids, listener).forEach((id, hash) -> {
             if (hash != null) {
                 hashes.put(id, hash);
             }
@@ -74,6 +85,11 @@ public class RedisUnitSource {
      * 10,000, and the script holds the {@code {cu}} master for about a millisecond each.
      */
     public Map<String, Map<String, String>> hashes(Collection<String> ids) {
+        return hashes(ids, batch -> { });
+    }
+
+    /** As {@link #hashes(Collection)}, handing each batch to {@code listener} before the next one is read. */
+    public Map<String, Map<String, String>> hashes(Collection<String> ids, BatchListener listener) {
         Map<String, Map<String, String>> hashes = new LinkedHashMap<>();
         List<String> all = new ArrayList<>(ids);
         for (int from = 0; from < all.size(); from += BATCH) {
@@ -85,14 +101,17 @@ public class RedisUnitSource {
                 args[i + 2] = RedisSchema.unitKey(batch.get(i));
             }
             Response replies = redis.execute("EVAL", args);
+            Map<String, Map<String, String>> read = new LinkedHashMap<>();
             for (int i = 0; i < batch.size(); i++) {
                 Response fields = replies.get(i);
                 Map<String, String> hash = new LinkedHashMap<>();
                 for (int f = 0; f + 1 < fields.size(); f += 2) {
                     hash.put(fields.get(f).toString(), fields.get(f + 1).toString());
                 }
-                hashes.put(batch.get(i), hash.isEmpty() ? null : hash);
+                read.put(batch.get(i), hash.isEmpty() ? null : hash);
             }
+            hashes.putAll(read);
+            listener.read(read);
         }
         fetchedUnits.increment(all.size());
         return hashes;

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -55,6 +56,9 @@ public final class UnitSync implements AutoCloseable {
     private final Duration pollInterval;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("edge-unit-sync").factory());
+    /** Decodes and compiles each batch of a full read while the sync thread reads the next ({@link ReadAhead}). */
+    private final ExecutorService aheadWorker = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("edge-unit-read-ahead").factory());
     private final AtomicBoolean queued = new AtomicBoolean();
     private final Timer syncLatency;
     private final Timer propagation;
@@ -211,7 +215,7 @@ public final class UnitSync implements AutoCloseable {
         try {
             file.load().ifPresent(units -> {
                 if (!holder.loaded()) {
-                    apply(new Fetched(units, null), "disk", SyncTrace.from(System.nanoTime()));
+                    apply(new Fetched(units, null, null), "disk", SyncTrace.from(System.nanoTime()));
                     LOG.infof("Loaded %d units at version %d from %s", holder.current().snapshot().units().size(),
                             units.version(), file.path());
                 }
@@ -300,7 +304,7 @@ public final class UnitSync implements AutoCloseable {
         }
         if (probe.version() == base.version()) {
             // only legacy (coding_units) values moved: redis-cli edits bump no version
-            return new Fetched(base.with(base.version(), Map.of(), probe.legacy(), base.sharedDicts()), null);
+            return new Fetched(base.with(base.version(), Map.of(), probe.legacy(), base.sharedDicts()), null, null);
         }
         List<ChangeNotice> changes = pushedBetween(base.version(), probe.version());
         if (changes == null) {
@@ -321,14 +325,15 @@ public final class UnitSync implements AutoCloseable {
         }
         Map<String, Map<String, String>> changed = source.hashes(ids);
         return new Fetched(base.with(probe.version(), changed, probe.legacy(), dicts ? source.sharedDicts() : base.sharedDicts()),
-                changed);
+                changed, null);
     }
 
     /**
      * What a sync read: the whole set, and the hashes that changed since the current snapshot's
      * (by id, null for a unit gone) when the sync read only those; null when it read everything.
+     * A full read from Redis comes with what was decoded and compiled while it was read ({@code ahead}, else null).
      */
-    private record Fetched(FetchedUnits units, Map<String, Map<String, String>> changed) {
+    private record Fetched(FetchedUnits units, Map<String, Map<String, String>> changed, ReadAhead ahead) {
     }
 
     /** The pushed notices of versions {@code from+1 .. to} when every one of them was pushed, else null. */
@@ -352,7 +357,13 @@ public final class UnitSync implements AutoCloseable {
                 .description("Syncs that read every unit (reason: start, gap = the change log cannot fill it, bulk = a "
                         + "change too large to list its ids, version went back)")
                 .register(registry).increment();
-        return new Fetched(source.fetch(), null);
+        ReadAhead ahead = new ReadAhead(holder.current().snapshot(), decoded, aheadWorker);
+        try {
+            return new Fetched(source.fetch(ahead), null, ahead);
+        } catch (RuntimeException e) {
+            ahead.cancel();
+            throw e;
+        }
     }
 
     private void failed(Counter counter, String what, RuntimeException e) {
@@ -387,11 +398,14 @@ public final class UnitSync implements AutoCloseable {
         // Legacy values (redis-cli edits) are read whole every time and may shadow registry units: decoded whole.
         boolean incremental = fetched.changed() != null && last != null && units.legacy().isEmpty()
                 && last.legacy().isEmpty();
-        Decoding decoding = incremental ? decodeChanged(fetched.changed()) : decodeAll(units);
+        // A full read decoded and compiled its batches while it read (ReadAhead): waited for here, the rest is done below.
+        Map<String, UnitDecoding.Decoded> decodedAhead = fetched.ahead() == null ? Map.of() : fetched.ahead().finish();
+        Decoding decoding = incremental ? decodeChanged(fetched.changed()) : decodeAll(units, decodedAhead);
         trace.done(SyncTrace.Stage.DECODE);
         // Built on the current snapshot: unchanged units keep their entries (compiled code, index nodes).
         UnitSnapshot built = incremental ? current.update(units.version(), decoding.put(), decoding.removed())
-                : UnitSnapshot.build(units.version(), decoding.put(), current);
+                : UnitSnapshot.build(units.version(), decoding.put(), current,
+                        fetched.ahead() == null ? null : fetched.ahead().compiled());
         Map<String, String> rejections = new java.util.TreeMap<>(incremental ? rejectedHashes : Map.of());
         decoding.rejections().forEach((id, message) -> {
             if (message == null) {
@@ -477,9 +491,10 @@ public final class UnitSync implements AutoCloseable {
         return new Decoding(put, removed, decodedNow, rejections, List.of());
     }
 
-    private Decoding decodeAll(FetchedUnits units) {
+    private Decoding decodeAll(FetchedUnits units, Map<String, UnitDecoding.Decoded> decodedAhead) {
         List<String> rejected = new ArrayList<>();
         Map<String, UnitDecoding.Decoded> cache = new HashMap<>(this.decoded);
+        cache.putAll(decodedAhead); // the very hashes of this read: not decoded again
         Map<String, String> rejections = new HashMap<>();
         List<ComputingUnit> all = UnitDecoding.decode(units, rejected, cache, rejections);
         rejected.removeAll(rejections.values());
@@ -501,6 +516,7 @@ public final class UnitSync implements AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
+        aheadWorker.shutdownNow();
         saver.close();
     }
 
