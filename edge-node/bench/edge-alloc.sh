@@ -31,7 +31,7 @@ switches() { # voluntary context switches of all the edge's threads so far
 
 alloc_row() { # $1 label, $2 path
   local a0 a1 s0 s1 out n rps
-  measure "http://127.0.0.1:$EDGE_PORT$2" "$WARMUP" >/dev/null
+  warm_up "http://127.0.0.1:$EDGE_PORT$2"
   a0=$(edge_allocated); s0=$(switches)
   out=$(requests "http://127.0.0.1:$EDGE_PORT$2" "$DURATION")
   a1=$(edge_allocated); s1=$(switches)

@@ -48,11 +48,11 @@ lat_row() { # $1 label, $2 path, $3 = edge-only (no nginx column)
   local label=$1 path=$2 edge_only=${3:-} ncap=0 ecap rate e n edge=() nginx=() a0 a1 allocs=()
   local eurl="http://127.0.0.1:$EDGE_PORT$path" nurl="http://127.0.0.1:$NGINX_PORT$path"
   curl -s -o /dev/null -H 'Referer: http://localhost/' "$eurl"
-  measure "$eurl" "$WARMUP" >/dev/null
+  warm_up "$eurl"
   ecap=$(measure "$eurl" "$CAPACITY_DURATION" | cut -d' ' -f1)
   if [ -z "$edge_only" ]; then
     curl -s -o /dev/null -H 'Referer: http://localhost/' "$nurl"
-    measure "$nurl" 3s >/dev/null
+    warm_up "$nurl"
     ncap=$(measure "$nurl" "$CAPACITY_DURATION" | cut -d' ' -f1)
     rate=$(python3 -c "print(int($ncap * $SHARE))")
   else

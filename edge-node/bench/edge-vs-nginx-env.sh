@@ -135,6 +135,23 @@ if errors:
 print(f"{rps:.0f} {p50:.2f} {p99:.2f}")'
 }
 
+# Warms a server up on a URL until its throughput is steady: at least WARMUP, then 5 s wrk rounds
+# until two in a row are within 5 % of each other (at most WARMUP_MAX_ROUNDS more). The edge is a
+# JVM: after a snapshot change its Lua interpreter and the units' path are compiled by the JIT on
+# the same core, which took 15-25 s here (one core: 460 -> 1,222 -> 1,876 -> 8,366 -> 11,816 req/s
+# in 5 s rounds), so a fixed 15 s warm-up measured the compiler, not the server.
+warm_up() { # $1 url
+  local previous current
+  measure "$1" "$WARMUP" >/dev/null
+  previous=$(measure "$1" 5s | cut -d' ' -f1)
+  for _ in $(seq 1 "${WARMUP_MAX_ROUNDS:-8}"); do
+    current=$(measure "$1" 5s | cut -d' ' -f1)
+    python3 -c "import sys; sys.exit(0 if abs($current - $previous) <= 0.05 * max($current, $previous) else 1)" && return 0
+    previous=$current
+  done
+  echo "warning: $1 not steady after warm-up (last 5 s rounds: $previous, $current req/s)" >&2
+}
+
 # The seed's per-IP counter (edge only: Debian's nginx has no Redis Cluster client): one Redis
 # round trip per request from the access phase.
 redis_unit_on() {

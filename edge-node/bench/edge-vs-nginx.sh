@@ -20,7 +20,7 @@ row() { # $1 label, $2 path
   local e n edge=() nginx=()
   curl -s -o /dev/null -H 'Referer: http://localhost/' "http://127.0.0.1:$EDGE_PORT$2"
   curl -s -o /dev/null -H 'Referer: http://localhost/' "http://127.0.0.1:$NGINX_PORT$2"
-  measure "http://127.0.0.1:$EDGE_PORT$2" "$WARMUP" >/dev/null
+  warm_up "http://127.0.0.1:$EDGE_PORT$2"
   measure "http://127.0.0.1:$NGINX_PORT$2" 3s >/dev/null
   for _ in $(seq 1 "$ROUNDS"); do
     n=$(measure "http://127.0.0.1:$NGINX_PORT$2" "$DURATION"); nginx+=("$n")
@@ -53,7 +53,7 @@ row "cache hit, small playlist, seed units on" "/hls/live.m3u8?token=token"
 # on every request (the seed's per-IP counter), which moves the access phase to a virtual thread.
 edge_row() { # $1 label, $2 path
   local runs=()
-  measure "http://127.0.0.1:$EDGE_PORT$2" "$WARMUP" >/dev/null
+  warm_up "http://127.0.0.1:$EDGE_PORT$2"
   for _ in $(seq 1 "$ROUNDS"); do runs+=("$(measure "http://127.0.0.1:$EDGE_PORT$2" "$DURATION")"); done
   python3 - "$1" "${runs[@]}" <<'PY'
 import statistics, sys

@@ -342,7 +342,7 @@ public final class PhaseRunner {
                     lease.close();
                 }
                 breaker.record(call.kind().isFailure(), clock);
-                e.cost.record(call.nanos());
+                e.cost.record(call.nanos(), call.instructions());
                 if (virtual) {
                     meters.offloaded(u.id(), phase);
                 }

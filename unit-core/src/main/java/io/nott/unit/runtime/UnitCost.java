@@ -13,16 +13,41 @@ package io.nott.unit.runtime;
  *
  * <p>{@link #measured()} tells a unit never called yet: hosts move the request phases of such a
  * unit off their event loop, as nothing says its first call is cheap (UnitSnapshot#slow).
+ *
+ * <p>A call's cost is its wall time, but never more than its work allows ({@link #record(long, long)}):
+ * wall time alone also counts what is not the unit's doing (its thread preempted, a GC pause, the
+ * JIT), and a step moved off the loop runs on a virtual thread that competes with the event loops
+ * for the cores, so under load a cheap unit's calls measured slow there and kept it off the loop:
+ * measured on one core, the seed's four cheap units stayed off for 20 s of load after a snapshot
+ * change, every step waiting for the one off-loop turn (838 req/s instead of 11,211).
  */
 public final class UnitCost {
 
     private static final long UNMEASURED = -1;
+    /**
+     * The longest one instruction takes in LuaJ's interpreter, hook armed: about 15 times its warm
+     * pace here (~6 ns; unit-core's {@code UnitBenchmark.loopWithHook}), as when the interpreter is
+     * not compiled yet. Library calls charge their work as instructions of the same pace
+     * ({@code Allocation.Work}), so instructions times this bounds a call's own time.
+     */
+    static final long SLOWEST_NANOS_PER_INSTRUCTION = 100;
 
     private volatile long estimateNanos = UNMEASURED;
     private volatile boolean slow;
 
+    /**
+     * Folds one call in: its wall time, capped at what its work can take ({@code instructions}, as
+     * the budget hook counts them, library work included, at {@link #SLOWEST_NANOS_PER_INSTRUCTION}).
+     * The first call sets the estimate.
+     */
+    public void record(long nanos, long instructions) {
+        long work = instructions > Long.MAX_VALUE / SLOWEST_NANOS_PER_INSTRUCTION ? Long.MAX_VALUE
+                : instructions * SLOWEST_NANOS_PER_INSTRUCTION;
+        record(Math.min(nanos, work));
+    }
+
     /** Folds one call's duration in; the first call sets the estimate. */
-    public void record(long nanos) {
+    void record(long nanos) {
         long e = estimateNanos;
         if (e == UNMEASURED) {
             estimateNanos = Math.max(0, nanos);

@@ -39,6 +39,26 @@ class UnitCostTest {
     }
 
     @Test
+    void aCallCountsNoMoreThanItsWorkCanTake() {
+        UnitCost cost = new UnitCost();
+        // 40 instructions that took 30 ms of wall time: preempted, paused, not busy.
+        cost.record(30 * MS, 40);
+        assertThat(cost.estimateNanos()).isEqualTo(40 * UnitCost.SLOWEST_NANOS_PER_INSTRUCTION);
+        assertThat(cost.slow(MS)).as("a stalled cheap call is not a slow unit").isFalse();
+        // Enough work to take the wall time it took: the wall time counts.
+        cost.record(30 * MS, 10_000_000);
+        assertThat(cost.slow(MS)).isTrue();
+        // Wall time below what the work could take: wall time (the work ran at its warm pace).
+        UnitCost warm = new UnitCost();
+        warm.record(20_000, 4_000);
+        assertThat(warm.estimateNanos()).isEqualTo(20_000);
+        // No overflow on an absurd count.
+        UnitCost huge = new UnitCost();
+        huge.record(5 * MS, Long.MAX_VALUE);
+        assertThat(huge.estimateNanos()).isEqualTo(5 * MS);
+    }
+
+    @Test
     void aUnitNeverCalledIsUnmeasuredAndItsFirstCallSetsTheEstimate() {
         UnitCost cost = new UnitCost();
         assertThat(cost.measured()).isFalse();
