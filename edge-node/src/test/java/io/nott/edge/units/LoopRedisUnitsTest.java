@@ -59,6 +59,7 @@ class LoopRedisUnitsTest {
     OffLoop offLoop;
     UnitRedisConnection connection;
     final Set<String> redisThreads = ConcurrentHashMap.newKeySet();
+    final Set<String> redisMethods = ConcurrentHashMap.newKeySet();
 
     @BeforeAll
     static void startAll() {
@@ -108,6 +109,7 @@ class LoopRedisUnitsTest {
         return (UnitRedisClient) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {UnitRedisClient.class}, (proxy, method, args) -> {
                     if (!method.getName().equals("failed")) {
+                        redisMethods.add(method.getName());
                         redisThreads.add((Context.isOnEventLoopThread() ? "event-loop" : "other")
                                 + (Thread.currentThread().isVirtual() ? "/virtual" : "/platform"));
                     }
@@ -167,6 +169,44 @@ class LoopRedisUnitsTest {
             assertThat(counts).as("every increment of w%d was seen by exactly one request", w).containsAll(mine);
         }
         assertThat(counts).hasSize(40);
+        assertThat(redisThreads).containsOnly("event-loop/platform");
+    }
+
+    @Test
+    void aUnitsPipelineWaitsOnTheLoopOnceForAllItsCommandsAndEachRequestGetsItsOwnAnswers() throws Exception {
+        units(ComputingUnit.of("batch", Phase.ACCESS, """
+                local r = edge_computing.redis_client
+                local who = ngx.var.arg_who
+                r:init_pipeline()
+                r:incr('pipe:' .. who)
+                r:incrby('pipe:other:' .. who, 5)
+                r:hset('pipe:h:' .. who, 'f', who)
+                r:hget('pipe:h:' .. who, 'f')
+                local res, err = r:commit_pipeline()
+                ngx.header['X-Pipe'] = res[1] .. '/' .. res[2] .. '/' .. res[3] .. '/' .. res[4]
+                """));
+        Poll.upTo(Duration.ofSeconds(60), "the cluster answers units")
+                .until(() -> bed.get("/hls/a?who=probe").headers().firstValue("X-Pipe").isPresent());
+        redisMethods.clear();
+        redisThreads.clear();
+
+        List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            for (int i = 0; i < 20; i++) {
+                String who = "p" + i;
+                sent.add(CompletableFuture.supplyAsync(() -> bed.get("/hls/a?who=" + who), clients));
+            }
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get();
+        } finally {
+            clients.shutdown();
+        }
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> r = sent.get(i).get();
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("X-Pipe")).hasValue("1/5/1/p" + i);
+        }
+        assertThat(redisMethods).as("one batch per request, no command sent alone").containsOnly("pipeline");
         assertThat(redisThreads).containsOnly("event-loop/platform");
     }
 

@@ -34,6 +34,11 @@ final class CallContext {
      * cannot hide a dict from the others (unit-core README, "ngx.shared").
      */
     org.luaj.vm2.LuaTable sharedAssigned;
+    /**
+     * The commands {@code redis_client} queues between {@code init_pipeline} and
+     * {@code commit_pipeline}, or null: per call, and dropped unsent when the call ends.
+     */
+    EdgeComputingLib.RedisPipeline redisPipeline;
 
     private static final ThreadLocal<CallContext> ACTIVE = new ThreadLocal<>();
 
@@ -74,6 +79,7 @@ final class CallContext {
         this.env = env;
         this.timer = false;
         this.sharedAssigned = null;
+        this.redisPipeline = null;
         ACTIVE.set(this);
     }
 
@@ -86,6 +92,7 @@ final class CallContext {
         this.env = env;
         this.timer = true;
         this.sharedAssigned = null;
+        this.redisPipeline = null;
         ACTIVE.set(this);
     }
 
@@ -99,6 +106,7 @@ final class CallContext {
         unitId = null;
         env = LuaValue.NIL;
         sharedAssigned = null;
+        redisPipeline = null;
     }
 
     boolean active() {

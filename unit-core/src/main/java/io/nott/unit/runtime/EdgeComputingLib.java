@@ -4,6 +4,7 @@ import static io.nott.unit.runtime.NgxLib.fn;
 
 import io.nott.unit.codec.Json;
 import io.nott.unit.codec.RedisSchema;
+import io.nott.unit.runtime.UnitRedisCommand.Op;
 import io.nott.unit.sandbox.Allocation;
 import io.nott.unit.sandbox.BudgetHook;
 import io.nott.unit.sandbox.LuaNumbers;
@@ -49,32 +50,33 @@ final class EdgeComputingLib {
     LuaTable build() {
         LuaTable ec = new LuaTable();
         LuaTable c = new LuaTable();
-        command(c, "get", 1, a -> str(ctx().redis.get(key(a, 0)), "redis_client:get"));
+        command(c, "get", 1, a -> str(ctx().redis.get(key(a, 0)), "redis_client:get"),
+                a -> queued(Op.GET, key(a, 0)));
         command(c, "set", 2, a -> {
-            ctx().redis.set(key(a, 0), value(a, 1), a.narg() >= 4 && "EX".equalsIgnoreCase(a.arg(3).optjstring(""))
-                    ? a.arg(4).checklong() : 0);
+            ctx().redis.set(key(a, 0), value(a, 1), expires(a) ? a.arg(4).checklong() : 0);
             return LuaValue.valueOf("OK");
-        });
-        command(c, "incr", 1, a -> num(ctx().redis.incrby(key(a, 0), 1)));
-        command(c, "incrby", 2, a -> num(ctx().redis.incrby(key(a, 0), a.arg(2).checklong())));
-        command(c, "expire", 2, a -> bool(ctx().redis.expire(key(a, 0), a.arg(2).checklong())));
-        command(c, "del", 1, a -> num(ctx().redis.del(key(a, 0))));
-        command(c, "hget", 2, a -> str(ctx().redis.hget(key(a, 0), value(a, 1)), "redis_client:hget"));
-        command(c, "hset", 3, a -> bool(ctx().redis.hset(key(a, 0), value(a, 1), value(a, 2))));
-        command(c, "hincrby", 3, a -> num(ctx().redis.hincrby(key(a, 0), value(a, 1), a.arg(3).checklong())));
-        command(c, "sadd", 2, a -> bool(ctx().redis.sadd(key(a, 0), value(a, 1))));
-        command(c, "srem", 2, a -> bool(ctx().redis.srem(key(a, 0), value(a, 1))));
-        command(c, "sismember", 2, a -> bool(ctx().redis.sismember(key(a, 0), value(a, 1))));
-        command(c, "smembers", 1, a -> {
-            List<String> members = ctx().redis.smembers(key(a, 0));
-            Allocation.table(members.size(), "redis_client:smembers");
-            LuaTable t = new LuaTable();
-            for (String m : members) {
-                t.insert(0, str(m, "redis_client:smembers"));
-            }
-            return t;
-        });
-        command(c, "ttl", 1, a -> num(ctx().redis.ttl(key(a, 0))));
+        }, a -> expires(a) ? queued(Op.SET, key(a, 0), value(a, 1), "EX", Long.toString(a.arg(4).checklong()))
+                : queued(Op.SET, key(a, 0), value(a, 1)));
+        command(c, "incr", 1, a -> num(ctx().redis.incrby(key(a, 0), 1)), a -> queued(Op.INCRBY, key(a, 0), "1"));
+        command(c, "incrby", 2, a -> num(ctx().redis.incrby(key(a, 0), a.arg(2).checklong())),
+                a -> queued(Op.INCRBY, key(a, 0), Long.toString(a.arg(2).checklong())));
+        command(c, "expire", 2, a -> bool(ctx().redis.expire(key(a, 0), a.arg(2).checklong())),
+                a -> queued(Op.EXPIRE, key(a, 0), Long.toString(a.arg(2).checklong())));
+        command(c, "del", 1, a -> num(ctx().redis.del(key(a, 0))), a -> queued(Op.DEL, key(a, 0)));
+        command(c, "hget", 2, a -> str(ctx().redis.hget(key(a, 0), value(a, 1)), "redis_client:hget"),
+                a -> queued(Op.HGET, key(a, 0), value(a, 1)));
+        command(c, "hset", 3, a -> bool(ctx().redis.hset(key(a, 0), value(a, 1), value(a, 2))),
+                a -> queued(Op.HSET, key(a, 0), value(a, 1), value(a, 2)));
+        command(c, "hincrby", 3, a -> num(ctx().redis.hincrby(key(a, 0), value(a, 1), a.arg(3).checklong())),
+                a -> queued(Op.HINCRBY, key(a, 0), value(a, 1), Long.toString(a.arg(3).checklong())));
+        command(c, "sadd", 2, a -> bool(ctx().redis.sadd(key(a, 0), value(a, 1))), a -> queued(Op.SADD, key(a, 0), value(a, 1)));
+        command(c, "srem", 2, a -> bool(ctx().redis.srem(key(a, 0), value(a, 1))), a -> queued(Op.SREM, key(a, 0), value(a, 1)));
+        command(c, "sismember", 2, a -> bool(ctx().redis.sismember(key(a, 0), value(a, 1))),
+                a -> queued(Op.SISMEMBER, key(a, 0), value(a, 1)));
+        command(c, "smembers", 1, a -> members(ctx().redis.smembers(key(a, 0)), "redis_client:smembers"),
+                a -> queued(Op.SMEMBERS, key(a, 0)));
+        command(c, "ttl", 1, a -> num(ctx().redis.ttl(key(a, 0))), a -> queued(Op.TTL, key(a, 0)));
+        pipelineMethods(c);
         client = ReadOnlyTable.copyOf(c, null);
         ec.set("redis_client", client);
         LuaTable json = new LuaTable();
@@ -105,16 +107,28 @@ final class EdgeComputingLib {
         LuaValue run(Varargs args);
     }
 
+    /** A command's arguments as a pipeline entry (keys prefixed and arguments checked as for a direct call). */
+    interface Queued {
+        UnitRedisCommand of(Varargs args);
+    }
+
     /**
      * Registers one command callable as {@code client:cmd(...)} or {@code client.cmd(...)}.
-     * Failures come back as {@code nil, message}, as with lua-resty-redis.
+     * Failures come back as {@code nil, message}, as with lua-resty-redis. Between
+     * {@code init_pipeline} and {@code commit_pipeline} the command is queued instead and returns
+     * nothing, as lua-resty-redis' do.
      */
-    private void command(LuaTable c, String name, int arity, Command body) {
+    private void command(LuaTable c, String name, int arity, Command body, Queued queued) {
         c.set(name, fn(a -> {
-            ctx().require(CallContext.REDIS, "edge_computing.redis_client:" + name);
+            CallContext call = ctx();
+            call.require(CallContext.REDIS, "edge_computing.redis_client:" + name);
             Varargs args = a.arg1().raweq(client) ? a.subargs(2) : a;
             if (args.narg() < arity) {
                 throw new LuaError("redis_client:" + name + " expects " + arity + " argument(s)");
+            }
+            if (call.redisPipeline != null) {
+                call.redisPipeline.add(queued.of(args));
+                return LuaValue.NONE;
             }
             long started = System.nanoTime();
             try {
@@ -123,15 +137,157 @@ final class EdgeComputingLib {
                 ctx().redis.failed(ctx().unitId, ctx().phase, name, e);
                 return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(e.getMessage()));
             } finally {
-                // Waiting for Redis is excused from the wall-clock budget up to maxRedisWait per
-                // call (see RunnerSettings); beyond it the wait counts, and the deadline is checked.
-                BudgetHook hook = BudgetHook.current();
-                if (hook != null) {
-                    hook.excuseWait(System.nanoTime() - started, ctx().settings.maxRedisWait().toNanos());
-                    hook.checkDeadline();
-                }
+                excuseRedisWait(started);
             }
         }));
+    }
+
+    /**
+     * Waiting for Redis is excused from the wall-clock budget up to maxRedisWait per call (see
+     * RunnerSettings); beyond it the wait counts, and the deadline is checked.
+     */
+    private void excuseRedisWait(long started) {
+        BudgetHook hook = BudgetHook.current();
+        if (hook != null) {
+            hook.excuseWait(System.nanoTime() - started, ctx().settings.maxRedisWait().toNanos());
+            hook.checkDeadline();
+        }
+    }
+
+    /**
+     * lua-resty-redis' pipeline: {@code init_pipeline([n])} starts queueing this call's commands
+     * (a second one drops what the first queued), {@code commit_pipeline()} sends them as one batch
+     * and returns a table with one entry per command (its answer as the command would have
+     * returned it, {@code {false, err}} for one Redis refused), or {@code nil, err} when the batch
+     * failed as a whole (no connection, timeout, busy), and {@code nil, "no pipeline"} without
+     * {@code init_pipeline}; {@code cancel_pipeline()} drops the queue. The queue belongs to the
+     * unit call (lua-resty-redis': to the connection object a unit makes per request): one left
+     * uncommitted when the call ends is never sent. It is bounded ({@link RedisPipeline}).
+     */
+    private void pipelineMethods(LuaTable c) {
+        c.set("init_pipeline", fn(a -> {
+            CallContext call = ctx();
+            call.require(CallContext.REDIS, "edge_computing.redis_client:init_pipeline");
+            Varargs args = a.arg1().raweq(client) ? a.subargs(2) : a;
+            LuaValue n = args.arg1();
+            call.redisPipeline = new RedisPipeline(n.isnil() ? 4 : n.checkint());
+            return LuaValue.NONE;
+        }));
+        c.set("cancel_pipeline", fn(a -> {
+            CallContext call = ctx();
+            call.require(CallContext.REDIS, "edge_computing.redis_client:cancel_pipeline");
+            call.redisPipeline = null;
+            return LuaValue.NONE;
+        }));
+        c.set("commit_pipeline", fn(a -> {
+            CallContext call = ctx();
+            call.require(CallContext.REDIS, "edge_computing.redis_client:commit_pipeline");
+            RedisPipeline pipeline = call.redisPipeline;
+            if (pipeline == null) {
+                return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("no pipeline"));
+            }
+            call.redisPipeline = null;
+            List<UnitRedisCommand> commands = pipeline.commands();
+            if (commands.isEmpty()) {
+                return new LuaTable(); // lua-resty-redis sends nothing and returns an empty table
+            }
+            long started = System.nanoTime();
+            List<Object> answers;
+            try {
+                answers = call.redis.pipeline(commands);
+            } catch (UnitRedisException e) {
+                call.redis.failed(call.unitId, call.phase, "pipeline", e);
+                return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(e.getMessage()));
+            } finally {
+                excuseRedisWait(started);
+            }
+            if (answers.size() != commands.size()) {
+                throw new IllegalStateException("the Redis client answered " + answers.size() + " of a pipeline's "
+                        + commands.size() + " commands");
+            }
+            Allocation.table(answers.size(), "redis_client:commit_pipeline");
+            LuaTable results = new LuaTable(answers.size(), 0);
+            for (int i = 0; i < answers.size(); i++) {
+                UnitRedisCommand command = commands.get(i);
+                Object answer = answers.get(i);
+                if (answer instanceof UnitRedisCommand.ErrorReply error) {
+                    // A unit that does not look at its entries still ends ok: counted as a direct call's error is.
+                    call.redis.failed(call.unitId, call.phase, command.op().redisName().toLowerCase(java.util.Locale.ROOT),
+                            new UnitRedisException(error.message()));
+                    Allocation.table(2, "redis_client:commit_pipeline");
+                    Allocation.string(error.message().length(), "redis_client:commit_pipeline");
+                    results.rawset(i + 1, LuaValue.listOf(new LuaValue[] {LuaValue.FALSE, LuaValue.valueOf(error.message())}));
+                } else {
+                    results.rawset(i + 1, answerToLua(command.op(), answer));
+                }
+            }
+            return results;
+        }));
+    }
+
+    /** A pipelined command's answer as the command alone returns it to Lua. */
+    @SuppressWarnings("unchecked")
+    private static LuaValue answerToLua(Op op, Object answer) {
+        String what = "redis_client:commit_pipeline";
+        return switch (op) {
+            case GET, HGET -> str((String) answer, what);
+            case SET -> LuaValue.valueOf("OK");
+            case INCRBY, DEL, HINCRBY, TTL -> num((Long) answer);
+            case EXPIRE, HSET, SADD, SREM, SISMEMBER -> bool((Boolean) answer);
+            case SMEMBERS -> members((List<String>) answer, what);
+        };
+    }
+
+    private static UnitRedisCommand queued(Op op, String key, String... args) {
+        return new UnitRedisCommand(op, key, List.of(args));
+    }
+
+    /** {@code set(k, v, 'EX', seconds)}: the only option {@code redis_client:set} takes. */
+    private static boolean expires(Varargs a) {
+        return a.narg() >= 4 && "EX".equalsIgnoreCase(a.arg(3).optjstring(""));
+    }
+
+    /**
+     * The commands of one unit call between {@code init_pipeline} and {@code commit_pipeline}.
+     * Bounded, because they are held in the node's memory until sent and because each is one of
+     * the node's commands in flight once sent: a queue past {@link #MAX_COMMANDS} commands or
+     * {@link #MAX_BYTES} of keys and arguments raises an error naming the limit. Each queued
+     * command is charged to the call's memory budget before it is kept.
+     */
+    static final class RedisPipeline {
+
+        /** Commands per pipeline: half the edge's default of commands in flight (edge.units.redis-max-in-flight). */
+        static final int MAX_COMMANDS = 256;
+        /** Keys and arguments per pipeline: four values of the largest size a command may carry. */
+        static final long MAX_BYTES = 4L * MAX_VALUE_BYTES;
+        /** What a queued command holds beyond its text (the record, its list, the strings' headers). */
+        private static final long COMMAND_OVERHEAD = 96;
+
+        private final List<UnitRedisCommand> commands;
+        private long bytes;
+
+        RedisPipeline(int expected) {
+            commands = new java.util.ArrayList<>(Math.max(1, Math.min(expected, MAX_COMMANDS)));
+        }
+
+        void add(UnitRedisCommand command) {
+            if (commands.size() >= MAX_COMMANDS) {
+                throw new LuaError("redis_client pipeline is full: at most " + MAX_COMMANDS
+                        + " commands per pipeline; call commit_pipeline() and start another with init_pipeline()");
+            }
+            long more = command.bytes();
+            if (bytes + more > MAX_BYTES) {
+                throw new LuaError("redis_client pipeline would hold " + (bytes + more) + " bytes of keys and arguments;"
+                        + " the limit is " + MAX_BYTES + ": call commit_pipeline() before queueing more");
+            }
+            Allocation.memory(2 * more + COMMAND_OVERHEAD, "redis_client pipeline");
+            bytes += more;
+            commands.add(command);
+        }
+
+        List<UnitRedisCommand> commands() {
+            return commands;
+        }
     }
 
     private String key(Varargs a, int index) {
@@ -165,6 +321,16 @@ final class EdgeComputingLib {
         }
         Allocation.string(s.length(), what);
         return LuaValue.valueOf(s);
+    }
+
+    /** SMEMBERS' answer as a Lua array, charged before it is built. */
+    private static LuaValue members(List<String> members, String what) {
+        Allocation.table(members.size(), what);
+        LuaTable t = new LuaTable();
+        for (String m : members) {
+            t.insert(0, str(m, what));
+        }
+        return t;
     }
 
     private static LuaValue num(long n) {

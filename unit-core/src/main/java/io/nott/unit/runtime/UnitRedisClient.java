@@ -1,6 +1,7 @@
 package io.nott.unit.runtime;
 
 import io.nott.unit.model.Phase;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -46,6 +47,33 @@ public interface UnitRedisClient {
 
     /** @return seconds to live, -1 without expiry, -2 when the key does not exist */
     long ttl(String key);
+
+    /**
+     * Sends {@code commands} as one batch ({@code redis_client:commit_pipeline()}) and returns one
+     * answer per command, in order: what the command's own method returns (see
+     * {@link UnitRedisCommand#runOn}), or a {@link UnitRedisCommand.ErrorReply} for a command Redis
+     * answered with an error. Throws {@link UnitRedisException} when the batch as a whole failed
+     * (no connection, timeout, too many commands in flight): Lua then gets {@code nil, err}, as
+     * lua-resty-redis' {@code commit_pipeline} does on a socket error.
+     *
+     * <p>The default runs the commands one after the other through this client's own methods,
+     * which is all an in-memory client needs; a networked client sends them without waiting in
+     * between (one round trip per server instead of one per command).
+     */
+    default List<Object> pipeline(List<UnitRedisCommand> commands) {
+        List<Object> answers = new ArrayList<>(commands.size());
+        for (UnitRedisCommand command : commands) {
+            try {
+                answers.add(command.runOn(this));
+            } catch (UnitRedisException e) {
+                if (e.reason() != UnitRedisException.Reason.ERROR) {
+                    throw e; // the server was not reached: the pipeline fails as a whole
+                }
+                answers.add(new UnitRedisCommand.ErrorReply(e.getMessage()));
+            }
+        }
+        return answers;
+    }
 
     /**
      * Called after a call failed and the unit got {@code nil, err}, with the unit and phase that

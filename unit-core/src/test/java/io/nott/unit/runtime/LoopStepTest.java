@@ -46,6 +46,16 @@ class LoopStepTest {
         @Override public List<String> smembers(String key) { return rest.smembers(key); }
         @Override public long ttl(String key) { return rest.ttl(key); }
 
+        /** A pipeline suspends the step once, as the edge's client waits once for all its replies. */
+        @Override
+        public List<Object> pipeline(List<UnitRedisCommand> commands) {
+            LoopStep step = LoopStep.current();
+            assertThat(step).as("a pipeline inside a step runs in it").isNotNull();
+            waiting.add(step);
+            step.suspend();
+            return rest.pipeline(commands);
+        }
+
         void answerAll(boolean reversed) {
             List<LoopStep> now = new ArrayList<>(waiting);
             waiting.clear();
@@ -115,6 +125,30 @@ class LoopStepTest {
             throw new IllegalStateException("broken");
         }, loop::add, (v, e) -> values.add(e.getMessage()));
         assertThat(values).containsExactly("value", "broken");
+    }
+
+    @Test
+    void aPipelineSuspendsItsStepOnceAndEachStepGetsItsOwnAnswers() {
+        UnitSnapshot snapshot = Fixture.snapshot(Fixture.unit("batch", Phase.ACCESS, String.join("\n",
+                "local r = edge_computing.redis_client",
+                "r:init_pipeline()",
+                "r:incr(ngx.var.arg_k) r:incrby(ngx.var.arg_k, 10) r:set(ngx.var.arg_k .. ':seen', 'yes') r:get(ngx.var.arg_k)",
+                "local res, err = r:commit_pipeline()",
+                "ngx.header['X-Got'] = table.concat({res[1], res[2], res[3], res[4], tostring(err)}, '/')")));
+        RequestState first = new RequestState();
+        RequestState second = new RequestState();
+        List<String> done = new ArrayList<>();
+        start(snapshot, "/?k=one", first, done);
+        start(snapshot, "/?k=two", second, done);
+        assertThat(redis.waiting).as("one wait per step for its whole pipeline").hasSize(2);
+        assertThat(done).isEmpty();
+
+        redis.answerAll(true);
+        drain();
+        assertThat(redis.waiting).as("no step waits again").isEmpty();
+        assertThat(done).containsExactly("ok", "ok");
+        assertThat(first.headerChange("X-Got").values()).containsExactly("1/11/OK/11/nil");
+        assertThat(second.headerChange("X-Got").values()).containsExactly("1/11/OK/11/nil");
     }
 
     private void start(UnitSnapshot snapshot, String target, RequestState state, List<String> done) {

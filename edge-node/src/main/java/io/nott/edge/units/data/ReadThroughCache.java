@@ -3,6 +3,7 @@ package io.nott.edge.units.data;
 import io.nott.unit.codec.RedisSchema;
 import io.nott.unit.model.Phase;
 import io.nott.unit.runtime.UnitRedisClient;
+import io.nott.unit.runtime.UnitRedisCommand;
 import io.nott.unit.runtime.UnitRedisException;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +26,7 @@ import java.util.function.Supplier;
  * {@code expire}, {@code del}, {@code hset}, {@code hincrby}, {@code sadd}, {@code srem}) drops the
  * key's entries first, so a unit reads its own node's writes; failures are never cached. At most
  * {@code maxKeys} keys are held: past it expired entries are dropped, and if that is not enough,
- * all (a full cache never grows). Off unless {@code edge.units.redis-read-cache-prefixes} is set.
+ * all (a full cache never grows). A pipeline ({@code commit_pipeline}) always goes to Redis. Off unless {@code edge.units.redis-read-cache-prefixes} is set.
  */
 public final class ReadThroughCache implements UnitRedisClient {
 
@@ -182,6 +183,21 @@ public final class ReadThroughCache implements UnitRedisClient {
     @Override
     public long ttl(String key) {
         return redis.ttl(key); // time-dependent: never cached
+    }
+
+    /**
+     * A pipeline goes to Redis whole (its reads are neither answered from nor stored in the cache:
+     * it is one round trip either way); its writes drop their keys' cached reads first, as a
+     * direct write does.
+     */
+    @Override
+    public List<Object> pipeline(List<UnitRedisCommand> commands) {
+        for (UnitRedisCommand command : commands) {
+            if (command.op().writes()) {
+                written(command.key());
+            }
+        }
+        return redis.pipeline(commands);
     }
 
     @Override

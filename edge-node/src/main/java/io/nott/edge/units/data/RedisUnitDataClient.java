@@ -4,15 +4,18 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nott.unit.model.Phase;
 import io.nott.unit.runtime.LoopStep;
+import io.nott.unit.runtime.UnitRedisCommand;
 import io.nott.unit.runtime.UnitRedisClient;
 import io.nott.unit.runtime.UnitRedisException;
 import io.nott.unit.runtime.UnitRedisException.Reason;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
+import io.vertx.redis.client.impl.types.ErrorType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +26,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code edge_computing.redis_client} over the Redis Cluster, bounded and honest:
@@ -37,6 +41,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   and for the unit that made the call ({@code cu_unit_redis_failures_total{unit,phase,reason}}),
  *   because a unit that ignores {@code err} still ends {@code ok}.</li>
  * </ul>
+ * A pipeline ({@code init_pipeline} … {@code commit_pipeline}) sends its commands together and
+ * waits once ({@link #pipeline}).
  * Blocking by contract on a thread of its own (a virtual thread); on an event loop, inside a
  * {@link LoopStep}, a call suspends the step instead and the loop goes on. Keys arrive already
  * under the unit-data prefix (unit-core confines them).
@@ -63,14 +69,7 @@ public final class RedisUnitDataClient implements UnitRedisClient {
 
     private Response call(String command, Request request) {
         LoopStep step = LoopStep.current();
-        if (step == null && io.vertx.core.Context.isOnEventLoopThread()) {
-            // A step runs inline when its unit's text does not show a Redis call (UnitTraits reads
-            // the text: a name built at run time, or a call inside a required module, hides it).
-            // Waiting here would hold the event loop, and every request on it, for up to the timeout.
-            throw failure(Reason.ERROR, command, "refused: called on an event loop that must not wait; the edge "
-                    + "runs a unit's step where it may wait when the unit's own code names edge_computing.redis_client "
-                    + "(not a name built at run time, nor only a module it requires)", null);
-        }
+        refuseOnBareLoop(step, command);
         if (!permits.tryAcquire()) {
             throw failure(Reason.BUSY, command, "refused: " + maxInFlight + " Redis calls of this edge node are already "
                     + "in flight (edge.units.redis-max-in-flight); Redis is slow or units call it too often", null);
@@ -83,7 +82,8 @@ public final class RedisUnitDataClient implements UnitRedisClient {
             throw failure(Reason.UNAVAILABLE, command, "failed: " + e.getMessage(), e);
         }
         if (step != null) {
-            return awaitOnLoop(step, command, reply);
+            suspendUntil(step, command, reply, true);
+            return answer(command, reply);
         }
         // The permit follows the command, not the caller: a caller that times out leaves the
         // command in flight, and it still counts against the limit until Redis answers. One
@@ -98,32 +98,58 @@ public final class RedisUnitDataClient implements UnitRedisClient {
                 answer.completeExceptionally(done.cause());
             }
         });
+        return waitFor(command, answer);
+    }
+
+    /**
+     * A step runs inline when its unit's text does not show a Redis call (UnitTraits reads the
+     * text: a name built at run time, or a call inside a required module, hides it). Waiting here
+     * would hold the event loop, and every request on it, for up to the timeout.
+     */
+    private void refuseOnBareLoop(LoopStep step, String command) {
+        if (step == null && io.vertx.core.Context.isOnEventLoopThread()) {
+            throw failure(Reason.ERROR, command, "refused: called on an event loop that must not wait; the edge "
+                    + "runs a unit's step where it may wait when the unit's own code names edge_computing.redis_client "
+                    + "(not a name built at run time, nor only a module it requires)", null);
+        }
+    }
+
+    /** Off the loop: blocks this (virtual) thread for the answer, at most the timeout. */
+    private <T> T waitFor(String command, CompletableFuture<T> answer) {
         try {
             return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             throw failure(Reason.TIMEOUT, command, "timed out after " + timeout.toMillis()
                     + " ms (edge.units.redis-timeout)", e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            String message = String.valueOf(cause.getMessage());
-            boolean connection = !(cause instanceof io.vertx.redis.client.impl.types.ErrorType);
-            throw failure(connection ? Reason.UNAVAILABLE : Reason.ERROR, command, "failed: " + message, cause);
+            throw failed(command, e.getCause() == null ? e : e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failure(Reason.ERROR, command, "interrupted", e);
         }
     }
 
+    /** A reply that failed: Redis' own error, or no answer from Redis (the connection). */
+    private UnitRedisException failed(String command, Throwable cause) {
+        boolean connection = !(cause instanceof ErrorType);
+        return failure(connection ? Reason.UNAVAILABLE : Reason.ERROR, command, "failed: " + cause.getMessage(), cause);
+    }
+
     /**
-     * The reply for a unit whose step runs on its event loop ({@link LoopStep}): the step is
-     * suspended until the reply or the timeout, whichever comes first, and the loop serves other
+     * For a unit whose step runs on its event loop ({@link LoopStep}): suspends the step until
+     * {@code done} completes or the timeout, whichever comes first, and the loop serves other
      * requests meanwhile (OpenResty's cosocket wait). Exactly one of the two wakes the step.
+     * Throws the timeout, or that the step cannot be suspended here.
+     *
+     * @param releasePermit {@code done} is one command's reply, whose permit its completion gives back
      */
-    private Response awaitOnLoop(LoopStep step, String command, Future<Response> reply) {
+    private void suspendUntil(LoopStep step, String command, Future<?> done, boolean releasePermit) {
         AtomicBoolean woken = new AtomicBoolean();
         boolean[] timedOut = new boolean[1];
-        reply.onComplete(done -> {
-            permits.release();
+        done.onComplete(result -> {
+            if (releasePermit) {
+                permits.release();
+            }
             if (woken.compareAndSet(false, true)) {
                 step.wake();
             }
@@ -151,12 +177,119 @@ public final class RedisUnitDataClient implements UnitRedisClient {
             throw failure(Reason.TIMEOUT, command, "timed out after " + timeout.toMillis()
                     + " ms (edge.units.redis-timeout)", null);
         }
+    }
+
+    /** The completed reply's value, or its failure as the unit sees it. */
+    private Response answer(String command, Future<Response> reply) {
         if (reply.succeeded()) {
             return reply.result();
         }
-        Throwable cause = reply.cause();
-        boolean connection = !(cause instanceof io.vertx.redis.client.impl.types.ErrorType);
-        throw failure(connection ? Reason.UNAVAILABLE : Reason.ERROR, command, "failed: " + cause.getMessage(), cause);
+        throw failed(command, reply.cause());
+    }
+
+    /**
+     * lua-resty-redis' {@code commit_pipeline}: every command is sent at once, without waiting
+     * for the one before (the cluster connection sends each to its key's master, where the
+     * node's one connection pipelines them), and the answers are awaited together: one round
+     * trip per cluster node involved instead of one per command, on the event loop (a
+     * {@link LoopStep} suspended once) or off it. Each command takes one of the node's permits
+     * ({@code edge.units.redis-max-in-flight}), all or none: a pipeline that does not fit is
+     * refused at once as busy. One timeout for the whole batch. A command Redis answers with an
+     * error is that command's {@link UnitRedisCommand.ErrorReply} (lua-resty-redis'
+     * {@code {false, err}}); a connection failure or the timeout fails the pipeline as a whole,
+     * as a socket error does lua-resty-redis'.
+     */
+    @Override
+    public List<Object> pipeline(List<UnitRedisCommand> commands) {
+        int n = commands.size();
+        if (n == 0) {
+            return List.of();
+        }
+        LoopStep step = LoopStep.current();
+        refuseOnBareLoop(step, PIPELINE);
+        if (!permits.tryAcquire(n)) {
+            throw failure(Reason.BUSY, PIPELINE, "of " + n + " commands refused: at most " + maxInFlight
+                    + " Redis commands of this edge node may be in flight (edge.units.redis-max-in-flight) and"
+                    + " they are taken; Redis is slow, units call it too often, or the pipeline is too long", null);
+        }
+        Response[] replies = new Response[n];
+        Throwable[] failures = new Throwable[n];
+        AtomicInteger left = new AtomicInteger(n);
+        Promise<Void> all = Promise.promise();
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            Future<Response> reply;
+            try {
+                reply = redis.send(request(commands.get(i)));
+            } catch (RuntimeException e) {
+                reply = Future.failedFuture(e);
+            }
+            reply.onComplete(done -> {
+                permits.release();
+                if (done.succeeded()) {
+                    replies[index] = done.result();
+                } else {
+                    failures[index] = done.cause();
+                }
+                if (left.decrementAndGet() == 0) {
+                    all.complete();
+                }
+            });
+        }
+        if (step != null) {
+            suspendUntil(step, PIPELINE, all.future(), false);
+        } else {
+            waitFor(PIPELINE, all.future().toCompletionStage().toCompletableFuture());
+        }
+        List<Object> answers = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Throwable failure = failures[i];
+            if (failure instanceof ErrorType error) {
+                answers.add(new UnitRedisCommand.ErrorReply(String.valueOf(error.getMessage())));
+            } else if (failure != null) {
+                throw failed(PIPELINE, failure);
+            } else {
+                answers.add(decode(commands.get(i).op(), replies[i]));
+            }
+        }
+        return answers;
+    }
+
+    private static final String PIPELINE = "pipeline";
+
+    private static Request request(UnitRedisCommand command) {
+        Request r = Request.cmd(switch (command.op()) {
+            case GET -> Command.GET;
+            case SET -> Command.SET;
+            case INCRBY -> Command.INCRBY;
+            case EXPIRE -> Command.EXPIRE;
+            case DEL -> Command.DEL;
+            case HGET -> Command.HGET;
+            case HSET -> Command.HSET;
+            case HINCRBY -> Command.HINCRBY;
+            case SADD -> Command.SADD;
+            case SREM -> Command.SREM;
+            case SISMEMBER -> Command.SISMEMBER;
+            case SMEMBERS -> Command.SMEMBERS;
+            case TTL -> Command.TTL;
+        }).arg(command.key());
+        for (String a : command.args()) {
+            r.arg(a);
+        }
+        return r;
+    }
+
+    /** A pipelined command's reply as its own method below returns it. */
+    private static Object decode(UnitRedisCommand.Op op, Response r) {
+        return switch (op) {
+            case GET, HGET -> text(r);
+            case SET -> "OK";
+            case INCRBY, DEL, HINCRBY, TTL -> number(r);
+            case EXPIRE -> number(r) == 1;
+            case HSET, SADD, SREM -> number(r) > 0;
+            case SISMEMBER -> isMember(r);
+            case SMEMBERS -> members(r);
+        };
     }
 
     private UnitRedisException failure(Reason reason, String command, String what, Throwable cause) {
@@ -251,13 +384,19 @@ public final class RedisUnitDataClient implements UnitRedisClient {
 
     @Override
     public boolean sismember(String key, String member) {
-        Response r = call("sismember", cmd(Command.SISMEMBER, key, member));
+        return isMember(call("sismember", cmd(Command.SISMEMBER, key, member)));
+    }
+
+    private static boolean isMember(Response r) {
         return r != null && (r.type() == ResponseType.BOOLEAN ? r.toBoolean() : r.toLong() == 1);
     }
 
     @Override
     public List<String> smembers(String key) {
-        Response r = call("smembers", cmd(Command.SMEMBERS, key));
+        return members(call("smembers", cmd(Command.SMEMBERS, key)));
+    }
+
+    private static List<String> members(Response r) {
         List<String> members = new ArrayList<>();
         if (r != null) {
             for (Response m : r) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nott.testsupport.MutableClock;
 import io.nott.unit.runtime.InMemoryUnitRedisClient;
+import io.nott.unit.runtime.UnitRedisCommand;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,20 @@ class ReadThroughCacheTest {
         assertThat(cache.get("ud:config:missing")).isNull();
         clock.advance(Duration.ofHours(2));
         assertThat(cache.get("ud:config:missing")).isEqualTo("now here");
+    }
+
+    @Test
+    void aPipelineGoesToRedisWholeAndItsWritesDropTheCachedReads() {
+        backing.set("ud:config:mode", "a", 0);
+        assertThat(cache.get("ud:config:mode")).isEqualTo("a");
+        backing.set("ud:config:mode", "b", 0); // another node's write: the cache still answers "a"
+        assertThat(cache.pipeline(List.of(new UnitRedisCommand(UnitRedisCommand.Op.GET, "ud:config:mode", List.of()))))
+                .as("a pipeline's read is Redis' answer").containsExactly("b");
+        assertThat(cache.get("ud:config:mode")).as("and is not stored").isEqualTo("a");
+
+        assertThat(cache.pipeline(List.of(new UnitRedisCommand(UnitRedisCommand.Op.SET, "ud:config:mode", List.of("c")))))
+                .containsExactly("OK");
+        assertThat(cache.get("ud:config:mode")).as("this node's pipelined write is seen at once").isEqualTo("c");
     }
 
     @Test
