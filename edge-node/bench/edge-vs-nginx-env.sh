@@ -141,13 +141,13 @@ print(f"{rps:.0f} {p50:.2f} {p99:.2f}")'
 # the same core, which took 15-25 s here (one core: 460 -> 1,222 -> 1,876 -> 8,366 -> 11,816 req/s
 # in 5 s rounds), so a fixed 15 s warm-up measured the compiler, not the server.
 warm_up() { # $1 url
-  local previous current
+  local previous current=""
   measure "$1" "$WARMUP" >/dev/null
   previous=$(measure "$1" 5s | cut -d' ' -f1)
   for _ in $(seq 1 "${WARMUP_MAX_ROUNDS:-8}"); do
+    [ -n "$current" ] && previous=$current
     current=$(measure "$1" 5s | cut -d' ' -f1)
     python3 -c "import sys; sys.exit(0 if abs($current - $previous) <= 0.05 * max($current, $previous) else 1)" && return 0
-    previous=$current
   done
   echo "warning: $1 not steady after warm-up (last 5 s rounds: $previous, $current req/s)" >&2
 }
