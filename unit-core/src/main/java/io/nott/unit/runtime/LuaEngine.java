@@ -35,7 +35,8 @@ final class LuaEngine {
     /**
      * Result of one call, before the runner turns it into an outcome.
      *
-     * @param allocated bytes the call allocated in all ({@link BudgetHook#finalAllocated}), garbage included
+     * @param allocated bytes an init call allocated in all ({@link BudgetHook#finalAllocated}), garbage
+     *                  included; 0 for other calls (not measured)
      */
     record Call(UnitOutcome.Kind kind, int status, long instructions, long nanos, String message, long coroutines,
                 long allocated) {
@@ -118,7 +119,8 @@ final class LuaEngine {
                   RequestState state) {
         bind(snapshot);
         LuaClosure closure = LuaSandbox.bind(entry.compiled.prototype(), this.globals, LuaValue.NIL);
-        return run(closure, globals, entry, Phase.INIT, exchange, state, null); // not admitted: runs once per snapshot, off requests
+        // not admitted: runs once per snapshot, off requests; what it allocated is the init state's size
+        return run(closure, globals, entry, Phase.INIT, exchange, state, null);
     }
 
     /** A fresh table for init units' globals: over the base, {@code _G} itself. */
@@ -147,7 +149,7 @@ final class LuaEngine {
         Budget budget = entry.unit().budget();
         ctx.budget = budget;
         ctx.unitVersion = entry.unit().version();
-        return run(budget, lease, closure, edgeComputing);
+        return run(budget, lease, closure, edgeComputing, ctx.phase == Phase.INIT);
     }
 
     /**
@@ -161,11 +163,17 @@ final class LuaEngine {
         ctx.budget = budget;
         ctx.unitVersion = unitVersion;
         // Not admitted by the node's MemoryAdmission (no lease): bounded by the per-call limit and the timer limits.
-        return run(budget, null, fn, LuaValue.varargsOf(LuaValue.valueOf(premature), args));
+        return run(budget, null, fn, LuaValue.varargsOf(LuaValue.valueOf(premature), args), false);
     }
 
-    /** Calls {@code fn(args)} under the budget (no lambda per call: this is every unit call's path). */
-    private Call run(Budget budget, MemoryLease lease, LuaValue fn, Varargs args) {
+    /**
+     * Calls {@code fn(args)} under the budget (no lambda per call: this is every unit call's path).
+     *
+     * @param measureAllocated take a last reading of the thread's allocation counter for
+     *                         {@link Call#allocated} (init units: the size of what they leave); other
+     *                         calls skip it (a JNI call, some 2 % of a token check) and report 0
+     */
+    private Call run(Budget budget, MemoryLease lease, LuaValue fn, Varargs args, boolean measureAllocated) {
         // one clock reading for both (a clock read is a visible share of a short call on a VM)
         long start = hook.arm(budget, settings.limits(), lease);
         UnitOutcome.Kind kind = UnitOutcome.Kind.OK;
@@ -197,7 +205,7 @@ final class LuaEngine {
             kind = UnitOutcome.Kind.ERROR;
             message = "internal error: " + e;
         } finally {
-            allocated = hook.finalAllocated();
+            allocated = measureAllocated ? hook.finalAllocated() : 0;
             hook.disarm();
             ctx.end();
         }

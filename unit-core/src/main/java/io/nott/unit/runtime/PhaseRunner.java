@@ -325,7 +325,8 @@ public final class PhaseRunner {
                     }
                     continue;
                 }
-                CircuitBreaker breaker = breaker(e);
+                EntryState kept = state(e);
+                CircuitBreaker breaker = kept.breaker;
                 if (!breaker.tryAcquire(clock)) {
                     lease.close();
                     outcomes.add(record(e, new UnitOutcome(u.id(), phase, UnitOutcome.Kind.BREAKER_OPEN, 0, 0, 0,
@@ -537,11 +538,49 @@ public final class PhaseRunner {
 
     private UnitOutcome record(UnitSnapshot.Entry e, UnitOutcome o) {
         UnitOutcome said = e.isCanary ? o.asCanary() : o;
-        meters.record(said);
+        EntryState kept = state(e);
+        meters.record(kept.meters, said);
         if (o.phase().perRequest()) {
-            health.record(said, e.healthKey);
+            UnitHealth.Series series = kept.health;
+            if (series == null || series.dropped()) {
+                series = health.series(e.healthKey);
+                kept.health = series;
+            }
+            health.record(said, series);
         }
         return said;
+    }
+
+    /**
+     * What a runner keeps per snapshot entry, found once instead of on every call (a map lookup by
+     * unit id each for the breaker and the meters, and one by the health key's hash): an entry
+     * lives as long as its unit version, shared by the snapshots that keep the unit unchanged.
+     * Kept in the entry for the runner that made it; another runner running the same snapshot
+     * (tests, a dry run beside the edge) finds its own again, correct but without the saving.
+     */
+    static final class EntryState {
+        final PhaseRunner runner;
+        final CircuitBreaker breaker;
+        /** Null without a registry. */
+        final UnitMeters.Set meters;
+        /** Looked up again once the health window dropped it for being quiet. */
+        UnitHealth.Series health;
+
+        EntryState(PhaseRunner runner, CircuitBreaker breaker, UnitMeters.Set meters) {
+            this.runner = runner;
+            this.breaker = breaker;
+            this.meters = meters;
+        }
+    }
+
+    private EntryState state(UnitSnapshot.Entry e) {
+        EntryState s = e.runnerState;
+        if (s != null && s.runner == this) {
+            return s;
+        }
+        s = new EntryState(this, breaker(e), meters.meters(e.unit().id(), e.isCanary));
+        e.runnerState = s; // a race makes two equal states (the breaker is the map's): either is right
+        return s;
     }
 
     private boolean sampled(ComputingUnit u, HttpExchange exchange, RequestState state) {
@@ -597,9 +636,13 @@ public final class PhaseRunner {
         if (b != null && b.unitVersion == u.version() && b.codeHash == codeHash) {
             return b;
         }
-        return side.compute(u.id(), (id, old) -> old != null && old.unitVersion == u.version()
-                && old.codeHash == codeHash ? old : new CircuitBreaker(settings.breakerFailureThreshold(),
-                settings.breakerCoolDown().toMillis(), u.version(), codeHash));
+        CircuitBreaker fresh = new CircuitBreaker(settings.breakerFailureThreshold(),
+                settings.breakerCoolDown().toMillis(), u.version(), codeHash);
+        // A request still running an older snapshot keeps a breaker of its own (in its entry's
+        // state) rather than replacing the newer version's, which breakerState reports.
+        CircuitBreaker kept = side.compute(u.id(), (id, old) -> old != null && (old.unitVersion == u.version()
+                && old.codeHash == codeHash || old.unitVersion > u.version()) ? old : fresh);
+        return kept.unitVersion == u.version() && kept.codeHash == codeHash ? kept : fresh;
     }
 
     /** {@code closed}, {@code open} or {@code half_open}: the breaker of a unit (closed when it never failed). */

@@ -6,6 +6,7 @@ import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
+import org.luaj.vm2.Varargs;
 
 /**
  * When a unit may run in one environment table shared by all its calls on a runtime, instead of
@@ -54,12 +55,43 @@ final class SharedEnv {
         return true;
     }
 
-    /** The shared environment over {@code meta}: {@code _G} is itself, and nothing can be added to it. */
+    /**
+     * The shared environment over {@code meta}: {@code _G} is itself, and nothing can be added to it.
+     *
+     * <p>It also holds, copied in, every global the read-only tables behind {@code meta} resolve
+     * ({@code ngx}, {@code string}, init globals, ...): a unit reads {@code ngx} with one lookup
+     * instead of a miss here, the metatable's {@code __index} and the base table (four hash
+     * lookups, twice per token check). The copy answers as the chain does, since none of those
+     * tables can change and a unit that may share this table can neither list it nor reach it
+     * (see {@link #allowed}); a name none of them has still goes down the chain.
+     */
     static LuaTable over(LuaTable meta, LuaValue globalName) {
         ReadOnlyTable env = ReadOnlyTable.open();
+        copyResolved(meta, env);
         env.rawset(globalName, env);
         env.setmetatable(meta);
         env.seal();
         return env;
+    }
+
+    /**
+     * Copies what lookups through {@code meta}'s {@code __index} chain find, as long as the chain
+     * is made of sealed read-only tables (a function or a table that may still change ends it:
+     * names past it keep being looked up there). Deepest first, so a nearer table's value wins as
+     * it does in a lookup.
+     */
+    private static void copyResolved(LuaTable meta, LuaTable into) {
+        java.util.ArrayDeque<ReadOnlyTable> chain = new java.util.ArrayDeque<>();
+        LuaValue m = meta;
+        while (m instanceof ReadOnlyTable mt && mt.isSealed() && chain.size() < 16
+                && mt.rawget(LuaValue.INDEX) instanceof ReadOnlyTable next && next.isSealed()) {
+            chain.push(next);
+            m = next.getmetatable();
+        }
+        for (ReadOnlyTable t : chain) { // from the deepest
+            for (Varargs n = t.next(LuaValue.NIL); !n.arg1().isnil(); n = t.next(n.arg1())) {
+                into.rawset(n.arg1(), n.arg(2));
+            }
+        }
     }
 }

@@ -56,9 +56,23 @@ public final class UnitHealth {
         final AtomicLongArray counts = new AtomicLongArray(FIELDS);
     }
 
+    /**
+     * One unit version's slices. A caller may keep it ({@link #series(Key)}) and record into it
+     * without a lookup per call until {@link #snapshot()} drops it for being quiet ({@link #dropped()}).
+     */
+    static final class Series {
+        final Slice[] slices = newSlices();
+        volatile boolean dropped;
+
+        /** True once the window dropped it: counts made here are lost, look the series up again. */
+        boolean dropped() {
+            return dropped;
+        }
+    }
+
     private final Clock clock;
     private final long sliceMillis;
-    private final ConcurrentHashMap<Key, Slice[]> series = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, Series> series = new ConcurrentHashMap<>();
 
     /** A 60 s window. */
     public UnitHealth(Clock clock) {
@@ -80,10 +94,21 @@ public final class UnitHealth {
         if (o.kind() == UnitOutcome.Kind.SKIPPED) {
             return;
         }
-        Slice[] slices = series.get(key);
-        if (slices == null) {
-            slices = series.computeIfAbsent(key, k -> newSlices());
+        record(o, series(key));
+    }
+
+    /** The series of the unit version {@code key} names, to keep for {@link #record(UnitOutcome, Series)}. */
+    Series series(Key key) {
+        Series s = series.get(key);
+        return s != null ? s : series.computeIfAbsent(key, k -> new Series());
+    }
+
+    /** Counts one outcome in a series {@link #series(Key)} gave (not {@link Series#dropped() dropped}). */
+    void record(UnitOutcome o, Series s) {
+        if (o.kind() == UnitOutcome.Kind.SKIPPED) {
+            return;
         }
+        Slice[] slices = s.slices;
         long epoch = clock.millis() / sliceMillis;
         Slice slice = slices[(int) Math.floorMod(epoch, (long) SLICES)];
         if (slice.epoch != epoch) {
@@ -120,9 +145,9 @@ public final class UnitHealth {
     public List<Figures> snapshot() {
         long now = clock.millis() / sliceMillis;
         List<Figures> out = new ArrayList<>();
-        for (Map.Entry<Key, Slice[]> e : series.entrySet()) {
+        for (Map.Entry<Key, Series> e : series.entrySet()) {
             long[] sum = new long[FIELDS];
-            for (Slice s : e.getValue()) {
+            for (Slice s : e.getValue().slices) {
                 long epoch = s.epoch;
                 if (epoch >= 0 && now - epoch < SLICES) {
                     for (int i = 0; i < FIELDS; i++) {
@@ -132,7 +157,10 @@ public final class UnitHealth {
             }
             Key k = e.getKey();
             if (sum[CALLS] == 0) {
-                // a quiet version drops out (a request racing this removal starts a fresh series)
+                // A quiet version drops out; whoever kept the series looks it up again. A request
+                // racing this removal may count one call into the dropped series (lost, as before
+                // the series could be kept) or start a fresh one.
+                e.getValue().dropped = true;
                 series.remove(k, e.getValue());
                 continue;
             }

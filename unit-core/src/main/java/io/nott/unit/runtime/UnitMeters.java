@@ -56,7 +56,8 @@ final class UnitMeters {
         this.registry = registry;
     }
 
-    private final class Set {
+    /** One unit's meters (stable or canary); a caller may keep it ({@link #meters}) to record without a lookup by id. */
+    final class Set {
         final String unit;
         final String role;
         final Counter[][] counters = new Counter[Phase.values().length][UnitOutcome.Kind.values().length];
@@ -152,11 +153,29 @@ final class UnitMeters {
         return s != null ? s : canaryByUnit.computeIfAbsent(unitId, id -> new Set(id, "canary"));
     }
 
+    /**
+     * The meters {@code o}s of a unit's stable or canary version go to, to keep and pass to
+     * {@link #record(Set, UnitOutcome)}; null without a registry.
+     */
+    Set meters(String unitId, boolean canary) {
+        if (registry == null) {
+            return null;
+        }
+        return canary ? canarySet(unitId) : set(unitId);
+    }
+
     void record(UnitOutcome o) {
         if (registry == null) {
             return;
         }
-        Set s = o.canary() ? canarySet(o.unitId()) : set(o.unitId());
+        record(o.canary() ? canarySet(o.unitId()) : set(o.unitId()), o);
+    }
+
+    /** Records {@code o} in {@code s}, which {@link #meters} gave for its unit and version; null: no registry. */
+    void record(Set s, UnitOutcome o) {
+        if (s == null) {
+            return;
+        }
         s.counter(o.phase(), o.kind()).increment();
         if (o.durationNanos() > 0) {
             s.timer(o.phase()).record(o.durationNanos(), TimeUnit.NANOSECONDS);

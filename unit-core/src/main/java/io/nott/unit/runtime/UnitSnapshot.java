@@ -82,6 +82,8 @@ public final class UnitSnapshot {
         final UnitHealth.Key healthKey;
         /** Its calls may share one read-only environment per runtime ({@link SharedEnv}): none allocates its own. */
         final boolean sharesEnv;
+        /** What the runner that ran it last keeps for it (breaker, meters, health series), found once per runner. */
+        PhaseRunner.EntryState runnerState;
 
         Entry(CompiledUnit compiled, HostMatcher hosts, int slot, List<PathScope> paths, Entry canary, boolean isCanary) {
             this.canary = canary;

@@ -14,6 +14,15 @@ import org.luaj.vm2.Varargs;
 public final class ReadOnlyTable extends LuaTable {
 
     private boolean sealed;
+    /**
+     * A {@link #proxy}'s {@code __index} and {@code __newindex} when they are functions, else null.
+     * The proxy is empty and sealed, and so is its metatable, so every read misses and every write
+     * goes to them: {@link #get}/{@link #set} call them at once. LuaJ's path gets there after two
+     * raw lookups of the key and one of the metamethod in the metatable, on every
+     * {@code ngx.var.x} read and {@code ngx.header.x = v} write.
+     */
+    private LuaValue directIndex;
+    private LuaValue directNewIndex;
 
     private ReadOnlyTable() {
     }
@@ -46,7 +55,33 @@ public final class ReadOnlyTable extends LuaTable {
 
     /** A sealed table with only a metatable, e.g. {@code ngx.var} whose keys come from {@code __index}. */
     public static ReadOnlyTable proxy(LuaValue metatable) {
-        return copyOf(new LuaTable(), metatable);
+        ReadOnlyTable t = copyOf(new LuaTable(), metatable);
+        if (metatable instanceof ReadOnlyTable m && m.sealed) {
+            LuaValue index = m.rawget(INDEX);
+            LuaValue newIndex = m.rawget(NEWINDEX);
+            t.directIndex = index.isfunction() ? index : null;
+            t.directNewIndex = newIndex.isfunction() ? newIndex : null;
+        }
+        return t;
+    }
+
+    /** True once no write can change this table any more (what a copy of it may rely on). */
+    public boolean isSealed() {
+        return sealed;
+    }
+
+    @Override
+    public LuaValue get(LuaValue key) {
+        return directIndex != null ? directIndex.call(this, key) : super.get(key);
+    }
+
+    @Override
+    public void set(LuaValue key, LuaValue value) {
+        if (directNewIndex != null) {
+            directNewIndex.call(this, key, value);
+            return;
+        }
+        super.set(key, value);
     }
 
     /** A sealed metatable built from key/value pairs, e.g. {@code __index}, fn. */

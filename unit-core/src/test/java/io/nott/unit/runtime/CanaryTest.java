@@ -136,6 +136,22 @@ class CanaryTest {
     }
 
     @Test
+    void aVersionIsCountedAgainAfterTheWindowDroppedIt() {
+        MutableClock clock = new MutableClock();
+        Fixture fx = new Fixture(RunnerSettings.DEFAULT, clock);
+        UnitSnapshot snapshot = Fixture.snapshot(unit("again", Phase.ACCESS, "local x = 1").withAudit(3, null, null));
+        fx.runner.run(snapshot, Phase.ACCESS, Fixture.get("/"), new RequestState());
+        assertThat(fx.runner.health().snapshot()).extracting(UnitHealth.Figures::calls).containsExactly(1L);
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(fx.runner.health().snapshot()).isEmpty();
+        // the runner kept the dropped series for this entry: it must count into a live one now
+        fx.runner.run(snapshot, Phase.ACCESS, Fixture.get("/"), new RequestState());
+        fx.runner.run(snapshot, Phase.ACCESS, Fixture.get("/"), new RequestState());
+        assertThat(fx.runner.health().snapshot()).extracting(UnitHealth.Figures::unitId, UnitHealth.Figures::calls)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("again", 2L));
+    }
+
+    @Test
     void percentilesComeFromTheHistogramBuckets() {
         long[] h = new long[UnitHealth.BUCKETS];
         h[UnitHealth.bucket(80)] = 98; // 0.1 ms bucket

@@ -149,4 +149,22 @@ class PhaseRunnerTest {
         assertThat(f.meters.get("cu.unit.calls").tag("unit", "upper").tag("phase", "body_filter").counter().count())
                 .isEqualTo(1.0);
     }
+
+    @Test
+    void aRequestStillOnAnOlderVersionLeavesTheNewerVersionsBreakerAsItIs() {
+        UnitSnapshot newer = Fixture.snapshot(unit("moved", Phase.ACCESS, "error('down')").withAudit(2, null, null));
+        UnitSnapshot older = Fixture.snapshot(unit("moved", Phase.ACCESS, "local ok = 1").withAudit(1, null, null));
+        for (int i = 0; i < 5; i++) {
+            assertThat(f.runner.run(newer, Phase.ACCESS, get("/"), new RequestState()).outcomes().get(0).kind())
+                    .isEqualTo(Kind.ERROR);
+        }
+        assertThat(f.runner.breakerState("moved")).isEqualTo("open");
+        // A request that began before the swap runs the older version with a breaker of its own; it
+        // used to replace the newer version's open breaker with a fresh one.
+        assertThat(f.runner.run(older, Phase.ACCESS, get("/"), new RequestState()).outcomes().get(0).kind())
+                .isEqualTo(Kind.OK);
+        assertThat(f.runner.breakerState("moved")).isEqualTo("open");
+        assertThat(f.runner.run(newer, Phase.ACCESS, get("/"), new RequestState()).outcomes().get(0).kind())
+                .isEqualTo(Kind.BREAKER_OPEN);
+    }
 }

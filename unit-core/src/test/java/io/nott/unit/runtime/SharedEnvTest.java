@@ -66,6 +66,26 @@ class SharedEnvTest {
     }
 
     @Test
+    void aSharedEnvironmentFindsGlobalsAsTheLookupChainDoes() {
+        // The shared table holds copies of what the chain behind it resolves: an init global, an
+        // init global that shadows a library name (init's wins, as in a lookup), the libraries;
+        // a name nothing defines is still nil.
+        String reader = "ngx.header['X-G'] = greeting .. ':' .. type(1) .. ':' .. string.upper('a') .. ':'"
+                + " .. tostring(undefined_name)";
+        assertThat(allowed(reader)).isTrue();
+        UnitSnapshot snapshot = UnitSnapshot.build(1, List.of(
+                unit("setup", Phase.INIT, "greeting = 'hi' type = function() return 'init-type' end"),
+                unit("reader", Phase.ACCESS, reader)));
+        assertThat(f.runner.prepare(snapshot)).isEmpty();
+        for (int i = 0; i < 2; i++) {
+            RequestState state = new RequestState();
+            PhaseResult r = f.runner.run(snapshot, Phase.ACCESS, get("/"), state);
+            assertThat(r.outcomes()).extracting(UnitOutcome::kind).containsExactly(Kind.OK);
+            assertThat(state.headerChange("X-G").values()).containsExactly("hi:init-type:A:nil");
+        }
+    }
+
+    @Test
     void sharedUnitsGiveEachRequestItsOwnAnswer() {
         UnitSnapshot snapshot = Fixture.snapshot(unit("auth", Phase.ACCESS, PhaseRunnerTest.SEED_TOKEN));
         for (int i = 0; i < 3; i++) {
