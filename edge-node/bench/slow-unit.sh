@@ -56,7 +56,7 @@ for above in $SETTINGS; do
     wait $SLOW
     alone=$(p99_ms "$OUT/alone-$above-$round.txt")
     loaded=$(p99_ms "$OUT/loaded-$above-$round.txt")
-    ratio=$(awk -v a="$alone" -v l="$loaded" 'BEGIN { printf "%.2f", a > 0 ? l / a : 0 }')
+    ratio=$(awk -v a="$alone" -v l="$loaded" 'BEGIN { printf "%.2f", (a > 0 ? l / a : 0) }')
     echo "$alone $loaded $ratio" >>"$OUT/rounds-$above.txt"
     echo "round $round (load $(cut -d' ' -f1 /proc/loadavg)): other alone $(percentiles "$OUT/alone-$above-$round.txt");" \
       "under the 45 ms unit $(percentiles "$OUT/loaded-$above-$round.txt"): p99 ratio ${ratio}x;" \
