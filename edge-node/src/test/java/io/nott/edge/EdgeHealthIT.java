@@ -44,7 +44,9 @@ class EdgeHealthIT {
                 .body("checks.find { it.name == 'Slow unit steps off the event loop (node load)' }.data.max", equalTo(256));
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("edge_units_slow "), containsString("edge_units_offload_in_flight "),
-                        containsString("edge_units_offload_refused_total "));
+                        // tagged by reason: the in-flight bound reached, or no turn within offload-max-wait
+                        containsString("edge_units_offload_refused_total{reason=\"max-in-flight\"}"),
+                        containsString("edge_units_offload_refused_total{reason=\"max-wait\"}"));
     }
 
     @Test

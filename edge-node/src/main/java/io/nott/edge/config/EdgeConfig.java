@@ -134,6 +134,16 @@ public interface EdgeConfig {
         java.util.OptionalInt offloadConcurrency();
 
         /**
+         * Longest a slow step waits for one of the {@code offload-concurrency} turns; a step that
+         * would wait longer runs inline without its slow units (outcome {@code overloaded}, their
+         * failure policy decides 500 or continue; {@code edge_units_offload_refused_total{reason="max-wait"}}).
+         * Default 1s, as {@code max-redis-wait}: the other wait a unit call may spend outside its
+         * budget, so no wait of the node's adds more than a second to a request; 0 never waits.
+         */
+        @WithDefault("1s")
+        Duration offloadMaxWait();
+
+        /**
          * Commands in flight and no reply from Redis for this long: the units' Redis connection
          * is dropped (failing what still waits on it) and reopened; default 5s.
          */

@@ -26,7 +26,7 @@ public class OffLoopReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        long now = offLoop.slowRefused();
+        long now = offLoop.slowRefused() + offLoop.slowTimedOut(); // either reason: max-in-flight or max-wait
         return HealthCheckResponse.named("Slow unit steps off the event loop (node load)")
                 .status(!offLoop.saturated())
                 .withData("inFlight", offLoop.slowInFlight())

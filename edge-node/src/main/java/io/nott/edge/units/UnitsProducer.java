@@ -61,7 +61,7 @@ public class UnitsProducer {
     @Singleton
     OffLoop offLoop(EdgeConfig config, MeterRegistry registry) {
         OffLoop offLoop = new OffLoop(config.units().offloadMaxInFlight(),
-                config.units().offloadConcurrency().orElse(OffLoop.defaultMaxRunning()));
+                config.units().offloadConcurrency().orElse(OffLoop.defaultMaxRunning()), config.units().offloadMaxWait());
         Gauge.builder("edge.units.offload.in.flight", offLoop, OffLoop::slowInFlight)
                 .description("Slow unit steps off the event loop now, running or waiting for a turn").register(registry);
         Gauge.builder("edge.units.offload.running", offLoop, OffLoop::slowRunning)
@@ -71,9 +71,15 @@ public class UnitsProducer {
                 .description("Slow unit steps waiting for a turn to run").register(registry);
         FunctionCounter.builder("edge.units.offload.steps", offLoop, OffLoop::slowOffloaded)
                 .description("Slow unit steps moved off the event loop").register(registry);
+        // One counter, the reason as a tag: the in-flight bound reached, or no turn within offload-max-wait.
         FunctionCounter.builder("edge.units.offload.refused", offLoop, OffLoop::slowRefused)
-                .description("Slow unit steps run inline without their slow units: the bound was reached")
-                .register(registry);
+                .description("Slow unit steps run inline without their slow units (reason: max-in-flight, the "
+                        + "in-flight bound was reached; max-wait, no turn to run within edge.units.offload-max-wait)")
+                .tag("reason", "max-in-flight").register(registry);
+        FunctionCounter.builder("edge.units.offload.refused", offLoop, OffLoop::slowTimedOut)
+                .description("Slow unit steps run inline without their slow units (reason: max-in-flight, the "
+                        + "in-flight bound was reached; max-wait, no turn to run within edge.units.offload-max-wait)")
+                .tag("reason", "max-wait").register(registry);
         return offLoop;
     }
 

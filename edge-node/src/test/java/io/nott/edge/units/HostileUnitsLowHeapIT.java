@@ -91,7 +91,11 @@ class HostileUnitsLowHeapIT {
         origin = new Origin(vertx).respond(r -> r.response().end("origin body"));
         registry = new SimpleMeterRegistry();
         SnapshotHolder holder = new SnapshotHolder(registry, Clock.systemUTC());
-        offLoop = new OffLoop();
+        // Every hostile call waits for its turn, however long (12 clients, one turn of 250 ms on a
+        // 2-core machine: up to ~3 s): each case must run and be stopped by its own limit. The
+        // edge's default offload-max-wait (1 s) would refuse some as overloaded before they ran
+        // (SlowUnitsOffLoopTest's subject), and their figures would be missing below.
+        offLoop = new OffLoop(OffLoop.DEFAULT_MAX_SLOW, OffLoop.defaultMaxRunning(), Duration.ofMinutes(10));
         // The edge's default: unit calls in flight may reserve half the heap together.
         admission = MemoryAdmission.shareOfHeap(0.5, Duration.ofSeconds(5), registry);
         PhaseRunner runner = new PhaseRunner(RunnerSettings.DEFAULT, registry, Clock.systemUTC(),

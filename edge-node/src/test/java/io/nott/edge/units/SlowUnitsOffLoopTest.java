@@ -76,6 +76,7 @@ class SlowUnitsOffLoopTest {
     ProxyBed bed;
     SnapshotHolder holder;
     OffLoop offLoop;
+    PhaseRunner runner;
     SimpleMeterRegistry registry;
 
     @BeforeAll
@@ -94,10 +95,15 @@ class SlowUnitsOffLoopTest {
         registry = new SimpleMeterRegistry();
         holder = new SnapshotHolder(registry, Clock.systemUTC());
         offLoop = new OffLoop(1);
-        PhaseRunner runner = new PhaseRunner(RunnerSettings.DEFAULT, registry, Clock.systemUTC(), new InMemoryUnitRedisClient());
-        LuaPhasesInterceptor lua = new LuaPhasesInterceptor(holder, new RequestPipeline(runner), offLoop, 1 << 20,
+        runner = new PhaseRunner(RunnerSettings.DEFAULT, registry, Clock.systemUTC(), new InMemoryUnitRedisClient());
+        bed = bed(offLoop);
+    }
+
+    /** The proxy chain (interceptor, cache, the origin) with units run through {@code loop}. */
+    private ProxyBed bed(OffLoop loop) {
+        LuaPhasesInterceptor lua = new LuaPhasesInterceptor(holder, new RequestPipeline(runner), loop, 1 << 20,
                 UnitOutputLimits.DEFAULT, THRESHOLD);
-        bed = new ProxyBed(vertx, CacheSettings.defaults(), List.of(new ProxyBed.RouteSpec("vod", "/vod",
+        return new ProxyBed(vertx, CacheSettings.defaults(), List.of(new ProxyBed.RouteSpec("vod", "/vod",
                 UpstreamSettings.of("vod", List.of(origin.address())), CachePolicy.parse(true, List.of("200=60s"), false))),
                 List.of(lua));
     }
@@ -265,6 +271,70 @@ class SlowUnitsOffLoopTest {
         } finally {
             turns.close();
         }
+    }
+
+    /**
+     * A slow step waits for a turn at most {@code offload-max-wait}; then it is refused as past the
+     * in-flight bound: run inline without its slow units ({@code overloaded}: open goes on, closed
+     * answers 500), counted apart from that bound. The only turn is held by a step that waits
+     * until released after the requests, so their wait runs out however fast or slow the machine;
+     * once it is free a slow step runs off the loop again. Nothing here asserts a duration.
+     */
+    @Test
+    void aSlowStepThatWaitsLongerThanTheMaxWaitForATurnFollowsItsFailurePolicy() throws Exception {
+        bed.close();
+        OffLoop turns = new OffLoop(8, 1, Duration.ofMillis(20));
+        offLoop.close();
+        offLoop = turns; // closed after the test with the bed
+        bed = bed(turns);
+        OffLoopReadinessCheck readiness = new OffLoopReadinessCheck(turns);
+        io.vertx.core.Future<Boolean> held;
+        CountDownLatch holds = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            held = turns.tryCall(vertx.getOrCreateContext(), () -> {
+                holds.countDown();
+                return release.await(1, java.util.concurrent.TimeUnit.MINUTES);
+            });
+            assertThat(holds.await(1, java.util.concurrent.TimeUnit.MINUTES)).as("the holder has the only turn").isTrue();
+
+            units(ComputingUnit.of("wait-open", Phase.ACCESS, BUSY));
+            // Not measured yet: it asks to leave the loop, gets no turn in time and runs inline
+            // (an unmeasured unit is never refused for being slow), which measures it as slow.
+            assertThat(bed.get("/vod/a", "X-Busy", "1").statusCode()).isEqualTo(200);
+            assertThat(slow("wait-open")).isTrue();
+            assertThat(bed.get("/vod/a", "X-Busy", "1").statusCode())
+                    .as("open: the slow unit is not run, the request goes on").isEqualTo(200);
+            assertThat(calls("wait-open", "overloaded")).isEqualTo(1);
+
+            units(ComputingUnit.of("wait-closed", Phase.ACCESS, BUSY).withFailure(FailurePolicy.CLOSED));
+            assertThat(bed.get("/vod/a", "X-Busy", "1").statusCode()).as("first call: inline, measured").isEqualTo(200);
+            assertThat(slow("wait-closed")).isTrue();
+            assertThat(bed.get("/vod/a", "X-Busy", "1").statusCode()).as("closed: 500").isEqualTo(500);
+            assertThat(calls("wait-closed", "overloaded")).isEqualTo(1);
+
+            assertThat(turns.slowTimedOut()).as("four steps found no turn in time").isEqualTo(4);
+            assertThat(turns.slowRefused()).as("the in-flight bound (8) was never reached").isZero();
+            assertThat(offloaded("wait-open") + offloaded("wait-closed")).as("none ran off the loop").isZero();
+            assertThat(readiness.call().getData().orElseThrow()).containsEntry("refusedSinceLastCheck", 4L);
+        } finally {
+            release.countDown();
+        }
+        assertThat(held.toCompletionStage().toCompletableFuture().get(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        Poll.upTo(Duration.ofSeconds(30), "the holder's turn freed").until(() -> turns.slowInFlight() == 0);
+
+        // A free turn: the slow unit's step leaves the loop and runs.
+        double ok = calls("wait-closed", "ok");
+        assertThat(bed.get("/vod/a", "X-Busy", "1").statusCode()).isEqualTo(200);
+        assertThat(offloaded("wait-closed")).isEqualTo(1);
+        assertThat(calls("wait-closed", "ok")).isEqualTo(ok + 1);
+        assertThat(turns.slowTimedOut()).isEqualTo(4);
+    }
+
+    @Test
+    void aNegativeMaxWaitIsRefusedNamingTheKey() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new OffLoop(4, 1, Duration.ofMillis(-1)))
+                .hasMessageContaining("edge.units.offload-max-wait is");
     }
 
     @Test

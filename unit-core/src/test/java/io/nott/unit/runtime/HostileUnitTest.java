@@ -128,10 +128,29 @@ class HostileUnitTest {
                 Arguments.of("ngx.decode_args of millions of args", "return ngx.decode_args(string.rep('a&', 8e6), 0)", "memory limit exceeded"),
                 Arguments.of("json.decode of a huge array", "return edge_computing.json.decode('[' .. string.rep('1,', 3e6) .. '1]')", "memory limit exceeded"),
                 Arguments.of("ngx.print of a huge table", "local s = string.rep('x', 1e6) local t = {} for i = 1, 20 do t[i] = s end ngx.print(t)", "ngx.print"),
-                // #15 close-out: a regex built at run time is compiled (Java nodes, ~64 bytes a byte)
-                // and a UTF-8 subject decoded (6 bytes a byte) before any match step: charged first.
-                Arguments.of("ngx.re with a regex of megabytes", "return ngx.re.find('x', string.rep('(a)', 4e6))", "memory limit exceeded"),
+                // #15 close-out: a regex built at run time that PCRE accepts is compiled (Java nodes,
+                // ~64 bytes a char: a class of megabytes is one PCRE item) and a UTF-8 subject decoded
+                // (6 bytes a byte) before any match step: charged first. (One PCRE refuses as too
+                // large gets PCRE's answer: aRegexOfMegabytesIsTooLargeAsPcreSays.)
+                Arguments.of("ngx.re with a class of megabytes", "return ngx.re.find('x', '[' .. string.rep('a', 4e6) .. ']')", "memory limit exceeded"),
                 Arguments.of("ngx.re on a UTF-8 subject of megabytes", "local s = string.rep('\\195\\169', 6e6) return ngx.re.find(s, 'y', 'u')", "memory limit exceeded"));
+    }
+
+    /**
+     * #15 close-out: PCRE refuses a regex whose compiled form passes 64 KiB ("regular expression
+     * is too large"), and so does the edge, whatever its length: reading it is charged as work and
+     * its translation is never written past PCRE's limit, so a regex of 12 MB answers
+     * {@code nil, err} as on nginx, within the budget (it used to end at the memory limit).
+     */
+    @Test
+    void aRegexOfMegabytesIsTooLargeAsPcreSays() {
+        RequestState state = new RequestState();
+        UnitOutcome o = f.run(Phase.ACCESS, get("/"), state, unit("huge-regex", Phase.ACCESS,
+                "local m, err = ngx.re.match('x', string.rep('(a)', 4e6)) ngx.log(ngx.ERR, tostring(m), ' ', #err, ' ', err)")
+                .withBudget(RESOURCE_CASES)).outcomes().get(0);
+        assertThat(o.kind()).as(o.message()).isEqualTo(Kind.OK);
+        assertThat(state.logs()).extracting(RequestState.LogLine::message).singleElement().asString()
+                .startsWith("nil 127 pcre_compile() failed: regular expression is too large in \"(a)(a)(a)");
     }
 
     /**

@@ -23,6 +23,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,7 +35,8 @@ import org.jboss.logging.Logger;
  * only decides threads: steps whose units call {@code edge_computing.redis_client} run on a
  * virtual thread; so do steps with a unit whose recent cost is above {@code edge.units.offload-above}
  * (unit-core's {@code UnitCost}, with hysteresis), bounded by {@link OffLoop#tryCall}: past the
- * bound the step runs inline without its slow units (their failure policy applies). The others run
+ * bound, or after waiting {@code edge.units.offload-max-wait} for a turn, the step runs inline
+ * without its slow units (their failure policy applies). The others run
  * inline on the event loop, where a compiled unit costs microseconds. body_filter stays chunk by
  * chunk on the loop unless it calls Redis: moving it would mean buffering whole bodies.
  */
@@ -153,13 +155,32 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
             return waited.compose(answer -> respond(context, run, exchange, answer));
         }
         if (run.requestPhasesSlow(offloadAboveNanos)) {
-            Future<LocalAnswer> off = offLoop.tryCall(context.vertxContext(), run::runRequestPhases);
-            if (off != null) {
-                return off.compose(answer -> respond(context, run, exchange, answer));
-            }
-            run.refuseSlow(offloadAboveNanos);
+            return slowStep(context, run, run::runRequestPhases).compose(answer -> respond(context, run, exchange, answer));
         }
         return respond(context, run, exchange, run.runRequestPhases());
+    }
+
+    /**
+     * A step with a slow unit: off the event loop when {@link OffLoop#tryCall} takes it and a
+     * turn frees up in time; else (the in-flight bound reached, or no turn within
+     * {@code edge.units.offload-max-wait}) inline on the request's loop without its slow units,
+     * which end as {@code overloaded} (their failure policy decides 500 or continue).
+     */
+    private <T> Future<T> slowStep(ProxyContext context, PipelineRun run, Supplier<T> step) {
+        Future<T> off = offLoop.tryCall(context.vertxContext(), step::get);
+        if (off == null) {
+            run.refuseSlow(offloadAboveNanos);
+            return Future.succeededFuture(step.get());
+        }
+        return off.recover(failure -> {
+            if (!(failure instanceof OffLoop.NoTurn)) {
+                return Future.failedFuture(failure);
+            }
+            LOG.debugf("a slow unit step waited %s for a turn off the event loop: run inline without its slow units",
+                    offLoop.maxWait());
+            run.refuseSlow(offloadAboveNanos);
+            return Future.succeededFuture(step.get()); // back on the request's loop: the future completes there
+        });
     }
 
     /**
@@ -224,19 +245,14 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
                 run.runHeaderFilter(exchange);
                 return response;
             });
-        } else {
-            boolean slow = run.slow(Phase.HEADER_FILTER, offloadAboveNanos);
-            headed = slow ? offLoop.tryCall(context.vertxContext(), () -> {
+        } else if (run.slow(Phase.HEADER_FILTER, offloadAboveNanos)) {
+            headed = slowStep(context, run, () -> {
                 run.runHeaderFilter(exchange);
                 return response;
-            }) : null;
-            if (headed == null) {
-                if (slow) {
-                    run.refuseSlow(offloadAboveNanos);
-                }
-                run.runHeaderFilter(exchange);
-                headed = Future.succeededFuture(response);
-            }
+            });
+        } else {
+            run.runHeaderFilter(exchange);
+            headed = Future.succeededFuture(response);
         }
         // The cache may be waiting for an X-Accel-Expires set here before it stores the answer.
         headed = headed.onComplete(done -> UnitSteering.headersDecided(context, run));

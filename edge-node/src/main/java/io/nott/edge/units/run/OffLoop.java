@@ -3,10 +3,12 @@ package io.nott.edge.units.run;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,9 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #maxRunning()} run at once ({@code edge.units.offload-concurrency}, half the cores by
  * default), so slow units never hold more than that many cores and the event loops keep the rest
  * for other traffic (virtual threads share the cores with the loops: without this a flood of slow
- * units took both cores of a 2-core node); the others wait their turn in arrival order, and at most
- * {@link #maxSlow()} are in flight (running or waiting), since each holds its request's state; past
- * that the step is refused (the caller applies its slow units' failure policy). Redis steps are
+ * units took both cores of a 2-core node); the others wait their turn in arrival order, for at most
+ * {@link #maxWait()} ({@code edge.units.offload-max-wait}: a step that would wait longer is refused,
+ * its future failing with {@link NoTurn}), and at most {@link #maxSlow()} are in flight (running or
+ * waiting), since each holds its request's state; past that the step is refused at once. Either way
+ * the caller runs the step inline without its slow units (their failure policy applies). Redis steps are
  * bounded by the units' Redis client ({@code edge.units.redis-max-in-flight}) instead: they mostly
  * wait for Redis, holding no core.
  */
@@ -28,14 +32,24 @@ public final class OffLoop implements AutoCloseable {
     /** Default bound of slow steps in flight per node ({@code edge.units.offload-max-in-flight}). */
     public static final int DEFAULT_MAX_SLOW = 256;
 
+    /**
+     * Default longest wait for a turn ({@code edge.units.offload-max-wait}): as long as
+     * {@code edge.units.max-redis-wait}, the other wait a unit call may spend outside its own
+     * budget, so nothing the node makes a request wait for adds more than a second to it.
+     */
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(1);
+
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("edge-unit-", 0).factory());
     private final int maxSlow;
     /** Turns to run a slow step: fair, so waiting steps run in arrival order. */
     private final Semaphore running;
     private final int maxRunning;
+    private final Duration maxWait;
+    private final long maxWaitNanos;
     private final AtomicInteger slowInFlight = new AtomicInteger();
     private final AtomicLong slowRefused = new AtomicLong();
+    private final AtomicLong slowTimedOut = new AtomicLong();
     private final AtomicLong slowOffloaded = new AtomicLong();
 
     public OffLoop() {
@@ -52,6 +66,15 @@ public final class OffLoop implements AutoCloseable {
      * @param maxRunning most slow steps running at once: the cores slow units may hold
      */
     public OffLoop(int maxSlow, int maxRunning) {
+        this(maxSlow, maxRunning, DEFAULT_MAX_WAIT);
+    }
+
+    /**
+     * @param maxSlow    most slow steps in flight (running or waiting to run) on this node
+     * @param maxRunning most slow steps running at once: the cores slow units may hold
+     * @param maxWait    longest a slow step waits for its turn before it is refused (zero: never waits)
+     */
+    public OffLoop(int maxSlow, int maxRunning, Duration maxWait) {
         if (maxSlow < 1) {
             throw new IllegalArgumentException("edge.units.offload-max-in-flight is " + maxSlow + "; set it to 1 or more");
         }
@@ -59,8 +82,14 @@ public final class OffLoop implements AutoCloseable {
             throw new IllegalArgumentException("edge.units.offload-concurrency is " + maxRunning
                     + "; set it to 1 or more (or leave it unset: half the cores)");
         }
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("edge.units.offload-max-wait is " + maxWait
+                    + "; set a duration of 0 or more (0: a slow step that finds every turn taken is refused at once)");
+        }
         this.maxSlow = maxSlow;
         this.maxRunning = maxRunning;
+        this.maxWait = maxWait;
+        this.maxWaitNanos = maxWait.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE : maxWait.toNanos();
         this.running = new Semaphore(maxRunning, true);
     }
 
@@ -72,8 +101,10 @@ public final class OffLoop implements AutoCloseable {
     /**
      * Calls a slow step's {@code work} on a virtual thread if fewer than the bound are in flight;
      * null when the bound is reached (the caller runs the step inline, refusing its slow units).
-     * The step waits there for one of the {@link #maxRunning()} turns before it runs; its unit's
-     * wall-clock budget starts when it runs.
+     * The step waits there for one of the {@link #maxRunning()} turns before it runs, its unit's
+     * wall-clock budget starting when it runs; when no turn frees up within {@link #maxWait()}
+     * the future fails with {@link NoTurn} and {@code work} never runs (the caller then does as
+     * for null).
      */
     public <T> Future<T> tryCall(Context loop, Callable<T> work) {
         if (slowInFlight.incrementAndGet() > maxSlow) {
@@ -84,7 +115,10 @@ public final class OffLoop implements AutoCloseable {
         slowOffloaded.incrementAndGet();
         return call(loop, () -> {
             try {
-                running.acquire();
+                if (!running.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS)) {
+                    slowTimedOut.incrementAndGet();
+                    throw NoTurn.INSTANCE;
+                }
                 try {
                     return work.call();
                 } finally {
@@ -132,6 +166,28 @@ public final class OffLoop implements AutoCloseable {
     /** Slow steps that found the bound reached since start. */
     public long slowRefused() {
         return slowRefused.get();
+    }
+
+    /** Slow steps refused since start because no turn freed up within {@link #maxWait()}. */
+    public long slowTimedOut() {
+        return slowTimedOut.get();
+    }
+
+    public Duration maxWait() {
+        return maxWait;
+    }
+
+    /**
+     * A slow step waited {@link #maxWait()} for a turn and got none: it was not run. The caller
+     * runs it inline without its slow units, as when the in-flight bound is reached.
+     */
+    public static final class NoTurn extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final NoTurn INSTANCE = new NoTurn();
+
+        private NoTurn() {
+            super("no turn to run a slow unit step within edge.units.offload-max-wait", null, false, false);
+        }
     }
 
     /** Calls {@code work} on a virtual thread; the future completes on {@code loop}. */

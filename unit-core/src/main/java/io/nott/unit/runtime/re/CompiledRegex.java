@@ -24,8 +24,23 @@ final class CompiledRegex {
     static final int MAX_CACHED_BYTES = 1024;
     /** Longest regex Java may compile as one literal with its quadratic search table (~1 ms). */
     static final int LITERAL_TABLE_MAX = 256;
-    /** What a compiled regex holds per byte of its source, about (the translation, Java's nodes). */
+    /** What a compiled regex holds per char of its translation, about (Java's nodes). */
     static final int COMPILED_BYTES_PER_BYTE = 64;
+    /**
+     * What translating a regex holds per byte of it, at most: a StringBuilder of UTF-16 chars
+     * that doubles as it grows, a few chars a byte ({@code (} becomes {@code (?<g12>}).
+     */
+    static final int TRANSLATED_BYTES_PER_BYTE = 16;
+    /**
+     * lua-resty-core hands {@code ngx_http_lua_ffi_compile_regex} a 128-byte buffer for the
+     * error: a compile error is cut to its first 127 bytes (the regex it quotes with it).
+     */
+    static final int MAX_ERROR_BYTES = 127;
+    /**
+     * The edge's own refusals (recursion and the like, which PCRE would run) are not cut there:
+     * they name the construct; bounded all the same, never the size of a regex of megabytes.
+     */
+    static final int MAX_EDGE_ERROR_BYTES = 1024;
 
     private static final ThreadLocal<Map<String, Object>> CACHE = ThreadLocal.withInitial(
             () -> new LinkedHashMap<>(64, 0.75f, true) {
@@ -64,13 +79,37 @@ final class CompiledRegex {
     }
 
     /**
-     * A regex can be built at run time ({@code string.rep}) up to the string limit: translating
-     * and compiling it is work and memory in proportion to its length, charged before it.
+     * A regex can be built at run time ({@code string.rep}) up to the string limit. PCRE refuses
+     * one whose compiled form would pass 64 KiB ({@link PcreSize}), as it refuses bad syntax: that
+     * takes one pass over it, charged as work, whose output is bounded
+     * ({@link PcreTranslator#translateBounded}), so a regex of megabytes gets PCRE's answer, not a
+     * budget error. What PCRE accepts is translated in full and compiled, work and memory in
+     * proportion to its translation, charged before each.
      */
     private static Object charged(byte[] regex, ReOptions options) {
-        Allocation.memory(COMPILED_BYTES_PER_BYTE * (long) regex.length, "ngx.re (compiling a regex)");
-        Allocation.work(Allocation.Work.COMPILE, regex.length);
-        return doCompile(regex, options);
+        Allocation.work(Allocation.Work.ENCODE, regex.length);
+        Allocation.memory(Math.min(TRANSLATED_BYTES_PER_BYTE * (long) regex.length,
+                TRANSLATED_BYTES_PER_BYTE * (long) PcreTranslator.MAX_OUTPUT), "ngx.re (reading a regex)");
+        String src = new String(regex, options.utf8() ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        PcreTranslator.Translation t;
+        try {
+            t = PcreTranslator.translateBounded(src, options);
+            if (t == null) {
+                // Within PCRE's limit, yet a long translation (comments, a class of megabytes).
+                Allocation.memory(TRANSLATED_BYTES_PER_BYTE * (long) regex.length, "ngx.re (translating a regex)");
+                t = PcreTranslator.translate(src, options);
+            }
+        } catch (RegexSyntaxException e) {
+            return compileError(regex, src, e.getMessage(), e.offset(), e.pcre() ? MAX_ERROR_BYTES : MAX_EDGE_ERROR_BYTES);
+        }
+        String java = linear(t.javaRegex(), options.javaFlags());
+        Allocation.memory(COMPILED_BYTES_PER_BYTE * (long) java.length(), "ngx.re (compiling a regex)");
+        Allocation.work(Allocation.Work.COMPILE, java.length());
+        try {
+            return new CompiledRegex(options, Pattern.compile(java, options.javaFlags()), t);
+        } catch (PatternSyntaxException e) {
+            return compileError(regex, src, e.getDescription(), src.length(), MAX_ERROR_BYTES);
+        }
     }
 
     /**
@@ -86,21 +125,27 @@ final class CompiledRegex {
         return "(?:" + javaRegex + ((flags & Pattern.COMMENTS) != 0 ? "\n)" : ")");
     }
 
-    private static Object doCompile(byte[] regex, ReOptions options) {
-        String src = new String(regex, options.utf8() ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        try {
-            PcreTranslator.Translation t = PcreTranslator.translate(src, options);
-            return new CompiledRegex(options, Pattern.compile(linear(t.javaRegex(), options.javaFlags()),
-                    options.javaFlags()), t);
-        } catch (RegexSyntaxException e) {
-            return compileError(regex, src, e.getMessage(), e.offset());
-        } catch (PatternSyntaxException e) {
-            return compileError(regex, src, e.getDescription(), src.length());
-        }
-    }
-
     /** As lua-nginx-module words it: {@code pcre_compile() failed: MSG in "RE" at "REST"}. */
     static String compileError(byte[] regex, String src, String message, int offset) {
+        return compileError(regex, src, message, offset, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #compileError(byte[], String, String, int)}, cut to {@code max} bytes (as
+     * lua-resty-core's error buffer cuts it), without building the rest for a regex of megabytes.
+     */
+    static String compileError(byte[] regex, String src, String message, int offset, int max) {
+        String head = "pcre_compile() failed: " + message + " in \"";
+        if (head.length() + (long) regex.length >= max) {
+            int shown = Math.max(0, Math.min(regex.length, max - head.length()));
+            String cut = head + new String(regex, 0, shown, StandardCharsets.ISO_8859_1);
+            return cut.length() <= max ? cut : cut.substring(0, max);
+        }
+        String whole = fullError(regex, src, message, offset);
+        return whole.length() <= max ? whole : whole.substring(0, max);
+    }
+
+    private static String fullError(byte[] regex, String src, String message, int offset) {
         String raw = new String(regex, StandardCharsets.ISO_8859_1);
         StringBuilder sb = new StringBuilder("pcre_compile() failed: ").append(message).append(" in \"").append(raw).append('"');
         if (offset < src.length()) {

@@ -29,23 +29,34 @@ final class PcreCharClass {
 
     /**
      * Translates the class that starts with the {@code [} at {@code start}; returns the index
-     * after its {@code ]}.
+     * after its {@code ]}. What PCRE makes of it goes to {@code shape} ({@link PcreSize}). Once
+     * {@code out} would grow past {@code maxOut} chars the rest is read but not written, and
+     * {@code shape} says so ({@link PcreSize.ClassShape#cut()}): a class can be megabytes long.
      */
-    static int translate(String src, int start, StringBuilder out) throws RegexSyntaxException {
+    static int translate(String src, int start, StringBuilder out, int maxOut, PcreSize.ClassShape shape)
+            throws RegexSyntaxException {
+        // While cut, each element is written to a scratch builder emptied before the next one.
+        StringBuilder sink = out;
         int j = start + 1;
-        out.append('[');
+        sink.append('[');
         if (j < src.length() && src.charAt(j) == '^') {
-            out.append('^');
+            sink.append('^');
             j++;
         }
         boolean first = true;
         while (true) {
+            if (sink == out && out.length() > maxOut) {
+                shape.cut(true);
+                sink = new StringBuilder(32);
+            } else if (sink != out) {
+                sink.setLength(0);
+            }
             if (j >= src.length()) {
                 throw new RegexSyntaxException("missing terminating ] for character class", src.length());
             }
             char c = src.charAt(j);
             if (c == ']' && !first) {
-                out.append(']');
+                sink.append(']');
                 return j + 1;
             }
             first = false;
@@ -56,22 +67,37 @@ final class PcreCharClass {
                     while (k < src.length() && k < j + 4 && Character.digit(src.charAt(k), 16) >= 0) {
                         k++;
                     }
-                    out.append("\\x{").append(k == j + 2 ? "0" : src.substring(j + 2, k)).append('}');
+                    sink.append("\\x{").append(k == j + 2 ? "0" : src.substring(j + 2, k)).append('}');
+                    shape.literal(k == j + 2 ? 0 : Integer.parseInt(src.substring(j + 2, k), 16));
                     j = k;
+                } else if (n == 'x' && hexBraces(src, j + 3) > 0) {
+                    int close = hexBraces(src, j + 3);
+                    sink.append(src, j, close + 1);
+                    shape.literal(hexValue(src, j + 3, close));
+                    j = close + 1;
                 } else if (n >= '0' && n <= '7') {
                     int k = j + 1;
                     while (k < src.length() && k < j + 4 && src.charAt(k) >= '0' && src.charAt(k) <= '7') {
                         k++;
                     }
-                    out.append("\\x{").append(Integer.toHexString(Integer.parseInt(src.substring(j + 1, k), 8))).append('}');
+                    int value = Integer.parseInt(src.substring(j + 1, k), 8);
+                    sink.append("\\x{").append(Integer.toHexString(value)).append('}');
+                    shape.literal(value);
                     j = k;
                 } else if (n == 'b') {
-                    out.append("\\x{8}");
+                    sink.append("\\x{8}");
+                    shape.literal(8);
                     j += 2;
                 } else if (n == 'p' || n == 'P') {
-                    j = property(src, j, out);
+                    j = property(src, j, sink);
+                    shape.other();
                 } else {
-                    out.append(c).append(n);
+                    sink.append(c).append(n);
+                    if ("dDwWsShHvVN".indexOf(n) >= 0) {
+                        shape.other();
+                    } else {
+                        shape.literal(escaped(n));
+                    }
                     j += 2;
                 }
             } else if (c == '[' && j + 1 < src.length() && src.charAt(j + 1) == ':') {
@@ -80,22 +106,66 @@ final class PcreCharClass {
                 boolean negated = name != null && name.startsWith("^");
                 String cls = name == null ? null : (negated ? POSIX_NOT.get(name.substring(1)) : POSIX.get(name));
                 if (cls == null) {
-                    out.append("\\[");
+                    sink.append("\\[");
+                    shape.literal('[');
                     j++;
                 } else {
-                    out.append(negated && cls.contains("&&") ? "[" + cls + "]" : cls);
+                    sink.append(negated && cls.contains("&&") ? "[" + cls + "]" : cls);
+                    shape.other();
                     j = close + 2;
                 }
             } else if (c == '[' || c == '&' || c == '#' || c == ' ' || c == '\t' || c == '\n' || c == '\r'
                     || c == '\f' || c == 0x0b) {
                 // Literals in PCRE classes; Java reads them as nested classes, intersections or
                 // (with x) comments and whitespace.
-                out.append("\\x{").append(Integer.toHexString(c)).append('}');
+                sink.append("\\x{").append(Integer.toHexString(c)).append('}');
+                shape.literal(c);
                 j++;
             } else {
-                out.append(c);
-                j++;
+                sink.append(c);
+                if (Character.isHighSurrogate(c) && j + 1 < src.length() && Character.isLowSurrogate(src.charAt(j + 1))) {
+                    sink.append(src.charAt(j + 1));
+                    shape.literal(Character.toCodePoint(c, src.charAt(j + 1)));
+                    j += 2;
+                } else {
+                    shape.literal(c);
+                    j++;
+                }
             }
+        }
+    }
+
+    /** The character an escape stands for in a class: {@code \n}, {@code \t}, ... or the character itself. */
+    private static int escaped(char n) {
+        return switch (n) {
+            case 'n' -> '\n';
+            case 't' -> '\t';
+            case 'r' -> '\r';
+            case 'f' -> '\f';
+            case 'e' -> 0x1b;
+            case 'a' -> 0x07;
+            default -> n;
+        };
+    }
+
+    /** The index of the {@code }} closing hex digits that start at {@code from}, or -1. */
+    private static int hexBraces(String src, int from) {
+        int k = from;
+        while (k < src.length() && Character.digit(src.charAt(k), 16) >= 0) {
+            k++;
+        }
+        return k > from && k < src.length() && src.charAt(k) == '}' ? k : -1;
+    }
+
+    /** The value of {@code \x{hhh}}'s digits, for the class's shape only (Java checks the syntax). */
+    private static int hexValue(String src, int from, int close) {
+        if (close < 0 || close - from > 8) {
+            return Integer.MAX_VALUE;
+        }
+        try {
+            return Integer.parseInt(src.substring(from, close), 16);
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
         }
     }
 

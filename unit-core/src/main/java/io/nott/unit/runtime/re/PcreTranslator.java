@@ -18,6 +18,13 @@ import java.util.Map;
  * {@code {} that is no quantifier is a literal; octal {@code \0nn}, short {@code \xh}, {@code \N}
  * and {@code (?#...)} comments. What java.util.regex cannot do (recursion, subroutine calls,
  * branch reset, conditionals, callouts, backtracking verbs) is refused with a message naming it.
+ *
+ * <p>It also measures the regex as PCRE's pre-compile pass does ({@link PcreSize}) and refuses what
+ * PCRE refuses for size, nesting, quantifier numbers and group names, with PCRE's messages. For
+ * {@code ngx.re} ({@link #translateBounded}) a regex can be megabytes long (built at run time):
+ * once it is past PCRE's limit, or its translation past {@link #MAX_OUTPUT} chars, the rest is
+ * read for the errors PCRE would report first but not written, so reading it costs no memory in
+ * proportion to its length.
  */
 final class PcreTranslator {
 
@@ -33,10 +40,21 @@ final class PcreTranslator {
     record Translation(String javaRegex, int groups, int[] javaGroup, int[] kMarkers, Map<String, int[]> names) {
     }
 
+    /** Most chars of translation {@link #translateBounded} writes (a char class of megabytes is one PCRE item). */
+    static final int MAX_OUTPUT = 1 << 19;
+
     private final String src;
     private final boolean dupNames;
     private final boolean extended;
+    private final boolean bounded;
+    private final PcreSize size;
     private final StringBuilder out = new StringBuilder();
+    /** True once the output is no longer kept (bounded only): past PCRE's limit, or cut. */
+    private boolean discard;
+    /** True when the output passed {@link #MAX_OUTPUT} chars and was cut. */
+    private boolean cut;
+    private int luaGroups;
+    private int namedGroups;
     private final List<Integer> javaGroups = new ArrayList<>(List.of(0));
     private final List<Integer> kMarkers = new ArrayList<>();
     private final Map<String, int[]> names = new LinkedHashMap<>();
@@ -48,18 +66,40 @@ final class PcreTranslator {
     /** True right after a quantifier, where one {@code ?} (lazy) or {@code +} (possessive) may follow. */
     private boolean quantified;
 
-    private PcreTranslator(String src, ReOptions options) {
+    private PcreTranslator(String src, ReOptions options, boolean bounded) {
         this.src = src;
         this.dupNames = options.dupNames();
         this.extended = options.extended();
+        this.bounded = bounded;
+        this.size = new PcreSize(options.utf8());
     }
 
+    /** The whole translation, whatever its length (location regexes, and a cut one done again with its memory charged). */
     static Translation translate(String src, ReOptions options) throws RegexSyntaxException {
-        return new PcreTranslator(src, options).run();
+        return new PcreTranslator(src, options, false).run();
+    }
+
+    /**
+     * As {@code ngx.re}'s PCRE compiles: a regex whose pre-compiled length passes
+     * {@link PcreSize#MAX} is refused ("regular expression is too large", after the syntax errors
+     * PCRE finds first, anywhere in it). Null when the translation passed {@link #MAX_OUTPUT}
+     * chars: {@link #translate} it with its memory charged.
+     */
+    static Translation translateBounded(String src, ReOptions options) throws RegexSyntaxException {
+        return new PcreTranslator(src, options, true).run();
     }
 
     private Translation run() throws RegexSyntaxException {
         while (i < src.length()) {
+            if (bounded) {
+                if (!discard && (size.tooLarge() || out.length() > MAX_OUTPUT)) {
+                    cut |= !size.tooLarge();
+                    discard = true;
+                }
+                if (discard) {
+                    out.setLength(0);
+                }
+            }
             char c = src.charAt(i);
             if (extended && (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0b)) {
                 out.append(c);
@@ -69,7 +109,9 @@ final class PcreTranslator {
             if (extended && c == '#') {
                 int nl = src.indexOf('\n', i);
                 int end = nl < 0 ? src.length() : nl;
-                out.append(src, i, end);
+                if (room(end - i)) {
+                    out.append(src, i, end);
+                }
                 i = end;
                 continue;
             }
@@ -85,12 +127,14 @@ final class PcreTranslator {
                     out.append(')');
                     i++;
                     atom();
+                    size.close();
                 }
                 case '|' -> {
                     out.append('|');
                     i++;
                     repeatable = false;
                     quantified = false;
+                    size.alternative();
                 }
                 case '*', '+', '?' -> quantifier(1);
                 case '{' -> {
@@ -101,26 +145,78 @@ final class PcreTranslator {
                         out.append("\\{");
                         i++;
                         atom();
+                        size.literal(c);
                     }
                 }
                 case '}' -> {
                     out.append("\\}");
                     i++;
                     atom();
+                    size.literal(c);
+                }
+                case '^', '$' -> {
+                    // PCRE: "nothing to repeat" after an assertion of position
+                    out.append(c);
+                    i++;
+                    position();
+                }
+                case '.' -> {
+                    out.append(c);
+                    i++;
+                    atom();
+                    size.type(0);
                 }
                 default -> {
                     out.append(c);
                     i++;
                     atom();
+                    size.literal(c);
                 }
             }
         }
         if (depth > 0) {
             throw new RegexSyntaxException("missing )", src.length());
         }
+        if (bounded && size.tooLarge()) {
+            // PCRE checks its pre-compiled length at the end, pointing past the regex.
+            throw new RegexSyntaxException("regular expression is too large", src.length());
+        }
+        if (bounded && (cut || out.length() > MAX_OUTPUT)) {
+            return null;
+        }
         int[] jg = javaGroups.stream().mapToInt(Integer::intValue).toArray();
         int[] km = kMarkers.stream().mapToInt(Integer::intValue).toArray();
         return new Translation(out.toString(), jg.length - 1, jg, km, names);
+    }
+
+    /** PCRE's pre-compiled length of {@code src} ({@link PcreSize}), whatever it is. */
+    static long pcreLength(String src, ReOptions options) throws RegexSyntaxException {
+        PcreTranslator t = new PcreTranslator(src, options, false);
+        t.run();
+        return t.size.length();
+    }
+
+    /**
+     * True when {@code more} chars may be written; bounded, false once the output is discarded or
+     * would pass {@link #MAX_OUTPUT} (then it is cut).
+     */
+    private boolean room(long more) {
+        if (!bounded) {
+            return true;
+        }
+        if (!discard && out.length() + more > MAX_OUTPUT) {
+            cut = true;
+            discard = true;
+            out.setLength(0);
+        }
+        return !discard;
+    }
+
+    /** {@code ^}, {@code $}, {@code \b}, {@code \A}...: PCRE refuses a quantifier after them. */
+    private void position() {
+        repeatable = false;
+        quantified = false;
+        size.anchor();
     }
 
     private void atom() {
@@ -132,15 +228,52 @@ final class PcreTranslator {
         char c = src.charAt(i);
         if (quantified && (c == '?' || c == '+') && len == 1) {
             out.append(c);
+            if (c == '+') {
+                size.possessive(i);
+            }
             i++;
             quantified = false;
             repeatable = false;
             return;
         }
+        int min;
+        int max;
+        if (len == 1) {
+            min = c == '+' ? 1 : 0;
+            max = c == '?' ? 1 : -1;
+        } else {
+            // PCRE reads the numbers (and refuses bad ones) before it looks for something to repeat.
+            int j = i + 1;
+            min = 0;
+            while (isAsciiDigit(src.charAt(j))) {
+                min = min * 10 + (src.charAt(j++) - '0');
+                if (min > PcreSize.MAX_REPEAT) {
+                    throw new RegexSyntaxException("number too big in {} quantifier", j);
+                }
+            }
+            max = min;
+            if (src.charAt(j) == ',') {
+                j++;
+                max = -1;
+                if (isAsciiDigit(src.charAt(j))) {
+                    max = 0;
+                    while (isAsciiDigit(src.charAt(j))) {
+                        max = max * 10 + (src.charAt(j++) - '0');
+                        if (max > PcreSize.MAX_REPEAT) {
+                            throw new RegexSyntaxException("number too big in {} quantifier", j);
+                        }
+                    }
+                    if (max < min) {
+                        throw new RegexSyntaxException("numbers out of order in {} quantifier", j);
+                    }
+                }
+            }
+        }
         if (!repeatable) {
             throw new RegexSyntaxException("nothing to repeat", i);
         }
         out.append(src, i, i + len);
+        size.quantify(min, max, i + len - 1);
         i += len;
         repeatable = false;
         quantified = true;
@@ -150,7 +283,7 @@ final class PcreTranslator {
     private int countedQuantifier(int at) {
         int j = at + 1;
         int digits = 0;
-        while (j < src.length() && Character.isDigit(src.charAt(j))) {
+        while (j < src.length() && isAsciiDigit(src.charAt(j))) {
             j++;
             digits++;
         }
@@ -159,11 +292,15 @@ final class PcreTranslator {
         }
         if (j < src.length() && src.charAt(j) == ',') {
             j++;
-            while (j < src.length() && Character.isDigit(src.charAt(j))) {
+            while (j < src.length() && isAsciiDigit(src.charAt(j))) {
                 j++;
             }
         }
         return j < src.length() && src.charAt(j) == '}' ? j + 1 - at : 0;
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private void escape() throws RegexSyntaxException {
@@ -175,21 +312,29 @@ final class PcreTranslator {
             case 'Q' -> {
                 int end = src.indexOf("\\E", i + 2);
                 int stop = end < 0 ? src.length() : end + 2;
-                String literal = src.substring(i + 2, end < 0 ? src.length() : end);
-                if (!literal.isEmpty()) {
-                    out.append("\\Q").append(literal).append("\\E");
+                int to = end < 0 ? src.length() : end;
+                if (to > i + 2) {
+                    if (room(to - i + 2)) {
+                        out.append("\\Q").append(src, i + 2, to).append("\\E");
+                    }
                     atom();
+                    for (int k = i + 2; k < to; k++) {
+                        size.literal(src.charAt(k)); // each a character of its own, as PCRE compiles it
+                    }
                 }
                 i = stop;
             }
             case 'E' -> i += 2;
             case 'K' -> {
                 javaCount++;
-                kMarkers.add(javaCount);
+                if (!discard) {
+                    kMarkers.add(javaCount);
+                }
                 out.append("()");
                 i += 2;
                 repeatable = false;
                 quantified = false;
+                size.anchor();
             }
             case 'g' -> backrefG();
             case 'k' -> {
@@ -200,22 +345,28 @@ final class PcreTranslator {
                     throw new RegexSyntaxException("\\k is not followed by a braced, angle-bracketed, or quoted name", i + 2);
                 }
                 backrefName(src.substring(i + 3, close), i + 3);
+                size.reference(true);
                 i = close + 1;
             }
             case 'p', 'P' -> {
                 i = PcreCharClass.property(src, i, out);
                 atom();
+                size.type(2);
             }
             case 'N' -> {
                 out.append("[^\\n]");
                 i += 2;
                 atom();
+                size.type(0);
             }
             case 'x' -> {
                 if (i + 2 < src.length() && src.charAt(i + 2) == '{') {
                     int close = src.indexOf('}', i + 3);
                     int end = close < 0 ? src.length() : close + 1;
-                    out.append(src, i, end);
+                    if (room(end - i)) {
+                        out.append(src, i, end);
+                    }
+                    size.codePoint(close < 0 || close - i > 11 ? 0 : hex(src.substring(i + 3, close)));
                     i = end;
                 } else {
                     int j = i + 2;
@@ -223,6 +374,7 @@ final class PcreTranslator {
                         j++;
                     }
                     out.append("\\x{").append(j == i + 2 ? "0" : src.substring(i + 2, j)).append('}');
+                    size.codePoint(j == i + 2 ? 0 : hex(src.substring(i + 2, j)));
                     i = j;
                 }
                 atom();
@@ -236,21 +388,64 @@ final class PcreTranslator {
                 out.append("\\x{").append(Integer.toHexString(value)).append('}');
                 i = j;
                 atom();
+                size.codePoint(value);
+            }
+            case 'c' -> {
+                // \cX: one control character (its X is never read as syntax, '[' included)
+                out.append("\\c");
+                i += 2;
+                if (i < src.length()) {
+                    out.append(src.charAt(i));
+                    i++;
+                }
+                atom();
+                size.codePoint(1);
             }
             default -> {
                 if (n >= '1' && n <= '9') {
                     int j = i + 1;
-                    while (j < src.length() && Character.isDigit(src.charAt(j))) {
+                    while (j < src.length() && isAsciiDigit(src.charAt(j)) && j < i + 7) {
                         j++;
                     }
                     backrefNumber(Integer.parseInt(src.substring(i + 1, j)), i + 1);
+                    size.reference(false);
                     i = j;
                 } else {
                     out.append('\\').append(n);
                     i += 2;
-                    atom();
+                    if ("bBAzZG".indexOf(n) >= 0) {
+                        position();
+                    } else {
+                        atom();
+                        if ("dDwWsShHvVRXC".indexOf(n) >= 0) {
+                            size.type(0);
+                        } else {
+                            size.codePoint(escapedChar(n));
+                        }
+                    }
                 }
             }
+        }
+    }
+
+    /** The character a PCRE escape of one letter or symbol stands for ({@code \n}, {@code \.}, ...). */
+    private static int escapedChar(char n) {
+        return switch (n) {
+            case 'n' -> '\n';
+            case 't' -> '\t';
+            case 'r' -> '\r';
+            case 'f' -> '\f';
+            case 'e' -> 0x1b;
+            case 'a' -> 0x07;
+            default -> n;
+        };
+    }
+
+    private static int hex(String digits) {
+        try {
+            return digits.isEmpty() ? 0 : Integer.parseInt(digits, 16);
+        } catch (NumberFormatException e) {
+            return 0; // Java refuses the escape when it compiles the translation
         }
     }
 
@@ -275,11 +470,13 @@ final class PcreTranslator {
             ref = src.substring(j, k);
             j = k;
         }
-        if (ref.matches("[+-]?\\d+")) {
+        if (ref.matches("[+-]?\\d{1,6}")) {
             int n = Integer.parseInt(ref.startsWith("+") ? ref.substring(1) : ref);
-            backrefNumber(ref.startsWith("-") ? javaGroups.size() + n : n, i + 2);
+            backrefNumber(ref.startsWith("-") ? luaGroups + 1 + n : n, i + 2);
+            size.reference(false);
         } else {
             backrefName(ref, i + 3);
+            size.reference(true);
         }
         i = j;
     }
@@ -320,11 +517,11 @@ final class PcreTranslator {
                 }
                 i = close + 1;
             }
-            case ':', '=', '!', '>' -> open(3);
+            case ':', '=', '!', '>' -> open(3, k == '=' || k == '!', false);
             case '<' -> {
                 char after = i + 3 < src.length() ? src.charAt(i + 3) : 0;
                 if (after == '=' || after == '!') {
-                    open(4);
+                    open(4, true, true);
                 } else {
                     namedCapture(i + 3, '>');
                 }
@@ -340,6 +537,7 @@ final class PcreTranslator {
                         throw new RegexSyntaxException("syntax error in subpattern name (missing terminator)", src.length());
                     }
                     backrefName(src.substring(i + 4, close), i + 4);
+                    size.reference(true);
                     i = close + 1;
                 } else {
                     throw unsupported("recursion and subroutine calls", start);
@@ -369,25 +567,38 @@ final class PcreTranslator {
         }
         char end = src.charAt(j);
         if (end == ')') {
-            out.append(src, i, j + 1);
+            if (room(j + 1 - i)) {
+                out.append(src, i, j + 1);
+            }
             i = j + 1;
         } else if (end == ':') {
-            out.append(src, i, j + 1);
+            if (room(j + 1 - i)) {
+                out.append(src, i, j + 1);
+            }
             i = j + 1;
-            depth++;
+            nest();
             repeatable = false;
             quantified = false;
+            size.open(false, false, false);
         } else {
             throw new RegexSyntaxException("unrecognized character after (? or (?-", j);
         }
     }
 
-    private void open(int len) {
+    private void open(int len, boolean assertion, boolean lookbehind) throws RegexSyntaxException {
         out.append(src, i, i + len);
         i += len;
-        depth++;
+        nest();
         repeatable = false;
         quantified = false;
+        size.open(false, assertion, lookbehind);
+    }
+
+    /** One group deeper; PCRE refuses more than {@link PcreSize#MAX_NESTING}, pointing after the opening. */
+    private void nest() throws RegexSyntaxException {
+        if (++depth > PcreSize.MAX_NESTING) {
+            throw new RegexSyntaxException("parentheses are too deeply nested", i);
+        }
     }
 
     private void namedCapture(int nameStart, char terminator) throws RegexSyntaxException {
@@ -397,6 +608,12 @@ final class PcreTranslator {
         }
         if (j >= src.length() || src.charAt(j) != terminator) {
             throw new RegexSyntaxException("syntax error in subpattern name (missing terminator)", j);
+        }
+        if (j - nameStart > PcreSize.MAX_NAME_SIZE) {
+            throw new RegexSyntaxException("subpattern name is too long (maximum " + PcreSize.MAX_NAME_SIZE + " characters)", j);
+        }
+        if (++namedGroups > PcreSize.MAX_NAME_COUNT) {
+            throw new RegexSyntaxException("too many named subpatterns (maximum " + PcreSize.MAX_NAME_COUNT + ")", j);
         }
         String name = src.substring(nameStart, j);
         if (name.isEmpty() || Character.isDigit(name.charAt(0))) {
@@ -408,10 +625,12 @@ final class PcreTranslator {
         capture(name, j + 1);
     }
 
-    private void capture(String name, int bodyStart) {
+    private void capture(String name, int bodyStart) throws RegexSyntaxException {
         javaCount++;
-        javaGroups.add(javaCount);
-        int lua = javaGroups.size() - 1;
+        if (!discard) {
+            javaGroups.add(javaCount); // complete whenever the translation is returned
+        }
+        int lua = ++luaGroups;
         if (name != null) {
             int[] old = names.get(name);
             int[] now = old == null ? new int[] {lua} : Arrays.copyOf(old, old.length + 1);
@@ -420,17 +639,25 @@ final class PcreTranslator {
         }
         out.append("(?<g").append(lua).append('>');
         i = bodyStart;
-        depth++;
+        nest();
         repeatable = false;
         quantified = false;
+        size.open(true, false, false);
     }
 
     private void charClass() throws RegexSyntaxException {
-        i = PcreCharClass.translate(src, i, out);
+        PcreSize.ClassShape shape = new PcreSize.ClassShape(size.utf8());
+        i = PcreCharClass.translate(src, i, out, bounded ? MAX_OUTPUT : Integer.MAX_VALUE, shape);
+        if (shape.cut()) {
+            cut = true; // only a bounded translation cuts: from here on the output is discarded
+            discard = true;
+            out.setLength(0);
+        }
         atom();
+        size.charClass(shape);
     }
 
     private RegexSyntaxException unsupported(String what, int at) {
-        return new RegexSyntaxException(what + " are not supported by the edge's regex engine (java.util.regex)", at);
+        return new RegexSyntaxException(what + " are not supported by the edge's regex engine (java.util.regex)", at, false);
     }
 }

@@ -10,13 +10,25 @@ final class RegexSyntaxException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final int offset;
+    private final boolean pcre;
 
     RegexSyntaxException(String message, int offset) {
+        this(message, offset, true);
+    }
+
+    /** @param pcre false for the edge's own refusals (what java.util.regex cannot run), which PCRE never words */
+    RegexSyntaxException(String message, int offset, boolean pcre) {
         super(message, null, false, false);
         this.offset = offset;
+        this.pcre = pcre;
     }
 
     int offset() {
         return offset;
+    }
+
+    /** True when the message is PCRE's own (and is cut as lua-resty-core cuts PCRE's messages). */
+    boolean pcre() {
+        return pcre;
     }
 }
