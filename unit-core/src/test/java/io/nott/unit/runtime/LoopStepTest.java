@@ -19,10 +19,19 @@ import org.junit.jupiter.api.Test;
 class LoopStepTest {
 
     /** Suspends the calling step until {@link #answerAll}; answers from {@link #data}. */
-    static final class HeldRedis implements UnitRedisClient {
+    static final class HeldRedis extends ForwardingRedis {
         final Map<String, String> data = new ConcurrentHashMap<>();
         final List<LoopStep> waiting = new ArrayList<>();
-        private final InMemoryUnitRedisClient rest = new InMemoryUnitRedisClient(Fixture.CLOCK);
+        private final InMemoryUnitRedisClient rest;
+
+        HeldRedis() {
+            this(new InMemoryUnitRedisClient(Fixture.CLOCK));
+        }
+
+        private HeldRedis(InMemoryUnitRedisClient rest) {
+            super(rest);
+            this.rest = rest;
+        }
 
         @Override
         public String get(String key) {
@@ -32,19 +41,6 @@ class LoopStepTest {
             step.suspend();
             return data.get(key);
         }
-
-        @Override public void set(String key, String value, long ttlSeconds) { rest.set(key, value, ttlSeconds); }
-        @Override public long incrby(String key, long delta) { return rest.incrby(key, delta); }
-        @Override public boolean expire(String key, long seconds) { return rest.expire(key, seconds); }
-        @Override public long del(String key) { return rest.del(key); }
-        @Override public String hget(String key, String field) { return rest.hget(key, field); }
-        @Override public boolean hset(String key, String field, String value) { return rest.hset(key, field, value); }
-        @Override public long hincrby(String key, String field, long delta) { return rest.hincrby(key, field, delta); }
-        @Override public boolean sadd(String key, String member) { return rest.sadd(key, member); }
-        @Override public boolean srem(String key, String member) { return rest.srem(key, member); }
-        @Override public boolean sismember(String key, String member) { return rest.sismember(key, member); }
-        @Override public List<String> smembers(String key) { return rest.smembers(key); }
-        @Override public long ttl(String key) { return rest.ttl(key); }
 
         /** A pipeline suspends the step once, as the edge's client waits once for all its replies. */
         @Override

@@ -96,7 +96,7 @@ final class PcreCharClass {
                     if ("dDwWsShHvVN".indexOf(n) >= 0) {
                         shape.other();
                     } else {
-                        shape.literal(escaped(n));
+                        shape.literal(PcreTranslator.escapedChar(n));
                     }
                     j += 2;
                 }
@@ -133,19 +133,6 @@ final class PcreCharClass {
                 }
             }
         }
-    }
-
-    /** The character an escape stands for in a class: {@code \n}, {@code \t}, ... or the character itself. */
-    private static int escaped(char n) {
-        return switch (n) {
-            case 'n' -> '\n';
-            case 't' -> '\t';
-            case 'r' -> '\r';
-            case 'f' -> '\f';
-            case 'e' -> 0x1b;
-            case 'a' -> 0x07;
-            default -> n;
-        };
     }
 
     /** The index of the {@code }} closing hex digits that start at {@code from}, or -1. */

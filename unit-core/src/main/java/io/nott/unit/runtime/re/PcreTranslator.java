@@ -428,8 +428,11 @@ final class PcreTranslator {
         }
     }
 
-    /** The character a PCRE escape of one letter or symbol stands for ({@code \n}, {@code \.}, ...). */
-    private static int escapedChar(char n) {
+    /**
+     * The character a PCRE escape of one letter or symbol stands for ({@code \n}, {@code \.}, ...),
+     * in a class ({@link PcreCharClass}) as outside one.
+     */
+    static int escapedChar(char n) {
         return switch (n) {
             case 'n' -> '\n';
             case 't' -> '\t';
