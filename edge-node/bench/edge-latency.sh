@@ -38,6 +38,43 @@ rate_load() { # $1 url, $2 rate -> "achieved p50 p99 p999 max n errors"
     "$1" "$2" "$RATE_SECONDS" "$CONNECTIONS" "$RATE_WARMUP" 'Referer: http://localhost/'
 }
 
+# The edge's threads as "tid name cpu_ns wait_ns slices" lines (/proc/PID/task/*/schedstat: time on
+# the CPU, time waiting to run, times scheduled): sampled around each rate run, the difference shows
+# which threads besides the event loop took the server core meanwhile (JIT, GC, timers), each of
+# which delays the loop by a scheduler slice when it runs — a source of tail latency nginx's single
+# worker process does not have.
+edge_threads() {
+  local task
+  for task in /proc/"$EDGE_PID"/task/*; do
+    printf '%s %s %s\n' "${task##*/}" "$(tr ' ' '_' <"$task/comm" 2>/dev/null)" "$(cat "$task/schedstat" 2>/dev/null)"
+  done
+}
+
+threads_report() { # $1 label, $2 before, $3 after: the threads that ran during the run, busiest first
+  python3 - "$@" <<'PY'
+import sys
+label, before, after = sys.argv[1], sys.argv[2], sys.argv[3]
+def parse(text):
+    rows = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 5:
+            rows[parts[0]] = (parts[1], int(parts[2]), int(parts[3]), int(parts[4]))
+    return rows
+b, a = parse(before), parse(after)
+ran = []
+for tid, (name, cpu, wait, slices) in a.items():
+    cpu0, wait0, slices0 = b.get(tid, (name, 0, 0, 0))[1:]
+    if slices - slices0 > 0:
+        ran.append((cpu - cpu0, wait - wait0, slices - slices0, name))
+ran.sort(reverse=True)
+total = sum(r[0] for r in ran)
+print(f"edge threads during the rate run ({label}): {total / 1e6:.0f} ms CPU in all")
+for cpu, wait, slices, name in ran[:8]:
+    print(f"  {name:<28} {cpu / 1e6:8.1f} ms CPU {slices:8d} slices {wait / 1e6:8.1f} ms waiting to run")
+PY
+}
+
 table_head() {
   echo "| row | nginx req/s (wrk) | edge req/s (wrk) | throughput edge/nginx | offered req/s | edge p50 / p99 / p99.9 ms | nginx p50 / p99 / p99.9 ms | p99 edge/nginx | p99.9 edge/nginx | edge B/req |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
@@ -63,8 +100,11 @@ lat_row() { # $1 label, $2 path, $3 = edge-only (no nginx column)
       n=$(rate_load "$nurl" "$rate"); nginx+=("$n")
     fi
     a0=$(edge_allocated)
+    t0=$(edge_threads)
     e=$(rate_load "$eurl" "$rate"); edge+=("$e")
+    t1=$(edge_threads)
     a1=$(edge_allocated)
+    threads_report "$label" "$t0" "$t1" >&2
     allocs+=("$(( (a1 - a0) / $(echo "$e" | cut -d' ' -f6) ))")
   done
   python3 - "$label" "$ncap" "$ecap" "$rate" "${#edge[@]}" "${allocs[*]}" "${edge[@]}" "${nginx[@]}" <<'PY'

@@ -6,11 +6,16 @@ import java.util.Map;
 
 /**
  * One stored response. The body buffer is written to every client as is (Vert.x sends a
- * view of it), so a segment lives in memory once.
+ * view of it), so a segment lives in memory once; a large one off the heap ({@link OffHeapBodies}).
  */
 public record CacheEntry(int status, MultiMap headers, Buffer body, long storedAtMillis, long freshUntilMillis) {
 
     private static final int OVERHEAD = 256;
+
+    /** The same entry with {@code newBody} (the same bytes, kept elsewhere). */
+    CacheEntry withBody(Buffer newBody) {
+        return newBody == body ? this : new CacheEntry(status, headers, newBody, storedAtMillis, freshUntilMillis);
+    }
 
     public boolean isFresh(long nowMillis) {
         return nowMillis < freshUntilMillis;

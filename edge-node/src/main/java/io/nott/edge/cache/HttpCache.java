@@ -27,9 +27,11 @@ public final class HttpCache {
     private final Cache<String, CacheEntry> entries;
     private final ConcurrentHashMap<String, Fill> fills = new ConcurrentHashMap<>();
     private final CacheSettings settings;
+    private final OffHeapBodies offHeap;
 
     public HttpCache(CacheSettings settings, Clock clock) {
         this.settings = settings;
+        this.offHeap = OffHeapBodies.forCache(settings.maxBytes());
         this.entries = Caffeine.newBuilder()
                 .maximumWeight(settings.maxBytes())
                 .weigher((String key, CacheEntry entry) -> entry.weight() + key.length())
@@ -61,16 +63,22 @@ public final class HttpCache {
 
     /** Ends a fill: stores the entry (when not null) first, then wakes the waiters. */
     public void complete(String key, Fill fill, CacheEntry entry) {
-        if (entry != null) {
-            entries.put(key, entry);
+        CacheEntry kept = entry == null ? null : stored(entry);
+        if (kept != null) {
+            entries.put(key, kept);
         }
         fills.remove(key, fill);
-        fill.done.complete(entry);
+        fill.done.complete(kept);
     }
 
     /** Stores without a fill (a BYPASS response that may be cached). */
     public void put(String key, CacheEntry entry) {
-        entries.put(key, entry);
+        entries.put(key, stored(entry));
+    }
+
+    /** The entry as kept: its body off the heap when large ({@link OffHeapBodies}). */
+    private CacheEntry stored(CacheEntry entry) {
+        return entry.withBody(offHeap.adopt(entry.body()));
     }
 
     public long weightedSize() {
