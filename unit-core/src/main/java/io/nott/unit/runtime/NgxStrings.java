@@ -106,12 +106,20 @@ final class NgxStrings {
         throw new LuaError("bad argument #" + i + " to '?' (string expected, got " + v.typename() + ")");
     }
 
-    private static byte[] raw(LuaString s) {
+    /**
+     * The bytes of {@code s} for code that only reads them (never write to the result: a Lua
+     * string is immutable and its array may be shared): the string's own array when the string
+     * spans all of it, as every large string made by {@code string.rep}, {@code ..} or a library
+     * call does, else a charged copy. A copy of a 6 MiB argument per call was 6 of the 14 MiB
+     * {@code ngx.encode_base64} allocated, garbage that a loop of such calls made the JVM collect.
+     */
+    static byte[] raw(LuaString s) {
+        if (s.m_offset == 0 && s.m_length == s.m_bytes.length) {
+            return s.m_bytes;
+        }
         Allocation.memory(s.m_length, "a copy of the argument");
         Allocation.work(Work.COPY, s.m_length);
-        byte[] b = new byte[s.m_length];
-        System.arraycopy(s.m_bytes, s.m_offset, b, 0, s.m_length);
-        return b;
+        return Arrays.copyOfRange(s.m_bytes, s.m_offset, s.m_offset + s.m_length);
     }
 
     private static Varargs crc32(Varargs a) {

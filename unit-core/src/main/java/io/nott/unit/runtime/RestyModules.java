@@ -34,7 +34,7 @@ final class RestyModules {
             if (a.arg1().type() != LuaValue.TSTRING) {
                 return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("must provide a string"));
             }
-            byte[] in = bytes(a.arg1().checkstring());
+            byte[] in = NgxStrings.raw(a.arg1().checkstring());
             charge(in.length * 4L / 3 + 4, "ngx.base64.encode_base64url");
             return LuaString.valueUsing(java.util.Base64.getUrlEncoder().withoutPadding().encode(in));
         }));
@@ -42,7 +42,7 @@ final class RestyModules {
             if (a.arg1().type() != LuaValue.TSTRING) {
                 return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("must provide a string"));
             }
-            byte[] out = decodeBase64Url(bytes(a.arg1().checkstring()));
+            byte[] out = decodeBase64Url(NgxStrings.raw(a.arg1().checkstring()));
             if (out == null) {
                 return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("invalid input"));
             }
@@ -76,7 +76,7 @@ final class RestyModules {
         LuaTable m = new LuaTable();
         m.set("_VERSION", "0.15");
         m.set("to_hex", NgxLib.fn(a -> {
-            byte[] in = bytes(a.checkstring(1));
+            byte[] in = NgxStrings.raw(a.checkstring(1));
             charge(in.length * 2L, "resty.string.to_hex");
             byte[] out = new byte[in.length * 2];
             byte[] hex = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -86,7 +86,7 @@ final class RestyModules {
             }
             return LuaString.valueUsing(out);
         }));
-        m.set("atoi", NgxLib.fn(a -> LuaValue.valueOf((double) atoi(bytes(a.checkstring(1))))));
+        m.set("atoi", NgxLib.fn(a -> LuaValue.valueOf((double) atoi(NgxStrings.raw(a.checkstring(1))))));
         return m;
     }
 
@@ -169,12 +169,6 @@ final class RestyModules {
             return LuaString.valueUsing(out);
         }));
         return m;
-    }
-
-    private static byte[] bytes(LuaString s) {
-        byte[] b = new byte[s.m_length];
-        System.arraycopy(s.m_bytes, s.m_offset, b, 0, s.m_length);
-        return b;
     }
 
     /** A result of {@code bytes} is about to be built by encoding: issue #15's one charging API. */

@@ -271,11 +271,17 @@ class HostileUnitTest {
         cases.add("local s = string.rep('\"', 4*1024*1024) while true do string.format('%q', s) end");
         cases.add("local t = {} local i = 0 while true do i = i + 1 table.insert(t, i) end");
         cases.add("local t = {} local i = 0 while true do i = i + 1 table.insert(t, 1, i) end");
+        // Churn: each call builds a multi-MiB string and drops it, so the JVM collects in the loop.
+        cases.add(big + "while true do s:upper() end");
+        cases.add("local s = string.rep('x', 8*1024*1024) while true do local t = s .. s end");
         StringBuilder report = new StringBuilder("50 ms budget, measured wall time per case:\n");
         for (String code : cases) {
             long gcBefore = gcMillis();
+            long collectionsBefore = collections();
+            long startedAt = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
             UnitOutcome o = run(unit("slow", Phase.ACCESS, code).withBudget(new Budget(50_000_000_000L, 50)));
             long gc = gcMillis() - gcBefore;
+            long collections = collections() - collectionsBefore;
             if (o.kind() == Kind.ERROR) {
                 // A machine that allocates faster than 64 MiB per 50 ms meets the per-call
                 // allocation limit first (CI on a quiet machine: four 16 MiB string.rep); stopped
@@ -286,11 +292,22 @@ class HostileUnitTest {
                 assertThat(o.message()).as(code).isEqualTo("wall-clock budget exceeded");
             }
             // Collection time during the case (pauses stop the unit's thread; no charge can shorten them).
-            report.append(String.format("  %6.1f ms  (gc %3d ms)  %s%s%n", o.durationNanos() / 1e6, gc, code,
-                    o.kind() == Kind.ERROR ? "  (memory limit)" : ""));
+            // The collection count tells one long pause from many short ones; the JVM's uptime at
+            // the case's start finds its collections in a -Xlog:gc log.
+            report.append(String.format("  %6.1f ms  (gc %3d ms in %d)  %s%s  [at %.3fs]%n", o.durationNanos() / 1e6, gc,
+                    collections, code, o.kind() == Kind.ERROR ? "  (memory limit)" : "", startedAt / 1e3));
         }
         System.out.printf("load average %.1f%n", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.print(report);
+    }
+
+    /** Collections the JVM's collectors report so far. */
+    private static long collections() {
+        long total = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionCount());
+        }
+        return total;
     }
 
     /** Time the JVM's collectors report so far (pauses and concurrent work, as each collector counts it). */
