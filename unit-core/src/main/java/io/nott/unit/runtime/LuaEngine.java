@@ -169,13 +169,18 @@ final class LuaEngine {
     /**
      * Calls {@code fn(args)} under the budget (no lambda per call: this is every unit call's path).
      *
-     * @param measureAllocated take a last reading of the thread's allocation counter for
-     *                         {@link Call#allocated} (init units: the size of what they leave); other
-     *                         calls skip it (a JNI call, some 2 % of a token check) and report 0
+     * @param measureAllocated read the thread's allocation counter from the start and once more at
+     *                         the end for {@link Call#allocated} (init units: the size of what they
+     *                         leave); other calls skip both (JNI calls, some 2 % of a token check each;
+     *                         a call that reaches the hook's first periodic check starts the counter
+     *                         there) and report 0
      */
     private Call run(Budget budget, MemoryLease lease, LuaValue fn, Varargs args, boolean measureAllocated) {
         // one clock reading for both (a clock read is a visible share of a short call on a VM)
         long start = hook.arm(budget, settings.limits(), lease);
+        if (measureAllocated) {
+            hook.countAllocationFromStart();
+        }
         UnitOutcome.Kind kind = UnitOutcome.Kind.OK;
         int status = 0;
         String message = null;

@@ -26,6 +26,14 @@ import org.luaj.vm2.lib.DebugLib;
  * counter, every {@value #CHECK_EVERY} instructions, plus the explicit charges library functions
  * make through {@link Allocation} before they build anything), and the node's grant for that
  * memory ({@link MemoryLease}).
+ *
+ * <p>The thread's allocation counter starts at the call's first periodic check, not at {@link #arm}:
+ * reading it is a JNI call, some 2 % of a token check (a few dozen instructions, so it never
+ * reaches a check). Until then the call is charged explicitly, as on a virtual thread, which has
+ * no counter at all: library code charges what it builds either way, and the interpreter's own
+ * tables, their growth, closures and concatenations are charged per instruction
+ * ({@link #chargeInterpreter}). The memory limit holds over those first {@value #CHECK_EVERY}
+ * instructions as it holds for a whole call off the event loop.
  */
 public final class BudgetHook extends DebugLib {
 
@@ -101,11 +109,20 @@ public final class BudgetHook extends DebugLib {
      * are allocated, then seen by the counter, so the next sample replaces them (no double count).
      */
     private long pending;
+    /**
+     * Charged explicitly before the counter started ({@link #startCounter}): the counter never sees
+     * that memory, so its samples add to this rather than replace it.
+     */
+    private long chargedBeforeCounter;
+    /** The thread's allocation counter when it started for this call; -1 until then, and for good without one. */
     private long allocBaseline = -1;
+    /** This call's thread has an allocation counter, not read yet: it starts at the first periodic check. */
+    private boolean counterPending;
     /** The thread's allocation counter when the call was suspended ({@link #suspendCall}); -1 when it runs. */
     private long suspendedAllocated = -1;
     /**
-     * The thread has no allocation counter (a virtual thread: the JDK answers -1 there), so what the
+     * No allocation counter runs for this call (yet): a virtual thread has none (the JDK answers -1
+     * there), and a platform thread's starts at the first periodic check. Meanwhile what the
      * interpreter allocates itself (tables, their growth, closures, concatenations) is charged
      * explicitly, per instruction, as library code charges what it builds.
      */
@@ -189,8 +206,10 @@ public final class BudgetHook extends DebugLib {
         maxAllocated = limits.maxAllocatedBytes();
         sampled = 0;
         pending = 0;
-        allocBaseline = THREADS != null ? THREADS.getCurrentThreadAllocatedBytes() : -1;
-        explicitOnly = allocBaseline < 0;
+        chargedBeforeCounter = 0;
+        allocBaseline = -1;
+        counterPending = THREADS != null && !owner.isVirtual();
+        explicitOnly = true;
         storedInto = null;
         this.lease = lease;
         granted = lease != null ? lease.granted() : Long.MAX_VALUE;
@@ -204,6 +223,32 @@ public final class BudgetHook extends DebugLib {
         armed = true;
         CURRENT.set(this);
         return lastCheckNanos;
+    }
+
+    /**
+     * Starts the thread's allocation counter for the armed call now rather than at its first
+     * periodic check: for a call whose whole allocation is measured ({@link #finalAllocated}, init
+     * units), explicit charges being only the estimate for what the counter would not see yet.
+     */
+    public void countAllocationFromStart() {
+        if (counterPending) {
+            startCounter();
+        }
+    }
+
+    /** Reads the counter's baseline; what was charged explicitly so far stays charged. On the call's thread. */
+    private void startCounter() {
+        counterPending = false;
+        long now = THREADS.getCurrentThreadAllocatedBytes();
+        if (now < 0) {
+            return; // no counter after all: explicit charges only
+        }
+        chargedBeforeCounter += sampled + pending;
+        sampled = 0;
+        pending = 0;
+        allocBaseline = now;
+        explicitOnly = false;
+        storedInto = null;
     }
 
     /**
@@ -321,9 +366,9 @@ public final class BudgetHook extends DebugLib {
         return allocated();
     }
 
-    /** Memory this call has used so far: measured by the thread's counter plus charged since. */
+    /** Memory this call has used so far: measured by the thread's counter plus charged since (and before it started). */
     public long allocated() {
-        return sampled + pending;
+        return chargedBeforeCounter + sampled + pending;
     }
 
     /**
@@ -347,7 +392,7 @@ public final class BudgetHook extends DebugLib {
     }
 
     private void checkMemory() {
-        long used = sampled + pending;
+        long used = allocated();
         if (used > maxAllocated) {
             throw tripResource("memory limit exceeded: the call allocated more than " + maxAllocated + " bytes");
         }
@@ -500,7 +545,9 @@ public final class BudgetHook extends DebugLib {
         if (now - deadlineNanos > 0) {
             throw trip(new UnitAbort.BudgetExceeded("wall-clock budget exceeded"));
         }
-        if (allocBaseline >= 0) {
+        if (counterPending) {
+            startCounter();
+        } else if (allocBaseline >= 0) {
             long bytes = THREADS.getCurrentThreadAllocatedBytes();
             if (bytes >= allocBaseline) {
                 sampled = bytes - allocBaseline;
@@ -736,12 +783,13 @@ public final class BudgetHook extends DebugLib {
         if (!armed) {
             return 0;
         }
+        if (counterPending && Thread.currentThread() == owner) {
+            startCounter(); // as the first periodic check would
+        }
         long counted = sampled;
-        if (THREADS != null && allocBaseline < 0) {
-            allocBaseline = THREADS.getCurrentThreadAllocatedBytes(); // as the first periodic check would
-        } else if (THREADS != null) {
+        if (allocBaseline >= 0 && Thread.currentThread() == owner) {
             counted = Math.max(counted, THREADS.getCurrentThreadAllocatedBytes() - allocBaseline);
         }
-        return counted + pending;
+        return chargedBeforeCounter + counted + pending;
     }
 }

@@ -1,9 +1,11 @@
 package io.nott.unit.bench;
 
+import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nott.unit.model.Budget;
 import io.nott.unit.model.ComputingUnit;
 import io.nott.unit.model.Phase;
+import io.nott.unit.runtime.CoarseClock;
 import io.nott.unit.runtime.InMemoryUnitRedisClient;
 import io.nott.unit.runtime.PhaseResult;
 import io.nott.unit.runtime.PhaseRunner;
@@ -54,8 +56,9 @@ public class UnitBenchmark {
 
     @Setup
     public void setup() {
-        runner = new PhaseRunner(RunnerSettings.DEFAULT, new SimpleMeterRegistry(), Clock.systemUTC(),
-                new InMemoryUnitRedisClient());
+        // Micrometer on the clock the edge gives its registry (CoarseClock: no system clock read per record).
+        runner = new PhaseRunner(RunnerSettings.DEFAULT, new SimpleMeterRegistry(SimpleConfig.DEFAULT, CoarseClock.get()),
+                Clock.systemUTC(), new InMemoryUnitRedisClient());
         token = UnitSnapshot.build(1, List.of(ComputingUnit.of("auth", Phase.ACCESS, TOKEN)));
         empty = UnitSnapshot.build(1, List.of(ComputingUnit.of("other", Phase.LOG, "return")));
         loop = UnitSnapshot.build(1, List.of(ComputingUnit.of("loop", Phase.ACCESS, LOOP)
