@@ -13,9 +13,15 @@ other hosts (h<i>.example), as the tenants of issue #17.
 Before the bulk, --warm-up single changes (not measured) run the registry's and the edges' single-change
 code once: otherwise the first measured change is also the first write of the registry's JVM (class
 loading, interpreted code), which is what a just-started process costs, not what a change costs.
-The first measured change after the bulk is printed apart.
+The first measured change after the bulk is printed apart. --bulks 2 (the default) applies the set a
+second time with every unit's code changed: the first apply is also each JVM's first run of the full-read
+and bulk code (class loading, the JIT's compilations), the second what a bulk costs a running fleet.
 
-usage: sync-scale.py [--units 10000] [--changes 100] [--edges 2] [--warm-up 5]
+Extra JVM options (e.g. a JDK 25 AOT cache: -XX:AOTCache=... or, for a training run, -XX:AOTCacheOutput=...)
+come from SYNC_SCALE_REGISTRY_JVM and SYNC_SCALE_EDGE_JVM (split on spaces; {i} in the edge's options is
+the edge's number).
+
+usage: sync-scale.py [--units 10000] [--changes 100] [--edges 2] [--warm-up 5] [--bulks 2]
 """
 import argparse
 import http.client as httpclient
@@ -31,7 +37,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fanout import Cluster  # noqa: E402
+from fanout import Cluster, cli  # noqa: E402
 
 # SYNC_SCALE_ROOT: where <module>/target/quarkus-app lives, if not this checkout (e.g. a copy of the
 # packaged apps, so that a build running meanwhile cannot replace the jars under the benchmark).
@@ -106,12 +112,12 @@ def await_all(edges, version, started, deadline_s=120, every_s=0.002):
     return [reached.get(p, float("inf")) for p in edges]
 
 
-def start(module, env, log):
+def start(module, env, log, jvm=()):
     jar = os.path.join(ROOT, module, "target", "quarkus-app", "quarkus-run.jar")
     if not os.path.exists(jar):
         sys.exit(f"{jar} missing: build with ./mvnw -B -o -pl unit-registry,edge-node -am package -DskipTests")
     java = os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java")
-    return subprocess.Popen([java, "-jar", jar], cwd=os.path.join(ROOT, module), env={**os.environ, **env},
+    return subprocess.Popen([java, *jvm, "-jar", jar], cwd=os.path.join(ROOT, module), env={**os.environ, **env},
                             stdout=open(log, "w"), stderr=subprocess.STDOUT)
 
 
@@ -148,6 +154,16 @@ def cpu_of(procs):
     return {name: cpu_seconds(p.pid) for name, p in procs}
 
 
+def command_calls(port):
+    """Commands a Redis node has run, by name (INFO commandstats), without the INFO calls that read them."""
+    calls = {}
+    for line in cli(port, "INFO", "COMMANDSTATS").splitlines():
+        m = re.match(r"cmdstat_([^:]+):calls=(\d+)", line)
+        if m and m.group(1) != "info":
+            calls[m.group(1)] = int(m.group(2))
+    return calls
+
+
 def pct(xs, p):
     return xs[min(len(xs) - 1, int(len(xs) * p))]
 
@@ -180,12 +196,59 @@ def print_stages(work, edges, what, wanted):
           flush=True)
 
 
+def bulk(R, edges, procs, named, work, count, round_):
+    """One bulk apply of `count` units (round 0 creates them, a later round rewrites every unit's code),
+    printed with the CPU each process spent on it; answers the apply's JSON."""
+    units = [{"id": f"t{i:05d}", "phase": "access", "hosts": [f"h{i}.example"],
+              "code": f"if ngx.var.arg_t{i} == 'x' then return ngx.exit(403) end"
+                      + ("" if round_ == 0 else f" -- bulk {round_}")} for i in range(count)]
+    _, exported, _ = http("GET", R + "/units/export")
+    # CPU seconds each process spends on the bulk: what the bulk costs whatever the machine's
+    # load (on a loaded machine the wall time is mostly waiting for a core).
+    cpu_before = cpu_of(named)
+    edge_threads_before = threads_cpu(procs[1].pid)
+    t0 = time.perf_counter()
+    status, applied, _ = http("PUT", R + "/units", {"units": units}, {"If-Match": f'"{exported["version"]}"'})
+    answered = time.perf_counter() - t0
+    # Polled every 20 ms, not 2: 500 readiness requests a second per edge took CPU from the
+    # syncs being measured, and 20 ms is under 1 % of the 5 s target.
+    reached = await_all(edges, applied["version"], t0, deadline_s=300, every_s=0.02)
+    cpu_after = cpu_of(named)
+    edge_threads = threads_cpu(procs[1].pid)
+    edge_threads = {k: v - edge_threads_before.get(k, 0.0) for k, v in edge_threads.items()}
+    used = {k: cpu_after[k] - cpu_before[k] for k in cpu_before}
+    print(f"bulk {round_ + 1}: apply of {len(applied['created'])} created / {len(applied['updated'])} updated units: "
+          f"PUT answered in {answered * 1000:.0f} ms; on every edge after {max(reached) * 1000:.0f} ms "
+          f"(per edge: {', '.join(f'{r * 1000:.0f}' for r in reached)} ms; skew {(max(reached) - min(reached)) * 1000:.0f} ms); "
+          f"loadavg {os.getloadavg()[0]:.1f}", flush=True)
+    print(f"  CPU used by the bulk (PUT sent -> every edge serves it), s: registry {used['registry']:.2f}, "
+          + ", ".join(f"{k} {v:.2f}" for k, v in used.items() if k.startswith("edge"))
+          + f", redis (6 nodes) {sum(v for k, v in used.items() if k.startswith('redis')):.2f}; "
+          f"total {sum(used.values()):.2f} s on {os.cpu_count()} cores", flush=True)
+    print("  edge-0's CPU by thread, s: " + ", ".join(f"{k} {v:.2f}" for k, v in
+          sorted(edge_threads.items(), key=lambda kv: -kv[1]) if v >= 0.05), flush=True)
+    with open(f"{work}/registry.log") as log:
+        applies = [line for line in log if "Bulk apply" in line]
+    if applies:  # this apply's lines: the last ones (BulkStaging's DEBUG line, then UnitService's)
+        for line in applies[-2:]:
+            print("  registry: " + line.strip().split("] ", 1)[-1], flush=True)
+
+    print_stages(work, len(edges), "bulk", lambda v: v == applied["version"])
+    return applied
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--units", type=int, default=10000)
     ap.add_argument("--changes", type=int, default=100)
     ap.add_argument("--edges", type=int, default=2)
     ap.add_argument("--warm-up", type=int, default=5, help="unmeasured single changes before the bulk")
+    ap.add_argument("--poll-ms", type=float, default=2,
+                    help="how often each edge's readiness is polled during the single changes (each poll costs the "
+                         "edge CPU: see 'CPU per single change')")
+    ap.add_argument("--bulks", type=int, default=2,
+                    help="bulk applies of all units: the first creates them (the edges' first full read of a set "
+                         "that size: class loading and the JIT included), each later one rewrites every unit")
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix="sync-scale-")
     cluster = Cluster()
@@ -198,7 +261,7 @@ def main():
         procs.append(start("unit-registry", {"QUARKUS_HTTP_PORT": str(reg), "QUARKUS_REDIS_HOSTS": hosts,
                                              "REGISTRY_AUTH_EDITOR_TOKENS": "bench:" + TOKEN,
                                              "QUARKUS_LOG_CATEGORY__IO_NOTT_REGISTRY_UNIT_REPOSITORY__LEVEL": "DEBUG"},
-                           f"{work}/registry.log"))
+                           f"{work}/registry.log", os.environ.get("SYNC_SCALE_REGISTRY_JVM", "").split()))
         edges = []
         for i in range(a.edges):
             port = free_port()
@@ -206,7 +269,8 @@ def main():
             procs.append(start("edge-node", {"QUARKUS_HTTP_PORT": str(port), "QUARKUS_REDIS_HOSTS": hosts,
                                              "EDGE_NODE_ID": f"bench-edge-{i}",
                                              "EDGE_SYNC_SNAPSHOT_FILE": f"{work}/edge-{i}/units-snapshot.json"},
-                               f"{work}/edge-{i}.log"))
+                               f"{work}/edge-{i}.log",
+                               os.environ.get("SYNC_SCALE_EDGE_JVM", "").replace("{i}", str(i)).split()))
         R = f"http://127.0.0.1:{reg}/api/v1"
         for _ in range(600):
             try:
@@ -229,44 +293,14 @@ def main():
             print(f"warm-up: {a.warm_up} single changes before the bulk, not measured: "
                   f"{', '.join(f'{x:.0f}' for x in warm_ms)} ms", flush=True)
 
-        units = [{"id": f"t{i:05d}", "phase": "access", "hosts": [f"h{i}.example"],
-                  "code": f"if ngx.var.arg_t{i} == 'x' then return ngx.exit(403) end"} for i in range(a.units)]
-        _, exported, _ = http("GET", R + "/units/export")
-        # CPU seconds each process spends on the bulk: what the bulk costs whatever the machine's
-        # load (on a loaded machine the wall time is mostly waiting for a core).
         named = [("registry", procs[0])] + [(f"edge-{i}", p) for i, p in enumerate(procs[1:])] + \
                 [(f"redis-{i}", p) for i, p in enumerate(cluster.procs)]
-        cpu_before = cpu_of(named)
-        edge_threads_before = threads_cpu(procs[1].pid)
-        t0 = time.perf_counter()
-        status, applied, _ = http("PUT", R + "/units", {"units": units}, {"If-Match": f'"{exported["version"]}"'})
-        answered = time.perf_counter() - t0
-        # Polled every 20 ms, not 2: 500 readiness requests a second per edge took CPU from the
-        # syncs being measured, and 20 ms is under 1 % of the 5 s target.
-        reached = await_all(edges, applied["version"], t0, deadline_s=300, every_s=0.02)
-        cpu_after = cpu_of(named)
-        edge_threads = threads_cpu(procs[1].pid)
-        edge_threads = {k: v - edge_threads_before.get(k, 0.0) for k, v in edge_threads.items()}
-        used = {k: cpu_after[k] - cpu_before[k] for k in cpu_before}
-        print(f"bulk apply of {len(applied['created'])} created / {len(applied['updated'])} updated units: "
-              f"PUT answered in {answered * 1000:.0f} ms; on every edge after {max(reached) * 1000:.0f} ms "
-              f"(per edge: {', '.join(f'{r * 1000:.0f}' for r in reached)} ms; skew {(max(reached) - min(reached)) * 1000:.0f} ms); "
-              f"loadavg {os.getloadavg()[0]:.1f}", flush=True)
-        print(f"  CPU used by the bulk (PUT sent -> every edge serves it), s: registry {used['registry']:.2f}, "
-              + ", ".join(f"{k} {v:.2f}" for k, v in used.items() if k.startswith("edge"))
-              + f", redis (6 nodes) {sum(v for k, v in used.items() if k.startswith('redis')):.2f}; "
-              f"total {sum(used.values()):.2f} s on {os.cpu_count()} cores", flush=True)
-        print("  edge-0's CPU by thread, s: " + ", ".join(f"{k} {v:.2f}" for k, v in
-              sorted(edge_threads.items(), key=lambda kv: -kv[1]) if v >= 0.05), flush=True)
-        with open(f"{work}/registry.log") as log:
-            for line in log:
-                if "Bulk apply" in line:
-                    print("  registry: " + line.strip().split("] ", 1)[-1], flush=True)
-
-        print_stages(work, a.edges, "bulk", lambda v: v == applied["version"])
-
+        for b in range(a.bulks):
+            applied = bulk(R, edges, procs, named, work, a.units, b)
         single, skews, answered_ms = [], [], []
         first_single = None
+        cpu_before, bench_before = cpu_of(named), os.times()
+        calls_before, loop_started = command_calls(cluster.master), time.perf_counter()
         for c in range(a.changes):
             uid = f"t{(c * 37) % a.units:05d}"
             t = time.perf_counter()
@@ -274,9 +308,23 @@ def main():
                                                           "code": f"-- change {c}\nreturn"})
             answered_ms.append((time.perf_counter() - t) * 1000)
             first_single = first_single or view["version"]
-            reached = await_all(edges, view["version"], t, deadline_s=60)
+            reached = await_all(edges, view["version"], t, deadline_s=60, every_s=a.poll_ms / 1000)
             single.append(max(reached) * 1000)
             skews.append((max(reached) - min(reached)) * 1000)
+        cpu_after, bench_after = cpu_of(named), os.times()
+        calls_after, loop_s = command_calls(cluster.master), time.perf_counter() - loop_started
+        per_change = {k: (v - calls_before.get(k, 0)) / a.changes for k, v in calls_after.items()
+                      if v - calls_before.get(k, 0) > 0}
+        print(f"commands on the {{cu}} master per single change: {sum(per_change.values()):.1f} ("
+              + ", ".join(f"{k} {v:.1f}" for k, v in sorted(per_change.items(), key=lambda kv: -kv[1]))
+              + f"); includes the edges' polls and heartbeats over the {loop_s:.1f} s of changes", flush=True)
+        used = {k: (cpu_after[k] - cpu_before[k]) * 1000 / a.changes for k in cpu_before}
+        # The bench's own share: its readiness polls (every 2 ms per edge) compete with what they measure.
+        bench_ms = (bench_after.user + bench_after.system - bench_before.user - bench_before.system) * 1000 / a.changes
+        print(f"CPU per single change (ms): registry {used['registry']:.1f}, "
+              + ", ".join(f"{k} {v:.1f}" for k, v in used.items() if k.startswith("edge"))
+              + f", redis (6 nodes) {sum(v for k, v in used.items() if k.startswith('redis')):.1f}, "
+              f"this bench (client, polls) {bench_ms:.1f}", flush=True)
         print(f"first change after the bulk: {single[0]:.0f} ms (PUT answered {answered_ms[0]:.0f} ms)", flush=True)
         single.sort()
         skews.sort()
@@ -287,7 +335,8 @@ def main():
               f"edge skew p50 {pct(skews, 0.5):.0f} ms, p99 {pct(skews, 0.99):.0f} ms, max {skews[-1]:.0f} ms; "
               f"PUT answered p50 {pct(answered_ms, 0.5):.0f} ms, p99 {pct(answered_ms, 0.99):.0f} ms; "
               f"loadavg {os.getloadavg()[0]:.1f}", flush=True)
-        print_stages(work, a.edges, "single changes", lambda v: v >= first_single)
+        print_stages(work, len(edges), "single changes", lambda v: v >= first_single)
+        print_stages(work, len(edges), "first change after the bulk", lambda v: v == first_single)
         for i, p in enumerate(edges):
             with urllib.request.urlopen(f"http://127.0.0.1:{p}/q/metrics", timeout=10) as r:
                 for line in r.read().decode().splitlines():

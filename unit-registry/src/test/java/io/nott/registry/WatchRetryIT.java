@@ -1,7 +1,9 @@
 package io.nott.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nott.registry.error.RegistryException;
 import io.nott.registry.unit.UnitSpec;
 import io.nott.registry.unit.repository.UnitRepository;
 import io.nott.testsupport.InjectRedisCluster;
@@ -16,8 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Another registry replica commits between our WATCH and EXEC: our EXEC must be discarded and
- * the change decided again on the new state, so neither write is lost.
+ * Another registry replica commits between our read and our commit: our commit script must write
+ * nothing and the change be decided again on the new state, so neither write is lost. (The name
+ * is from when the check was WATCH + MULTI/EXEC.)
  */
 @QuarkusTest
 @QuarkusTestResource(RedisClusterResource.class)
@@ -49,5 +52,27 @@ class WatchRetryIT {
         assertThat(committed.version()).isEqualTo(seen[1] + 1);
         assertThat(units.history(id)).hasSize(1);
         assertThat(units.find(id)).get().extracting(u -> u.version()).isEqualTo(committed.version());
+    }
+
+    @Test
+    void aFencedWriteWhoseLeaseMovesBeforeItsCommitWritesNothing() {
+        String id = Api.freshId("fence");
+        String lease = "{cu}:test-lease:" + id;
+        cluster.cli(cluster.masterOf(lease), "SET", lease, "mine");
+        UnitSpec spec = UnitSpec.builder(id, Phase.ACCESS, "local a = 1").budget(new Budget(1000, 10)).build();
+        AtomicInteger decisions = new AtomicInteger();
+        assertThatThrownBy(() -> units.commit(id, "test", new UnitRepository.Fence(lease, "mine"), current -> {
+            if (decisions.incrementAndGet() == 1) {
+                // another replica takes the lease after our read, before our commit
+                cluster.cli(cluster.masterOf(lease), "SET", lease, "theirs");
+            }
+            return new UnitRepository.Change(spec, "create", "created");
+        })).isInstanceOfSatisfying(RegistryException.class, e -> {
+            assertThat(e.status()).isEqualTo(409);
+            assertThat(e.getMessage()).contains("theirs");
+        });
+        assertThat(decisions).hasValue(1);
+        assertThat(units.find(id)).isEmpty();
+        assertThat(units.history(id)).isEmpty();
     }
 }

@@ -59,7 +59,7 @@ public interface RegistryConfig {
 
     /**
      * How often one change is retried when another writer changed the registry between our
-     * WATCH and EXEC before giving up with 503. Default 25.
+     * read and our commit before giving up with 503. Default 25.
      */
     @WithDefault("25")
     int maxWriteAttempts();

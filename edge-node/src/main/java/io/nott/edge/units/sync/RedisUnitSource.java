@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nott.unit.codec.ChangeNotice;
 import io.nott.unit.codec.RedisSchema;
+import io.nott.unit.codec.UnitHashBatch;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -81,8 +82,9 @@ public class RedisUnitSource {
 
     /**
      * The hashes of {@code ids}; a unit that is gone maps to null. Read {@link #BATCH} at a time
-     * by one script (all keys are in the {@code {cu}} slot): 10,000 units cost 40 round trips, not
-     * 10,000, and the script holds the {@code {cu}} master for about a millisecond each.
+     * by one script (unit-core's {@link UnitHashBatch}; all keys are in the {@code {cu}} slot):
+     * 10,000 units cost 40 round trips, not 10,000, and the script holds the {@code {cu}} master
+     * for about a millisecond each.
      */
     public Map<String, Map<String, String>> hashes(Collection<String> ids) {
         return hashes(ids, batch -> { });
@@ -94,20 +96,11 @@ public class RedisUnitSource {
         List<String> all = new ArrayList<>(ids);
         for (int from = 0; from < all.size(); from += BATCH) {
             List<String> batch = all.subList(from, Math.min(all.size(), from + BATCH));
-            String[] args = new String[batch.size() + 2];
-            args[0] = HGETALL_ALL;
-            args[1] = Integer.toString(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                args[i + 2] = RedisSchema.unitKey(batch.get(i));
-            }
-            Response replies = redis.execute("EVAL", args);
+            List<Map<String, String>> replies = UnitHashBatch.decode(
+                    redis.execute("EVAL", UnitHashBatch.evalArgs(batch)).toBytes());
             Map<String, Map<String, String>> read = new LinkedHashMap<>();
             for (int i = 0; i < batch.size(); i++) {
-                Response fields = replies.get(i);
-                Map<String, String> hash = new LinkedHashMap<>();
-                for (int f = 0; f + 1 < fields.size(); f += 2) {
-                    hash.put(fields.get(f).toString(), fields.get(f + 1).toString());
-                }
+                Map<String, String> hash = replies.get(i);
                 read.put(batch.get(i), hash.isEmpty() ? null : hash);
             }
             hashes.putAll(read);
@@ -118,8 +111,7 @@ public class RedisUnitSource {
     }
 
     /** Unit hashes read per round trip. */
-    static final int BATCH = 256;
-    private static final String HGETALL_ALL = "local out = {} for i, k in ipairs(KEYS) do out[i] = redis.call('HGETALL', k) end return out";
+    static final int BATCH = UnitHashBatch.SIZE;
 
     public Map<String, String> sharedDicts() {
         Map<String, String> dicts = redis.hash(String.class).hgetall(RedisSchema.SHARED_DICTS);

@@ -9,42 +9,53 @@ import org.jboss.logging.Logger;
 
 /**
  * Writes the disk snapshot off the sync thread: a sync hands over what it applied and goes on.
- * Writes coalesce and are spaced at least {@code spacing} apart, only the newest pending snapshot
- * being written: the file serves only a restart with Redis down, while writing 10,000 units
- * (about 3 MB of JSON) costs tens of milliseconds of CPU, which on a small node a burst of
- * single changes would otherwise pay once per change, beside their own syncs (issue #17). The
- * file always holds a whole snapshot at most {@code spacing} plus one write older than the one
- * served; {@link #close} writes the newest.
+ * Writes coalesce, only the newest pending snapshot being written, once no sync has handed one
+ * over for {@code quiet}, and at the latest {@code maxDelay} after the oldest one not yet written.
+ * The file serves only a restart with Redis down, while writing 10,000 units (about 3 MB of JSON)
+ * costs tens of milliseconds of CPU: written while changes arrive, it took a core from the syncs
+ * of the next changes (issue #17: right after a bulk, the first change met the bulk's write).
+ * The file always holds a whole snapshot at most {@code maxDelay} plus one write older than the
+ * one served; {@link #close} writes the newest.
  */
 final class SnapshotSaver implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SnapshotSaver.class);
 
     private final SnapshotFile file;
-    private final long spacingNanos;
+    private final long quietNanos;
+    private final long maxDelayNanos;
     private final AtomicReference<FetchedUnits> pending = new AtomicReference<>();
     private final ScheduledThreadPoolExecutor writer = new ScheduledThreadPoolExecutor(1,
             Thread.ofPlatform().daemon().name("edge-snapshot-writer").factory());
-    /** When the last write ended (writer thread only); a long time ago at first. */
-    private long lastWriteNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+    private volatile long lastSaveNanos;
+    /** When the oldest snapshot not yet written was handed over. */
+    private volatile long firstPendingNanos;
 
-    SnapshotSaver(SnapshotFile file, Duration spacing) {
+    SnapshotSaver(SnapshotFile file, Duration quiet, Duration maxDelay) {
         this.file = file;
-        this.spacingNanos = spacing.toNanos();
-        // close() writes the newest itself; a spaced write still waiting then has nothing to do
+        this.quietNanos = quiet.toNanos();
+        this.maxDelayNanos = maxDelay.toNanos();
+        // close() writes the newest itself; a write still waiting then has nothing to do
         writer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
-    /** Saves {@code units} soon; a newer call before the write starts replaces it. */
+    /** Saves {@code units} once saves pause; a newer call before the write starts replaces it. */
     void save(FetchedUnits units) {
+        long now = System.nanoTime();
+        lastSaveNanos = now;
         if (pending.getAndSet(units) == null) {
-            writer.execute(this::scheduleWrite);
+            firstPendingNanos = now;
+            writer.schedule(this::writeWhenDue, Math.min(quietNanos, maxDelayNanos), TimeUnit.NANOSECONDS);
         }
     }
 
-    private void scheduleWrite() {
-        long wait = lastWriteNanos + spacingNanos - System.nanoTime();
-        writer.schedule(this::writePending, Math.max(0, wait), TimeUnit.NANOSECONDS);
+    private void writeWhenDue() {
+        long wait = Math.min(lastSaveNanos + quietNanos, firstPendingNanos + maxDelayNanos) - System.nanoTime();
+        if (wait > 0) {
+            writer.schedule(this::writeWhenDue, wait, TimeUnit.NANOSECONDS);
+        } else {
+            writePending();
+        }
     }
 
     private void writePending() {
@@ -57,8 +68,6 @@ final class SnapshotSaver implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.errorf("Could not save the snapshot of version %d to %s: %s; the node keeps serving, a restart with "
                     + "Redis down would start from an older file", units.version(), file.path(), e.getMessage());
-        } finally {
-            lastWriteNanos = System.nanoTime();
         }
     }
 

@@ -276,6 +276,12 @@ class IncrementalSyncIT {
             units[2 * i + 1] = "v" + i;
         }
         double gapsBefore = metric("edge_units_sync_full_total{reason=\"gap\"}");
+        // multi-byte text (é, €, an emoji: 2, 3 and 4 bytes, written as Lua escapes so that no
+        // locale touches them): the batch reply counts bytes, a reader counting characters would misread it
+        cli("{cu}:units", "EVAL", """
+                redis.call('HSET', KEYS[1], 'id', 'many-utf8', 'phase', 'header_filter', 'hosts', '["many-utf8.example"]',
+                  'code', "-- \\195\\169 \\226\\130\\172 \\240\\159\\152\\128\\nngx.header['X-many-utf8'] = 'read'")
+                return redis.call('SADD', KEYS[2], 'many-utf8')""", "2", "{cu}:unit:many-utf8", "{cu}:units");
         // no log entry: the edge cannot tell what changed and reads every hash, batch by batch
         registryWrite(false, false, units);
         awaitVersion(registryWrite(true, true, "inc16", "after-many"));
@@ -283,7 +289,38 @@ class IncrementalSyncIT {
         for (int i : new int[] {0, RedisUnitSource.BATCH - 1, RedisUnitSource.BATCH, 2 * RedisUnitSource.BATCH + 5, many - 1}) {
             assertThat(header("many" + i)).as("unit many%d", i).isEqualTo("v" + i);
         }
+        assertThat(header("many-utf8")).isEqualTo("read");
         assertThat(header("inc16")).isEqualTo("after-many");
         assertThat(header("inc15")).isEqualTo("one");
+    }
+
+    /**
+     * A push whose notices cover every version after the units served is applied without reading
+     * {@code {cu}:version} (the probe): while that key cannot be read at all (it holds no number),
+     * a pushed change still arrives. A probe would fail on it, as the polls do meanwhile.
+     */
+    @Test
+    @Order(8)
+    void aPushedChangeIsAppliedWithoutReadingTheVersion() {
+        long current = Long.parseLong(cli("{cu}:version", "GET", "{cu}:version"));
+        awaitVersion(current); // the notice below then covers every version after the one served
+        long next = current + 1;
+        double before = metric("edge_units_sync_fetched_units_total");
+        try {
+            // One script: the key turns unreadable and the change is pushed at once, so no poll
+            // fails before the push (failed polls in a row make the edge resubscribe).
+            cli("{cu}:version", "EVAL", """
+                    redis.call('SET', KEYS[1], 'not-a-number')
+                    redis.call('HSET', KEYS[2], 'id', 'inc17', 'phase', 'header_filter',
+                      'code', "ngx.header['X-inc17'] = 'pushed'", 'hosts', '["inc17.example"]')
+                    redis.call('SADD', KEYS[3], 'inc17')
+                    return redis.call('PUBLISH', 'cu:changes', ARGV[1])""", "3", "{cu}:version", "{cu}:unit:inc17",
+                    "{cu}:units", ChangeNotice.of(next, System.currentTimeMillis(), List.of("inc17"), false).toJson());
+            awaitVersion(next);
+            assertThat(header("inc17")).isEqualTo("pushed");
+            assertThat(metric("edge_units_sync_fetched_units_total") - before).isEqualTo(1);
+        } finally {
+            cli("{cu}:version", "SET", "{cu}:version", Long.toString(next));
+        }
     }
 }

@@ -196,7 +196,7 @@ public final class RolloutController {
     /**
      * The unit write, applied only while the unit still has the rollout's canary at
      * {@code expectedPercent} and, for the controller ({@code leaseFence} given), while the lease is
-     * still that fence: both are checked under WATCH in the write's own transaction, so neither a
+     * still that fence: both are checked again by the write's own commit script, so neither a
      * second controller nor one that lost its lease can apply a step again.
      */
     private UnitRepository.Committed commitCanary(RolloutState state, int expectedPercent, String action, String summary,

@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
  * changes, and every staging key expires after {@link #STAGING_TTL} should this registry die
  * midway;</li>
  * <li><b>commit</b>: one script, atomic like every Redis script, checks that the global version
- * is still the one the set was diffed against (what WATCH did before; every change bumps it) and
+ * is still the one the set was diffed against (as a single change's commit does; every change bumps it) and
  * that every staged hash is there, and only then renames the staged hashes into place, deletes
  * the removed units, pushes the history, bumps the version and appends the audit and change-log
  * entries. It carries no unit data, only ids already in Redis.</li>

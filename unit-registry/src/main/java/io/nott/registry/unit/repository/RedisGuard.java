@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 /**
  * Turns every failure to talk to Redis (refused connection, timeout, CLUSTERDOWN during a
  * failover) into one 503 with {@code Retry-After}. A transaction that failed this way was not
- * applied, or applied whole: MULTI/EXEC never leaves half of it.
+ * applied, or applied whole: a script or MULTI/EXEC never leaves half of it.
  */
 @ApplicationScoped
 public class RedisGuard {

@@ -11,9 +11,6 @@ import io.nott.registry.unit.UnitSpec;
 import io.nott.unit.codec.ChangeNotice;
 import io.nott.unit.codec.RedisSchema;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.XAddArgs;
-import io.quarkus.redis.datasource.transactions.OptimisticLockingTransactionResult;
-import io.quarkus.redis.datasource.transactions.TransactionalRedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,13 +26,14 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Units in the Redis Cluster. Every change is one WATCH + MULTI/EXEC on {@code {cu}}-tagged
- * keys: the unit hash, its history entry, the index set, the global version and the audit
- * entry change together or not at all. Because every change bumps {@code {cu}:version} and
- * every change watches it, two writers can never both commit on the same state; the loser
- * re-reads and decides again (which is where a stale {@code If-Match} turns into 412). A whole set
- * of units is the exception: {@link BulkStaging} stages it and commits it with one script that
- * checks the same version, because one transaction the size of 10,000 units outran Redis' timeout.
+ * Units in the Redis Cluster. Every change is one script on {@code {cu}}-tagged keys
+ * ({@link SingleChangeScripts}): the unit hash, its history entry, the index set, the global
+ * version, the audit entry and the change log change together or not at all. Because every
+ * change bumps {@code {cu}:version} and every commit checks that it is still the version the
+ * change was decided on, two writers can never both commit on the same state; the loser re-reads
+ * and decides again (which is where a stale {@code If-Match} turns into 412). A whole set of units
+ * is committed the same way by {@link BulkStaging} after staging it in bounded calls, because one
+ * call the size of 10,000 units outran Redis' timeout.
  */
 @ApplicationScoped
 public class UnitRepository {
@@ -65,10 +63,9 @@ public class UnitRepository {
     public record Listing(long version, List<StoredUnit> units) {
     }
 
-    private record Attempt(Current current, Change change, RegistryException rejection, Instant at) {
-    }
-
     private final ReentrantLock writeLock = new ReentrantLock(true);
+    /** The last listing read at one version ({@link #list}); null before the first. */
+    private volatile Listing lastListing;
     private final RedisDataSource redis;
     private final RedisGuard guard;
     private final RegistryConfig config;
@@ -102,18 +99,30 @@ public class UnitRepository {
 
     /**
      * Every unit, consistent with one global version: the version is read before and after,
-     * and the read is repeated if a change slipped in between.
+     * and the read is repeated if a change slipped in between. The last consistent listing is
+     * kept and answered again while {@code {cu}:version} has not moved (every write bumps it):
+     * paging through a filtered list of 10,000 units read every unit for every page (issue #17);
+     * now a page costs one GET while nothing changed.
      */
     public Listing list() {
         return guard.call("listing units", () -> {
             for (int attempt = 0; ; attempt++) {
                 long before = readVersion(redis);
+                Listing kept = lastListing;
+                if (kept != null && kept.version() == before) {
+                    return kept;
+                }
                 // Batched: one HGETALL round trip per unit took seconds at 10,000 units.
                 List<StoredUnit> units = new ArrayList<>(
                         BulkScripts.readAll(redis, redis.set(String.class).smembers(RedisSchema.UNITS)).values());
                 units.sort(Comparator.comparing(u -> u.spec().id()));
-                if (readVersion(redis) == before || attempt >= 5) {
-                    return new Listing(before, units);
+                boolean consistent = readVersion(redis) == before;
+                if (consistent || attempt >= 5) {
+                    Listing listing = new Listing(before, List.copyOf(units));
+                    if (consistent) {
+                        lastListing = listing;
+                    }
+                    return listing;
                 }
             }
         });
@@ -136,8 +145,9 @@ public class UnitRepository {
 
     /**
      * Applies one change atomically, retrying while other writers win the race. Writers of this
-     * instance queue on a fair lock first: they would only starve each other on WATCH (every
-     * change touches {@code {cu}:version}); WATCH still guards against other registry replicas.
+     * instance queue on a fair lock first: they would only starve each other on the version
+     * check (every change bumps {@code {cu}:version}); the check still guards against other
+     * registry replicas. Two round trips when nobody else writes: read, then commit.
      */
     public Committed commit(String id, String actor, Decision decision) {
         return commit(id, actor, null, decision);
@@ -151,40 +161,48 @@ public class UnitRepository {
     }
 
     /**
-     * As {@link #commit(String, String, Decision)}, fenced: {@code fence}'s key is watched with the
-     * unit and checked before the change is queued, so a writer whose lease passed to another one
-     * between its check and EXEC changes nothing (a 409 names the lease). The rollout controller
-     * writes its steps this way: a replica that lost the lease cannot apply a step the new holder applies too.
+     * As {@link #commit(String, String, Decision)}, fenced: {@code fence}'s key is read with the
+     * unit and checked again by the commit script, so a writer whose lease passed to another one
+     * between its read and its commit changes nothing (the change is read again: a 409 names the
+     * lease). The rollout controller writes its steps this way: a replica that lost the lease
+     * cannot apply a step the new holder applies too.
      */
     public Committed commit(String id, String actor, Fence fence, Decision decision) {
         writeLock.lock();
         try {
-            return commitWatched(id, actor, fence, decision);
+            return commitChecked(id, actor, fence, decision);
         } finally {
             writeLock.unlock();
         }
     }
 
-    private Committed commitWatched(String id, String actor, Fence fence, Decision decision) {
-        String unitKey = RedisSchema.unitKey(id);
-        String[] watched = fence == null ? new String[] {RedisSchema.VERSION, unitKey}
-                : new String[] {RedisSchema.VERSION, unitKey, fence.key()};
+    private Committed commitChecked(String id, String actor, Fence fence, Decision decision) {
+        SingleChangeScripts.Limits limits = new SingleChangeScripts.Limits(config.historyLimit(), config.auditLimit(),
+                changeLog.limit());
         for (int attempt = 1; attempt <= config.maxWriteAttempts(); attempt++) {
-            OptimisticLockingTransactionResult<Attempt> result = guard.call("writing unit " + id,
-                    () -> redis.withTransaction(ds -> decide(ds, id, fence, decision),
-                            (a, tx) -> queue(tx, id, actor, a), watched));
-            Attempt attemptState = result.getPreTransactionResult();
-            if (attemptState.rejection() != null) {
-                throw attemptState.rejection();
+            SingleChangeScripts.Read read = guard.call("reading unit " + id,
+                    () -> SingleChangeScripts.read(redis, id, fence == null ? null : fence.key()));
+            Current current = new Current(read.version(), read.unit());
+            if (fence != null && !fence.holder().equals(read.fenceHolder())) {
+                throw RegistryException.conflict("the lease " + fence.key() + " is no longer " + fence.holder()
+                        + " (now " + (read.fenceHolder() == null ? "nobody" : read.fenceHolder())
+                        + "); the holder applies this change");
             }
-            if (!result.discarded()) {
-                long version = attemptState.current().globalVersion() + 1;
-                Change change = attemptState.change();
-                Optional<StoredUnit> written = change.spec() == null ? Optional.empty()
-                        : Optional.of(new StoredUnit(change.spec(), version, attemptState.at(), actor));
-                return new Committed(version, written, change.action(), notice(id, attemptState));
+            Change change = decision.decide(current);
+            Instant at = clock.instant();
+            long version = current.globalVersion() + 1;
+            Optional<StoredUnit> written = change.spec() == null ? Optional.empty()
+                    : Optional.of(new StoredUnit(change.spec(), version, at, actor));
+            ChangeNotice notice = ChangeNotice.of(version, at.toEpochMilli(), List.of(id), false);
+            SingleChangeScripts.Write write = new SingleChangeScripts.Write(id, written.map(UnitHash::toHash).orElse(null),
+                    toJson(new HistoryEntry(version, change.action(), at, actor, change.spec())),
+                    audit(at, actor, change.action(), id, version, change.summary()), changeLog.entry(notice));
+            java.util.OptionalLong committed = guard.call("writing unit " + id,
+                    () -> SingleChangeScripts.commit(redis, current.globalVersion(), write, fence, limits));
+            if (committed.isPresent()) {
+                return new Committed(version, written, change.action(), notice);
             }
-            // Somebody else committed between our WATCH and EXEC: back off a little and decide again.
+            // Somebody else committed (or took the fence) since we read: back off a little and decide again.
             LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(200_000, 2_000_000L * attempt));
         }
         throw RegistryException.unavailable("Too many concurrent writers; the change to " + id
@@ -205,7 +223,7 @@ public class UnitRepository {
      * nothing is written and the current version is answered. The set is diffed against the
      * units read after the version; {@link BulkStaging} stages the new hashes in bounded calls
      * and commits only if the version is still that one (every change bumps it), so it plays
-     * the role WATCH plays for one unit without one transaction growing with the set.
+     * the role the version check plays for one unit without one transaction growing with the set.
      *
      * <p>The first attempt decides and stages without the write lock and takes it for the commit
      * only: deciding and staging 10,000 units takes seconds, and single changes queued behind
@@ -273,7 +291,16 @@ public class UnitRepository {
         } catch (RegistryException rejection) {
             return new BulkAttempt(version, null, rejection, null);
         }
-        Map<String, StoredUnit> current = BulkScripts.readAll(staging::eval, redis.set(String.class).smembers(RedisSchema.UNITS));
+        // A set is usually applied on what was just exported (If-Match: its version): the units
+        // listed then are the ones to diff against, not read again (10,000 hashes, seconds of CPU).
+        Listing kept = lastListing;
+        Map<String, StoredUnit> current;
+        if (kept != null && kept.version() == version) {
+            current = new java.util.HashMap<>();
+            kept.units().forEach(u -> current.put(u.spec().id(), u));
+        } else {
+            current = BulkScripts.readAll(staging::eval, redis.set(String.class).smembers(RedisSchema.UNITS));
+        }
         return new BulkAttempt(version, BulkApply.diff(desired, current), null, clock.instant());
     }
 
@@ -296,74 +323,28 @@ public class UnitRepository {
 
     private static Map<String, String> bulkAudit(String actor, BulkAttempt attempt) {
         BulkApply changes = attempt.changes();
-        Map<String, String> audit = new LinkedHashMap<>();
-        audit.put("at", attempt.at().toString());
-        audit.put("actor", actor);
-        audit.put("action", "bulk-apply");
-        audit.put("unit", "*");
-        audit.put("version", String.valueOf(attempt.version() + 1));
         List<String> ids = changes.ids();
-        audit.put("summary", "applied a set of units: " + changes.created().size() + " created, "
-                + changes.updated().size() + " replaced, " + changes.deleted().size() + " deleted, "
-                + changes.unchanged() + " unchanged (" + String.join(", ", ids.subList(0, Math.min(20, ids.size())))
-                + (ids.size() > 20 ? ", ..." : "") + ")");
+        return audit(attempt.at(), actor, "bulk-apply", "*", attempt.version() + 1, "applied a set of units: "
+                + changes.created().size() + " created, " + changes.updated().size() + " replaced, "
+                + changes.deleted().size() + " deleted, " + changes.unchanged() + " unchanged ("
+                + String.join(", ", ids.subList(0, Math.min(20, ids.size()))) + (ids.size() > 20 ? ", ..." : "") + ")");
+    }
+
+    /** The fields of an {@code {cu}:audit} entry. */
+    private static Map<String, String> audit(Instant at, String actor, String action, String unit, long version,
+            String summary) {
+        Map<String, String> audit = new LinkedHashMap<>();
+        audit.put("at", at.toString());
+        audit.put("actor", actor);
+        audit.put("action", action);
+        audit.put("unit", unit);
+        audit.put("version", String.valueOf(version));
+        audit.put("summary", summary);
         return audit;
     }
 
     private static ChangeNotice bulkNotice(BulkAttempt attempt) {
         return ChangeNotice.of(attempt.version() + 1, attempt.at().toEpochMilli(), attempt.changes().ids(), false);
-    }
-
-    private Attempt decide(RedisDataSource ds, String id, Fence fence, Decision decision) {
-        Current current = new Current(readVersion(ds), read(ds, id));
-        try {
-            if (fence != null) {
-                String holder = ds.value(String.class).get(fence.key());
-                if (!fence.holder().equals(holder)) {
-                    throw RegistryException.conflict("the lease " + fence.key() + " is no longer " + fence.holder()
-                            + " (now " + (holder == null ? "nobody" : holder) + "); the holder applies this change");
-                }
-            }
-            return new Attempt(current, decision.decide(current), null, clock.instant());
-        } catch (RegistryException rejection) {
-            return new Attempt(current, null, rejection, null);
-        }
-    }
-
-    private void queue(TransactionalRedisDataSource tx, String id, String actor, Attempt attempt) {
-        if (attempt.rejection() != null) {
-            tx.discard();
-            return;
-        }
-        long version = attempt.current().globalVersion() + 1;
-        Change change = attempt.change();
-        String unitKey = RedisSchema.unitKey(id);
-        tx.value(Long.class).incr(RedisSchema.VERSION);
-        tx.key().del(unitKey);
-        if (change.spec() == null) {
-            tx.set(String.class).srem(RedisSchema.UNITS, id);
-        } else {
-            StoredUnit unit = new StoredUnit(change.spec(), version, attempt.at(), actor);
-            tx.hash(String.class).hset(unitKey, UnitHash.toHash(unit));
-            tx.set(String.class).sadd(RedisSchema.UNITS, id);
-        }
-        tx.list(String.class).lpush(RedisSchema.historyKey(id),
-                toJson(new HistoryEntry(version, change.action(), attempt.at(), actor, change.spec())));
-        tx.list(String.class).ltrim(RedisSchema.historyKey(id), 0, config.historyLimit() - 1);
-        Map<String, String> audit = new LinkedHashMap<>();
-        audit.put("at", attempt.at().toString());
-        audit.put("actor", actor);
-        audit.put("action", change.action());
-        audit.put("unit", id);
-        audit.put("version", String.valueOf(version));
-        audit.put("summary", change.summary());
-        tx.stream(String.class).xadd(RedisSchema.AUDIT,
-                new XAddArgs().maxlen(config.auditLimit()).nearlyExactTrimming(), audit);
-        changeLog.append(tx, notice(id, attempt));
-    }
-
-    private static ChangeNotice notice(String id, Attempt attempt) {
-        return ChangeNotice.of(attempt.current().globalVersion() + 1, attempt.at().toEpochMilli(), List.of(id), false);
     }
 
     private static long readVersion(RedisDataSource ds) {

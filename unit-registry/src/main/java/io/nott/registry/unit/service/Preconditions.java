@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * HTTP conditional headers against a unit's version (its ETag is {@code "<version>"}).
- * Checked inside the WATCHed transaction, so a check that passed cannot be overtaken.
+ * Checked on the state the commit script then requires to be unchanged, so a check that passed cannot be overtaken.
  */
 public record Preconditions(String ifMatch, String ifNoneMatch) {
 
