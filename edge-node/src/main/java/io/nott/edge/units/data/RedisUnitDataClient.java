@@ -5,12 +5,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nott.unit.model.Phase;
 import io.nott.unit.runtime.LoopStep;
 import io.nott.unit.runtime.UnitRedisCommand;
+import io.nott.unit.runtime.UnitRedisCommand.Op;
 import io.nott.unit.runtime.UnitRedisClient;
 import io.nott.unit.runtime.UnitRedisException;
 import io.nott.unit.runtime.UnitRedisException.Reason;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -18,14 +18,14 @@ import io.vertx.redis.client.ResponseType;
 import io.vertx.redis.client.impl.types.ErrorType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -58,6 +58,8 @@ public final class RedisUnitDataClient implements UnitRedisClient {
     private final Semaphore permits;
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    /** Every wait's timeout, one timer for all (not a timer, or a timed park, per command). */
+    private final ReplyDeadlines deadlines;
 
     public RedisUnitDataClient(UnitRedisConnection redis, Duration timeout, int maxInFlight, MeterRegistry registry) {
         this.redis = redis;
@@ -65,6 +67,7 @@ public final class RedisUnitDataClient implements UnitRedisClient {
         this.maxInFlight = maxInFlight;
         this.permits = new Semaphore(maxInFlight);
         this.registry = registry;
+        this.deadlines = new ReplyDeadlines(redis.vertx(), timeout);
     }
 
     private Response call(String command, Request request) {
@@ -114,19 +117,33 @@ public final class RedisUnitDataClient implements UnitRedisClient {
         }
     }
 
-    /** Off the loop: blocks this (virtual) thread for the answer, at most the timeout. */
+    /**
+     * Off the loop: blocks this (virtual) thread for the answer, at most the timeout. The wait
+     * itself is untimed: {@link ReplyDeadlines} ends it with {@link #TIMED_OUT} at the timeout.
+     */
     private <T> T waitFor(String command, CompletableFuture<T> answer) {
+        ReplyDeadlines.Wait wait = deadlines.start(() -> answer.completeExceptionally(TIMED_OUT));
         try {
-            return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw failure(Reason.TIMEOUT, command, "timed out after " + timeout.toMillis()
-                    + " ms (edge.units.redis-timeout)", e);
+            return answer.get();
         } catch (ExecutionException e) {
+            if (e.getCause() == TIMED_OUT) {
+                throw timedOut(command);
+            }
             throw failed(command, e.getCause() == null ? e : e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failure(Reason.ERROR, command, "interrupted", e);
+        } finally {
+            wait.answered(); // over either way: the sweep drops it
         }
+    }
+
+    /** What a wait ends with at the timeout (one instance: no stack trace per timeout). */
+    private static final TimeoutException TIMED_OUT = new TimeoutException("edge.units.redis-timeout passed");
+
+    private UnitRedisException timedOut(String command) {
+        return failure(Reason.TIMEOUT, command, "timed out after " + timeout.toMillis()
+                + " ms (edge.units.redis-timeout)", null);
     }
 
     /** A reply that failed: Redis' own error, or no answer from Redis (the connection). */
@@ -144,20 +161,17 @@ public final class RedisUnitDataClient implements UnitRedisClient {
      * @param releasePermit {@code done} is one command's reply, whose permit its completion gives back
      */
     private void suspendUntil(LoopStep step, String command, Future<?> done, boolean releasePermit) {
-        AtomicBoolean woken = new AtomicBoolean();
         boolean[] timedOut = new boolean[1];
+        // Woken once: by the reply or by the timeout, whichever ends the wait first.
+        ReplyDeadlines.Wait wait = deadlines.start(() -> {
+            timedOut[0] = true;
+            step.wake();
+        });
         done.onComplete(result -> {
             if (releasePermit) {
                 permits.release();
             }
-            if (woken.compareAndSet(false, true)) {
-                step.wake();
-            }
-        });
-        Vertx vertx = redis.vertx();
-        long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
-            if (woken.compareAndSet(false, true)) {
-                timedOut[0] = true;
+            if (wait.answered()) {
                 step.wake();
             }
         });
@@ -165,17 +179,14 @@ public final class RedisUnitDataClient implements UnitRedisClient {
             step.suspend();
         } catch (IllegalStateException e) {
             // Cannot suspend here (a monitor or native frame in between) and an event loop must not block.
-            if (woken.compareAndSet(false, true)) {
-                vertx.cancelTimer(timer);
+            if (wait.answered()) {
                 throw failure(Reason.ERROR, command, "cannot wait for the reply here (" + e.getMessage()
                         + "); call Redis outside of that construct", e);
             }
             throw failure(Reason.ERROR, command, "cannot wait for the reply here: " + e.getMessage(), e);
         }
-        vertx.cancelTimer(timer);
         if (timedOut[0]) {
-            throw failure(Reason.TIMEOUT, command, "timed out after " + timeout.toMillis()
-                    + " ms (edge.units.redis-timeout)", null);
+            throw timedOut(command);
         }
     }
 
@@ -257,6 +268,13 @@ public final class RedisUnitDataClient implements UnitRedisClient {
 
     private static final String PIPELINE = "pipeline";
 
+    /** A command's name in a failure's message ({@code redis incrby timed out ...}), as units call it. */
+    private static final String[] NAMES = Arrays.stream(Op.values())
+            .map(op -> op.redisName().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+
+    /**
+     * The one mapping of a unit's command to what Vert.x sends: single calls and pipelines alike.
+     */
     private static Request request(UnitRedisCommand command) {
         Request r = Request.cmd(switch (command.op()) {
             case GET -> Command.GET;
@@ -279,8 +297,11 @@ public final class RedisUnitDataClient implements UnitRedisClient {
         return r;
     }
 
-    /** A pipelined command's reply as its own method below returns it. */
-    private static Object decode(UnitRedisCommand.Op op, Response r) {
+    /**
+     * A reply as the command's own method returns it (and a pipeline lists it): the value or null
+     * ({@code GET}, {@code HGET}), {@code "OK"}, a {@code Long}, a {@code Boolean} or the members.
+     */
+    private static Object decode(Op op, Response r) {
         return switch (op) {
             case GET, HGET -> text(r);
             case SET -> "OK";
@@ -290,6 +311,11 @@ public final class RedisUnitDataClient implements UnitRedisClient {
             case SISMEMBER -> isMember(r);
             case SMEMBERS -> members(r);
         };
+    }
+
+    /** One command alone: sent, waited for, decoded as in a pipeline. */
+    private Object run(Op op, String key, String... args) {
+        return decode(op, call(NAMES[op.ordinal()], request(new UnitRedisCommand(op, key, List.of(args)))));
     }
 
     private UnitRedisException failure(Reason reason, String command, String what, Throwable cause) {
@@ -316,14 +342,6 @@ public final class RedisUnitDataClient implements UnitRedisClient {
         });
     }
 
-    private static Request cmd(Command command, Object... args) {
-        Request r = Request.cmd(command);
-        for (Object a : args) {
-            r.arg(String.valueOf(a));
-        }
-        return r;
-    }
-
     private static String text(Response r) {
         return r == null ? null : r.toString(); // Vert.x gives null for a nil reply
     }
@@ -332,68 +350,8 @@ public final class RedisUnitDataClient implements UnitRedisClient {
         return r == null ? 0 : r.toLong();
     }
 
-    @Override
-    public String get(String key) {
-        return text(call("get", cmd(Command.GET, key)));
-    }
-
-    @Override
-    public void set(String key, String value, long ttlSeconds) {
-        call("set", ttlSeconds > 0 ? cmd(Command.SET, key, value, "EX", ttlSeconds) : cmd(Command.SET, key, value));
-    }
-
-    @Override
-    public long incrby(String key, long delta) {
-        return number(call("incrby", cmd(Command.INCRBY, key, delta)));
-    }
-
-    @Override
-    public boolean expire(String key, long seconds) {
-        return number(call("expire", cmd(Command.EXPIRE, key, seconds))) == 1;
-    }
-
-    @Override
-    public long del(String key) {
-        return number(call("del", cmd(Command.DEL, key)));
-    }
-
-    @Override
-    public String hget(String key, String field) {
-        return text(call("hget", cmd(Command.HGET, key, field)));
-    }
-
-    @Override
-    public boolean hset(String key, String field, String value) {
-        return number(call("hset", cmd(Command.HSET, key, field, value))) > 0;
-    }
-
-    @Override
-    public long hincrby(String key, String field, long delta) {
-        return number(call("hincrby", cmd(Command.HINCRBY, key, field, delta)));
-    }
-
-    @Override
-    public boolean sadd(String key, String member) {
-        return number(call("sadd", cmd(Command.SADD, key, member))) > 0;
-    }
-
-    @Override
-    public boolean srem(String key, String member) {
-        return number(call("srem", cmd(Command.SREM, key, member))) > 0;
-    }
-
-    @Override
-    public boolean sismember(String key, String member) {
-        return isMember(call("sismember", cmd(Command.SISMEMBER, key, member)));
-    }
-
     private static boolean isMember(Response r) {
         return r != null && (r.type() == ResponseType.BOOLEAN ? r.toBoolean() : r.toLong() == 1);
-    }
-
-    @Override
-    public List<String> smembers(String key) {
-        return members(call("smembers", cmd(Command.SMEMBERS, key)));
     }
 
     private static List<String> members(Response r) {
@@ -407,7 +365,72 @@ public final class RedisUnitDataClient implements UnitRedisClient {
     }
 
     @Override
+    public String get(String key) {
+        return (String) run(Op.GET, key);
+    }
+
+    @Override
+    public void set(String key, String value, long ttlSeconds) {
+        if (ttlSeconds > 0) {
+            run(Op.SET, key, value, "EX", Long.toString(ttlSeconds));
+        } else {
+            run(Op.SET, key, value);
+        }
+    }
+
+    @Override
+    public long incrby(String key, long delta) {
+        return (Long) run(Op.INCRBY, key, Long.toString(delta));
+    }
+
+    @Override
+    public boolean expire(String key, long seconds) {
+        return (Boolean) run(Op.EXPIRE, key, Long.toString(seconds));
+    }
+
+    @Override
+    public long del(String key) {
+        return (Long) run(Op.DEL, key);
+    }
+
+    @Override
+    public String hget(String key, String field) {
+        return (String) run(Op.HGET, key, field);
+    }
+
+    @Override
+    public boolean hset(String key, String field, String value) {
+        return (Boolean) run(Op.HSET, key, field, value);
+    }
+
+    @Override
+    public long hincrby(String key, String field, long delta) {
+        return (Long) run(Op.HINCRBY, key, field, Long.toString(delta));
+    }
+
+    @Override
+    public boolean sadd(String key, String member) {
+        return (Boolean) run(Op.SADD, key, member);
+    }
+
+    @Override
+    public boolean srem(String key, String member) {
+        return (Boolean) run(Op.SREM, key, member);
+    }
+
+    @Override
+    public boolean sismember(String key, String member) {
+        return (Boolean) run(Op.SISMEMBER, key, member);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<String> smembers(String key) {
+        return (List<String>) run(Op.SMEMBERS, key);
+    }
+
+    @Override
     public long ttl(String key) {
-        return number(call("ttl", cmd(Command.TTL, key)));
+        return (Long) run(Op.TTL, key);
     }
 }

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code commit_pipeline} through the units' client against a real Redis Cluster: commands whose
  * keys live on different masters come back in order, each answered as its own method answers (an
- * error reply as that command's entry), off the event loop and on it (a {@link LoopStep}
+ * error reply as that command's entry), and each alone through its own method answers the same
+ * (one mapping to Vert.x' commands serves both), off the event loop and on it (a {@link LoopStep}
  * suspended once); a pipeline that does not fit the node's in-flight limit is refused whole, and
  * one that Redis does not answer fails whole with the timeout.
  */
@@ -113,33 +114,72 @@ class UnitRedisPipelineTest {
         });
     }
 
-    @Test
-    void commandsOnDifferentMastersComeBackInOrderEachAnsweredAsItsOwnMethodWould() throws Exception {
-        RedisUnitDataClient client = client(512);
-        awaitAnswers(client);
-        List<String> k = keysOnDifferentMasters("pipe-a-", 3);
+    /**
+     * Seventeen commands, every kind, on keys of three different masters: a value, a counter and
+     * a hash (whose INCRBY Redis answers with WRONGTYPE, the sixth answer).
+     */
+    private static List<UnitRedisCommand> everyKindOnThreeMasters(String prefix) {
+        List<String> k = keysOnDifferentMasters(prefix, 3);
         String value = k.get(0);
         String counter = k.get(1);
         String hash = k.get(2);
-        List<UnitRedisCommand> commands = List.of(
+        return List.of(
                 cmd(Op.SET, value, "v"), cmd(Op.INCRBY, counter, "5"), cmd(Op.GET, value), cmd(Op.GET, value + ":none"),
                 cmd(Op.HSET, hash, "f", "x"), cmd(Op.INCRBY, hash, "1"), cmd(Op.HGET, hash, "f"),
                 cmd(Op.HINCRBY, hash, "c", "2"), cmd(Op.SADD, counter + ":s", "m"), cmd(Op.SMEMBERS, counter + ":s"),
                 cmd(Op.SISMEMBER, counter + ":s", "m"), cmd(Op.SREM, counter + ":s", "m"), cmd(Op.EXPIRE, counter, "60"),
                 cmd(Op.TTL, counter), cmd(Op.DEL, value), cmd(Op.SET, value, "w", "EX", "30"), cmd(Op.TTL, value));
+    }
 
-        List<Object> answers = offTheLoop(() -> client.pipeline(commands));
-
+    /** The answers to {@link #everyKindOnThreeMasters} but the sixth (the error, whose shape differs alone and in a pipeline). */
+    private void assertAnswersOfEveryKind(RedisUnitDataClient client, List<UnitRedisCommand> commands, List<Object> answers)
+            throws Exception {
         assertThat(answers).hasSize(commands.size());
         assertThat(answers.subList(0, 5)).containsExactly("OK", 5L, "v", null, true);
-        assertThat(answers.get(5)).isInstanceOfSatisfying(ErrorReply.class,
-                e -> assertThat(e.message()).startsWith("WRONGTYPE"));
         assertThat(answers.subList(6, 13)).containsExactly("x", 2L, true, List.of("m"), true, true, true);
         assertThat((Long) answers.get(13)).isBetween(1L, 60L);
         assertThat(answers.subList(14, 16)).containsExactly(1L, "OK");
         assertThat((Long) answers.get(16)).isBetween(1L, 30L);
-        assertThat(offTheLoop(() -> client.get(value))).as("the pipeline ran in order").isEqualTo("w");
+        assertThat(offTheLoop(() -> client.get(commands.get(0).key()))).as("the commands ran in order").isEqualTo("w");
         assertThat(connection.inFlight()).isZero();
+    }
+
+    @Test
+    void commandsOnDifferentMastersComeBackInOrderEachAnsweredAsItsOwnMethodWould() throws Exception {
+        RedisUnitDataClient client = client(512);
+        awaitAnswers(client);
+        List<UnitRedisCommand> commands = everyKindOnThreeMasters("pipe-a-");
+
+        List<Object> answers = offTheLoop(() -> client.pipeline(commands));
+
+        assertThat(answers.get(5)).isInstanceOfSatisfying(ErrorReply.class,
+                e -> assertThat(e.message()).startsWith("WRONGTYPE"));
+        assertAnswersOfEveryKind(client, commands, answers);
+    }
+
+    @Test
+    void eachCommandAloneAnswersThroughItsOwnMethodAsInAPipeline() throws Exception {
+        RedisUnitDataClient client = client(512);
+        awaitAnswers(client);
+        List<UnitRedisCommand> commands = everyKindOnThreeMasters("alone-a-");
+
+        List<Object> answers = offTheLoop(() -> {
+            List<Object> each = new ArrayList<>();
+            for (UnitRedisCommand command : commands) {
+                try {
+                    each.add(command.runOn(client)); // the command's own method: get, set, incrby, ...
+                } catch (UnitRedisException e) {
+                    each.add(e);
+                }
+            }
+            return each;
+        });
+
+        assertThat(answers.get(5)).isInstanceOfSatisfying(UnitRedisException.class, e -> {
+            assertThat(e.reason()).isEqualTo(UnitRedisException.Reason.ERROR);
+            assertThat(e.getMessage()).startsWith("redis incrby failed: WRONGTYPE");
+        });
+        assertAnswersOfEveryKind(client, commands, answers);
     }
 
     @Test

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Where a row's serving CPU goes: for the rows of edge-alloc.sh (cached small playlist with the
+# seed's units, then with the Redis counter unit added), the edge's CPU per request split by
+# thread kind and into user and system time (/proc/<pid>/task/*/stat around one wrk run), and a
+# perf profile of the same run (`perf record -g`, the JVM with -XX:+PreserveFramePointer and its
+# JIT code named by `jcmd Compiler.perfmap`): the functions, Java and kernel, that take the edge's
+# CPU in each row. The difference between the rows is what the Redis unit costs, and where.
+#
+# Usage: edge-node/bench/edge-profile.sh   (build first: ./mvnw -B -pl edge-node -am package -DskipTests;
+#        needs perf, and perf_event_paranoid <= 1 or root for kernel frames)
+# Knobs: DURATION=10s CONNECTIONS=32 WARMUP=15s EDGE_JAVA_OPTS="..." EDGE_JAR=... OUT=/tmp/edge-profile
+#        TOP=40 (functions listed per row) PERF_FREQ=999
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+EDGE_JAVA_OPTS=${EDGE_JAVA_OPTS:-"-XX:+UseParallelGC -Xms512m -Xmx512m -XX:TieredStopAtLevel=4"}
+EDGE_JAVA_OPTS="$EDGE_JAVA_OPTS -XX:+PreserveFramePointer"
+OUT=${OUT:-/tmp/edge-profile}
+TOP=${TOP:-40}
+PERF_FREQ=${PERF_FREQ:-999}
+command -v perf >/dev/null || { echo "missing perf (Debian: linux-perf)" >&2; exit 1; }
+# shellcheck source=edge-vs-nginx-env.sh
+. "$HERE/edge-vs-nginx-env.sh"
+mkdir -p "$OUT"
+TICK=$(getconf CLK_TCK)
+
+# Thread names by id (jcmd Thread.print: comm cuts names at 15 characters, and the virtual
+# threads' carriers and the pool's delay scheduler share "ForkJoinPool-1-").
+thread_names() {
+  "$JAVA_HOME/bin/jcmd" "$EDGE_PID" Thread.print 2>/dev/null | python3 -c '
+import re, sys
+for line in sys.stdin:
+    m = re.match(r"\"([^\"]+)\".* nid=(0x[0-9a-f]+|\d+)", line)
+    if m:
+        print(int(m.group(2), 0), m.group(1).replace(" ", "_"))'
+}
+
+thread_ticks() { # "kind user system" per thread of the edge, the kind being its name without numbers
+  local t tid comm fields names
+  names=$(thread_names)
+  for t in /proc/"$EDGE_PID"/task/*; do
+    tid=${t##*/}
+    comm=$(echo "$names" | awk -v t="$tid" '$1 == t {print $2}')
+    [ -n "$comm" ] || comm=$(tr ' ' '_' <"$t/comm" 2>/dev/null) || continue
+    fields=$(sed 's/.*) //' "$t/stat" 2>/dev/null) || continue
+    set -- $fields
+    echo "$(echo "$comm" | tr -d '0-9') ${12} ${13}"
+  done
+}
+
+profile_row() { # $1 label, $2 name, $3 path
+  local url="http://127.0.0.1:$EDGE_PORT$3" before after out n perf_pid
+  warm_up "$url"
+  before=$(thread_ticks)
+  perf record -F "$PERF_FREQ" -g -p "$EDGE_PID" -o "$OUT/$2.data" -- sleep "${DURATION%s}" 2>"$OUT/$2.perf.log" &
+  perf_pid=$!
+  out=$(taskset -c "$CLIENT_CORE" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" -H 'Referer: http://localhost/' "$url")
+  after=$(thread_ticks)
+  wait "$perf_pid" || true
+  n=$(echo "$out" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p')
+  echo "### $1: $n requests, $(echo "$out" | sed -n 's/Requests\/sec: *//p') req/s"
+  echo
+  echo "| thread kind | user µs/request | system µs/request |"
+  echo "|---|---|---|"
+  python3 - "$n" "$TICK" <<PY
+import sys, collections
+n, tick = int(sys.argv[1]), int(sys.argv[2])
+def read(text):
+    d = collections.defaultdict(lambda: [0, 0])
+    for line in text.strip().splitlines():
+        kind, u, s = line.split()
+        d[kind][0] += int(u); d[kind][1] += int(s)
+    return d
+b, a = read("""$before"""), read("""$after""")
+rows = []
+for kind in a:
+    u = (a[kind][0] - b.get(kind, [0, 0])[0]) / tick * 1e6 / n
+    s = (a[kind][1] - b.get(kind, [0, 0])[1]) / tick * 1e6 / n
+    if u + s > 0:
+        rows.append((u + s, kind, u, s))
+for _, kind, u, s in sorted(rows, reverse=True):
+    print(f"| {kind} | {u:.1f} | {s:.1f} |")
+tu = sum(r[2] for r in rows); ts = sum(r[3] for r in rows)
+print(f"| all | {tu:.1f} | {ts:.1f} |")
+PY
+  echo
+}
+
+echo "edge-profile: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), wrk -t1 -c$CONNECTIONS -d$DURATION, edge on core $SERVER_CORE; EDGE_JAVA_OPTS=$EDGE_JAVA_OPTS"
+echo
+units_on
+profile_row "cache hit, small playlist, seed units on (row 4)" row4 "/hls/live.m3u8?token=token"
+redis_unit_on
+profile_row "cache hit, small playlist, seed units + Redis counter unit (row 5)" row5 "/hls/live.m3u8?token=token"
+# Names for the JIT's code, for perf report (written to /tmp/perf-<pid>.map).
+"$JAVA_HOME/bin/jcmd" "$EDGE_PID" Compiler.perfmap >/dev/null
+for row in row4 row5; do
+  perf report -i "$OUT/$row.data" --no-children --sort sym --stdio -g none --percent-limit 0.3 2>/dev/null \
+    | grep -v '^#' | grep -v '^$' | head -"$TOP" >"$OUT/$row.top.txt" || true # head ends the pipe early
+  perf report -i "$OUT/$row.data" --no-children --sort comm,dso --stdio -g none 2>/dev/null \
+    | grep -v '^#' | grep -v '^$' | head -20 >"$OUT/$row.dso.txt" || true
+  echo "### $row: functions over 0.3 % of the edge's samples ($OUT/$row.top.txt)"
+  echo '```'
+  cat "$OUT/$row.top.txt"
+  echo '```'
+  echo "### $row: by thread and library"
+  echo '```'
+  cat "$OUT/$row.dso.txt"
+  echo '```'
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); perf data and the JIT map kept in $OUT and /tmp/perf-$EDGE_PID.map"
