@@ -90,7 +90,6 @@ public final class UnitSync implements AutoCloseable {
     private long appliedAtMillis;
     private boolean appliedMeasured;
     private volatile boolean redisHealthy = true;
-    private volatile boolean forced;
 
     public UnitSync(SnapshotHolder holder, RedisUnitSource source, SnapshotFile file, Clock clock, Duration pollInterval,
             SyncStatus status, MeterRegistry registry) {
@@ -142,7 +141,15 @@ public final class UnitSync implements AutoCloseable {
 
     /** Asks for a sync soon (the subscription came back, a message may have been missed); coalesces bursts. */
     public void requestSync() {
-        requestSync(false);
+        if (noticedAtNanos == 0) {
+            noticedAtNanos = System.nanoTime();
+        }
+        if (queued.compareAndSet(false, true)) {
+            thread.execute(() -> {
+                queued.set(false);
+                syncIfMoved();
+            });
+        }
     }
 
     /**
@@ -178,22 +185,7 @@ public final class UnitSync implements AutoCloseable {
         if (newer) {
             status.newerAnnounced();
         }
-        requestSync(newer);
-    }
-
-    private void requestSync(boolean moved) {
-        if (noticedAtNanos == 0) {
-            noticedAtNanos = System.nanoTime();
-        }
-        if (moved) {
-            forced = true;
-        }
-        if (queued.compareAndSet(false, true)) {
-            thread.execute(() -> {
-                queued.set(false);
-                syncIfMoved();
-            });
-        }
+        requestSync();
     }
 
     /** Runs a task on the sync thread (the heartbeat shares it, so Redis calls stay off the event loop). */
@@ -232,7 +224,6 @@ public final class UnitSync implements AutoCloseable {
         SyncTrace trace = SyncTrace.from(noticedAtNanos == 0 ? System.nanoTime() : noticedAtNanos);
         trace.done(SyncTrace.Stage.QUEUED);
         try {
-            forced = false;
             RedisUnitSource.Probe probe = pushedProbe();
             if (probe == null) {
                 probe = source.probe();
@@ -278,7 +269,7 @@ public final class UnitSync implements AutoCloseable {
         healthy();
         saver.save(units);
         if (!notices.isEmpty()) {
-            requestSync(true); // a newer version was pushed past a gap: the probe and the change log fill it
+            requestSync(); // a newer version was pushed past a gap: the probe and the change log fill it
         }
     }
 
