@@ -68,17 +68,22 @@ public final class CacheInterceptor implements ProxyInterceptor {
         CacheEntry entry = cache.get(key);
         long now = clock.millis();
         if (entry != null && entry.isFresh(now)) {
+            ProxyResponse hit = fromEntry(entry);
+            if (hit == null) { // evicted since the lookup, its file gone: look again
+                return handleRequest(context);
+            }
             status(context, CacheStatus.HIT);
-            return Future.succeededFuture(fromEntry(entry));
+            return Future.succeededFuture(hit);
         }
         HttpCache.Fill fill = cache.tryLock(key);
         if (fill != null) {
             status(context, entry == null ? CacheStatus.MISS : CacheStatus.EXPIRED);
             return fetch(context, key, fill, entry);
         }
-        if (entry != null && settings.staleWhileUpdating()) {
+        ProxyResponse updating = entry != null && settings.staleWhileUpdating() ? fromEntry(entry) : null;
+        if (updating != null) {
             status(context, CacheStatus.UPDATING);
-            return Future.succeededFuture(fromEntry(entry));
+            return Future.succeededFuture(updating);
         }
         HttpCache.Fill running = cache.fillOf(key);
         if (running == null) { // finished between the two looks: look again
@@ -106,15 +111,14 @@ public final class CacheInterceptor implements ProxyInterceptor {
             }
             settled[0] = true;
             vertx.cancelTimer(timer);
-            if (stored != null) {
-                status(context, CacheStatus.HIT);
-                promise.complete(fromEntry(stored));
-                return;
+            ProxyResponse filled = stored == null ? null : fromEntry(stored);
+            if (filled == null) {
+                CacheEntry current = cache.get(key);
+                filled = current != null && current.isFresh(clock.millis()) ? fromEntry(current) : null;
             }
-            CacheEntry current = cache.get(key);
-            if (current != null && current.isFresh(clock.millis())) {
+            if (filled != null) {
                 status(context, CacheStatus.HIT);
-                promise.complete(fromEntry(current));
+                promise.complete(filled);
                 return;
             }
             status(context, CacheStatus.MISS);
@@ -133,10 +137,11 @@ public final class CacheInterceptor implements ProxyInterceptor {
         return upstream.transform(result -> {
             if (result.failed()) {
                 cache.complete(key, fill, null);
-                if (stale != null && result.cause() instanceof ProxyException e
-                        && (e.isTimeout() ? settings.staleOnTimeout() : settings.staleOnError())) {
+                ProxyResponse staleAnswer = stale != null && result.cause() instanceof ProxyException e
+                        && (e.isTimeout() ? settings.staleOnTimeout() : settings.staleOnError()) ? fromEntry(stale) : null;
+                if (staleAnswer != null) {
                     status(context, CacheStatus.STALE);
-                    return Future.succeededFuture(fromEntry(stale));
+                    return Future.succeededFuture(staleAnswer);
                 }
                 return Future.failedFuture(result.cause());
             }
@@ -153,8 +158,7 @@ public final class CacheInterceptor implements ProxyInterceptor {
         // header_filter units may still set X-Accel-Expires: keep the body unless nothing they set could store it.
         boolean unitsMayDecide = steering != null && steering.awaitsHeaders()
                 && Freshness.lifetimeMillis(response.status(), response.headers(), policy, now, "1") != Freshness.NOT_CACHEABLE;
-        long announced = response.body() instanceof ResponseBody.Streamed s ? s.contentLength()
-                : ((ResponseBody.Full) response.body()).buffer().length();
+        long announced = response.body().length();
         // The request as forwarded (after rewrite units): credentials there make the answer personal.
         boolean personal = context.request().headers().contains(HttpHeaders.AUTHORIZATION)
                 && !SharedCacheAuthorization.storableForAuthorizedRequest(response.headers());
@@ -189,6 +193,7 @@ public final class CacheInterceptor implements ProxyInterceptor {
             keep.accept(full.buffer());
             return response;
         }
+        // What the upstream sends is in memory or streamed, never one of the cache's files.
         ResponseBody.Streamed streamed = (ResponseBody.Streamed) response.body();
         CachingStream tee = new CachingStream(streamed.stream(), streamed.abort(), streamed.contentLength(),
                 settings.maxEntryBytes(), keep,
@@ -215,8 +220,13 @@ public final class CacheInterceptor implements ProxyInterceptor {
         return headers;
     }
 
+    /**
+     * The answer from a stored entry; null when its body's file went since the entry was read (evicted
+     * meanwhile by another loop, or while this request waited): the caller then acts as if it were not found.
+     */
     private static ProxyResponse fromEntry(CacheEntry entry) {
-        return ProxyResponse.shared(entry.status(), entry.headers(), new ResponseBody.Full(entry.body()));
+        ResponseBody body = entry.responseBody();
+        return body == null ? null : ProxyResponse.shared(entry.status(), entry.headers(), body);
     }
 
     private static boolean asksNoCache(HttpServerRequest request) {

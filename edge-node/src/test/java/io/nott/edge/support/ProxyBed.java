@@ -1,6 +1,7 @@
 package io.nott.edge.support;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nott.edge.cache.BodyFiles;
 import io.nott.edge.cache.CacheInterceptor;
 import io.nott.edge.cache.CachePolicy;
 import io.nott.edge.cache.CacheSettings;
@@ -49,7 +50,8 @@ public final class ProxyBed implements AutoCloseable {
     public ProxyBed(Vertx vertx, CacheSettings cacheSettings, List<RouteSpec> specs, List<UpstreamSettings> groups,
             List<ProxyInterceptor> extra) {
         this.vertx = vertx;
-        this.cache = new HttpCache(cacheSettings, clock);
+        // As the edge keeps them by default: large bodies in files, sent with sendfile.
+        this.cache = new HttpCache(cacheSettings, clock, BodyFiles.open(BodyFiles.defaultBase()));
         List<Route> routes = new ArrayList<>();
         java.util.Map<String, Upstream> byName = new java.util.HashMap<>();
         for (RouteSpec spec : specs) {
@@ -114,5 +116,6 @@ public final class ProxyBed implements AutoCloseable {
     public void close() {
         upstreams.forEach(Upstream::close);
         await(server.close().toCompletionStage().toCompletableFuture());
+        cache.close();
     }
 }

@@ -247,10 +247,7 @@ final class EdgeExchange implements HttpExchange, HostResponse {
 
     /** The length of the body about to be sent, or -1 while it is unknown (streamed without a length). */
     private long knownBodyLength() {
-        return switch (response.body()) {
-            case ResponseBody.Full full -> full.buffer().length();
-            case ResponseBody.Streamed streamed -> streamed.contentLength();
-        };
+        return response.body().length();
     }
 
     @Override
@@ -263,9 +260,7 @@ final class EdgeExchange implements HttpExchange, HostResponse {
 
     @Override
     public void replaceBody(String contentType, byte[] body) {
-        if (response.body() instanceof ResponseBody.Streamed streamed) {
-            streamed.abort().run(); // the upstream's body is not sent: free its connection
-        }
+        response.body().discard(); // not sent: free its upstream connection or cached file
         response.body(new ResponseBody.Full(Buffer.buffer(body)));
         if (contentType == null) {
             response.mutableHeaders().remove(HttpHeaders.CONTENT_TYPE);
