@@ -68,22 +68,17 @@ public final class CacheInterceptor implements ProxyInterceptor {
         CacheEntry entry = cache.get(key);
         long now = clock.millis();
         if (entry != null && entry.isFresh(now)) {
-            ProxyResponse hit = fromEntry(entry);
-            if (hit == null) { // evicted since the lookup, its file gone: look again
-                return handleRequest(context);
-            }
             status(context, CacheStatus.HIT);
-            return Future.succeededFuture(hit);
+            return Future.succeededFuture(fromEntry(entry));
         }
         HttpCache.Fill fill = cache.tryLock(key);
         if (fill != null) {
             status(context, entry == null ? CacheStatus.MISS : CacheStatus.EXPIRED);
             return fetch(context, key, fill, entry);
         }
-        ProxyResponse updating = entry != null && settings.staleWhileUpdating() ? fromEntry(entry) : null;
-        if (updating != null) {
+        if (entry != null && settings.staleWhileUpdating()) {
             status(context, CacheStatus.UPDATING);
-            return Future.succeededFuture(updating);
+            return Future.succeededFuture(fromEntry(entry));
         }
         HttpCache.Fill running = cache.fillOf(key);
         if (running == null) { // finished between the two looks: look again
@@ -111,14 +106,15 @@ public final class CacheInterceptor implements ProxyInterceptor {
             }
             settled[0] = true;
             vertx.cancelTimer(timer);
-            ProxyResponse filled = stored == null ? null : fromEntry(stored);
-            if (filled == null) {
-                CacheEntry current = cache.get(key);
-                filled = current != null && current.isFresh(clock.millis()) ? fromEntry(current) : null;
-            }
-            if (filled != null) {
+            if (stored != null) {
                 status(context, CacheStatus.HIT);
-                promise.complete(filled);
+                promise.complete(fromEntry(stored));
+                return;
+            }
+            CacheEntry current = cache.get(key);
+            if (current != null && current.isFresh(clock.millis())) {
+                status(context, CacheStatus.HIT);
+                promise.complete(fromEntry(current));
                 return;
             }
             status(context, CacheStatus.MISS);
@@ -137,11 +133,10 @@ public final class CacheInterceptor implements ProxyInterceptor {
         return upstream.transform(result -> {
             if (result.failed()) {
                 cache.complete(key, fill, null);
-                ProxyResponse staleAnswer = stale != null && result.cause() instanceof ProxyException e
-                        && (e.isTimeout() ? settings.staleOnTimeout() : settings.staleOnError()) ? fromEntry(stale) : null;
-                if (staleAnswer != null) {
+                if (stale != null && result.cause() instanceof ProxyException e
+                        && (e.isTimeout() ? settings.staleOnTimeout() : settings.staleOnError())) {
                     status(context, CacheStatus.STALE);
-                    return Future.succeededFuture(staleAnswer);
+                    return Future.succeededFuture(fromEntry(stale));
                 }
                 return Future.failedFuture(result.cause());
             }
@@ -158,7 +153,8 @@ public final class CacheInterceptor implements ProxyInterceptor {
         // header_filter units may still set X-Accel-Expires: keep the body unless nothing they set could store it.
         boolean unitsMayDecide = steering != null && steering.awaitsHeaders()
                 && Freshness.lifetimeMillis(response.status(), response.headers(), policy, now, "1") != Freshness.NOT_CACHEABLE;
-        long announced = response.body().length();
+        long announced = response.body() instanceof ResponseBody.Streamed s ? s.contentLength()
+                : ((ResponseBody.Full) response.body()).buffer().length();
         // The request as forwarded (after rewrite units): credentials there make the answer personal.
         boolean personal = context.request().headers().contains(HttpHeaders.AUTHORIZATION)
                 && !SharedCacheAuthorization.storableForAuthorizedRequest(response.headers());
@@ -193,7 +189,6 @@ public final class CacheInterceptor implements ProxyInterceptor {
             keep.accept(full.buffer());
             return response;
         }
-        // What the upstream sends is in memory or streamed, never one of the cache's files.
         ResponseBody.Streamed streamed = (ResponseBody.Streamed) response.body();
         CachingStream tee = new CachingStream(streamed.stream(), streamed.abort(), streamed.contentLength(),
                 settings.maxEntryBytes(), keep,
@@ -220,13 +215,8 @@ public final class CacheInterceptor implements ProxyInterceptor {
         return headers;
     }
 
-    /**
-     * The answer from a stored entry; null when its body's file went since the entry was read (evicted
-     * meanwhile by another loop, or while this request waited): the caller then acts as if it were not found.
-     */
     private static ProxyResponse fromEntry(CacheEntry entry) {
-        ResponseBody body = entry.responseBody();
-        return body == null ? null : ProxyResponse.shared(entry.status(), entry.headers(), body);
+        return ProxyResponse.shared(entry.status(), entry.headers(), new ResponseBody.Full(entry.body()));
     }
 
     private static boolean asksNoCache(HttpServerRequest request) {

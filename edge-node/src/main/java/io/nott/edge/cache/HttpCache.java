@@ -2,7 +2,6 @@ package io.nott.edge.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,10 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * body and headers), plus the fills in progress, which are how concurrent misses for one key
  * become exactly one upstream request ({@code proxy_cache_lock}).
  *
- * <p>Expired entries stay until evicted or inactive, so they can be served stale. Large bodies are
- * kept in files ({@link BodyFiles}) when files are on, else off the heap ({@link OffHeapBodies}).
+ * <p>Expired entries stay until evicted or inactive, so they can be served stale.
  */
-public final class HttpCache implements AutoCloseable {
+public final class HttpCache {
 
     /** A fill in progress: completes with the stored entry, or null when nothing was stored. */
     public static final class Fill {
@@ -30,21 +28,13 @@ public final class HttpCache implements AutoCloseable {
     private final ConcurrentHashMap<String, Fill> fills = new ConcurrentHashMap<>();
     private final CacheSettings settings;
     private final OffHeapBodies offHeap;
-    private final BodyFiles files;
 
-    /** @param files where large bodies go ({@link BodyFiles#none()}: all in memory); closed with the cache */
-    public HttpCache(CacheSettings settings, Clock clock, BodyFiles files) {
+    public HttpCache(CacheSettings settings, Clock clock) {
         this.settings = settings;
         this.offHeap = OffHeapBodies.forCache(settings.maxBytes());
-        this.files = files;
         this.entries = Caffeine.newBuilder()
                 .maximumWeight(settings.maxBytes())
                 .weigher((String key, CacheEntry entry) -> entry.weight() + key.length())
-                .removalListener((String key, CacheEntry entry, RemovalCause cause) -> {
-                    if (entry != null) {
-                        entry.dropped();
-                    }
-                })
                 .expireAfterAccess(settings.inactive())
                 // Caffeine's clock follows the injected one, so tests move time without sleeping.
                 .ticker(() -> clock.millis() * 1_000_000L)
@@ -54,11 +44,6 @@ public final class HttpCache implements AutoCloseable {
 
     public CacheSettings settings() {
         return settings;
-    }
-
-    /** Where large bodies are kept (for tests and diagnostics). */
-    BodyFiles files() {
-        return files;
     }
 
     public CacheEntry get(String key) {
@@ -91,10 +76,9 @@ public final class HttpCache implements AutoCloseable {
         entries.put(key, stored(entry));
     }
 
-    /** The entry as kept: its body in a file when large and files are on, else off the heap when large. */
+    /** The entry as kept: its body off the heap when large ({@link OffHeapBodies}). */
     private CacheEntry stored(CacheEntry entry) {
-        BodyFile file = files.store(entry.body());
-        return file != null ? entry.inFile(file) : entry.withBody(offHeap.adopt(entry.body()));
+        return entry.withBody(offHeap.adopt(entry.body()));
     }
 
     public long weightedSize() {
@@ -107,12 +91,5 @@ public final class HttpCache implements AutoCloseable {
 
     public void invalidateAll() {
         entries.invalidateAll();
-    }
-
-    /** Drops every entry and deletes the body files; responses still sending one finish from their open file. */
-    @Override
-    public void close() {
-        entries.invalidateAll();
-        files.close();
     }
 }

@@ -346,27 +346,9 @@ public interface EdgeConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /**
-         * Bytes of cached bodies and headers, in memory or in body files alike ({@code max_size});
-         * least recently used entries go first; default 256M.
-         */
+        /** Memory for cached bodies and headers; least recently used entries go first; default 256M. */
         @WithDefault("256M")
         MemorySize maxSize();
-
-        /**
-         * nginx's {@code sendfile on} for the cache: bodies of 16 KiB or more are kept in files under
-         * {@link #path()} and sent with sendfile, so the edge never copies them; false keeps every body
-         * in memory (large ones off the heap). A body the directory cannot take stays in memory. Default true.
-         */
-        @WithDefault("true")
-        boolean sendfile();
-
-        /**
-         * Where the body files go ({@code proxy_cache_path}); a memory-backed directory (tmpfs) serves best.
-         * The cache takes a directory of its own inside and, starting, deletes those left by stopped edges.
-         * Default {@code /dev/shm} when writable, else the JVM's temporary directory.
-         */
-        Optional<String> path();
 
         /** Larger responses stream through uncached; default 16M. */
         @WithDefault("16M")

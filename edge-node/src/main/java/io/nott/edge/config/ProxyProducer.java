@@ -2,7 +2,6 @@ package io.nott.edge.config;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.nott.edge.cache.BodyFiles;
 import io.nott.edge.cache.CacheKeyTemplate;
 import io.nott.edge.cache.CachePolicy;
 import io.nott.edge.cache.CacheSettings;
@@ -16,10 +15,8 @@ import io.nott.unit.runtime.CoarseClock;
 import io.quarkus.arc.DefaultBean;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,21 +66,13 @@ public class ProxyProducer {
 
     @Produces
     @Singleton
-    HttpCache httpCache(CacheSettings settings, Clock clock, MeterRegistry registry, EdgeConfig config) {
-        EdgeConfig.CacheConfig c = config.cache();
-        BodyFiles files = c.enabled() && c.sendfile() ? BodyFiles.open(c.path().map(Path::of).orElseGet(BodyFiles::defaultBase))
-                : BodyFiles.none();
-        HttpCache cache = new HttpCache(settings, clock, files);
+    HttpCache httpCache(CacheSettings settings, Clock clock, MeterRegistry registry) {
+        HttpCache cache = new HttpCache(settings, clock);
         Gauge.builder("edge.cache.size", cache, HttpCache::weightedSize).baseUnit("bytes")
                 .description("Bytes held by the HTTP cache").register(registry);
         Gauge.builder("edge.cache.entries", cache, HttpCache::entryCount)
                 .description("Entries in the HTTP cache").register(registry);
         return cache;
-    }
-
-    /** At shutdown the body files go with the cache (a crashed edge's go at the next start, {@link BodyFiles#open}). */
-    void closeCache(@Disposes HttpCache cache) {
-        cache.close();
     }
 
     @Produces

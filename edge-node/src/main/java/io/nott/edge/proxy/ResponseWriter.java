@@ -6,14 +6,13 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
-import java.io.IOException;
 import java.util.Map;
 
 /**
  * Writes a {@link ProxyResponse} to the client: its headers plus those set with
  * {@link ProxyContext#responseHeader} (the cache's {@code X-Cache-Status}), a full body
- * in one write, a body in a file with {@code sendfile}, a streamed body with backpressure, the
- * body filter on every chunk (which drops {@code Content-Length} and switches to chunked, like OpenResty).
+ * in one write, a streamed body with backpressure, the body filter on every chunk (which
+ * drops {@code Content-Length} and switches to chunked, like OpenResty).
  */
 public final class ResponseWriter {
 
@@ -58,7 +57,6 @@ public final class ResponseWriter {
         }
         switch (response.body()) {
             case ResponseBody.Full full -> writeFull(context, out, full.buffer(), filter, bodyAllowed, done);
-            case ResponseBody.InFile file -> writeFile(context, out, file, filter, bodyAllowed, done);
             case ResponseBody.Streamed streamed -> writeStreamed(context, out, streamed, filter, bodyAllowed, done);
         }
     }
@@ -81,42 +79,6 @@ public final class ResponseWriter {
         }
         context.addBodyBytesSent(toSend.length());
         out.end(toSend).onComplete(ar -> done.run());
-    }
-
-    /**
-     * A body in a file goes out with {@code sendfile} (Vert.x falls back to reads and writes under TLS or
-     * compression): the kernel moves the file's pages to the socket, the edge never copies them. A body
-     * filter needs the bytes, so a filtered response reads the file first, as nginx does with a cached
-     * file when a filter must see it; a response without a body never touches it.
-     */
-    private static void writeFile(ProxyContext context, HttpServerResponse out, ResponseBody.InFile file,
-            BodyFilter filter, boolean bodyAllowed, Runnable done) {
-        if (!bodyAllowed || filter != null) {
-            Buffer body;
-            try {
-                body = bodyAllowed ? file.read() : EMPTY;
-            } catch (IOException e) {
-                file.discard();
-                answerError(context, out, ProxyErrors.toResponse(e), done);
-                return;
-            }
-            file.discard();
-            writeFull(context, out, body, filter, bodyAllowed, done);
-            return;
-        }
-        context.addBodyBytesSent(file.length());
-        out.sendFile(file.path(), 0, file.length()).onComplete(sent -> {
-            file.discard();
-            if (sent.failed() && !out.ended()) {
-                // Vert.x answers nothing when it cannot open the file: say so while the head is not out, else cut.
-                if (!out.headWritten()) {
-                    answerError(context, out, ProxyErrors.toResponse(sent.cause()), done);
-                    return;
-                }
-                out.reset();
-            }
-            done.run();
-        });
     }
 
     private static void writeStreamed(ProxyContext context, HttpServerResponse out, ResponseBody.Streamed body,
@@ -196,26 +158,24 @@ public final class ResponseWriter {
     private static void refuseFiltered(ProxyContext context, HttpServerResponse out, BodyFilter.LimitExceeded e, Runnable done) {
         LOG.errorf("body filter stopped: %s", e.getMessage());
         if (!out.headWritten()) {
-            answerError(context, out, ProxyErrors.error(500, e.getMessage() + ". Change the body_filter units of this "
-                    + "route so that they produce less, or raise edge.units.max-body"), done);
+            out.headers().clear();
+            out.setChunked(false);
+            out.setStatusCode(500);
+            context.status(500);
+            ProxyResponse error = ProxyErrors.error(500, e.getMessage() + ". Change the body_filter units of this "
+                    + "route so that they produce less, or raise edge.units.max-body");
+            out.headers().addAll(error.headers());
+            context.addResponseHeadersTo(out.headers());
+            out.end(((ResponseBody.Full) error.body()).buffer()).onComplete(ar -> done.run());
             return;
         }
         out.reset();
         done.run();
     }
 
-    /** Replaces the response not yet sent (its head not written) by an error page of the edge's. */
-    private static void answerError(ProxyContext context, HttpServerResponse out, ProxyResponse error, Runnable done) {
-        out.headers().clear();
-        out.setChunked(false);
-        out.setStatusCode(error.status());
-        context.status(error.status());
-        out.headers().addAll(error.headers());
-        context.addResponseHeadersTo(out.headers());
-        out.end(((ResponseBody.Full) error.body()).buffer()).onComplete(ar -> done.run());
-    }
-
     private static void abort(ProxyResponse response) {
-        response.body().discard();
+        if (response.body() instanceof ResponseBody.Streamed streamed) {
+            streamed.abort().run();
+        }
     }
 }

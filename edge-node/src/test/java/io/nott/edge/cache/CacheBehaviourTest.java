@@ -6,23 +6,15 @@ import io.nott.edge.support.Origin;
 import io.nott.edge.support.ProxyBed;
 import io.nott.edge.upstream.UpstreamSettings;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -258,72 +250,6 @@ class CacheBehaviourTest {
         origin.respond(r -> r.response().end("c".repeat(250 * 1024)));
         bed.get("/hls/too-big.ts");
         assertThat(cacheStatus(bed.get("/hls/too-big.ts"))).isEqualTo("MISS");
-    }
-
-    private static byte[] randomBytes(int length) {
-        byte[] bytes = new byte[length];
-        java.util.concurrent.ThreadLocalRandom.current().nextBytes(bytes);
-        return bytes;
-    }
-
-    private List<Path> bodyFiles() throws IOException {
-        try (Stream<Path> files = Files.list(bed.cache.files().directory())) {
-            return files.toList();
-        }
-    }
-
-    @Test
-    void aLargeHitIsSentFromItsFileExactlyAsFromMemory() throws IOException {
-        byte[] body = randomBytes(300 * 1024);
-        origin.respond(r -> r.response().end(Buffer.buffer(body))); // no Content-Type: none may be added
-        HttpResponse<byte[]> miss = bed.client().sendAsync(HttpRequest.newBuilder(bed.uri("/hls/seg.ts")).build(),
-                HttpResponse.BodyHandlers.ofByteArray()).join();
-        HttpResponse<byte[]> hit = bed.client().sendAsync(HttpRequest.newBuilder(bed.uri("/hls/seg.ts")).build(),
-                HttpResponse.BodyHandlers.ofByteArray()).join();
-
-        assertThat(bodyFiles()).hasSize(1);
-        assertThat(Files.readAllBytes(bodyFiles().get(0))).isEqualTo(body);
-        assertThat(cacheStatus(hit)).isEqualTo("HIT");
-        assertThat(hit.body()).isEqualTo(body).isEqualTo(miss.body());
-        assertThat(hit.headers().firstValue("Content-Length")).hasValue(String.valueOf(body.length));
-        assertThat(hit.headers().firstValue("Content-Type")).isEmpty();
-        assertThat(hit.headers().firstValue("Transfer-Encoding")).isEmpty();
-    }
-
-    @Test
-    void anEvictedBodyStillBeingSentGoesOutWholeAndItsFileGoesAfterIt() throws Exception {
-        byte[] body = randomBytes(12 << 20); // more than the socket buffers hold, so the send waits for the reader
-        origin.respond(r -> r.response().end(Buffer.buffer(body)));
-        bed.client().send(HttpRequest.newBuilder(bed.uri("/hls/big.ts")).build(), HttpResponse.BodyHandlers.discarding());
-        Path file = bodyFiles().get(0);
-        try (Socket slow = new Socket()) {
-            slow.setReceiveBufferSize(4096);
-            slow.setSoTimeout(20_000);
-            slow.connect(new java.net.InetSocketAddress("127.0.0.1", bed.uri("/").getPort()));
-            slow.getOutputStream().write("GET /hls/big.ts HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            InputStream in = slow.getInputStream();
-            String head = readHead(in);
-            assertThat(head).contains("X-Cache-Status: HIT");
-
-            bed.cache.invalidateAll(); // evicted while its body is on the way
-            assertThat(bed.cache.entryCount()).isZero();
-            assertThat(file).as("kept while a response sends it").exists();
-
-            assertThat(in.readNBytes(body.length)).isEqualTo(body);
-        }
-        awaitUntil(() -> !Files.exists(file));
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("the connection ended inside the head: " + head);
-            }
-            head.append((char) b);
-        }
-        return head.toString();
     }
 
     static void awaitUntil(java.util.function.BooleanSupplier condition) {

@@ -34,17 +34,6 @@ class EdgeProxyWiringIT {
     }
 
     @Test
-    void aLargeCachedBodyIsSentWholeFromTheCachesFile() {
-        given().get("/hls/wiring-large.ts").then().statusCode(200)
-                .body(equalTo(OriginResource.LARGE_BODY))
-                .header("X-Cache-Status", "MISS");
-        given().get("/hls/wiring-large.ts").then().statusCode(200)
-                .body(equalTo(OriginResource.LARGE_BODY))
-                .header("Content-Length", String.valueOf(OriginResource.LARGE_BODY.length()))
-                .header("X-Cache-Status", "HIT");
-    }
-
-    @Test
     void quarkusKeepsItsOwnPathsAndCountsProxiedRequests() {
         given().get("/hls/counted.m3u8").then().statusCode(200);
         given().get("/q/health/live").then().statusCode(200);

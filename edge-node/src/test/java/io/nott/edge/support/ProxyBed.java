@@ -1,7 +1,6 @@
 package io.nott.edge.support;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.nott.edge.cache.BodyFiles;
 import io.nott.edge.cache.CacheInterceptor;
 import io.nott.edge.cache.CachePolicy;
 import io.nott.edge.cache.CacheSettings;
@@ -50,8 +49,7 @@ public final class ProxyBed implements AutoCloseable {
     public ProxyBed(Vertx vertx, CacheSettings cacheSettings, List<RouteSpec> specs, List<UpstreamSettings> groups,
             List<ProxyInterceptor> extra) {
         this.vertx = vertx;
-        // As the edge keeps them by default: large bodies in files, sent with sendfile.
-        this.cache = new HttpCache(cacheSettings, clock, BodyFiles.open(BodyFiles.defaultBase()));
+        this.cache = new HttpCache(cacheSettings, clock);
         List<Route> routes = new ArrayList<>();
         java.util.Map<String, Upstream> byName = new java.util.HashMap<>();
         for (RouteSpec spec : specs) {
@@ -116,6 +114,5 @@ public final class ProxyBed implements AutoCloseable {
     public void close() {
         upstreams.forEach(Upstream::close);
         await(server.close().toCompletionStage().toCompletableFuture());
-        cache.close();
     }
 }

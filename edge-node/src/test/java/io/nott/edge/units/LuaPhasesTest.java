@@ -209,41 +209,6 @@ class LuaPhasesTest {
     }
 
     @Test
-    void bodyFilterSeesALargeCachedBodyWholeAsItSawItInMemory() {
-        String segment = "s".repeat(64 * 1024); // kept in a file: the hit reads it back for the filter
-        origin.respond(r -> r.response().end(segment));
-        units(ComputingUnit.of("length", Phase.BODY_FILTER, """
-                if ngx.arg[2] then
-                  ngx.arg[1] = ngx.arg[1] .. '#seen=' .. #ngx.arg[1]
-                end
-                """));
-        bed.get("/hls/seg.ts");
-        HttpResponse<String> hit = bed.get("/hls/seg.ts");
-
-        assertThat(hit.headers().firstValue("X-Cache-Status")).hasValue("HIT");
-        assertThat(hit.body()).isEqualTo(segment + "#seen=" + segment.length()); // one call, the whole body
-        assertThat(hit.headers().firstValue("Transfer-Encoding")).hasValue("chunked");
-        assertThat(bed.cache.get("GET 127.0.0.1/hls/seg.ts").file()).isNotNull();
-    }
-
-    @Test
-    void aRedisCallingBodyFilterGetsALargeCachedBodyFromItsFile() {
-        String segment = "r".repeat(64 * 1024);
-        origin.respond(r -> r.response().end(segment));
-        units(ComputingUnit.of("count", Phase.BODY_FILTER, """
-                local n = edge_computing.redis_client:incr('filtered')
-                if ngx.arg[2] then
-                  ngx.arg[1] = ngx.arg[1] .. '#n=' .. n .. ' len=' .. #ngx.arg[1]
-                end
-                """));
-        bed.get("/hls/seg.ts");
-        HttpResponse<String> hit = bed.get("/hls/seg.ts");
-
-        assertThat(hit.headers().firstValue("X-Cache-Status")).hasValue("HIT");
-        assertThat(hit.body()).startsWith(segment).endsWith(" len=" + segment.length());
-    }
-
-    @Test
     void headerFilterAlsoSeesLocalExitsAndErrors() {
         units(ComputingUnit.of("deny", Phase.ACCESS, "if ngx.var.arg_deny then return ngx.exit(403) end"),
                 ComputingUnit.of("tag", Phase.HEADER_FILTER, "ngx.header['X-Status-Seen'] = ngx.status"));

@@ -4,7 +4,6 @@ import io.nott.edge.proxy.ResponseBody;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import java.io.IOException;
 
 /** Reads a response body into memory, bounded, for the rare filters that need it whole. */
 final class Bodies {
@@ -13,25 +12,10 @@ final class Bodies {
     }
 
     static Future<Buffer> collect(ResponseBody body, long maxBytes) {
-        return switch (body) {
-            case ResponseBody.Full full -> Future.succeededFuture(full.buffer());
-            case ResponseBody.InFile file -> read(file);
-            case ResponseBody.Streamed streamed -> collect(streamed, maxBytes);
-        };
-    }
-
-    /** A cached body's bytes; the file is let go at once, since the caller replaces the body with what the filter makes of them. */
-    private static Future<Buffer> read(ResponseBody.InFile file) {
-        try {
-            return Future.succeededFuture(file.read());
-        } catch (IOException e) {
-            return Future.failedFuture(e);
-        } finally {
-            file.discard();
+        if (body instanceof ResponseBody.Full full) {
+            return Future.succeededFuture(full.buffer());
         }
-    }
-
-    private static Future<Buffer> collect(ResponseBody.Streamed streamed, long maxBytes) {
+        ResponseBody.Streamed streamed = (ResponseBody.Streamed) body;
         Promise<Buffer> promise = Promise.promise();
         Buffer all = Buffer.buffer(streamed.contentLength() > 0 ? (int) Math.min(streamed.contentLength(), maxBytes) : 8192);
         streamed.stream().exceptionHandler(promise::tryFail);

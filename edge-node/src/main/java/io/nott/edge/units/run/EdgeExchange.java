@@ -247,7 +247,10 @@ final class EdgeExchange implements HttpExchange, HostResponse {
 
     /** The length of the body about to be sent, or -1 while it is unknown (streamed without a length). */
     private long knownBodyLength() {
-        return response.body().length();
+        return switch (response.body()) {
+            case ResponseBody.Full full -> full.buffer().length();
+            case ResponseBody.Streamed streamed -> streamed.contentLength();
+        };
     }
 
     @Override
@@ -260,7 +263,9 @@ final class EdgeExchange implements HttpExchange, HostResponse {
 
     @Override
     public void replaceBody(String contentType, byte[] body) {
-        response.body().discard(); // not sent: free its upstream connection or cached file
+        if (response.body() instanceof ResponseBody.Streamed streamed) {
+            streamed.abort().run(); // the upstream's body is not sent: free its connection
+        }
         response.body(new ResponseBody.Full(Buffer.buffer(body)));
         if (contentType == null) {
             response.mutableHeaders().remove(HttpHeaders.CONTENT_TYPE);

@@ -260,7 +260,9 @@ public final class LuaPhasesInterceptor implements ProxyInterceptor {
             if (exchange.responseHeadersOverflow() == null) {
                 return r;
             }
-            r.body().discard(); // not sent: free its upstream connection or cached file
+            if (r.body() instanceof ResponseBody.Streamed streamed) {
+                streamed.abort().run(); // the upstream body is not sent: free its connection
+            }
             return unitLimitPage(exchange.responseHeadersOverflow());
         });
         if (!run.runs(Phase.BODY_FILTER)) {
