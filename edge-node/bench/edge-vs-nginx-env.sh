@@ -58,19 +58,26 @@ until redis-cli -p "$REDIS_PORT" cluster info | grep -q cluster_state:ok; do sle
 rcli() { redis-cli -p "$REDIS_PORT" "$@" >/dev/null; }
 
 # --- the edge on its core ----------------------------------------------------------------------
-# shellcheck disable=SC2086
-(cd "$WORK" && exec taskset -c "$SERVER_CORE" "$JAVA_HOME/bin/java" $EDGE_JAVA_OPTS \
-  -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$EDGE_PORT" \
-  -Dquarkus.vertx.event-loops-pool-size=1 \
-  -Dquarkus.redis.hosts="redis://127.0.0.1:$REDIS_PORT" \
-  -Dedge.upstreams.hls.servers="127.0.0.1:$ORIGIN_PORT" \
-  -Dedge.routes.hls.cache-valid="200=10m" \
-  -Dedge.sync.snapshot-file="$WORK/edge-snapshot.json" \
-  -jar "$JAR" >"$WORK/edge.log" 2>&1) &
-EDGE_PID=$! # exec all the way down: the JVM's own pid (for jcmd)
-PIDS+=($EDGE_PID)
-for _ in $(seq 1 240); do curl -fs -o /dev/null "http://127.0.0.1:$EDGE_PORT/q/health/ready" && break; sleep 0.5; done
-curl -fs -o /dev/null "http://127.0.0.1:$EDGE_PORT/q/health/ready" || { echo "edge did not get ready; log:" >&2; tail -50 "$WORK/edge.log" >&2; exit 1; }
+# Starts an edge (jar $1) on port $2, its log and snapshot named after $3, and waits until it is
+# ready; STARTED_EDGE_PID is the JVM's own pid (exec all the way down, for jcmd). edge-ab.sh starts
+# a second build this way beside the first.
+start_edge() { # $1 jar, $2 port, $3 name
+  # shellcheck disable=SC2086
+  (cd "$WORK" && exec taskset -c "$SERVER_CORE" "$JAVA_HOME/bin/java" $EDGE_JAVA_OPTS \
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$2" \
+    -Dquarkus.vertx.event-loops-pool-size=1 \
+    -Dquarkus.redis.hosts="redis://127.0.0.1:$REDIS_PORT" \
+    -Dedge.upstreams.hls.servers="127.0.0.1:$ORIGIN_PORT" \
+    -Dedge.routes.hls.cache-valid="200=10m" \
+    -Dedge.sync.snapshot-file="$WORK/$3-snapshot.json" \
+    -jar "$1" >"$WORK/$3.log" 2>&1) &
+  STARTED_EDGE_PID=$!
+  PIDS+=($STARTED_EDGE_PID)
+  for _ in $(seq 1 240); do curl -fs -o /dev/null "http://127.0.0.1:$2/q/health/ready" && break; sleep 0.5; done
+  curl -fs -o /dev/null "http://127.0.0.1:$2/q/health/ready" || { echo "edge $3 did not get ready; log:" >&2; tail -50 "$WORK/$3.log" >&2; exit 1; }
+}
+start_edge "$JAR" "$EDGE_PORT" edge
+EDGE_PID=$STARTED_EDGE_PID
 
 start_nginx() { # $1 = on|off (the seed's units)
   [ -f "$WORK/nginx-edge.pid" ] && { kill "$(cat "$WORK/nginx-edge.pid")" 2>/dev/null || true; sleep 0.5; }

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Two edge builds side by side, for a before/after on a machine that is not quiet: both edges run
+# at once on SERVER_CORE behind the same origin (the setup of edge-vs-nginx-env.sh), and wrk runs
+# alternate between them on one row's URL, so each pair of runs sees the same background load. Per
+# run: requests/s and the edge process's CPU per request (utime + stime of the JVM, /proc/PID/stat),
+# the figure a loaded machine moves least; then the medians and the ratio B/A.
+#
+# Usage: A_JAR=<before>/quarkus-run.jar B_JAR=<after>/quarkus-run.jar edge-node/bench/edge-ab.sh
+# Knobs: ROW=1 (1 segment, 2 playlist, 3 and 4 the same with the seed's units) PAIRS=5 DURATION=8s
+#        CONNECTIONS=32 WARMUP=10s EDGE_JAVA_OPTS="..."
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+: "${A_JAR:?A_JAR=<quarkus-run.jar of the build before>}" "${B_JAR:?B_JAR=<quarkus-run.jar of the build after>}"
+EDGE_JAR=$A_JAR
+WARMUP=${WARMUP:-10s}
+DURATION=${DURATION:-8s}
+PAIRS=${PAIRS:-5}
+ROW=${ROW:-1}
+# shellcheck source=edge-vs-nginx-env.sh
+. "$HERE/edge-vs-nginx-env.sh"
+A_PID=$EDGE_PID A_PORT=$EDGE_PORT
+B_PORT=$(free_port)
+start_edge "$B_JAR" "$B_PORT" b
+B_PID=$STARTED_EDGE_PID
+case "$ROW" in
+  1 | 3) path="/hls/seg.ts?token=token" ;;
+  2 | 4) path="/hls/live.m3u8?token=token" ;;
+  *) echo "ROW is 1, 2, 3 or 4" >&2; exit 1 ;;
+esac
+if [ "$ROW" -ge 3 ]; then units_on; fi
+TICK=$(getconf CLK_TCK)
+
+run() { # $1 pid, $2 port -> "req/s cpu_us_per_request"
+  local c0 c1 out n
+  c0=$(awk '{print $14 + $15}' "/proc/$1/stat")
+  out=$(taskset -c "$CLIENT_CORE" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" -H 'Referer: http://localhost/' "http://127.0.0.1:$2$path")
+  c1=$(awk '{print $14 + $15}' "/proc/$1/stat")
+  n=$(echo "$out" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p')
+  python3 -c "print(f\"$(echo "$out" | sed -n 's/Requests\/sec: *//p') {($c1 - $c0) / $TICK * 1e6 / $n:.1f}\")"
+}
+
+for port in "$A_PORT" "$B_PORT"; do
+  curl -s -o /dev/null -H 'Referer: http://localhost/' "http://127.0.0.1:$port$path"
+  warm_up "http://127.0.0.1:$port$path"
+done
+echo "edge-ab: row $ROW ($path), $PAIRS pairs of wrk -t1 -c$CONNECTIONS -d$DURATION, both edges on core $SERVER_CORE, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "A=$A_JAR"
+echo "B=$B_JAR"
+echo
+echo "| pair | A req/s | A µs CPU/request | B req/s | B µs CPU/request | load |"
+echo "|---|---|---|---|---|---|"
+a_runs=() b_runs=()
+for i in $(seq 1 "$PAIRS"); do
+  a=$(run "$A_PID" "$A_PORT"); b=$(run "$B_PID" "$B_PORT")
+  a_runs+=("$a"); b_runs+=("$b")
+  echo "| $i | ${a% *} | ${a#* } | ${b% *} | ${b#* } | $(cut -d' ' -f1 /proc/loadavg) |"
+done
+python3 - "$PAIRS" "${a_runs[@]}" "${b_runs[@]}" <<'PY'
+import statistics, sys
+n = int(sys.argv[1])
+runs = [tuple(map(float, r.split())) for r in sys.argv[2:]]
+a, b = runs[:n], runs[n:]
+med = lambda rs, i: statistics.median(r[i] for r in rs)
+print(f"| median | {med(a, 0):.0f} | {med(a, 1):.1f} | {med(b, 0):.0f} | {med(b, 1):.1f} | |")
+print(f"\nB/A: req/s {med(b, 0) / med(a, 0):.2f}, CPU per request {med(b, 1) / med(a, 1):.2f}; "
+      f"B used less CPU per request in {sum(1 for x, y in zip(a, b) if y[1] < x[1])} of {n} pairs")
+PY
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
