@@ -55,9 +55,16 @@ thread_ticks() { # "kind user system" per thread of the edge, the kind being its
   done
 }
 
-# SERVER_CORE's busy ticks (user, nice, system, irq, softirq, steal) since boot.
+# SERVER_CORE's ticks since boot: "busy softirq steal" (busy = user, nice, system, irq, softirq, steal).
 core_ticks() {
-  awk -v c="cpu$SERVER_CORE" '$1 == c {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat
+  awk -v c="cpu$SERVER_CORE" '$1 == c {print $2 + $3 + $4 + $7 + $8 + $9, $8, $9}' /proc/stat
+}
+
+# The core's busy, softirq and steal time per request as table rows: $1 requests, $2 before, $3 after.
+core_rows() {
+  local b=($2) a=($3)
+  printf 'server core %s, all of it %s %s\n  of which softirq %s %s\n  of which stolen by the hypervisor %s %s\n' \
+    "$SERVER_CORE" "${b[0]}" "${a[0]}" "${b[1]}" "${a[1]}" "${b[2]}" "${a[2]}" | per_request "$1"
 }
 
 # CPU per request: "label ticks_before ticks_after" lines of one run -> a table row per label.
@@ -114,9 +121,9 @@ tu = sum(r[2] for r in rows); ts = sum(r[3] for r in rows)
 print(f"| all | {tu:.1f} | {ts:.1f} |")
 PY
   echo
-  echo "| server core $SERVER_CORE, all of it (µs/request) |  |"
+  echo "| server core (µs/request) |  |"
   echo "|---|---|"
-  echo "core $core0 $core1" | per_request "$n"
+  core_rows "$n" "$core0" "$core1"
   echo
 }
 
@@ -135,7 +142,8 @@ nginx_row() { # $1 label, $2 path
   echo
   echo "| nginx (µs/request) |  |"
   echo "|---|---|"
-  printf 'worker user+system %s %s\nserver core %s, all of it %s %s\n' "$w0" "$w1" "$SERVER_CORE" "$core0" "$core1" | per_request "$n"
+  echo "worker user+system $w0 $w1" | per_request "$n"
+  core_rows "$n" "$core0" "$core1"
   echo
 }
 
