@@ -33,11 +33,11 @@ TICK=$(getconf CLK_TCK)
 
 run() { # $1 pid, $2 port -> "req/s cpu_us_per_request"
   local c0 c1 out n
-  c0=$(awk '{print $14 + $15}' "/proc/$1/stat")
-  out=$(taskset -c "$CLIENT_CORE" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" -H 'Referer: http://localhost/' "http://127.0.0.1:$2$path")
-  c1=$(awk '{print $14 + $15}' "/proc/$1/stat")
-  n=$(echo "$out" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p')
-  python3 -c "print(f\"$(echo "$out" | sed -n 's/Requests\/sec: *//p') {($c1 - $c0) / $TICK * 1e6 / $n:.1f}\")"
+  c0=$(process_ticks "$1")
+  out=$(wrk_run "http://127.0.0.1:$2$path")
+  c1=$(process_ticks "$1")
+  n=$(requests_of "$out")
+  python3 -c "print(f\"$(rate_of "$out") {($c1 - $c0) / $TICK * 1e6 / $n:.1f}\")"
 }
 
 for port in "$A_PORT" "$B_PORT"; do

@@ -77,12 +77,6 @@ for line in sys.stdin:
     print(f"| {label} | {(int(after) - int(before)) / tick * 1e6 / n:.1f} |")' "$1" "$TICK"
 }
 
-wrk_run() { # $1 url -> wrk's output
-  taskset -c "$CLIENT_CORE" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" -H 'Referer: http://localhost/' "$1"
-}
-
-requests_of() { echo "$1" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p'; }
-
 profile_row() { # $1 label, $2 name, $3 path
   local url="http://127.0.0.1:$EDGE_PORT$3" before after out n perf_pid core0 core1
   warm_up "$url"
@@ -95,7 +89,7 @@ profile_row() { # $1 label, $2 name, $3 path
   after=$(thread_ticks)
   wait "$perf_pid" || true
   n=$(requests_of "$out")
-  echo "### $1: $n requests, $(echo "$out" | sed -n 's/Requests\/sec: *//p') req/s"
+  echo "### $1: $n requests, $(rate_of "$out") req/s"
   echo
   echo "| thread kind | user µs/request | system µs/request |"
   echo "|---|---|---|"
@@ -132,13 +126,13 @@ nginx_row() { # $1 label, $2 path
   local url="http://127.0.0.1:$NGINX_PORT$2" worker w0 w1 core0 core1 out n
   warm_up "$url"
   worker=$(pgrep -P "$(cat "$WORK/nginx-edge.pid")" | head -1)
-  w0=$(awk '{print $14 + $15}' "/proc/$worker/stat")
+  w0=$(process_ticks "$worker")
   core0=$(core_ticks)
   out=$(wrk_run "$url")
   core1=$(core_ticks)
-  w1=$(awk '{print $14 + $15}' "/proc/$worker/stat")
+  w1=$(process_ticks "$worker")
   n=$(requests_of "$out")
-  echo "### nginx, $1: $n requests, $(echo "$out" | sed -n 's/Requests\/sec: *//p') req/s"
+  echo "### nginx, $1: $n requests, $(rate_of "$out") req/s"
   echo
   echo "| nginx (µs/request) |  |"
   echo "|---|---|"

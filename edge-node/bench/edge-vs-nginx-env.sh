@@ -122,6 +122,15 @@ ngx.header['X-Metrics-time_iso8601'] = ngx.var.time_iso8601"
   echo "the edge did not pick up the units; log:" >&2; tail -50 "$WORK/edge.log" >&2; exit 1
 }
 
+# One wrk run from the client core, its output as is ($1 url; DURATION, CONNECTIONS), and what
+# edge-profile.sh and edge-ab.sh read from it and from /proc around it.
+wrk_run() {
+  taskset -c "$CLIENT_CORE" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" -H 'Referer: http://localhost/' "$1"
+}
+requests_of() { echo "$1" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p'; }
+rate_of() { echo "$1" | sed -n 's/Requests\/sec: *//p'; }
+process_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # $1 pid -> user + system clock ticks
+
 # wrk -> "rps p50_ms p99_ms"
 measure() { # $1 url, $2 duration
   taskset -c "$CLIENT_CORE" wrk -t1 -c"$CONNECTIONS" -d"$2" --latency -H 'Referer: http://localhost/' "$1" | python3 -c '
