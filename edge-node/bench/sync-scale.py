@@ -17,9 +17,13 @@ The first measured change after the bulk is printed apart. --bulks 2 (the defaul
 second time with every unit's code changed: the first apply is also each JVM's first run of the full-read
 and bulk code (class loading, the JIT's compilations), the second what a bulk costs a running fleet.
 
-Extra JVM options (e.g. a JDK 25 AOT cache: -XX:AOTCache=... or, for a training run, -XX:AOTCacheOutput=...)
-come from SYNC_SCALE_REGISTRY_JVM and SYNC_SCALE_EDGE_JVM (split on spaces; {i} in the edge's options is
-the edge's number).
+The edges run with the JVM options the edge ships with: ./platform's default (Parallel GC, a fixed
+512 MiB heap), or PLATFORM_EDGE_JVM_OPTIONS when set, as ./platform reads it (e.g. "-XX:+UseG1GC" to
+measure the JVM's default collector). The edges used to run with the JVM's defaults (G1, a heap
+sized from the machine), which measured something no node runs. Extra JVM options (e.g. a JDK 25
+AOT cache: -XX:AOTCache=... or, for a training run, -XX:AOTCacheOutput=...) come from
+SYNC_SCALE_REGISTRY_JVM and SYNC_SCALE_EDGE_JVM (split on spaces, after the shipped ones; {i} in the
+edge's options is the edge's number).
 
 usage: sync-scale.py [--units 10000] [--changes 100] [--edges 2] [--warm-up 5] [--bulks 2]
 """
@@ -43,6 +47,19 @@ from fanout import Cluster, cli  # noqa: E402
 # packaged apps, so that a build running meanwhile cannot replace the jars under the benchmark).
 ROOT = os.environ.get("SYNC_SCALE_ROOT") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TOKEN = "bench-editor-token"
+
+
+def shipped_edge_jvm():
+    """The edge's JVM options as ./platform passes them: PLATFORM_EDGE_JVM_OPTIONS, else its default
+    (read from ./platform, so that the bench follows what ships)."""
+    if "PLATFORM_EDGE_JVM_OPTIONS" in os.environ:
+        return os.environ["PLATFORM_EDGE_JVM_OPTIONS"].split()
+    platform = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "platform")
+    with open(platform) as f:
+        m = re.search(r'^EDGE_JVM_OPTIONS=\$\{PLATFORM_EDGE_JVM_OPTIONS:-"([^"]*)"\}', f.read(), re.M)
+    if not m:
+        sys.exit(f"{platform} no longer sets EDGE_JVM_OPTIONS as this bench expects: update shipped_edge_jvm()")
+    return m.group(1).split()
 
 
 def free_port():
@@ -263,6 +280,7 @@ def main():
                                              "QUARKUS_LOG_CATEGORY__IO_NOTT_REGISTRY_UNIT_REPOSITORY__LEVEL": "DEBUG"},
                            f"{work}/registry.log", os.environ.get("SYNC_SCALE_REGISTRY_JVM", "").split()))
         edges = []
+        edge_jvm = shipped_edge_jvm()
         for i in range(a.edges):
             port = free_port()
             edges.append(port)
@@ -270,7 +288,7 @@ def main():
                                              "EDGE_NODE_ID": f"bench-edge-{i}",
                                              "EDGE_SYNC_SNAPSHOT_FILE": f"{work}/edge-{i}/units-snapshot.json"},
                                f"{work}/edge-{i}.log",
-                               os.environ.get("SYNC_SCALE_EDGE_JVM", "").replace("{i}", str(i)).split()))
+                               edge_jvm + os.environ.get("SYNC_SCALE_EDGE_JVM", "").replace("{i}", str(i)).split()))
         R = f"http://127.0.0.1:{reg}/api/v1"
         for _ in range(600):
             try:
@@ -280,7 +298,7 @@ def main():
             except OSError:
                 pass
             time.sleep(0.5)
-        print(f"# {a.units} units, {a.edges} edges {edges}, registry {reg}, logs in {work}; "
+        print(f"# {a.units} units, {a.edges} edges {edges} (JVM: {' '.join(edge_jvm)}), registry {reg}, logs in {work}; "
               f"loadavg {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 
         warm_ms = []
