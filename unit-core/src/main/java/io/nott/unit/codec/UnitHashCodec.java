@@ -43,6 +43,11 @@ public final class UnitHashCodec {
     public static final String CANARY_KEY = "canary_key";
     public static final String CANARY_VERSION = "canary_version";
 
+    /** Every field a unit hash may hold. */
+    static final List<String> FIELDS = List.of(ID, PHASE, CODE, HOSTS, PATHS, SAMPLING, SAMPLING_KEY, ORDER, ENABLED,
+            BUDGET_INSTRUCTIONS, BUDGET_WALL_MS, FAILURE, VERSION, UPDATED_AT, UPDATED_BY, CANARY_CODE, CANARY_PERCENT,
+            CANARY_KEY, CANARY_VERSION);
+
     private UnitHashCodec() {
     }
 

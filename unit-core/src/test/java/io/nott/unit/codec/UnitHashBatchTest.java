@@ -30,6 +30,21 @@ class UnitHashBatchTest {
     }
 
     @Test
+    void knownFieldNamesAndRepeatedShortValuesAreSharedNotCopied() {
+        List<Map<String, String>> hashes = UnitHashBatch.decode(reply(
+                "6:5:phase6:access4:code6:return6:x-note3:é1"
+                        + "6:5:phase6:access4:code6:return6:x-note3:é1"
+                        + "4:5:phase6:header4:code6:return"));
+        assertThat(hashes).containsExactly(Map.of("phase", "access", "code", "return", "x-note", "é1"),
+                Map.of("phase", "access", "code", "return", "x-note", "é1"), Map.of("phase", "header", "code", "return"));
+        String phase = hashes.get(1).keySet().iterator().next();
+        assertThat(phase).isSameAs(UnitHashCodec.PHASE);
+        assertThat(hashes.get(1).get("phase")).isSameAs(hashes.get(0).get("phase"));
+        assertThat(hashes.get(2).get("code")).isSameAs(hashes.get(0).get("code"));
+        assertThat(hashes.get(2).get("phase")).isEqualTo("header");
+    }
+
+    @Test
     void anEmptyReplyHoldsNoHashes() {
         assertThat(UnitHashBatch.decode(new byte[0])).isEmpty();
     }
