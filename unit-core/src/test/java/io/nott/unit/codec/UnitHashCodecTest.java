@@ -67,4 +67,28 @@ class UnitHashCodecTest {
                 .allMatch(k -> k.startsWith("{cu}:"));
         assertThat(RedisSchema.unitDataKey("{cu}:units")).isEqualTo("ud:{cu}:units").doesNotStartWith("{cu}");
     }
+
+    @Test
+    void updatedAtIsReadAsInstantParseReadsIt() {
+        java.util.Random random = new java.util.Random(17);
+        for (int i = 0; i < 20_000; i++) {
+            Instant at = Instant.ofEpochSecond(random.nextLong(0, 4_102_444_800L), // up to 2100
+                    switch (i % 4) {
+                        case 0 -> 0;
+                        case 1 -> random.nextInt(1000) * 1_000_000;
+                        case 2 -> random.nextInt(1_000_000) * 1_000;
+                        default -> random.nextInt(1_000_000_000);
+                    });
+            assertThat(UnitHashCodec.instant(at.toString())).isEqualTo(at);
+        }
+        for (String text : List.of("2026-12-03T02:21:00Z", "2026-12-03T02:21:00.1Z", "2024-02-29T23:59:59.999999999Z",
+                "+12026-12-03T02:21:00Z", "1970-01-01T00:00:00.000000001Z", "2026-12-03T24:00:00Z",
+                "2026-12-03T02:21:00.Z")) {
+            assertThat(UnitHashCodec.instant(text)).isEqualTo(Instant.parse(text));
+        }
+        for (String bad : List.of("2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z",
+                "2026-12-03T02:61:00Z", "2026-12-03T02:21:0xZ", "2026-12-03 02:21:00Z", "yesterday")) {
+            assertThatThrownBy(() -> UnitHashCodec.instant(bad)).as(bad).isInstanceOf(java.time.format.DateTimeParseException.class);
+        }
+    }
 }
