@@ -17,8 +17,11 @@ import java.util.function.BiConsumer;
  * <p>A node's priority is a hash of its key, so a key set has one shape whatever the order of the
  * changes that made it (a full build and a sequence of changes give the same tree). Nodes carry
  * their subtree's size, so {@link #values()} is a list with O(log n) {@code get(i)}.
+ *
+ * <p>Public for the edge's sync, which keeps the registry's 10,000 unit hashes it read the same
+ * way ({@link #from}, {@link #asMap}): a change of one unit used to copy the map of all of them.
  */
-final class PersistentSortedMap<K, V> {
+public final class PersistentSortedMap<K, V> {
 
     private record Node<K, V>(K key, V value, int priority, int size, Node<K, V> left, Node<K, V> right) {
 
@@ -103,7 +106,7 @@ final class PersistentSortedMap<K, V> {
         }
     }
 
-    int size() {
+    public int size() {
         return sizeOf(root);
     }
 
@@ -111,12 +114,17 @@ final class PersistentSortedMap<K, V> {
         return root == null;
     }
 
-    V get(K key) {
+    public V get(K key) {
+        Node<K, V> n = node(key);
+        return n == null ? null : n.value;
+    }
+
+    private Node<K, V> node(K key) {
         Node<K, V> n = root;
         while (n != null) {
             int c = order.compare(key, n.key);
             if (c == 0) {
-                return n.value;
+                return n;
             }
             n = c < 0 ? n.left : n.right;
         }
@@ -124,14 +132,14 @@ final class PersistentSortedMap<K, V> {
     }
 
     /** This map with {@code key} mapped to {@code value} (replacing any value it had). */
-    PersistentSortedMap<K, V> with(K key, V value) {
+    public PersistentSortedMap<K, V> with(K key, V value) {
         Split<K, V> s = split(root, key);
         Node<K, V> single = Node.of(key, value, priority(key), null, null);
         return new PersistentSortedMap<>(order, merge(merge(s.less, single), s.greater));
     }
 
     /** This map without {@code key}; the same map when it has no such key. */
-    PersistentSortedMap<K, V> without(K key) {
+    public PersistentSortedMap<K, V> without(K key) {
         if (get(key) == null) {
             return this;
         }
@@ -182,6 +190,89 @@ final class PersistentSortedMap<K, V> {
                 };
             }
         };
+    }
+
+    /**
+     * {@code map} as a persistent map in its keys' natural order: the very tree when {@code map}
+     * is the {@link #asMap} view of one (O(1)), else a sorted copy (O(n log n)).
+     */
+    @SuppressWarnings("unchecked")
+    public static <K extends Comparable<? super K>, V> PersistentSortedMap<K, V> from(java.util.Map<K, V> map) {
+        if (map instanceof MapView<?, ?> view && view.tree.order == Comparator.naturalOrder()) {
+            return (PersistentSortedMap<K, V>) view.tree;
+        }
+        java.util.TreeMap<K, V> sorted = new java.util.TreeMap<>(map);
+        return ofSorted(new java.util.ArrayList<>(sorted.keySet()), new java.util.ArrayList<>(sorted.values()));
+    }
+
+    /** This map as an unmodifiable {@link java.util.Map} in key order: a view, O(1) to take, O(log n) per lookup. */
+    public java.util.Map<K, V> asMap() {
+        return new MapView<>(this);
+    }
+
+    private static final class MapView<K, V> extends java.util.AbstractMap<K, V> {
+        private final PersistentSortedMap<K, V> tree;
+
+        MapView(PersistentSortedMap<K, V> tree) {
+            this.tree = tree;
+        }
+
+        @Override
+        public int size() {
+            return tree.size();
+        }
+
+        @Override
+        public V get(Object key) {
+            Node<K, V> n = node(key);
+            return n == null ? null : n.value;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return node(key) != null;
+        }
+
+        @SuppressWarnings("unchecked")
+        private Node<K, V> node(Object key) {
+            try {
+                return key == null ? null : tree.node((K) key);
+            } catch (ClassCastException e) {
+                return null; // a key of another type is not in the map
+            }
+        }
+
+        @Override
+        public void forEach(BiConsumer<? super K, ? super V> action) {
+            tree.forEach(action);
+        }
+
+        @Override
+        public java.util.Set<Entry<K, V>> entrySet() {
+            return new java.util.AbstractSet<>() {
+                @Override
+                public int size() {
+                    return tree.size();
+                }
+
+                @Override
+                public Iterator<Entry<K, V>> iterator() {
+                    Iterator<Node<K, V>> nodes = tree.nodes();
+                    return new Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            return nodes.hasNext();
+                        }
+
+                        @Override
+                        public Entry<K, V> next() {
+                            Node<K, V> n = nodes.next();
+                            return new java.util.AbstractMap.SimpleImmutableEntry<>(n.key, n.value);
+                        }
+                    };
+                }
+            };
+        }
     }
 
     /** Every key and value in key order. */

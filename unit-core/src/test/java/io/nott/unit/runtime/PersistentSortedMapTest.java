@@ -69,4 +69,28 @@ class PersistentSortedMapTest {
         assertThat(a.without("u5").get("u5")).isNull();
         assertThat(a.get("u5")).isEqualTo(5);
     }
+
+    @Test
+    void asAMapItIsAReadOnlyViewInKeyOrderAndFromGivesTheTreeBack() {
+        java.util.Map<String, Integer> plain = new java.util.HashMap<>();
+        for (int i = 0; i < 300; i++) {
+            plain.put("u" + i, i);
+        }
+        PersistentSortedMap<String, Integer> tree = PersistentSortedMap.from(plain);
+        java.util.Map<String, Integer> view = tree.asMap();
+        assertThat(view).isEqualTo(plain).hasSize(300);
+        assertThat(new ArrayList<>(view.keySet())).containsExactlyElementsOf(new TreeMap<>(plain).keySet());
+        assertThat(view.get("u7")).isEqualTo(7);
+        assertThat(view.containsKey("u7")).isTrue();
+        assertThat(view.containsKey("nope")).isFalse();
+        assertThat(view.get(42)).isNull();
+        assertThat(PersistentSortedMap.from(view)).isSameAs(tree);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> view.put("x", 1))
+                .isInstanceOf(UnsupportedOperationException.class);
+        java.util.Map<String, Integer> changed = tree.with("u7", 70).without("u8").asMap();
+        assertThat(changed.get("u7")).isEqualTo(70);
+        assertThat(changed).doesNotContainKey("u8").hasSize(299);
+        assertThat(view.get("u7")).isEqualTo(7);
+        assertThat(view).containsKey("u8");
+    }
 }
