@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nott.testsupport.Node;
 import io.nott.testsupport.Poll;
 import io.nott.testsupport.RedisCluster;
+import io.nott.unit.runtime.UnitRedisCommand;
+import io.nott.unit.runtime.UnitRedisCommand.Op;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -23,8 +25,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The units' Redis connection against a real Redis Cluster whose master hangs (SIGSTOP: sockets
  * open, no answer), the failure that left commands in flight for good in the failover soak: every
- * command sent to it must end (failed) once the connection is found stuck, so no permit and no
- * in-flight count is kept, and the connection works again once Redis does.
+ * command sent to it, on the units' pipelined sockets or through Vert.x' client, must end
+ * (failed) once the connection is found stuck, so no permit and no in-flight count is kept, and
+ * the connection works again once Redis does.
  */
 class UnitRedisConnectionTest {
 
@@ -66,8 +69,9 @@ class UnitRedisConnectionTest {
 
             cluster.freeze(master);
             List<Future<Response>> sent = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                sent.add(redis.send(Request.cmd(Command.INCR).arg(KEY + ":n")));
+            for (int i = 0; i < 10; i++) {
+                sent.add(redis.send(new UnitRedisCommand(Op.INCRBY, KEY + ":n", List.of("1")))); // pipelined sockets
+                sent.add(redis.send(Request.cmd(Command.INCR).arg(KEY + ":n"))); // Vert.x' client
             }
             for (Future<Response> reply : sent) {
                 assertThat(await(reply).failed()).as("a command to a frozen master fails, it is not kept").isTrue();
