@@ -3,10 +3,10 @@ package io.nott.edge.units.data;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nott.unit.runtime.UnitRedisCommand;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.nott.unit.runtime.UnitRedisCommand;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -30,8 +30,7 @@ import org.jboss.logging.Logger;
  * pipelined sockets of this node's own ({@link PipelinedCluster}: one per event loop and master,
  * one write per loop turn, no thread hop), routed by the slots read with {@code CLUSTER SLOTS};
  * Vert.x' cluster client opens the session, reads those slots, and carries what the sockets do
- * not: a {@code MOVED}/{@code ASK} redirect, commands sent while the slots are being read, and
- * every command of a standalone Redis. Per command, Vert.x' client builds request and response
+ * not: a {@code MOVED}/{@code ASK} redirect and every command of a standalone Redis (no slots). Per command, Vert.x' client builds request and response
  * objects and a chain of promises and flushes one write each; the pipelined sockets write every
  * command of a loop turn with one flush, and cost the row-5 benchmark's edge less CPU per request
  * (edge-node/README.md, "Redis connections").
@@ -127,9 +126,10 @@ public final class UnitRedisConnection implements AutoCloseable {
 
     /**
      * Sends one unit command on this node's pipelined sockets ({@link PipelinedCluster}): the
-     * master of its key's slot, on the calling event loop's socket to it. Through Vert.x' cluster
-     * client instead while the slots are being read, when they cannot be (a standalone Redis), and
-     * for a {@code MOVED}/{@code ASK}. The future fails when there is no connection or it drops.
+     * master of its key's slot, on the calling event loop's socket to it (a command sent while the
+     * slots are being read waits for them). Through Vert.x' cluster client instead when there are
+     * no slots (a standalone Redis) and for a {@code MOVED}/{@code ASK}. The future fails when
+     * there is no connection or it drops.
      * Its bookkeeping (pending, in-flight) is done before any listener the caller adds runs.
      */
     public Future<Response> send(UnitRedisCommand command) {
