@@ -32,8 +32,8 @@ import org.jboss.logging.Logger;
  * Vert.x' cluster client opens the session, reads those slots, and carries what the sockets do
  * not: a {@code MOVED}/{@code ASK} redirect and every command of a standalone Redis (no slots). Per command, Vert.x' client builds request and response
  * objects and a chain of promises and flushes one write each; the pipelined sockets write every
- * command of a loop turn with one flush, and cost the row-5 benchmark's edge less CPU per request
- * (edge-node/README.md, "Redis connections").
+ * command of a loop turn with one flush (figures: edge-node/README.md, "Rows 4 and 5, eighth
+ * pass").
  *
  * <p>Why one long-lived connection and not a pool: Vert.x' cluster client takes a connection
  * from <em>every</em> node's pool for each command sent through {@code Redis.send}. Under load,
