@@ -6,7 +6,8 @@
 # the figure a loaded machine moves least; then the medians and the ratio B/A.
 #
 # Usage: A_JAR=<before>/quarkus-run.jar B_JAR=<after>/quarkus-run.jar edge-node/bench/edge-ab.sh
-# Knobs: ROW=1 (1 segment, 2 playlist, 3 and 4 the same with the seed's units) PAIRS=5 DURATION=8s
+# Knobs: ROW=1 (1 segment, 2 playlist, 3 and 4 the same with the seed's units, 5 = 4 + the Redis
+#        counter unit) PAIRS=5 DURATION=8s
 #        CONNECTIONS=32 WARMUP=10s EDGE_JAVA_OPTS="..."
 set -euo pipefail
 
@@ -25,10 +26,11 @@ start_edge "$B_JAR" "$B_PORT" b
 B_PID=$STARTED_EDGE_PID
 case "$ROW" in
   1 | 3) path="/hls/seg.ts?token=token" ;;
-  2 | 4) path="/hls/live.m3u8?token=token" ;;
-  *) echo "ROW is 1, 2, 3 or 4" >&2; exit 1 ;;
+  2 | 4 | 5) path="/hls/live.m3u8?token=token" ;;
+  *) echo "ROW is 1, 2, 3, 4 or 5" >&2; exit 1 ;;
 esac
 if [ "$ROW" -ge 3 ]; then units_on; fi
+if [ "$ROW" = 5 ]; then redis_unit_on; fi
 TICK=$(getconf CLK_TCK)
 
 run() { # $1 pid, $2 port -> "req/s cpu_us_per_request"

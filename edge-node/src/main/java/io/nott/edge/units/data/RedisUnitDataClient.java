@@ -11,8 +11,6 @@ import io.nott.unit.runtime.UnitRedisException;
 import io.nott.unit.runtime.UnitRedisException.Reason;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import io.vertx.redis.client.impl.types.ErrorType;
@@ -70,7 +68,7 @@ public final class RedisUnitDataClient implements UnitRedisClient {
         this.deadlines = new ReplyDeadlines(redis.vertx(), timeout);
     }
 
-    private Response call(String command, Request request) {
+    private Response call(String command, UnitRedisCommand request) {
         LoopStep step = LoopStep.current();
         refuseOnBareLoop(step, command);
         if (!permits.tryAcquire()) {
@@ -231,7 +229,7 @@ public final class RedisUnitDataClient implements UnitRedisClient {
             int index = i;
             Future<Response> reply;
             try {
-                reply = redis.send(request(commands.get(i)));
+                reply = redis.send(commands.get(i));
             } catch (RuntimeException e) {
                 reply = Future.failedFuture(e);
             }
@@ -273,31 +271,6 @@ public final class RedisUnitDataClient implements UnitRedisClient {
             .map(op -> op.redisName().toLowerCase(Locale.ROOT)).toArray(String[]::new);
 
     /**
-     * The one mapping of a unit's command to what Vert.x sends: single calls and pipelines alike.
-     */
-    private static Request request(UnitRedisCommand command) {
-        Request r = Request.cmd(switch (command.op()) {
-            case GET -> Command.GET;
-            case SET -> Command.SET;
-            case INCRBY -> Command.INCRBY;
-            case EXPIRE -> Command.EXPIRE;
-            case DEL -> Command.DEL;
-            case HGET -> Command.HGET;
-            case HSET -> Command.HSET;
-            case HINCRBY -> Command.HINCRBY;
-            case SADD -> Command.SADD;
-            case SREM -> Command.SREM;
-            case SISMEMBER -> Command.SISMEMBER;
-            case SMEMBERS -> Command.SMEMBERS;
-            case TTL -> Command.TTL;
-        }).arg(command.key());
-        for (String a : command.args()) {
-            r.arg(a);
-        }
-        return r;
-    }
-
-    /**
      * A reply as the command's own method returns it (and a pipeline lists it): the value or null
      * ({@code GET}, {@code HGET}), {@code "OK"}, a {@code Long}, a {@code Boolean} or the members.
      */
@@ -315,7 +288,7 @@ public final class RedisUnitDataClient implements UnitRedisClient {
 
     /** One command alone: sent, waited for, decoded as in a pipeline. */
     private Object run(Op op, String key, String... args) {
-        return decode(op, call(NAMES[op.ordinal()], request(new UnitRedisCommand(op, key, List.of(args)))));
+        return decode(op, call(NAMES[op.ordinal()], new UnitRedisCommand(op, key, List.of(args))));
     }
 
     private UnitRedisException failure(Reason reason, String command, String what, Throwable cause) {

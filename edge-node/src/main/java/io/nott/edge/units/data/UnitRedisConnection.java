@@ -3,14 +3,17 @@ package io.nott.edge.units.data;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nott.unit.runtime.UnitRedisCommand;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.impl.types.ErrorType;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +26,15 @@ import org.jboss.logging.Logger;
  * The one connection that carries every unit's Redis traffic of this node, apart from the
  * control plane (sync, heartbeat and change subscription never touch it).
  *
+ * <p>Two ways to Redis, one session: unit commands ({@link #send(UnitRedisCommand)}) go on
+ * pipelined sockets of this node's own ({@link PipelinedCluster}: one per event loop and master,
+ * one write per loop turn, no thread hop), routed by the slots read with {@code CLUSTER SLOTS};
+ * Vert.x' cluster client opens the session, reads those slots, and carries what the sockets do
+ * not: a {@code MOVED}/{@code ASK} redirect and every command of a standalone Redis (no slots). Per command, Vert.x' client builds request and response
+ * objects and a chain of promises and flushes one write each; the pipelined sockets write every
+ * command of a loop turn with one flush (figures: edge-node/README.md, "Rows 4 and 5, eighth
+ * pass").
+ *
  * <p>Why one long-lived connection and not a pool: Vert.x' cluster client takes a connection
  * from <em>every</em> node's pool for each command sent through {@code Redis.send}. Under load,
  * concurrent commands each hold some nodes' connections while waiting for the others; once every
@@ -30,12 +42,12 @@ import org.jboss.logging.Logger;
  * soak of issue #22: 36 active, 144 waiting, for good). A single cluster connection opened once
  * pipelines any number of commands on one socket per node, so there is nothing to wait for.
  *
- * <p>Self-healing: when the connection fails, closes, or leaves any command unanswered for
- * {@code stuckAfter}, the whole client is closed, every command still waiting on it is failed
- * here (so their callers and permits are released whatever the client does with them) and the
- * next call opens a new one, reading the
- * cluster's slots again (a failover moves them). A failed connect is kept for {@code retryAfter}
- * so a Redis outage costs one attempt per interval, not one per request.
+ * <p>Self-healing: when the connection or any of its pipelined sockets fails, closes, or leaves
+ * any command unanswered for {@code stuckAfter}, the whole session is closed, every command still
+ * waiting on it is failed here (so their callers and permits are released whatever the client
+ * does with them) and the next call opens a new one, reading the cluster's slots again (a
+ * failover moves them). A failed connect, of the session or of one socket, is kept for
+ * {@code retryAfter} so a Redis outage costs one attempt per interval, not one per request.
  */
 public final class UnitRedisConnection implements AutoCloseable {
 
@@ -48,9 +60,10 @@ public final class UnitRedisConnection implements AutoCloseable {
      * unit's permit and this node's in-flight count; enough of them and every Redis call of the
      * node is refused as busy, for good.
      */
-    private record Session(Redis client, Future<RedisConnection> connection, Map<Promise<Response>, Long> pending) {
-        Session(Redis client, Future<RedisConnection> connection) {
-            this(client, connection, new ConcurrentHashMap<>());
+    private record Session(Redis client, Future<RedisConnection> connection, Future<PipelinedCluster> pipelined,
+            Map<Promise<Response>, Long> pending) {
+        Session(Redis client, Future<RedisConnection> connection, Future<PipelinedCluster> pipelined) {
+            this(client, connection, pipelined, new ConcurrentHashMap<>());
         }
 
         /** True when a command sent before {@code sentBefore} (nanoTime) is still unanswered. */
@@ -63,7 +76,11 @@ public final class UnitRedisConnection implements AutoCloseable {
             return false;
         }
 
-        void failPending(String why) {
+        void close(String why) {
+            if (client != null) {
+                client.close();
+            }
+            pipelined.onSuccess(p -> p.close(why));
             for (Promise<Response> reply : pending.keySet()) {
                 reply.tryFail("the units' Redis connection " + why + "; the command may or may not have run");
             }
@@ -77,6 +94,7 @@ public final class UnitRedisConnection implements AutoCloseable {
     private final AtomicReference<Session> current = new AtomicReference<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Counter resets;
+    private final Counter redirects;
     private final Gauge inFlightGauge;
     private final MeterRegistry registry;
     private final long watchdog;
@@ -96,6 +114,9 @@ public final class UnitRedisConnection implements AutoCloseable {
         this.resets = Counter.builder("edge.units.redis.reconnects")
                 .description("Times the units' Redis connection was dropped and reopened (failed, closed or stuck)")
                 .register(registry);
+        this.redirects = Counter.builder("edge.units.redis.redirects")
+                .description("Unit commands a master answered MOVED or ASK (a slot moved): sent again through Vert.x' client")
+                .register(registry);
         this.registry = registry;
         this.inFlightGauge = Gauge.builder("edge.units.redis.in.flight", inFlight, AtomicInteger::get)
                 .description("edge_computing.redis_client commands sent and not yet answered").register(registry);
@@ -104,29 +125,67 @@ public final class UnitRedisConnection implements AutoCloseable {
     }
 
     /**
-     * Sends one command; the future fails when there is no connection or the connection drops.
+     * Sends one unit command on this node's pipelined sockets ({@link PipelinedCluster}): the
+     * master of its key's slot, on the calling event loop's socket to it (a command sent while the
+     * slots are being read waits for them). Through Vert.x' cluster client instead when there are
+     * no slots (a standalone Redis) and for a {@code MOVED}/{@code ASK}. The future fails when
+     * there is no connection or it drops.
      * Its bookkeeping (pending, in-flight) is done before any listener the caller adds runs.
-     *
-     * <p>Every unit Redis command passes here, so it builds one promise and two listeners, not
-     * a chain of futures: on an open connection the command goes straight to it ({@code compose}
-     * only while the connection is still being opened), and the bookkeeping is a listener on the
-     * reply itself rather than an {@code andThen} future.
+     */
+    public Future<Response> send(UnitRedisCommand command) {
+        Session session = session();
+        Promise<Response> reply = track(session);
+        Future<PipelinedCluster> pipelined = session.pipelined();
+        if (pipelined.succeeded()) {
+            pipelined.result().send(command, reply);
+        } else if (pipelined.failed()) {
+            sendThroughVertx(session, request(command), reply);
+        } else {
+            pipelined.onComplete(ready -> {
+                if (ready.succeeded()) {
+                    ready.result().send(command, reply);
+                } else {
+                    sendThroughVertx(session, request(command), reply);
+                }
+            });
+        }
+        return reply.future();
+    }
+
+    /**
+     * Sends one command through Vert.x' cluster client (which routes it and follows redirects);
+     * the future fails when there is no connection or the connection drops.
      */
     public Future<Response> send(Request request) {
         Session session = session();
+        Promise<Response> reply = track(session);
+        sendThroughVertx(session, request, reply);
+        return reply.future();
+    }
+
+    /**
+     * A reply promise counted in flight and pending on {@code session} until it completes. Every
+     * unit Redis command passes here, so it builds one promise and one listener, not a chain of
+     * futures; the bookkeeping is the reply's first listener (Vert.x calls them in order), so it is
+     * done before any listener the caller adds runs.
+     */
+    private Promise<Response> track(Session session) {
         inFlight.incrementAndGet();
         Promise<Response> reply = Promise.promise();
-        Future<Response> answer = reply.future();
-        // First listener: runs before any the caller adds (Vert.x calls them in order).
-        answer.onComplete(done -> {
+        reply.future().onComplete(done -> {
             session.pending().remove(reply);
             inFlight.decrementAndGet();
         });
         session.pending().put(reply, System.nanoTime());
         if (current.get() != session) {
-            // reset between session() and add: its failPending may not have seen this reply
+            // reset between session() and add: its close may not have seen this reply
             reply.tryFail("the units' Redis connection was just dropped; try again");
         }
+        return reply;
+    }
+
+    /** On an open connection the command goes straight to it ({@code compose} only while it is being opened). */
+    private static void sendThroughVertx(Session session, Request request, Promise<Response> reply) {
         Future<RedisConnection> connection = session.connection();
         Future<Response> sent = connection.succeeded() ? connection.result().send(request)
                 : connection.compose(c -> c.send(request));
@@ -137,7 +196,29 @@ public final class UnitRedisConnection implements AutoCloseable {
                 reply.tryFail(done.cause());
             }
         });
-        return answer;
+    }
+
+    /** The one mapping of a unit's command to what Vert.x' client sends. */
+    static Request request(UnitRedisCommand command) {
+        Request r = Request.cmd(switch (command.op()) {
+            case GET -> Command.GET;
+            case SET -> Command.SET;
+            case INCRBY -> Command.INCRBY;
+            case EXPIRE -> Command.EXPIRE;
+            case DEL -> Command.DEL;
+            case HGET -> Command.HGET;
+            case HSET -> Command.HSET;
+            case HINCRBY -> Command.HINCRBY;
+            case SADD -> Command.SADD;
+            case SREM -> Command.SREM;
+            case SISMEMBER -> Command.SISMEMBER;
+            case SMEMBERS -> Command.SMEMBERS;
+            case TTL -> Command.TTL;
+        }).arg(command.key());
+        for (String a : command.args()) {
+            r.arg(a);
+        }
+        return r;
     }
 
     /** The Vert.x instance the connection runs on (for timers of callers that wait on a loop). */
@@ -167,16 +248,56 @@ public final class UnitRedisConnection implements AutoCloseable {
 
     private Session open() {
         if (closed) {
-            return new Session(null, Future.failedFuture("the edge is shutting down"));
+            Future<RedisConnection> none = Future.failedFuture("the edge is shutting down");
+            return new Session(null, none, Future.failedFuture("the edge is shutting down"));
         }
-        Redis client = Redis.createClient(vertx, options.get());
+        RedisOptions opened = options.get();
+        Redis client = Redis.createClient(vertx, opened);
         Future<RedisConnection> connection = client.connect();
-        Session session = new Session(client, connection);
+        Promise<PipelinedCluster> pipelined = Promise.promise();
+        Session session = new Session(client, connection, pipelined.future());
         connection.onSuccess(c -> {
             c.exceptionHandler(e -> reset(session, "failed: " + e.getMessage()));
             c.endHandler(v -> reset(session, "was closed by Redis"));
         }).onFailure(e -> vertx.setTimer(retryAfterMillis, id -> reset(session, "could not connect: " + e.getMessage())));
+        // The slots, read once per connection, and the pipelined sockets; a standalone Redis has
+        // no slots, and its commands all go through Vert.x' client.
+        connection.compose(c -> c.send(Request.cmd(Command.CLUSTER).arg("SLOTS")))
+                .map(slots -> new PipelinedCluster(vertx, opened.getNetClientOptions(),
+                        new ClusterSlots(slots, firstHost(opened)), sockets(session)))
+                .onComplete(pipelined);
         return session;
+    }
+
+    private static String firstHost(RedisOptions options) {
+        return java.net.URI.create(options.getEndpoint()).getHost();
+    }
+
+    /** What the pipelined sockets of {@code session} hand back: redirects, and losses that drop the session. */
+    private LoopSocket.Owner sockets(Session session) {
+        return new LoopSocket.Owner() {
+            @Override
+            public void redirected(UnitRedisCommand command, Promise<Response> reply, ErrorType redirect) {
+                if (redirect != null) {
+                    redirects.increment();
+                    if (redirect.getMessage().startsWith("MOVED ")) {
+                        session.pipelined().onSuccess(p -> p.slots().moved(redirect.getMessage()));
+                    }
+                }
+                sendThroughVertx(session, request(command), reply);
+            }
+
+            @Override
+            public void lost(String why) {
+                reset(session, why);
+            }
+
+            @Override
+            public void unreachable(String why) {
+                // As a failed connect: kept for retry-after, so a dead master costs one attempt per interval.
+                vertx.setTimer(retryAfterMillis, id -> reset(session, why));
+            }
+        };
     }
 
     /**
@@ -196,10 +317,7 @@ public final class UnitRedisConnection implements AutoCloseable {
             resets.increment();
             LOG.warnf("The units' Redis connection %s; reopening it on the next call "
                     + "(commands still waiting on it fail now and return nil, err to their units)", why);
-            if (session.client() != null) {
-                session.client().close();
-            }
-            session.failPending(why);
+            session.close(why);
         }
     }
 
@@ -208,11 +326,8 @@ public final class UnitRedisConnection implements AutoCloseable {
         closed = true;
         vertx.cancelTimer(watchdog);
         Session s = current.getAndSet(null);
-        if (s != null && s.client() != null) {
-            s.client().close();
-        }
         if (s != null) {
-            s.failPending("was closed: the edge is shutting down");
+            s.close("was closed: the edge is shutting down");
         }
         // The registry can outlive this node in one JVM (tests): a later node's gauge must read its own count.
         registry.remove(inFlightGauge);

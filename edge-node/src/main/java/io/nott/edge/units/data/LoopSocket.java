@@ -1,0 +1,201 @@
+package io.nott.edge.units.data;
+
+import io.nott.unit.runtime.UnitRedisCommand;
+import io.nott.unit.runtime.UnitRedisCommand.Op;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.impl.types.ErrorType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * One event loop's socket to one cluster master, pipelining: every command written in one turn of
+ * the loop goes out in one write and one flush (a task queued behind the turn's work), and the
+ * replies, which Redis sends in order, answer the commands in the order they were written. Opened,
+ * written, read and closed on its loop only, so it needs no lock and its replies wake their
+ * callers on the loop that sent them.
+ *
+ * <p>It answers nothing it is unsure of: a {@code MOVED} or {@code ASK} reply goes back to its
+ * owner (the command did not run), and a socket that closes, fails or reads something that is not
+ * RESP fails every command still waiting on it and tells its owner, which drops the connection.
+ */
+final class LoopSocket {
+
+    /** What a socket hands back to the connection it belongs to. */
+    interface Owner {
+        /**
+         * {@code command} did not run here: answered {@code MOVED}/{@code ASK} ({@code redirect}), or
+         * not sent at all ({@code redirect} null: no master known for its slot, or the sockets are closed).
+         */
+        void redirected(UnitRedisCommand command, Promise<Response> reply, ErrorType redirect);
+
+        /** The socket closed or failed; the commands it still had are failed already. */
+        void lost(String why);
+
+        /** The socket could not be opened; commands sent to it fail until the owner reconnects. */
+        void unreachable(String why);
+    }
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[][] NAMES = new byte[Op.values().length][];
+
+    static {
+        for (Op op : Op.values()) {
+            NAMES[op.ordinal()] = bulk(op.redisName().getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    private final ContextInternal loop;
+    private final ClusterSlots.Master master;
+    private final Owner owner;
+    private final ArrayDeque<UnitRedisCommand> written = new ArrayDeque<>();
+    private final ArrayDeque<Promise<Response>> replies = new ArrayDeque<>();
+    private final RespReader reader = new RespReader();
+    private final Handler<Void> flushTask = v -> flush();
+    private NetSocket socket;
+    private Buffer unflushed;
+    private boolean flushQueued;
+    /** Why this socket takes no more commands (closed, lost, never opened), or null while it does. */
+    private String failed;
+
+    /** Opens the socket; commands sent before it is open wait in its buffer. Call on {@code loop}. */
+    LoopSocket(ContextInternal loop, NetClient client, ClusterSlots.Master master, Owner owner) {
+        this.loop = loop;
+        this.master = master;
+        this.owner = owner;
+        client.connect(master.port(), master.host()).onComplete(opened -> {
+            if (opened.failed()) {
+                fail("could not connect to " + master + ": " + opened.cause().getMessage());
+                owner.unreachable("could not connect to " + master + ": " + opened.cause().getMessage());
+            } else if (failed != null) {
+                opened.result().close();
+            } else {
+                opened(opened.result());
+            }
+        });
+    }
+
+    /** Writes {@code command}; {@code reply} gets Redis' answer. On this socket's loop only. */
+    void send(UnitRedisCommand command, Promise<Response> reply) {
+        if (failed != null) {
+            reply.tryFail(failed);
+            return;
+        }
+        if (unflushed == null) {
+            unflushed = Buffer.buffer(64);
+        }
+        encode(command, unflushed);
+        written.add(command);
+        replies.add(reply);
+        if (socket != null && !flushQueued) {
+            flushQueued = true;
+            loop.runOnContext(flushTask);
+        }
+    }
+
+    /** Closes the socket; commands still waiting on it fail. On this socket's loop only. */
+    void close(String why) {
+        fail(why);
+        if (socket != null) {
+            socket.close();
+        }
+    }
+
+    private void opened(NetSocket s) {
+        socket = s;
+        s.handler(this::read);
+        s.exceptionHandler(e -> lose("failed: " + e.getMessage()));
+        s.closeHandler(v -> lose("was closed by Redis"));
+        flush();
+    }
+
+    private void flush() {
+        flushQueued = false;
+        if (unflushed != null && socket != null && failed == null) {
+            Buffer out = unflushed;
+            unflushed = null;
+            socket.write(out);
+        }
+    }
+
+    private void read(Buffer data) {
+        reader.feed(data);
+        while (true) {
+            Object reply;
+            try {
+                reply = reader.next();
+            } catch (IllegalStateException e) {
+                lose("read a reply it cannot parse: " + e.getMessage());
+                socket.close();
+                return;
+            }
+            if (reply == RespReader.INCOMPLETE) {
+                return;
+            }
+            UnitRedisCommand command = written.poll();
+            Promise<Response> waiting = replies.poll();
+            if (waiting == null) {
+                lose("read a reply to no command");
+                socket.close();
+                return;
+            }
+            if (reply instanceof ErrorType error) {
+                String message = String.valueOf(error.getMessage());
+                if (message.startsWith("MOVED ") || message.startsWith("ASK ")) {
+                    owner.redirected(command, waiting, error);
+                } else {
+                    waiting.tryFail(error);
+                }
+            } else {
+                waiting.tryComplete((Response) reply);
+            }
+        }
+    }
+
+    private void lose(String why) {
+        if (failed == null) {
+            fail("to " + master + " " + why);
+            owner.lost("socket to " + master + " " + why);
+        }
+    }
+
+    private void fail(String why) {
+        if (failed == null) {
+            failed = "the units' Redis connection " + why + "; the command may or may not have run";
+        }
+        unflushed = null;
+        written.clear();
+        Promise<Response> waiting;
+        while ((waiting = replies.poll()) != null) {
+            waiting.tryFail(failed);
+        }
+    }
+
+    /** RESP: an array of bulk strings, the command's name, its key and its arguments. */
+    private static void encode(UnitRedisCommand command, Buffer out) {
+        List<String> args = command.args();
+        out.appendByte((byte) '*').appendString(Integer.toString(2 + args.size())).appendBytes(CRLF);
+        out.appendBytes(NAMES[command.op().ordinal()]);
+        appendBulk(out, command.key());
+        for (String arg : args) {
+            appendBulk(out, arg);
+        }
+    }
+
+    private static void appendBulk(Buffer out, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        out.appendByte((byte) '$').appendString(Integer.toString(bytes.length)).appendBytes(CRLF)
+                .appendBytes(bytes).appendBytes(CRLF);
+    }
+
+    private static byte[] bulk(byte[] bytes) {
+        return Buffer.buffer().appendByte((byte) '$').appendString(Integer.toString(bytes.length)).appendBytes(CRLF)
+                .appendBytes(bytes).appendBytes(CRLF).getBytes();
+    }
+}
