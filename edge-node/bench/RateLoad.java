@@ -87,6 +87,9 @@ public final class RateLoad {
         final List<Connection> connections = new ArrayList<>();
         long measured;
         long errors;
+        /** Responses in all, and when the last one arrived: what a stall report says. */
+        long responses;
+        long lastResponse;
 
         Run(InetSocketAddress address, byte[] wire, long interval, long measureFrom, long end) throws IOException {
             this.selector = Selector.open();
@@ -123,8 +126,7 @@ public final class RateLoad {
                     break;
                 }
                 if (now > end + STALL_NANOS) { // a server that never answers: fail, do not hang
-                    connections.stream().filter(c -> c.awaiting).forEach(c -> failed("no response in "
-                            + STALL_NANOS / 1_000_000_000 + " s after the run's end"));
+                    stalled(now);
                     break;
                 }
                 long wait = nextDue == Long.MAX_VALUE ? Long.MAX_VALUE : nextDue - System.nanoTime();
@@ -148,8 +150,26 @@ public final class RateLoad {
             }
         }
 
+        /**
+         * Reports connections still waiting long after the run's end, with what tells a server
+         * that stopped answering mid-run from one that only lost the last requests: which
+         * server, how many connections wait, how long ago the last response of any came and how
+         * many there were.
+         */
+        void stalled(long now) {
+            long waiting = connections.stream().filter(c -> c.awaiting).count();
+            String last = responses == 0 ? "none ever came"
+                    : String.format("the last %.3f s before the run's end", (end - lastResponse) / 1e9);
+            System.err.printf("connection failed: %d of %d connections to %s had no response %d s after the run's end;"
+                    + " %d responses in all, %s%n", waiting, connections.size(), address, STALL_NANOS / 1_000_000_000,
+                    responses, last);
+            errors += waiting;
+        }
+
         void completed(Connection c, int status) {
             long now = System.nanoTime();
+            responses++;
+            lastResponse = now;
             if (c.intended >= measureFrom) {
                 histogram.recordValue(Math.min(now - c.intended, histogram.getHighestTrackableValue()));
                 measured++;
