@@ -14,6 +14,7 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.impl.types.ErrorType;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -248,8 +249,8 @@ public final class UnitRedisConnection implements AutoCloseable {
 
     private Session open() {
         if (closed) {
-            Future<RedisConnection> none = Future.failedFuture("the edge is shutting down");
-            return new Session(null, none, Future.failedFuture("the edge is shutting down"));
+            String why = "the edge is shutting down";
+            return new Session(null, Future.failedFuture(why), Future.failedFuture(why));
         }
         RedisOptions opened = options.get();
         Redis client = Redis.createClient(vertx, opened);
@@ -270,7 +271,7 @@ public final class UnitRedisConnection implements AutoCloseable {
     }
 
     private static String firstHost(RedisOptions options) {
-        return java.net.URI.create(options.getEndpoint()).getHost();
+        return URI.create(options.getEndpoint()).getHost();
     }
 
     /** What the pipelined sockets of {@code session} hand back: redirects, and losses that drop the session. */
