@@ -67,6 +67,7 @@ public final class RateLoad {
             run.add(start + intervalNanos * c / connections);
         }
         run.drive();
+        run.writeSlow(System.getProperty("rateload.slow"));
         Histogram all = run.histogram;
         double ms = 1e6;
         System.out.printf("%.0f %.3f %.3f %.3f %.3f %d %d%n", run.measured / seconds,
@@ -87,6 +88,14 @@ public final class RateLoad {
         final List<Connection> connections = new ArrayList<>();
         long measured;
         long errors;
+        /**
+         * Measured requests slower than {@link #SLOW_NANOS}, as (intended send time from the
+         * measurement's start, latency) pairs, for {@code -Drateload.slow=FILE}: whether a tail
+         * is a few long stalls (requests late together) or many short delays spread out.
+         */
+        static final long SLOW_NANOS = 1_000_000;
+        long[] slow = new long[2 * 65_536];
+        int slowCount;
         /** Responses in all, and when the last one arrived: what a stall report says. */
         long responses;
         long lastResponse;
@@ -172,12 +181,29 @@ public final class RateLoad {
             lastResponse = now;
             if (c.intended >= measureFrom) {
                 histogram.recordValue(Math.min(now - c.intended, histogram.getHighestTrackableValue()));
+                if (now - c.intended > SLOW_NANOS && 2 * slowCount + 1 < slow.length) {
+                    slow[2 * slowCount] = c.intended - measureFrom;
+                    slow[2 * slowCount + 1] = now - c.intended;
+                    slowCount++;
+                }
                 measured++;
                 if (status < 200 || status >= 400) {
                     errors++;
                 }
             }
             c.intended += interval;
+        }
+
+        /** Writes the slow requests, "intended_ms latency_ms" per line, when {@code file} is set. */
+        void writeSlow(String file) throws IOException {
+            if (file == null) {
+                return;
+            }
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < slowCount; i++) {
+                out.append(String.format("%.3f %.3f%n", slow[2 * i] / 1e6, slow[2 * i + 1] / 1e6));
+            }
+            java.nio.file.Files.writeString(java.nio.file.Path.of(file), out);
         }
 
         void failed(String why) {

@@ -33,8 +33,13 @@ fi
 mkdir -p "$WORK/rateload"
 "$JAVA_HOME/bin/javac" -cp "$HDR" -d "$WORK/rateload" "$HERE/RateLoad.java"
 
-rate_load() { # $1 url, $2 rate -> "achieved p50 p99 p999 max n errors"
-  taskset -c "$CLIENT_CORE" "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx256m -cp "$WORK/rateload:$HDR" RateLoad \
+# SLOW_DIR=<dir>: each rate run also writes its requests slower than 1 ms there, "intended_ms
+# latency_ms" per line (<row>-<server>-<round>.txt), to see whether a tail is a few stalls (late
+# requests bunched in time) or many short delays.
+rate_load() { # $1 url, $2 rate, $3 file name for SLOW_DIR -> "achieved p50 p99 p999 max n errors"
+  local slow=()
+  [ -n "${SLOW_DIR:-}" ] && mkdir -p "$SLOW_DIR" && slow=("-Drateload.slow=$SLOW_DIR/$3.txt")
+  taskset -c "$CLIENT_CORE" "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx256m "${slow[@]}" -cp "$WORK/rateload:$HDR" RateLoad \
     "$1" "$2" "$RATE_SECONDS" "$CONNECTIONS" "$RATE_WARMUP" 'Referer: http://localhost/'
 }
 
@@ -81,8 +86,8 @@ table_head() {
 }
 
 # One row: capacities, then ROUNDS alternating rate runs (median of each percentile).
-lat_row() { # $1 label, $2 path, $3 = edge-only (no nginx column)
-  local label=$1 path=$2 edge_only=${3:-} ncap=0 ecap rate e n edge=() nginx=() a0 a1 allocs=()
+lat_row() { # $1 label, $2 path, $3 = edge-only (no nginx column); ROW: the row's number
+  local label=$1 path=$2 edge_only=${3:-} ncap=0 ecap rate e n edge=() nginx=() a0 a1 allocs=() round=0
   local eurl="http://127.0.0.1:$EDGE_PORT$path" nurl="http://127.0.0.1:$NGINX_PORT$path"
   curl -s -o /dev/null -H 'Referer: http://localhost/' "$eurl"
   warm_up "$eurl"
@@ -96,12 +101,13 @@ lat_row() { # $1 label, $2 path, $3 = edge-only (no nginx column)
     rate=${EDGE_ONLY_RATE:-$(python3 -c "print(int($ecap * $SHARE))")}
   fi
   for _ in $(seq 1 "$ROUNDS"); do
+    round=$((round + 1))
     if [ -z "$edge_only" ]; then
-      n=$(rate_load "$nurl" "$rate"); nginx+=("$n")
+      n=$(rate_load "$nurl" "$rate" "row$ROW-nginx-$round"); nginx+=("$n")
     fi
     a0=$(edge_allocated)
     t0=$(edge_threads)
-    e=$(rate_load "$eurl" "$rate"); edge+=("$e")
+    e=$(rate_load "$eurl" "$rate" "row$ROW-edge-$round"); edge+=("$e")
     t1=$(edge_threads)
     a1=$(edge_allocated)
     threads_report "$label" "$t0" "$t1" >&2
@@ -130,20 +136,20 @@ echo "edge-latency: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), capac
 echo
 table_head
 start_nginx off
-want 1 && lat_row "cache hit, 100 KB segment" "/hls/seg.ts?token=token"
-want 2 && lat_row "cache hit, small playlist" "/hls/live.m3u8?token=token"
+want 1 && ROW=1 lat_row "cache hit, 100 KB segment" "/hls/seg.ts?token=token"
+want 2 && ROW=2 lat_row "cache hit, small playlist" "/hls/live.m3u8?token=token"
 start_nginx on
 units_on
-want 3 && lat_row "cache hit, 100 KB segment, seed units on" "/hls/seg.ts?token=token"
-want 4 && lat_row "cache hit, small playlist, seed units on" "/hls/live.m3u8?token=token"
+want 3 && ROW=3 lat_row "cache hit, 100 KB segment, seed units on" "/hls/seg.ts?token=token"
+want 4 && ROW=4 lat_row "cache hit, small playlist, seed units on" "/hls/live.m3u8?token=token"
 if want 5; then
   redis_unit_on
-  lat_row "cache hit, small playlist, seed units + Redis counter unit (edge only, at $SHARE x its own capacity)" \
+  ROW=5 lat_row "cache hit, small playlist, seed units + Redis counter unit (edge only, at $SHARE x its own capacity)" \
     "/hls/live.m3u8?token=token" edge-only
 fi
 if want 6; then
   shared_counter_on
-  lat_row "cache hit, small playlist, seed units + ngx.shared counter unit (edge only, at $SHARE x its own capacity)" \
+  ROW=6 lat_row "cache hit, small playlist, seed units + ngx.shared counter unit (edge only, at $SHARE x its own capacity)" \
     "/hls/live.m3u8?token=token" edge-only
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -39,7 +39,7 @@ public class ProxyProducer {
 
     /**
      * Micrometer's clock for every registry (in place of Quarkus' default {@code Clock.SYSTEM}):
-     * wall time from {@link CoarseClock}, at most 10 ms old. Micrometer reads it on every timer and
+     * wall time from {@link CoarseClock}, at most 250 ms old. Micrometer reads it on every timer and
      * summary record only to see whether a 40 s window turns: four system clock reads per unit call
      * otherwise. Durations are measured on its monotonic time, which is exact.
      */

@@ -72,7 +72,7 @@ public final class UnitHealth {
     }
 
     /**
-     * The clock's millis: for a system clock (the edge's) {@link CoarseClock}'s, at most 10 ms old
+     * The clock's millis: for a system clock (the edge's) {@link CoarseClock}'s, at most 250 ms old
      * and no system call per unit call (a slice is 10 s); a test's clock as it is.
      */
     private final LongSupplier millis;

@@ -23,20 +23,43 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ReplyDeadlines {
 
-    /** One wait for a reply. Set (true) once it is over: answered or expired, whichever came first. */
+    /**
+     * One wait for a reply. Set (true) once it is over: answered or expired, whichever came first.
+     * Whoever ends it takes its timeout action: an answered wait lets go of it at once, since the
+     * action holds the waiting request (a suspended step: its continuation, exchange and headers),
+     * and a wait stays queued until a sweep or a later answer reaches it.
+     */
     static final class Wait extends AtomicBoolean {
         private static final long serialVersionUID = 1L;
         private final long deadline;
-        private final transient Runnable onTimeout;
+        /** Read and cleared only by the thread that ended the wait (the compareAndSet's winner). */
+        private transient Runnable onTimeout;
+        private final transient ReplyDeadlines owner;
 
-        private Wait(long deadline, Runnable onTimeout) {
+        private Wait(ReplyDeadlines owner, long deadline, Runnable onTimeout) {
+            this.owner = owner;
             this.deadline = deadline;
             this.onTimeout = onTimeout;
         }
 
         /** The reply is there: the wait will not expire. False when it had expired first. */
         boolean answered() {
-            return compareAndSet(false, true);
+            if (!compareAndSet(false, true)) {
+                return false;
+            }
+            onTimeout = null;
+            owner.dropAnsweredHeads();
+            return true;
+        }
+
+        /** Ends the wait as expired: its timeout action, or null when it was answered first. */
+        private Runnable expire() {
+            if (!compareAndSet(false, true)) {
+                return null;
+            }
+            Runnable action = onTimeout;
+            onTimeout = null;
+            return action;
         }
     }
 
@@ -53,7 +76,7 @@ final class ReplyDeadlines {
 
     /** Starts a wait; {@code onTimeout} runs (on a Vert.x context) if it is not answered within the timeout. */
     Wait start(Runnable onTimeout) {
-        Wait wait = new Wait(System.nanoTime() + timeoutNanos, onTimeout);
+        Wait wait = new Wait(this, System.nanoTime() + timeoutNanos, onTimeout);
         waits.add(wait);
         if (armed.compareAndSet(false, true)) {
             arm(timeoutNanos);
@@ -61,7 +84,23 @@ final class ReplyDeadlines {
         return wait;
     }
 
-    /** Waits not yet dropped (answered ones stay queued until a sweep reaches them). */
+    /**
+     * Takes the answered waits at the head off the queue, as each answer comes: replies come
+     * about in the order their commands went out, so the queue holds about the waits still open
+     * instead of every wait of the last timeout (at 24,000 calls a second and a 250 ms timeout,
+     * 6,000 answered waits, each holding its request until the sweep: 30-60 MB a young
+     * collection copied, 13-58 ms pauses). {@code remove} of the head itself, never {@code poll}:
+     * another thread may take the head between the look and the removal, and only that wait may
+     * go. A wait ahead of it that is still open keeps the answered ones behind it until it ends.
+     */
+    private void dropAnsweredHeads() {
+        Wait head;
+        while ((head = waits.peek()) != null && head.get()) {
+            waits.remove(head);
+        }
+    }
+
+    /** Waits not yet dropped (an answered one stays queued while an older wait is open). */
     int queued() {
         return waits.size();
     }
@@ -81,17 +120,18 @@ final class ReplyDeadlines {
      * timeouts run after, outside the lock (a step woken by one may run on at once, on this thread).
      */
     private void sweep() {
-        List<Wait> expired = null;
+        List<Runnable> expired = null;
         synchronized (this) {
             long now = System.nanoTime();
             Wait head;
             while ((head = waits.peek()) != null && (head.get() || head.deadline - now <= 0)) {
-                waits.poll();
-                if (head.compareAndSet(false, true)) {
+                waits.remove(head);
+                Runnable onTimeout = head.expire();
+                if (onTimeout != null) {
                     if (expired == null) {
                         expired = new ArrayList<>();
                     }
-                    expired.add(head);
+                    expired.add(onTimeout);
                 }
             }
             if (head != null) {
@@ -106,7 +146,7 @@ final class ReplyDeadlines {
             }
         }
         if (expired != null) {
-            expired.forEach(wait -> wait.onTimeout.run());
+            expired.forEach(Runnable::run);
         }
     }
 }

@@ -54,6 +54,23 @@ class ReplyDeadlinesTest {
     }
 
     @Test
+    void answeredWaitsLeaveTheQueueAsTheyAreAnsweredNotAtTheTimeout() {
+        // An hour: no sweep runs during the test, only answers take waits off the queue.
+        ReplyDeadlines deadlines = new ReplyDeadlines(vertx, Duration.ofHours(1));
+        ReplyDeadlines.Wait first = deadlines.start(() -> { });
+        ReplyDeadlines.Wait second = deadlines.start(() -> { });
+        ReplyDeadlines.Wait third = deadlines.start(() -> { });
+
+        assertThat(second.answered()).isTrue();
+        assertThat(deadlines.queued()).as("an answer behind an open wait stays queued behind it").isEqualTo(3);
+        assertThat(first.answered()).isTrue();
+        assertThat(deadlines.queued()).as("the open head answered: it and the answered one behind it leave").isEqualTo(1);
+        assertThat(third.answered()).isTrue();
+        assertThat(deadlines.queued()).isZero();
+        assertThat(third.answered()).as("a wait is answered once").isFalse();
+    }
+
+    @Test
     void waitsFromManyThreadsEachEndOnceAndTheTimerRearmsAfterTheQueueRanEmpty() throws Exception {
         ReplyDeadlines deadlines = new ReplyDeadlines(vertx, Duration.ofMillis(10));
         int n = 400;
