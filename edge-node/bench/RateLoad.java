@@ -61,6 +61,10 @@ public final class RateLoad {
         long intervalNanos = (long) (connections * 1e9 / rate); // per connection
         long start = System.nanoTime() + 100_000_000L;
         long measureFrom = start + (long) (warmup * 1e9);
+        // The wall-clock time the measurement starts at: the slow requests' times (SLOW_DIR) are
+        // from there, so they can be laid over a server's GC or safepoint log (-Xlog:...::time).
+        System.err.printf("RateLoad: measuring from %d (epoch ms)%n",
+                System.currentTimeMillis() + (measureFrom - System.nanoTime()) / 1_000_000);
         long end = measureFrom + (long) (seconds * 1e9);
         Run run = new Run(new InetSocketAddress(uri.getHost(), uri.getPort()), wire, intervalNanos, measureFrom, end);
         for (int c = 0; c < connections; c++) {
