@@ -103,30 +103,41 @@ lat_row() { # $1 label, $2 path, $3 = edge-only (no nginx column); ROW: the row'
   for _ in $(seq 1 "$ROUNDS"); do
     round=$((round + 1))
     if [ -z "$edge_only" ]; then
-      n=$(rate_load "$nurl" "$rate" "row$ROW-nginx-$round"); nginx+=("$n")
+      # A failed rate run (an error answer, a stall, the client's own failure: its stderr says
+      # which) marks its row and the run goes on to the next rows.
+      n=$(rate_load "$nurl" "$rate" "row$ROW-nginx-$round") || n=failed
+      nginx+=("$n")
     fi
     a0=$(edge_allocated)
     t0=$(edge_threads)
-    e=$(rate_load "$eurl" "$rate" "row$ROW-edge-$round"); edge+=("$e")
+    e=$(rate_load "$eurl" "$rate" "row$ROW-edge-$round") || e=failed
+    edge+=("$e")
     t1=$(edge_threads)
     a1=$(edge_allocated)
     threads_report "$label" "$t0" "$t1" >&2
-    allocs+=("$(( (a1 - a0) / $(echo "$e" | cut -d' ' -f6) ))")
+    if [ "$e" != failed ]; then
+      allocs+=("$(( (a1 - a0) / $(echo "$e" | cut -d' ' -f6) ))")
+    fi
   done
   python3 - "$label" "$ncap" "$ecap" "$rate" "${#edge[@]}" "${allocs[*]}" "${edge[@]}" "${nginx[@]}" <<'PY'
 import statistics, sys
 label, ncap, ecap, rate, n, allocs = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4], int(sys.argv[5]), sys.argv[6]
-runs = [tuple(map(float, r.split())) for r in sys.argv[7:]]
+runs = [None if r == "failed" else tuple(map(float, r.split())) for r in sys.argv[7:]]
 edge, nginx = runs[:n], runs[n:]
-med = lambda rs, i: statistics.median(r[i] for r in rs)
-alloc = statistics.median(int(a) for a in allocs.split())
-e = [med(edge, i) for i in (1, 2, 3)]
+ok = lambda rs: [r for r in rs if r is not None]
+failed = lambda rs: f" ({len(rs) - len(ok(rs))} of {len(rs)} rate runs failed)" if len(ok(rs)) < len(rs) else ""
+med = lambda rs, i: statistics.median(r[i] for r in ok(rs))
+alloc = int(statistics.median(int(a) for a in allocs.split())) if allocs.split() else "–"
+e = [med(edge, i) for i in (1, 2, 3)] if ok(edge) else None
+es = f"{e[0]:.2f} / {e[1]:.2f} / {e[2]:.2f}{failed(edge)}" if e else "all rate runs failed"
 if nginx:
-    g = [med(nginx, i) for i in (1, 2, 3)]
-    print(f"| {label} | {ncap:.0f} | {ecap:.0f} | {ecap/ncap:.2f} | {rate} | {e[0]:.2f} / {e[1]:.2f} / {e[2]:.2f} | "
-          f"{g[0]:.2f} / {g[1]:.2f} / {g[2]:.2f} | {e[1]/g[1]:.2f} | {e[2]/g[2]:.2f} | {alloc} |")
+    g = [med(nginx, i) for i in (1, 2, 3)] if ok(nginx) else None
+    gs = f"{g[0]:.2f} / {g[1]:.2f} / {g[2]:.2f}{failed(nginx)}" if g else "all rate runs failed"
+    r99 = f"{e[1]/g[1]:.2f}" if e and g else "–"
+    r999 = f"{e[2]/g[2]:.2f}" if e and g else "–"
+    print(f"| {label} | {ncap:.0f} | {ecap:.0f} | {ecap/ncap:.2f} | {rate} | {es} | {gs} | {r99} | {r999} | {alloc} |")
 else:
-    print(f"| {label} | – | {ecap:.0f} | – | {rate} | {e[0]:.2f} / {e[1]:.2f} / {e[2]:.2f} | – | – | – | {alloc} |")
+    print(f"| {label} | – | {ecap:.0f} | – | {rate} | {es} | – | – | – | {alloc} |")
 PY
 }
 
