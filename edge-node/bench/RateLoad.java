@@ -72,10 +72,10 @@ public final class RateLoad {
         }
         run.drive();
         run.writeSlow(System.getProperty("rateload.slow"));
-        Histogram all = run.histograms[1];
-        long errors = run.errors + run.failures[1];
+        Histogram all = run.measured.histogram;
+        long errors = run.errors + run.measured.failures;
         double ms = 1e6;
-        System.out.printf("%.0f %.3f %.3f %.3f %.3f %d %d%n", run.counted[1] / seconds,
+        System.out.printf("%.0f %.3f %.3f %.3f %.3f %d %d%n", run.measured.counted / seconds,
                 all.getValueAtPercentile(50) / ms, all.getValueAtPercentile(99) / ms,
                 all.getValueAtPercentile(99.9) / ms, all.getMaxValue() / ms, all.getTotalCount(), errors);
         // The client's own pauses are charged to the server (latency counts from the intended
@@ -94,11 +94,8 @@ public final class RateLoad {
 
     /** The selector loop and what it measures. */
     private static final class Run {
-        /** [0] the warm-up's, [1] the measurement's. */
-        final Histogram[] histograms = {
-            new Histogram(TimeUnit.SECONDS.toNanos(60), 3), new Histogram(TimeUnit.SECONDS.toNanos(60), 3)};
-        final long[] counted = new long[2];
-        final long[] failures = new long[2];
+        final Phase warmUp = new Phase();
+        final Phase measured = new Phase();
         final Selector selector;
         final InetSocketAddress address;
         final byte[] wire;
@@ -107,15 +104,6 @@ public final class RateLoad {
         final long end;
         final List<Connection> connections = new ArrayList<>();
         long errors;
-        /**
-         * Measured requests slower than {@link #SLOW_NANOS}, as (intended send time from the
-         * measurement's start, latency) pairs, for {@code -Drateload.slow=FILE}: whether a tail
-         * is a few long stalls (requests late together) or many short delays spread out.
-         */
-        static final long SLOW_NANOS = 1_000_000;
-        static final int SLOW_KEPT = 65_536;
-        final long[][] slow = {new long[2 * SLOW_KEPT + 2], new long[2 * SLOW_KEPT + 2]};
-        final int[] slowCounts = new int[2];
         /** Responses in all, and when the last one arrived: what a stall report says. */
         long responses;
         long lastResponse;
@@ -163,7 +151,7 @@ public final class RateLoad {
                     break;
                 }
                 if (now > end + STALL_NANOS) { // a server that never answers: fail, do not hang
-                    stalled(now);
+                    stalled();
                     break;
                 }
                 long wait = nextDue == Long.MAX_VALUE ? Long.MAX_VALUE : nextDue - System.nanoTime();
@@ -191,7 +179,7 @@ public final class RateLoad {
          * server, how many connections wait, how long ago the last response of any came and how
          * many there were.
          */
-        void stalled(long now) {
+        void stalled() {
             long waiting = connections.stream().filter(c -> c.awaiting).count();
             String last = responses == 0 ? "none ever came"
                     : String.format("the last %.3f s before the run's end", (end - lastResponse) / 1e9);
@@ -210,16 +198,7 @@ public final class RateLoad {
             // first taken at the measurement's start made the client deoptimise there and stall
             // for some 20-30 ms, which every request then sent late was charged for (8,000 late
             // requests, p99 11.5 ms on a row whose servers answer in 0.2 ms).
-            int phase = c.intended >= measureFrom ? 1 : 0;
-            long latency = now - c.intended;
-            histograms[phase].recordValue(Math.min(latency, histograms[phase].getHighestTrackableValue()));
-            int at = slowCounts[phase]; // at most SLOW_KEPT: the last pair is scratch, written when the list is full
-            boolean slowOne = latency > SLOW_NANOS & at < SLOW_KEPT;
-            slow[phase][2 * at] = c.intended - measureFrom;
-            slow[phase][2 * at + 1] = latency;
-            slowCounts[phase] = at + (slowOne ? 1 : 0);
-            counted[phase]++;
-            failures[phase] += status < 200 || status >= 400 ? 1 : 0;
+            (c.intended >= measureFrom ? measured : warmUp).record(c.intended - measureFrom, now - c.intended, status);
             c.intended += interval;
         }
 
@@ -229,9 +208,8 @@ public final class RateLoad {
                 return;
             }
             StringBuilder out = new StringBuilder();
-            long[] measured = slow[1];
-            for (int i = 0; i < slowCounts[1]; i++) {
-                out.append(String.format("%.3f %.3f%n", measured[2 * i] / 1e6, measured[2 * i + 1] / 1e6));
+            for (int i = 0; i < measured.slowCount; i++) {
+                out.append(String.format("%.3f %.3f%n", measured.slow[2 * i] / 1e6, measured.slow[2 * i + 1] / 1e6));
             }
             java.nio.file.Files.writeString(java.nio.file.Path.of(file), out);
         }
@@ -239,6 +217,33 @@ public final class RateLoad {
         void failed(String why) {
             System.err.println("connection failed: " + why);
             errors++;
+        }
+    }
+
+    /**
+     * What one phase of a run (warm-up or measurement) recorded: its latencies, answers, error
+     * answers and the requests slower than {@link #SLOW_NANOS}, as (intended send time from the
+     * measurement's start, latency) pairs for {@code -Drateload.slow=FILE}: whether a tail is a
+     * few long stalls (requests late together) or many short delays spread out.
+     */
+    private static final class Phase {
+        static final long SLOW_NANOS = 1_000_000;
+        static final int SLOW_KEPT = 65_536;
+        final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        /** SLOW_KEPT pairs and a scratch pair, written (and not counted) once the list is full. */
+        final long[] slow = new long[2 * SLOW_KEPT + 2];
+        int slowCount;
+        long counted;
+        long failures;
+
+        /** Without a branch on the latency or the list's room: the same code for every answer. */
+        void record(long intendedFromStart, long latency, int status) {
+            histogram.recordValue(Math.min(latency, histogram.getHighestTrackableValue()));
+            slow[2 * slowCount] = intendedFromStart;
+            slow[2 * slowCount + 1] = latency;
+            slowCount += latency > SLOW_NANOS & slowCount < SLOW_KEPT ? 1 : 0;
+            counted++;
+            failures += status < 200 || status >= 400 ? 1 : 0;
         }
     }
 

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,16 +45,15 @@ final class ReplyDeadlines {
 
         /** The reply is there: the wait will not expire. False when it had expired first. */
         boolean answered() {
-            if (!compareAndSet(false, true)) {
+            if (end() == null) {
                 return false;
             }
-            onTimeout = null;
             owner.dropAnsweredHeads();
             return true;
         }
 
-        /** Ends the wait as expired: its timeout action, or null when it was answered first. */
-        private Runnable expire() {
+        /** Ends the wait: its timeout action (never null), or null when it was already over. */
+        private Runnable end() {
             if (!compareAndSet(false, true)) {
                 return null;
             }
@@ -76,7 +76,7 @@ final class ReplyDeadlines {
 
     /** Starts a wait; {@code onTimeout} runs (on a Vert.x context) if it is not answered within the timeout. */
     Wait start(Runnable onTimeout) {
-        Wait wait = new Wait(this, System.nanoTime() + timeoutNanos, onTimeout);
+        Wait wait = new Wait(this, System.nanoTime() + timeoutNanos, Objects.requireNonNull(onTimeout));
         waits.add(wait);
         if (armed.compareAndSet(false, true)) {
             arm(timeoutNanos);
@@ -126,7 +126,7 @@ final class ReplyDeadlines {
             Wait head;
             while ((head = waits.peek()) != null && (head.get() || head.deadline - now <= 0)) {
                 waits.remove(head);
-                Runnable onTimeout = head.expire();
+                Runnable onTimeout = head.end();
                 if (onTimeout != null) {
                     if (expired == null) {
                         expired = new ArrayList<>();
