@@ -54,7 +54,7 @@ for e in events:
         return f'{m["type"]["name"]}.{m["name"]}:{f["lineNumber"]}'
     if frames:
         by_frame[name(frames[0])] += w
-    own = next((f for f in frames if f["method"]["type"]["name"].startswith("io.nott.") and "$$Lambda" not in f["method"]["type"]["name"]), None)
+    own = next((f for f in frames if f["method"]["type"]["name"].replace("/", ".").startswith("io.nott.") and "$$Lambda" not in f["method"]["type"]["name"]), None)
     by_own[name(own) if own else "(no io.nott frame in the top 24)"] += w
 def show(title, counter):
     print(f"\n{title}\n| bytes/request | share | |\n|---|---|---|")
