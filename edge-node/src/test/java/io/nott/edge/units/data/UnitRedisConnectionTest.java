@@ -105,6 +105,37 @@ class UnitRedisConnectionTest {
         Poll.upTo(Duration.ofSeconds(30), "nothing left in flight").until(() -> redis.inFlight() == 0);
     }
 
+    /**
+     * A loop turn that sends many commands does not hold them all until it ends: every
+     * {@link LoopSocket#FLUSH_AT} go out at once, so Redis works on them while the loop goes on
+     * with the turn. Checked from inside the turn: the loop is held (as by the rest of a turn's
+     * requests) until Redis has run the first batch, which it never would if the batch waited for
+     * the end of the turn.
+     */
+    @Test
+    void aTurnsCommandsReachRedisInBatchesBeforeTheTurnEnds() throws Exception {
+        Context loop = vertx.getOrCreateContext();
+        String key = "ud:early-flush";
+        Node master = cluster.masterOf(key);
+        onLoop(loop, () -> redis.send(cmd(Op.INCRBY, key, "0"))); // the sockets are open before the turn below
+        Poll.upTo(Duration.ofSeconds(60), "the socket is open").until(() -> "0".equals(cluster.cli(master, "GET", key).trim()));
+
+        boolean seenInTurn = onLoop(loop, () -> {
+            for (int i = 0; i < LoopSocket.FLUSH_AT; i++) {
+                redis.send(cmd(Op.INCRBY, key, "1"));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                if (String.valueOf(LoopSocket.FLUSH_AT).equals(cluster.cli(master, "GET", key).trim())) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        assertThat(seenInTurn).as("Redis ran the turn's first %d commands while the turn was still running",
+                LoopSocket.FLUSH_AT).isTrue();
+    }
+
     @Test
     void eachEventLoopHasItsOwnSocketsAndItsRepliesCompleteOnIt() throws Exception {
         Context first = ((VertxInternal) vertx).createEventLoopContext();
