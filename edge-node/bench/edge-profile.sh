@@ -55,11 +55,6 @@ thread_ticks() { # "kind user system" per thread of the edge, the kind being its
   done
 }
 
-# SERVER_CORE's ticks since boot: "busy softirq steal" (busy = user, nice, system, irq, softirq, steal).
-core_ticks() {
-  awk -v c="cpu$SERVER_CORE" '$1 == c {print $2 + $3 + $4 + $7 + $8 + $9, $8, $9}' /proc/stat
-}
-
 # The core's busy, softirq and steal time per request as table rows: $1 requests, $2 before, $3 after.
 core_rows() {
   local b=($2) a=($3)
