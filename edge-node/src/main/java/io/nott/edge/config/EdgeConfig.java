@@ -91,7 +91,7 @@ public interface EdgeConfig {
          * Request steps whose units wait only for Redis stay on their event loop, suspended while
          * they wait (unit-core's {@code LoopStep}), instead of moving to a virtual thread; default
          * true: no thread hop per call, and the command goes out on that loop's own pipelined
-         * socket (one write per loop turn, the reply read on the loop that sent it): the Redis
+         * socket (a loop turn's commands written together, the reply read on the loop that sent it): the Redis
          * row served 1.42x main's req/s at load under 2 and cost 0.70-0.84 of its CPU per request
          * under load (edge-node README, "Rows 4 and 5, eighth pass", issue #21; a quiet profile
          * run is not settled); false moves such steps to a virtual thread.

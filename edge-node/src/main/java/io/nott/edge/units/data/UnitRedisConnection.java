@@ -29,12 +29,12 @@ import org.jboss.logging.Logger;
  *
  * <p>Two ways to Redis, one session: unit commands ({@link #send(UnitRedisCommand)}) go on
  * pipelined sockets of this node's own ({@link PipelinedCluster}: one per event loop and master,
- * one write per loop turn, no thread hop), routed by the slots read with {@code CLUSTER SLOTS};
+ * a loop turn's commands written together, no thread hop), routed by the slots read with {@code CLUSTER SLOTS};
  * Vert.x' cluster client opens the session, reads those slots, and carries what the sockets do
  * not: a {@code MOVED}/{@code ASK} redirect and every command of a standalone Redis (no slots). Per command, Vert.x' client builds request and response
- * objects and a chain of promises and flushes one write each; the pipelined sockets write every
- * command of a loop turn with one flush (figures: edge-node/README.md, "Rows 4 and 5, eighth
- * pass").
+ * objects and a chain of promises and flushes one write each; the pipelined sockets write a loop
+ * turn's commands with one flush per {@link LoopSocket#FLUSH_AT} (figures: edge-node/README.md,
+ * "Rows 4 and 5, eighth pass" and "Redis commands flushed early").
  *
  * <p>Why one long-lived connection and not a pool: Vert.x' cluster client takes a connection
  * from <em>every</em> node's pool for each command sent through {@code Redis.send}. Under load,
