@@ -3,16 +3,25 @@
 # edge), on the rows of edge-vs-nginx.sh, with the same setup (edge-vs-nginx-env.sh: each server
 # pinned to SERVER_CORE, the load on CLIENT_CORE).
 #
-# Per row: nginx's capacity is measured with wrk (closed loop, as edge-vs-nginx.sh), the edge's
-# too (the throughput ratio); then RateLoad.java offers SHARE (default 50 %) of nginx's capacity
-# to each server in turn, at a fixed rate, coordinated-omission aware (wrk2's method: latency from
-# each request's intended send time, HdrHistogram), and prints p50/p99/p99.9 and the ratio
-# edge/nginx. Each rate run also reports the bytes the edge's serving threads allocated per request.
+# Per row: nginx's capacity and the edge's are measured with wrk (closed loop, as edge-vs-nginx.sh),
+# CAPACITY_ROUNDS runs each, alternating, so both see the same background load (medians and their
+# ratio); then RateLoad.java offers SHARE (default 50 %) of nginx's capacity to each server in
+# turn, at a fixed rate, coordinated-omission aware (wrk2's method: latency from each request's
+# intended send time, HdrHistogram), and prints p50/p99/p99.9 and the ratio edge/nginx. Each rate
+# run also reports the bytes the edge's serving threads allocated per request.
+#
+# Row 5 (the seed's units + the Redis counter unit) is edge only, and its figure is a ratio to row
+# 4: two fresh edges (same jar and options, same core) are started for it, a base with row 4's
+# units and a twin over a Redis of its own holding row 4's units plus the counter unit, warmed up
+# and measured run for run alternating, so the ratio compares two edges with the same history
+# under the same background load rather than two runs minutes apart (on this shared machine one
+# build's row 4 measured 30,611-46,919 req/s in a day). Its rate run offers SHARE of the twin's
+# own capacity. Row 6 (an ngx.shared counter unit instead of the Redis
+# one, on the first edge) is compared with row 4's median.
 #
 # Usage: edge-node/bench/edge-latency.sh   (build first: ./mvnw -B -pl edge-node -am package -DskipTests)
-# Knobs: SHARE=0.5 RATE_SECONDS=20 RATE_WARMUP=5 CAPACITY_DURATION=8s ROUNDS=1 CONNECTIONS=32
-#        WARMUP=15s EDGE_JAVA_OPTS="..." EDGE_JAR=... ROWS="1 2 3 4 5 6" (5 = + Redis counter unit, 6 = + ngx.shared counter
-#        unit instead, both edge only; compare their edge req/s with row 4's)
+# Knobs: SHARE=0.5 RATE_SECONDS=20 RATE_WARMUP=5 CAPACITY_DURATION=8s CAPACITY_ROUNDS=3 ROUNDS=1
+#        CONNECTIONS=32 WARMUP=15s EDGE_JAVA_OPTS="..." EDGE_JAR=... ROWS="1 2 3 4 5 6"
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +29,7 @@ SHARE=${SHARE:-0.5}
 RATE_SECONDS=${RATE_SECONDS:-20}
 RATE_WARMUP=${RATE_WARMUP:-5}
 CAPACITY_DURATION=${CAPACITY_DURATION:-8s}
+CAPACITY_ROUNDS=${CAPACITY_ROUNDS:-3}
 ROUNDS=${ROUNDS:-1}
 ROWS=${ROWS:-"1 2 3 4 5 6"}
 # shellcheck source=edge-vs-nginx-env.sh
@@ -85,24 +95,51 @@ table_head() {
   echo "|---|---|---|---|---|---|---|---|---|---|"
 }
 
-# One row: capacities, then ROUNDS alternating rate runs (median of each percentile).
-lat_row() { # $1 label, $2 path, $3 = edge-only (no nginx column); ROW: the row's number
-  local label=$1 path=$2 edge_only=${3:-} ncap=0 ecap rate e n edge=() nginx=() a0 a1 allocs=() round=0
+# Medians of CAPACITY_ROUNDS wrk runs on each URL given, the URLs taking turns run for run:
+# "median1 [median2]".
+capacities() { # $1 url [, $2 url]
+  local url runs=()
+  for _ in $(seq 1 "$CAPACITY_ROUNDS"); do
+    for url in "$@"; do runs+=("$(measure "$url" "$CAPACITY_DURATION" | cut -d' ' -f1)"); done
+  done
+  python3 - "$#" "${runs[@]}" <<'PY'
+import statistics, sys
+k, runs = int(sys.argv[1]), [float(r) for r in sys.argv[2:]]
+print(" ".join(f"{statistics.median(runs[i::k]):.0f}" for i in range(k)))
+PY
+}
+
+warm() { # $1 url
+  curl -s -o /dev/null -H 'Referer: http://localhost/' "$1"
+  warm_up "$1"
+}
+
+# One row: capacities, then ROUNDS alternating rate runs (median of each percentile). The mode:
+# empty = against nginx; "twin" = edge only, its capacity alternated with BASE_URL's (row 4 on a
+# fresh base edge) and given as a ratio to it; "alone" = edge only, compared with ROW4_CAPACITY.
+lat_row() { # $1 label, $2 path, $3 mode; ROW: the row's number
+  local label=$1 path=$2 mode=${3:-} ncap=0 ecap rate e n edge=() nginx=() a0 a1 allocs=() round=0 base=0 caps
   local eurl="http://127.0.0.1:$EDGE_PORT$path" nurl="http://127.0.0.1:$NGINX_PORT$path"
-  curl -s -o /dev/null -H 'Referer: http://localhost/' "$eurl"
-  warm_up "$eurl"
-  ecap=$(measure "$eurl" "$CAPACITY_DURATION" | cut -d' ' -f1)
-  if [ -z "$edge_only" ]; then
-    curl -s -o /dev/null -H 'Referer: http://localhost/' "$nurl"
-    warm_up "$nurl"
-    ncap=$(measure "$nurl" "$CAPACITY_DURATION" | cut -d' ' -f1)
-    rate=$(python3 -c "print(int($ncap * $SHARE))")
-  else
-    rate=${EDGE_ONLY_RATE:-$(python3 -c "print(int($ecap * $SHARE))")}
-  fi
+  warm "$eurl"
+  case "$mode" in
+    "")
+      warm "$nurl"
+      caps=$(capacities "$nurl" "$eurl")
+      read -r ncap ecap <<<"$caps"
+      rate=$(python3 -c "print(int($ncap * $SHARE))") ;;
+    twin)
+      warm "$BASE_URL"
+      caps=$(capacities "$BASE_URL" "$eurl")
+      read -r base ecap <<<"$caps" ;;
+    alone)
+      base=${ROW4_CAPACITY:-0}
+      ecap=$(capacities "$eurl") ;;
+  esac
+  [ -n "$mode" ] && rate=$(python3 -c "print(int($ecap * $SHARE))")
+  [ "$ROW" = 4 ] && ROW4_CAPACITY=$ecap
   for _ in $(seq 1 "$ROUNDS"); do
     round=$((round + 1))
-    if [ -z "$edge_only" ]; then
+    if [ -z "$mode" ]; then
       # A failed rate run (an error answer, a stall, the client's own failure: its stderr says
       # which) marks its row and the run goes on to the next rows.
       n=$(rate_load "$nurl" "$rate" "row$ROW-nginx-$round") || n=failed
@@ -119,10 +156,11 @@ lat_row() { # $1 label, $2 path, $3 = edge-only (no nginx column); ROW: the row'
       allocs+=("$(( (a1 - a0) / $(echo "$e" | cut -d' ' -f6) ))")
     fi
   done
-  python3 - "$label" "$ncap" "$ecap" "$rate" "${#edge[@]}" "${allocs[*]}" "${edge[@]}" "${nginx[@]}" <<'PY'
+  python3 - "$label" "$ncap" "$ecap" "$rate" "${mode:-nginx}" "$base" "${#edge[@]}" "${allocs[*]}" "${edge[@]}" "${nginx[@]}" <<'PY'
 import statistics, sys
-label, ncap, ecap, rate, n, allocs = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4], int(sys.argv[5]), sys.argv[6]
-runs = [None if r == "failed" else tuple(map(float, r.split())) for r in sys.argv[7:]]
+label, ncap, ecap, rate, mode, base = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5], float(sys.argv[6])
+n, allocs = int(sys.argv[7]), sys.argv[8]
+runs = [None if r == "failed" else tuple(map(float, r.split())) for r in sys.argv[9:]]
 edge, nginx = runs[:n], runs[n:]
 ok = lambda rs: [r for r in rs if r is not None]
 failed = lambda rs: f" ({len(rs) - len(ok(rs))} of {len(rs)} rate runs failed)" if len(ok(rs)) < len(rs) else ""
@@ -137,13 +175,17 @@ if nginx:
     r999 = f"{e[2]/g[2]:.2f}" if e and g else "–"
     print(f"| {label} | {ncap:.0f} | {ecap:.0f} | {ecap/ncap:.2f} | {rate} | {es} | {gs} | {r99} | {r999} | {alloc} |")
 else:
-    print(f"| {label} | – | {ecap:.0f} | – | {rate} | {es} | – | – | – | {alloc} |")
+    if mode == "twin":
+        of = f" (**{ecap / base:.2f} of row 4**: the twin vs a fresh base edge, {base:.0f} req/s, alternated)"
+    else:
+        of = f" ({ecap / base:.2f} of row 4's median)" if base else ""
+    print(f"| {label} | – | {ecap:.0f}{of} | – | {rate} | {es} | – | – | – | {alloc} |")
 PY
 }
 
 want() { case " $ROWS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
-echo "edge-latency: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), capacity: wrk -t1 -c$CONNECTIONS -d$CAPACITY_DURATION; latency: RateLoad -c$CONNECTIONS ${RATE_SECONDS}s at $SHARE x nginx's capacity, x$ROUNDS (median); servers on core $SERVER_CORE, load on core $CLIENT_CORE; EDGE_JAVA_OPTS=$EDGE_JAVA_OPTS"
+echo "edge-latency: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), capacity: wrk -t1 -c$CONNECTIONS -d$CAPACITY_DURATION x$CAPACITY_ROUNDS alternating (median); latency: RateLoad -c$CONNECTIONS ${RATE_SECONDS}s at $SHARE x nginx's capacity, x$ROUNDS (median); servers on core $SERVER_CORE, load on core $CLIENT_CORE; EDGE_JAVA_OPTS=$EDGE_JAVA_OPTS"
 echo
 table_head
 start_nginx off
@@ -154,13 +196,30 @@ units_on
 want 3 && ROW=3 lat_row "cache hit, 100 KB segment, seed units on" "/hls/seg.ts?token=token"
 want 4 && ROW=4 lat_row "cache hit, small playlist, seed units on" "/hls/live.m3u8?token=token"
 if want 5; then
-  redis_unit_on
-  ROW=5 lat_row "cache hit, small playlist, seed units + Redis counter unit (edge only, at $SHARE x its own capacity)" \
-    "/hls/live.m3u8?token=token" edge-only
+  # Two fresh edges from the same jar on the same core, with the same history (a warm-up, then
+  # alternating runs): the base over the first Redis (row 4's units), the twin over a Redis of its
+  # own holding row 4's units and the Redis counter unit. Not the first edge as the base: it has
+  # served rows 1-4 and its JIT compiled for all of them (the twin measured 0.78 of it in one run,
+  # 0.67-0.72 of a fresh base in pairs the same hour).
+  BASE_PORT=$(free_port)
+  start_edge "$JAR" "$BASE_PORT" base
+  BASE_PID=$STARTED_EDGE_PID
+  TWIN_REDIS=$(free_redis_port)
+  start_redis "$TWIN_REDIS" "$WORK/redis-twin"
+  TWIN_PORT=$(free_port)
+  start_edge "$JAR" "$TWIN_PORT" twin "$TWIN_REDIS"
+  TWIN_PID=$STARTED_EDGE_PID
+  on_edge "$TWIN_REDIS" "$TWIN_PORT" units_on
+  on_edge "$TWIN_REDIS" "$TWIN_PORT" redis_unit_on
+  BASE_URL="http://127.0.0.1:$BASE_PORT/hls/live.m3u8?token=token"
+  EDGE_PORT=$TWIN_PORT EDGE_PID=$TWIN_PID ROW=5 lat_row \
+    "cache hit, small playlist, seed units + Redis counter unit (edge only, at $SHARE x its own capacity)" \
+    "/hls/live.m3u8?token=token" twin
+  kill "$BASE_PID" "$TWIN_PID" 2>/dev/null || true # idle from here on, but not on the server core
 fi
 if want 6; then
   shared_counter_on
   ROW=6 lat_row "cache hit, small playlist, seed units + ngx.shared counter unit (edge only, at $SHARE x its own capacity)" \
-    "/hls/live.m3u8?token=token" edge-only
+    "/hls/live.m3u8?token=token" alone
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

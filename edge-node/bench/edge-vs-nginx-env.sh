@@ -33,8 +33,9 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-ORIGIN_PORT=$(free_port); NGINX_PORT=$(free_port); EDGE_PORT=$(free_port); REDIS_PORT=$(free_port)
-while [ $((REDIS_PORT + 10000)) -gt 65535 ]; do REDIS_PORT=$(free_port); done
+# A Redis Cluster node also listens on its port + 10000 (the cluster bus).
+free_redis_port() { local p; p=$(free_port); while [ $((p + 10000)) -gt 65535 ]; do p=$(free_port); done; echo "$p"; }
+ORIGIN_PORT=$(free_port); NGINX_PORT=$(free_port); EDGE_PORT=$(free_port); REDIS_PORT=$(free_redis_port)
 
 # --- origin: static files, never the bottleneck (hits only) -----------------------------------
 mkdir -p "$WORK/www/hls" "$WORK/nginx-cache"
@@ -47,26 +48,29 @@ taskset -c "$CLIENT_CORE" nginx -p "$WORK" -c "$WORK/origin.conf" >"$WORK/origin
 PIDS+=($!)
 
 # --- a one-node Redis Cluster holding the edge's units ----------------------------------------
-mkdir -p "$WORK/redis"
-taskset -c "$CLIENT_CORE" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --cluster-enabled yes \
-  --cluster-config-file "$WORK/redis/nodes.conf" --dir "$WORK/redis" --save '' --appendonly no \
-  --logfile "$WORK/redis/redis.log" --daemonize no &
-PIDS+=($!)
-until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
-redis-cli -p "$REDIS_PORT" cluster addslotsrange 0 16383 >/dev/null
-until redis-cli -p "$REDIS_PORT" cluster info | grep -q cluster_state:ok; do sleep 0.1; done
+start_redis() { # $1 port, $2 directory
+  mkdir -p "$2"
+  taskset -c "$CLIENT_CORE" redis-server --port "$1" --bind 127.0.0.1 --cluster-enabled yes \
+    --cluster-config-file "$2/nodes.conf" --dir "$2" --save '' --appendonly no \
+    --logfile "$2/redis.log" --daemonize no &
+  PIDS+=($!)
+  until redis-cli -p "$1" ping >/dev/null 2>&1; do sleep 0.1; done
+  redis-cli -p "$1" cluster addslotsrange 0 16383 >/dev/null
+  until redis-cli -p "$1" cluster info | grep -q cluster_state:ok; do sleep 0.1; done
+}
+start_redis "$REDIS_PORT" "$WORK/redis"
 rcli() { redis-cli -p "$REDIS_PORT" "$@" >/dev/null; }
 
 # --- the edge on its core ----------------------------------------------------------------------
 # Starts an edge (jar $1) on port $2, its log and snapshot named after $3, and waits until it is
 # ready; STARTED_EDGE_PID is the JVM's own pid (exec all the way down, for jcmd). edge-ab.sh starts
-# a second build this way beside the first.
-start_edge() { # $1 jar, $2 port, $3 name
+# a second build this way beside the first, edge-latency.sh a twin over a Redis of its own ($4).
+start_edge() { # $1 jar, $2 port, $3 name, $4 Redis port (default REDIS_PORT)
   # shellcheck disable=SC2086
   (cd "$WORK" && exec taskset -c "$SERVER_CORE" "$JAVA_HOME/bin/java" $EDGE_JAVA_OPTS \
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$2" \
     -Dquarkus.vertx.event-loops-pool-size=1 \
-    -Dquarkus.redis.hosts="redis://127.0.0.1:$REDIS_PORT" \
+    -Dquarkus.redis.hosts="redis://127.0.0.1:${4:-$REDIS_PORT}" \
     -Dedge.upstreams.hls.servers="127.0.0.1:$ORIGIN_PORT" \
     -Dedge.routes.hls.cache-valid="200=10m" \
     -Dedge.sync.snapshot-file="$WORK/$3-snapshot.json" \
@@ -185,6 +189,10 @@ redis_unit_on() {
     sleep 0.1
   done
 }
+
+# Runs a unit function ("$3" ...) against another edge (port $2) and its own Redis (port $1): the
+# functions read REDIS_PORT and EDGE_PORT when they run, and see the locals of their caller.
+on_edge() { local REDIS_PORT=$1 EDGE_PORT=$2; shift 2; "$@"; }
 
 # Bytes the edge's event-loop and unit (virtual-thread carrier and edge-unit-) threads have
 # allocated since start, from the JVM's per-thread counters (jcmd Thread.print -e): sampled before
