@@ -16,12 +16,13 @@
 # and measured run for run alternating, so the ratio compares two edges with the same history
 # under the same background load rather than two runs minutes apart (on this shared machine one
 # build's row 4 measured 30,611-46,919 req/s in a day). Its rate run offers SHARE of the twin's
-# own capacity. Row 6 (an ngx.shared counter unit instead of the Redis
-# one, on the first edge) is compared with row 4's median.
+# own capacity. Row 6 (an ngx.shared counter unit instead of the Redis one, on the first edge) is
+# compared with row 4's median.
 #
 # Usage: edge-node/bench/edge-latency.sh   (build first: ./mvnw -B -pl edge-node -am package -DskipTests)
 # Knobs: SHARE=0.5 RATE_SECONDS=20 RATE_WARMUP=5 CAPACITY_DURATION=8s CAPACITY_ROUNDS=3 ROUNDS=1
 #        CONNECTIONS=32 WARMUP=15s EDGE_JAVA_OPTS="..." EDGE_JAR=... ROWS="1 2 3 4 5 6"
+#        EDGE_ONLY_RATE=<req/s> (rows 5 and 6 offered that instead of SHARE of their own capacity)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -135,7 +136,7 @@ lat_row() { # $1 label, $2 path, $3 mode; ROW: the row's number
       base=${ROW4_CAPACITY:-0}
       ecap=$(capacities "$eurl") ;;
   esac
-  [ -n "$mode" ] && rate=$(python3 -c "print(int($ecap * $SHARE))")
+  [ -n "$mode" ] && rate=${EDGE_ONLY_RATE:-$(python3 -c "print(int($ecap * $SHARE))")}
   [ "$ROW" = 4 ] && ROW4_CAPACITY=$ecap
   for _ in $(seq 1 "$ROUNDS"); do
     round=$((round + 1))
