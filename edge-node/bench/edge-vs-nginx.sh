@@ -50,7 +50,9 @@ row "cache hit, 100 KB segment, seed units on" "/hls/seg.ts?token=token"
 row "cache hit, small playlist, seed units on" "/hls/live.m3u8?token=token"
 
 # Edge only (nginx here has no Redis Cluster client): the same row with a unit that calls Redis
-# on every request (the seed's per-IP counter), which moves the access phase to a virtual thread.
+# on every request (the seed's per-IP counter: the access phase suspends on the event loop while
+# Redis answers), measured on the same edge after row 4; edge-latency.sh's row 5 compares the two
+# side by side on fresh edges, which this machine's noise needs for a ratio.
 edge_row() { # $1 label, $2 path
   local runs=()
   warm_up "http://127.0.0.1:$EDGE_PORT$2"
