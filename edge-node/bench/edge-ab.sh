@@ -45,7 +45,6 @@ run() { # $1 pid, $2 port -> "req/s cpu_us_per_request core_busy_percent"
 }
 
 for port in "$A_PORT" "$B_PORT"; do
-  curl -s -o /dev/null -H 'Referer: http://localhost/' "http://127.0.0.1:$port$path"
   warm_up "http://127.0.0.1:$port$path"
 done
 echo "edge-ab: row $ROW ($path), $PAIRS pairs of wrk -t1 -c$CONNECTIONS -d$DURATION, both edges on core $SERVER_CORE, load $(cut -d' ' -f1-3 /proc/loadavg)"

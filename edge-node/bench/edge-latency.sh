@@ -110,26 +110,21 @@ print(" ".join(f"{statistics.median(runs[i::k]):.0f}" for i in range(k)))
 PY
 }
 
-warm() { # $1 url
-  curl -s -o /dev/null -H 'Referer: http://localhost/' "$1"
-  warm_up "$1"
-}
-
 # One row: capacities, then ROUNDS alternating rate runs (median of each percentile). The mode:
 # empty = against nginx; "twin" = edge only, its capacity alternated with BASE_URL's (row 4 on a
 # fresh base edge) and given as a ratio to it; "alone" = edge only, compared with ROW4_CAPACITY.
 lat_row() { # $1 label, $2 path, $3 mode; ROW: the row's number
   local label=$1 path=$2 mode=${3:-} ncap=0 ecap rate e n edge=() nginx=() a0 a1 allocs=() round=0 base=0 caps
   local eurl="http://127.0.0.1:$EDGE_PORT$path" nurl="http://127.0.0.1:$NGINX_PORT$path"
-  warm "$eurl"
+  warm_up "$eurl"
   case "$mode" in
     "")
-      warm "$nurl"
+      warm_up "$nurl"
       caps=$(capacities "$nurl" "$eurl")
       read -r ncap ecap <<<"$caps"
       rate=$(python3 -c "print(int($ncap * $SHARE))") ;;
     twin)
-      warm "$BASE_URL"
+      warm_up "$BASE_URL"
       caps=$(capacities "$BASE_URL" "$eurl")
       read -r base ecap <<<"$caps" ;;
     alone)

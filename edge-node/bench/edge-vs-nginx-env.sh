@@ -165,9 +165,11 @@ print(f"{rps:.0f} {p50:.2f} {p99:.2f}")'
 # until two in a row are within 5 % of each other (at most WARMUP_MAX_ROUNDS more). The edge is a
 # JVM: after a snapshot change its Lua interpreter and the units' path are compiled by the JIT on
 # the same core, which took 15-25 s here (one core: 460 -> 1,222 -> 1,876 -> 8,366 -> 11,816 req/s
-# in 5 s rounds), so a fixed 15 s warm-up measured the compiler, not the server.
+# in 5 s rounds), so a fixed 15 s warm-up measured the compiler, not the server. One request goes
+# first, alone: it fills the server's cache from the origin before wrk's connections arrive.
 warm_up() { # $1 url
   local previous current=""
+  curl -s -o /dev/null -H 'Referer: http://localhost/' "$1"
   measure "$1" "$WARMUP" >/dev/null
   previous=$(measure "$1" 5s | cut -d' ' -f1)
   for _ in $(seq 1 "${WARMUP_MAX_ROUNDS:-8}"); do

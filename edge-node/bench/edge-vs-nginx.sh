@@ -18,8 +18,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # Median of ROUNDS alternating runs, so both servers see the same background load.
 row() { # $1 label, $2 path
   local e n edge=() nginx=()
-  curl -s -o /dev/null -H 'Referer: http://localhost/' "http://127.0.0.1:$EDGE_PORT$2"
-  curl -s -o /dev/null -H 'Referer: http://localhost/' "http://127.0.0.1:$NGINX_PORT$2"
+  curl -s -o /dev/null -H 'Referer: http://localhost/' "http://127.0.0.1:$NGINX_PORT$2" # nginx needs no warm-up
   warm_up "http://127.0.0.1:$EDGE_PORT$2"
   measure "http://127.0.0.1:$NGINX_PORT$2" 3s >/dev/null
   for _ in $(seq 1 "$ROUNDS"); do
