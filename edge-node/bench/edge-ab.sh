@@ -2,9 +2,11 @@
 # Two edge builds side by side, for a before/after on a machine that is not quiet: both edges run
 # at once on SERVER_CORE behind the same origin (the setup of edge-vs-nginx-env.sh), and wrk runs
 # alternate between them on one row's URL, so each pair of runs sees the same background load. Per
-# run: requests/s, the edge process's CPU per request (utime + stime of the JVM, /proc/PID/stat),
-# the figure a loaded machine moves least, and how busy the server core was (under 97 %: the edge
-# waited with requests open, e.g. for Redis); then the medians and the ratio B/A.
+# run (edge_run): requests/s, the edge process's CPU per request (utime + stime of the JVM,
+# /proc/PID/stat), the figure a loaded machine moves least, how busy the server core was (under
+# 97 %: the edge waited with requests open, e.g. for Redis) and the bytes allocated per request;
+# then the medians and the ratio B/A. More than two variants, or variants that differ in JVM
+# options or units rather than build: edge-variants.sh.
 #
 # Usage: A_JAR=<before>/quarkus-run.jar B_JAR=<after>/quarkus-run.jar edge-node/bench/edge-ab.sh
 # Knobs: ROW=1 (1 segment, 2 playlist, 3 and 4 the same with the seed's units, 5 = 4 + the Redis
@@ -32,18 +34,6 @@ case "$ROW" in
 esac
 if [ "$ROW" -ge 3 ]; then units_on; fi
 if [ "$ROW" = 5 ]; then redis_unit_on; fi
-TICK=$(getconf CLK_TCK)
-
-run() { # $1 pid, $2 port -> "req/s cpu_us_per_request core_busy_percent"
-  local c0 c1 k0 k1 out n
-  c0=$(process_ticks "$1"); k0=($(core_ticks))
-  out=$(wrk_run "http://127.0.0.1:$2$path")
-  c1=$(process_ticks "$1"); k1=($(core_ticks))
-  n=$(requests_of "$out")
-  python3 -c "print(f\"$(rate_of "$out") {($c1 - $c0) / $TICK * 1e6 / $n:.1f} \
-{100 * (${k1[0]} - ${k0[0]}) / (${k1[0]} - ${k0[0]} + ${k1[3]} - ${k0[3]}):.0f}\")"
-}
-
 for port in "$A_PORT" "$B_PORT"; do
   warm_up "http://127.0.0.1:$port$path"
 done
@@ -51,11 +41,11 @@ echo "edge-ab: row $ROW ($path), $PAIRS pairs of wrk -t1 -c$CONNECTIONS -d$DURAT
 echo "A=$A_JAR"
 echo "B=$B_JAR"
 echo
-echo "| pair | A req/s | A µs CPU/request | A core busy % | B req/s | B µs CPU/request | B core busy % | load |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| pair | A req/s | A µs CPU/request | A core busy % | A B/request | B req/s | B µs CPU/request | B core busy % | B B/request | load |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 a_runs=() b_runs=()
 for i in $(seq 1 "$PAIRS"); do
-  a=$(run "$A_PID" "$A_PORT"); b=$(run "$B_PID" "$B_PORT")
+  a=$(edge_run "$A_PID" "http://127.0.0.1:$A_PORT$path"); b=$(edge_run "$B_PID" "http://127.0.0.1:$B_PORT$path")
   a_runs+=("$a"); b_runs+=("$b")
   echo "| $i | ${a// / | } | ${b// / | } | $(cut -d' ' -f1 /proc/loadavg) |"
 done
@@ -65,7 +55,7 @@ n = int(sys.argv[1])
 runs = [tuple(map(float, r.split())) for r in sys.argv[2:]]
 a, b = runs[:n], runs[n:]
 med = lambda rs, i: statistics.median(r[i] for r in rs)
-print(f"| median | {med(a, 0):.0f} | {med(a, 1):.1f} | {med(a, 2):.0f} | {med(b, 0):.0f} | {med(b, 1):.1f} | {med(b, 2):.0f} | |")
+print(f"| median | {med(a, 0):.0f} | {med(a, 1):.1f} | {med(a, 2):.0f} | {med(a, 3):.0f} | {med(b, 0):.0f} | {med(b, 1):.1f} | {med(b, 2):.0f} | {med(b, 3):.0f} | |")
 print(f"\nB/A: req/s {med(b, 0) / med(a, 0):.2f}, CPU per request {med(b, 1) / med(a, 1):.2f}; "
       f"B used less CPU per request in {sum(1 for x, y in zip(a, b) if y[1] < x[1])} of {n} pairs")
 PY

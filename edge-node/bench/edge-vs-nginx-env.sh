@@ -192,6 +192,21 @@ redis_unit_on() {
   done
 }
 
+# One wrk run against an edge ($1 pid, $2 url) -> "req/s cpu_us_per_request core_busy_percent
+# bytes_per_request": the JVM's CPU (utime + stime) and its serving threads' allocation over the
+# requests wrk counted, and how busy the server core was (core_ticks). CPU and bytes per request
+# are the figures a loaded machine moves least; the allocation is sampled outside the CPU window
+# (jcmd costs the JVM some CPU of its own).
+edge_run() {
+  local a0 a1 c0 c1 k0 k1 out n
+  a0=$(EDGE_PID=$1 edge_allocated); c0=$(process_ticks "$1"); k0=($(core_ticks))
+  out=$(wrk_run "$2")
+  c1=$(process_ticks "$1"); k1=($(core_ticks)); a1=$(EDGE_PID=$1 edge_allocated)
+  n=$(requests_of "$out")
+  python3 -c "print(f\"$(rate_of "$out") {($c1 - $c0) / $(getconf CLK_TCK) * 1e6 / $n:.1f} \
+{100 * (${k1[0]} - ${k0[0]}) / (${k1[0]} - ${k0[0]} + ${k1[3]} - ${k0[3]}):.0f} {($a1 - $a0) // $n}\")"
+}
+
 # Runs a unit function ("$3" ...) against another edge (port $2) and its own Redis (port $1): the
 # functions read REDIS_PORT and EDGE_PORT when they run, and see the locals of their caller.
 on_edge() { local REDIS_PORT=$1 EDGE_PORT=$2; shift 2; "$@"; }
