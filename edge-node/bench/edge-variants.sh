@@ -11,9 +11,13 @@
 #   row5  row4 + the per-IP counter on Redis (edge_computing.redis_client:incr)
 #   row6  row4 + the same counter on ngx.shared
 #
+# Two JVMs of one build and options can differ by some ±0.05 in such a ratio (the JIT's choices
+# differ run to run): REPLICAS=2 starts each variant that many times and takes its medians over
+# all of their runs.
+#
 # Usage: VARIANTS="base|<jar>|<java options>|row4;twin|<jar>|<java options>|row5" edge-node/bench/edge-variants.sh
 #        (an empty jar or options field: EDGE_JAR / EDGE_JAVA_OPTS)
-# Knobs: ROUNDS=5 DURATION=8s CONNECTIONS=32 WARMUP=10s
+# Knobs: ROUNDS=5 DURATION=8s REPLICAS=1 CONNECTIONS=32 WARMUP=10s
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +29,7 @@ DEFAULT_OPTS=${EDGE_JAVA_OPTS:-}
 WARMUP=${WARMUP:-10s}
 DURATION=${DURATION:-8s}
 ROUNDS=${ROUNDS:-5}
+REPLICAS=${REPLICAS:-1}
 for spec in "${SPECS[@]}"; do
   IFS='|' read -r _ _ _ units <<<"$spec"
   case "$units" in row4 | row5 | row6) ;; *) echo "units of '$spec': row4, row5 or row6" >&2; exit 1 ;; esac
@@ -49,23 +54,29 @@ units_of() { # $1 row4|row5|row6, against REDIS_PORT and EDGE_PORT
   esac
 }
 
-names=("$first_name") pids=("$EDGE_PID") ports=("$EDGE_PORT")
+# An edge's name is its variant's, "#<replica>" added when there are replicas.
+replica_name() { if [ "$REPLICAS" -gt 1 ]; then echo "$1#$2"; else echo "$1"; fi; }
+names=("$(replica_name "$first_name" 1)") pids=("$EDGE_PID") ports=("$EDGE_PORT")
 units_of "$first_units"
-for spec in "${SPECS[@]:1}"; do
-  IFS='|' read -r name jar opts units <<<"$spec"
-  redis_port=$(free_redis_port)
-  start_redis "$redis_port" "$WORK/redis-$name"
-  port=$(free_port)
-  EDGE_JAVA_OPTS=${opts:-$DEFAULT_OPTS} start_edge "${jar:-$DEFAULT_JAR}" "$port" "$name" "$redis_port"
-  on_edge "$redis_port" "$port" units_of "$units"
-  names+=("$name") pids+=("$STARTED_EDGE_PID") ports+=("$port")
+for index in "${!SPECS[@]}"; do
+  IFS='|' read -r name jar opts units <<<"${SPECS[$index]}"
+  for replica in $(seq 1 "$REPLICAS"); do
+    [ "$index" = 0 ] && [ "$replica" = 1 ] && continue # the env's edge
+    edge=$(replica_name "$name" "$replica")
+    redis_port=$(free_redis_port)
+    start_redis "$redis_port" "$WORK/redis-$edge"
+    port=$(free_port)
+    EDGE_JAVA_OPTS=${opts:-$DEFAULT_OPTS} start_edge "${jar:-$DEFAULT_JAR}" "$port" "$edge" "$redis_port"
+    on_edge "$redis_port" "$port" units_of "$units"
+    names+=("$edge") pids+=("$STARTED_EDGE_PID") ports+=("$port")
+  done
 done
 
 path="/hls/live.m3u8?token=token"
 for port in "${ports[@]}"; do
   warm_up "http://127.0.0.1:$port$path"
 done
-echo "edge-variants: $ROUNDS rounds of wrk -t1 -c$CONNECTIONS -d$DURATION per edge, round-robin, all on core $SERVER_CORE, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "edge-variants: $ROUNDS rounds of wrk -t1 -c$CONNECTIONS -d$DURATION per edge, $REPLICAS edge(s) per variant, round-robin, all on core $SERVER_CORE, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for spec in "${SPECS[@]}"; do echo "  $spec"; done
 echo
 echo "| round | edge | req/s | µs CPU/request | core busy % | B/request |"
@@ -82,8 +93,8 @@ python3 - "${runs[@]}" <<'PY'
 import statistics, sys
 by = {}
 for run in sys.argv[1:]:
-    name, *figures = run.split()
-    by.setdefault(name, []).append(tuple(map(float, figures)))
+    edge, *figures = run.split()
+    by.setdefault(edge.split("#")[0], []).append(tuple(map(float, figures)))
 med = lambda name, i: statistics.median(r[i] for r in by[name])
 first = next(iter(by))
 print("\n| edge | median req/s | / first | median µs CPU/request | minus first's | median B/request |")
