@@ -35,16 +35,15 @@ for spec in "${SPECS[@]}"; do
   case "$units" in row4 | row5 | row6) ;; *) echo "units of '$spec': row4, row5 or row6" >&2; exit 1 ;; esac
 done
 
-# The env starts the first edge, with the first variant's build and options.
+# The env starts the first edge, with the first variant's build and options (empty: the env's
+# defaults, which the other variants' empty fields get too).
 IFS='|' read -r first_name first_jar first_opts first_units <<<"${SPECS[0]}"
 EDGE_JAR=${first_jar:-$DEFAULT_JAR}
 EDGE_JAVA_OPTS=${first_opts:-$DEFAULT_OPTS}
-[ -n "$EDGE_JAR" ] || unset EDGE_JAR
-[ -n "$EDGE_JAVA_OPTS" ] || unset EDGE_JAVA_OPTS
 # shellcheck source=edge-vs-nginx-env.sh
 . "$HERE/edge-vs-nginx-env.sh"
-DEFAULT_JAR=${DEFAULT_JAR:-$JAR}
-DEFAULT_OPTS=${DEFAULT_OPTS:-$EDGE_JAVA_OPTS}
+DEFAULT_JAR=${DEFAULT_JAR:-$DEFAULT_EDGE_JAR}
+DEFAULT_OPTS=${DEFAULT_OPTS:-$DEFAULT_EDGE_JAVA_OPTS}
 
 units_of() { # $1 row4|row5|row6, against REDIS_PORT and EDGE_PORT
   units_on

@@ -6,13 +6,16 @@
 
 
 MODULE=$(cd "$HERE/.." && pwd)
-JAR=${EDGE_JAR:-"$MODULE/target/quarkus-app/quarkus-run.jar"}
+# The defaults, named for scripts that start more edges (edge-variants.sh).
+DEFAULT_EDGE_JAR="$MODULE/target/quarkus-app/quarkus-run.jar"
+DEFAULT_EDGE_JAVA_OPTS="-XX:+UseParallelGC -Xms512m -Xmx512m -XX:TieredStopAtLevel=4"
+JAR=${EDGE_JAR:-$DEFAULT_EDGE_JAR}
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-15s}
-EDGE_JAVA_OPTS=${EDGE_JAVA_OPTS:-"-XX:+UseParallelGC -Xms512m -Xmx512m -XX:TieredStopAtLevel=4"}
+EDGE_JAVA_OPTS=${EDGE_JAVA_OPTS:-$DEFAULT_EDGE_JAVA_OPTS}
 SERVER_CORE=${SERVER_CORE:-0}
 CLIENT_CORE=${CLIENT_CORE:-1}
 
