@@ -21,6 +21,14 @@ import org.HdrHistogram.Histogram;
  * the one that was waiting. HTTP/1.1 keep-alive, one request in flight per connection, like wrk, and
  * a new connection when the server ends one between responses.
  *
+ * <p>Several URLs (comma-separated) are loaded <em>in turns</em>, never together: slices of
+ * {@code -Drateload.slice=SECONDS} (default 1) go to each target in order, each target at the full
+ * rate during its slices, until each has had WARMUP_SECONDS of warm-up slices and then SECONDS of
+ * measured ones. Servers that share a core are compared this way: a noisy spell of the machine
+ * (on this VM nginx alone measured p99 1.6 ms in one 20 s run and 34 ms in the next) falls on both
+ * alike instead of on whichever ran then. Between slices the target's in-flight requests are
+ * answered first (their latency counts), and its connections stay open, idle.
+ *
  * <p>One thread drives every connection through one selector, as wrk2 does with epoll. The first
  * version ran a blocking thread per connection: on its one core at 17,000 req/s the client itself
  * became the bottleneck (a thread switch per request, and two per response when the server sends
@@ -31,53 +39,80 @@ import org.HdrHistogram.Histogram;
  * Redis) keep their share of it.
  *
  * <p>Run with the JDK's source launcher or compiled, HdrHistogram from Maven Central:
- * <pre>java -cp HdrHistogram-2.2.2.jar RateLoad.java URL RATE SECONDS [CONNECTIONS] [WARMUP_SECONDS] [Header: value]...</pre>
- * Prints one line: {@code achieved_rps p50_ms p99_ms p999_ms max_ms requests errors}. Exits 1 if
- * any answer was not 2xx/3xx or a connection failed (the figures would not be of the same work).
+ * <pre>java -cp HdrHistogram-2.2.2.jar RateLoad.java URL[,URL...] RATE SECONDS [CONNECTIONS] [WARMUP_SECONDS] [Header: value]...</pre>
+ * Prints one line per URL, in their order: {@code achieved_rps p50_ms p99_ms p999_ms max_ms
+ * requests errors}. {@code -Drateload.slow=FILE[,FILE...]} writes each target's requests slower
+ * than 1 ms, on one timeline (milliseconds from the measurement's start) for all targets. Exits 1
+ * if any answer was not 2xx/3xx or a connection failed (the figures would not be of the same work).
  */
 public final class RateLoad {
 
     private static final long MAX_PARK_NANOS = 50_000;
     private static final long STALL_NANOS = 10_000_000_000L;
+    /** Between two slices: the previous target's last answers are in, the next one starts clean. */
+    private static final long SLICE_GAP_NANOS = 1_000_000;
 
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
-            System.err.println("usage: RateLoad URL RATE SECONDS [CONNECTIONS] [WARMUP_SECONDS] [Header: value]...");
+            System.err.println("usage: RateLoad URL[,URL...] RATE SECONDS [CONNECTIONS] [WARMUP_SECONDS] [Header: value]...");
             System.exit(2);
         }
-        URI uri = URI.create(args[0]);
+        String[] urls = args[0].split(",");
         double rate = Double.parseDouble(args[1]);
         double seconds = Double.parseDouble(args[2]);
         int connections = args.length > 3 ? Integer.parseInt(args[3]) : 32;
         double warmup = args.length > 4 ? Double.parseDouble(args[4]) : 2;
-        StringBuilder request = new StringBuilder()
-                .append("GET ").append(uri.getRawPath()).append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
-                .append(" HTTP/1.1\r\nHost: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n");
-        for (int i = 5; i < args.length; i++) {
-            request.append(args[i]).append("\r\n");
-        }
-        byte[] wire = request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+        List<String> headers = List.of(args).subList(Math.min(5, args.length), args.length);
+        // One target: a single slice of the whole run, as before turns existed.
+        double slice = urls.length == 1 ? Double.MAX_VALUE : Double.parseDouble(System.getProperty("rateload.slice", "1"));
+        String[] slowFiles = System.getProperty("rateload.slow", "").split(",");
 
         long intervalNanos = (long) (connections * 1e9 / rate); // per connection
-        long start = System.nanoTime() + 100_000_000L;
-        long measureFrom = start + (long) (warmup * 1e9);
-        // The wall-clock time the measurement starts at: the slow requests' times (SLOW_DIR) are
-        // from there, so they can be laid over a server's GC or safepoint log (-Xlog:...::time).
-        System.err.printf("RateLoad: measuring from %d (epoch ms)%n",
-                System.currentTimeMillis() + (measureFrom - System.nanoTime()) / 1_000_000);
-        long end = measureFrom + (long) (seconds * 1e9);
-        Run run = new Run(new InetSocketAddress(uri.getHost(), uri.getPort()), wire, intervalNanos, measureFrom, end);
-        for (int c = 0; c < connections; c++) {
-            run.add(start + intervalNanos * c / connections);
+        List<Run> runs = new ArrayList<>();
+        for (String url : urls) {
+            Run run = new Run(URI.create(url.trim()), headers, intervalNanos);
+            for (int c = 0; c < connections; c++) {
+                run.add(intervalNanos * c / connections);
+            }
+            runs.add(run);
         }
-        run.drive();
-        run.writeSlow(System.getProperty("rateload.slow"));
-        Histogram all = run.measured.histogram;
-        long errors = run.errors + run.measured.failures;
+        long warmupNanos = (long) (warmup * 1e9);
+        long measuredNanos = (long) (seconds * 1e9);
+        long sliceNanos = (long) Math.min(slice * 1e9, Long.MAX_VALUE / 4);
+        boolean failed = false;
+        for (boolean measuring : new boolean[] {false, true}) {
+            long left = measuring ? measuredNanos : warmupNanos;
+            if (measuring) {
+                long measureFrom = System.nanoTime() + SLICE_GAP_NANOS;
+                // The wall-clock time the measurement starts at: the slow requests' times
+                // (rateload.slow) are from there, so they can be laid over a server's GC or
+                // safepoint log (-Xlog:...::time).
+                System.err.printf("RateLoad: measuring from %d (epoch ms)%n",
+                        System.currentTimeMillis() + (measureFrom - System.nanoTime()) / 1_000_000);
+                runs.forEach(run -> run.measureFrom = measureFrom);
+            }
+            while (left > 0 && !failed) {
+                long length = Math.min(sliceNanos, left);
+                for (Run run : runs) {
+                    long from = System.nanoTime() + SLICE_GAP_NANOS;
+                    failed |= !run.drive(from, from + length, measuring ? run.measured : run.warmUp);
+                }
+                left -= length;
+            }
+        }
         double ms = 1e6;
-        System.out.printf("%.0f %.3f %.3f %.3f %.3f %d %d%n", run.measured.counted / seconds,
-                all.getValueAtPercentile(50) / ms, all.getValueAtPercentile(99) / ms,
-                all.getValueAtPercentile(99.9) / ms, all.getMaxValue() / ms, all.getTotalCount(), errors);
+        long errors = 0;
+        for (int i = 0; i < runs.size(); i++) {
+            Run run = runs.get(i);
+            run.close();
+            run.writeSlow(i < slowFiles.length && !slowFiles[i].isBlank() ? slowFiles[i] : null);
+            Histogram all = run.measured.histogram;
+            long runErrors = run.errors + run.measured.failures;
+            errors += runErrors;
+            System.out.printf("%.0f %.3f %.3f %.3f %.3f %d %d%n", run.measured.counted / seconds,
+                    all.getValueAtPercentile(50) / ms, all.getValueAtPercentile(99) / ms,
+                    all.getValueAtPercentile(99.9) / ms, all.getMaxValue() / ms, all.getTotalCount(), runErrors);
+        }
         // The client's own pauses are charged to the server (latency counts from the intended
         // send time): say how many collections it made (warm-up included; its parsing allocates
         // nothing per response, so none is expected), to tell them apart.
@@ -89,10 +124,10 @@ public final class RateLoad {
         }
         System.err.printf("RateLoad: the client's own heap collected %d times (%d ms) in the whole run%n",
                 collections, collectionMillis);
-        System.exit(errors == 0 ? 0 : 1);
+        System.exit(errors == 0 && !failed ? 0 : 1);
     }
 
-    /** The selector loop and what it measures. */
+    /** One target: its connections, the selector loop and what it measures. */
     private static final class Run {
         final Phase warmUp = new Phase();
         final Phase measured = new Phase();
@@ -100,21 +135,28 @@ public final class RateLoad {
         final InetSocketAddress address;
         final byte[] wire;
         final long interval;
-        final long measureFrom;
-        final long end;
         final List<Connection> connections = new ArrayList<>();
+        /** The timeline's zero for the slow list, shared by all targets of one invocation. */
+        long measureFrom;
+        /** The slice being driven: its end, and the phase its answers are recorded in. */
+        private long end;
+        private Phase phase;
         long errors;
         /** Responses in all, and when the last one arrived: what a stall report says. */
         long responses;
         long lastResponse;
 
-        Run(InetSocketAddress address, byte[] wire, long interval, long measureFrom, long end) throws IOException {
+        Run(URI uri, List<String> headers, long interval) throws IOException {
             this.selector = Selector.open();
-            this.address = address;
-            this.wire = wire;
+            this.address = new InetSocketAddress(uri.getHost(), uri.getPort());
             this.interval = interval;
-            this.measureFrom = measureFrom;
-            this.end = end;
+            StringBuilder request = new StringBuilder()
+                    .append("GET ").append(uri.getRawPath()).append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+                    .append(" HTTP/1.1\r\nHost: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n");
+            for (String header : headers) {
+                request.append(header).append("\r\n");
+            }
+            this.wire = request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
         }
 
         private final java.util.function.Consumer<SelectionKey> onReady = key -> {
@@ -125,11 +167,24 @@ public final class RateLoad {
             }
         };
 
-        void add(long firstIntended) throws IOException {
-            connections.add(new Connection(this, firstIntended));
+        /** A connection whose first request goes {@code offset} ns into each slice (staggered). */
+        void add(long offset) throws IOException {
+            connections.add(new Connection(this, offset));
         }
 
-        void drive() throws IOException {
+        /**
+         * Drives one slice: every connection sends on its schedule from {@code from} until
+         * {@code until}, and the slice ends when the last request sent in it is answered. False
+         * when the server stopped answering (reported; the run fails).
+         */
+        boolean drive(long from, long until, Phase phase) throws IOException {
+            this.end = until;
+            this.phase = phase;
+            for (Connection c : connections) {
+                if (c.intended != Long.MAX_VALUE) { // not a connection that failed
+                    c.intended = from + c.offset;
+                }
+            }
             while (true) {
                 long now = System.nanoTime();
                 long nextDue = Long.MAX_VALUE;
@@ -148,11 +203,11 @@ public final class RateLoad {
                     }
                 }
                 if (!open) {
-                    break;
+                    return true;
                 }
                 if (now > end + STALL_NANOS) { // a server that never answers: fail, do not hang
                     stalled();
-                    break;
+                    return false;
                 }
                 long wait = nextDue == Long.MAX_VALUE ? Long.MAX_VALUE : nextDue - System.nanoTime();
                 // The selector hands each ready key to onReady, not through its selected-key set
@@ -168,13 +223,16 @@ public final class RateLoad {
                     selector.selectNow(onReady);
                 }
             }
+        }
+
+        void close() throws IOException {
             for (Connection c : connections) {
                 c.close();
             }
         }
 
         /**
-         * Reports connections still waiting long after the run's end, with what tells a server
+         * Reports connections still waiting long after the slice's end, with what tells a server
          * that stopped answering mid-run from one that only lost the last requests: which
          * server, how many connections wait, how long ago the last response of any came and how
          * many there were.
@@ -182,8 +240,8 @@ public final class RateLoad {
         void stalled() {
             long waiting = connections.stream().filter(c -> c.awaiting).count();
             String last = responses == 0 ? "none ever came"
-                    : String.format("the last %.3f s before the run's end", (end - lastResponse) / 1e9);
-            System.err.printf("connection failed: %d of %d connections to %s had no response %d s after the run's end;"
+                    : String.format("the last %.3f s before the slice's end", (end - lastResponse) / 1e9);
+            System.err.printf("connection failed: %d of %d connections to %s had no response %d s after the slice's end;"
                     + " %d responses in all, %s%n", waiting, connections.size(), address, STALL_NANOS / 1_000_000_000,
                     responses, last);
             errors += waiting;
@@ -198,7 +256,7 @@ public final class RateLoad {
             // first taken at the measurement's start made the client deoptimise there and stall
             // for some 20-30 ms, which every request then sent late was charged for (8,000 late
             // requests, p99 11.5 ms on a row whose servers answer in 0.2 ms).
-            (c.intended >= measureFrom ? measured : warmUp).record(c.intended - measureFrom, now - c.intended, status);
+            phase.record(c.intended - measureFrom, now - c.intended, status);
             c.intended += interval;
         }
 
@@ -259,13 +317,15 @@ public final class RateLoad {
         private final ByteBuffer in = ByteBuffer.allocateDirect(64 * 1024);
         private SocketChannel channel;
         private SelectionKey key;
+        /** When in each slice its first request is due, from the slice's start. */
+        final long offset;
         long intended;
         boolean awaiting;
         private boolean retried;
 
-        Connection(Run run, long firstIntended) throws IOException {
+        Connection(Run run, long offset) throws IOException {
             this.run = run;
-            this.intended = firstIntended;
+            this.offset = offset;
             open();
         }
 

@@ -5,10 +5,12 @@
 #
 # Per row: nginx's capacity and the edge's are measured with wrk (closed loop, as edge-vs-nginx.sh),
 # CAPACITY_ROUNDS runs each, alternating, so both see the same background load (medians and their
-# ratio); then RateLoad.java offers SHARE (default 50 %) of nginx's capacity to each server in
-# turn, at a fixed rate, coordinated-omission aware (wrk2's method: latency from each request's
-# intended send time, HdrHistogram), and prints p50/p99/p99.9 and the ratio edge/nginx. Each rate
-# run also reports the bytes the edge's serving threads allocated per request.
+# ratio); then RateLoad.java offers SHARE (default 50 %) of nginx's capacity to both servers in
+# turns of SLICE seconds (one run: nginx, edge, nginx, edge, ... each getting RATE_SECONDS measured
+# in all, so a noisy spell of the machine falls on both), at a fixed rate, coordinated-omission
+# aware (wrk2's method: latency from each request's intended send time, HdrHistogram), and prints
+# p50/p99/p99.9 and the ratio edge/nginx. Each rate run also reports the bytes the edge's serving
+# threads allocated per request.
 #
 # Row 5 (the seed's units + the Redis counter unit) is edge only, and its figure is a ratio to row
 # 4: two fresh edges (same jar and options, same core) are started for it, a base with row 4's
@@ -20,7 +22,7 @@
 # compared with row 4's median.
 #
 # Usage: edge-node/bench/edge-latency.sh   (build first: ./mvnw -B -pl edge-node -am package -DskipTests)
-# Knobs: SHARE=0.5 RATE_SECONDS=20 RATE_WARMUP=5 CAPACITY_DURATION=8s CAPACITY_ROUNDS=3 ROUNDS=1
+# Knobs: SHARE=0.5 RATE_SECONDS=20 RATE_WARMUP=5 SLICE=1 CAPACITY_DURATION=8s CAPACITY_ROUNDS=3 ROUNDS=1
 #        CONNECTIONS=32 WARMUP=15s EDGE_JAVA_OPTS="..." EDGE_JAR=... ROWS="1 2 3 4 5 6"
 #        EDGE_ONLY_RATE=<req/s> (rows 5 and 6 offered that instead of SHARE of their own capacity)
 set -euo pipefail
@@ -47,11 +49,16 @@ mkdir -p "$WORK/rateload"
 # SLOW_DIR=<dir>: each rate run also writes its requests slower than 1 ms there, "intended_ms
 # latency_ms" per line (<row>-<server>-<round>.txt), to see whether a tail is a few stalls (late
 # requests bunched in time) or many short delays.
-rate_load() { # $1 url, $2 rate, $3 file name for SLOW_DIR -> "achieved p50 p99 p999 max n errors"
-  local slow=()
-  [ -n "${SLOW_DIR:-}" ] && mkdir -p "$SLOW_DIR" && slow=("-Drateload.slow=$SLOW_DIR/$3.txt")
-  taskset -c "$CLIENT_CORE" "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx256m "${slow[@]}" -cp "$WORK/rateload:$HDR" RateLoad \
-    "$1" "$2" "$RATE_SECONDS" "$CONNECTIONS" "$RATE_WARMUP" 'Referer: http://localhost/'
+# Several URLs (comma-separated) are loaded in turns of SLICE seconds, one line each.
+rate_load() { # $1 url[,url], $2 rate, $3 file name[s] for SLOW_DIR -> "achieved p50 p99 p999 max n errors" per url
+  local slow=() files=() name
+  if [ -n "${SLOW_DIR:-}" ]; then
+    mkdir -p "$SLOW_DIR"
+    for name in ${3//,/ }; do files+=("$SLOW_DIR/$name.txt"); done
+    slow=("-Drateload.slow=$(IFS=,; echo "${files[*]}")")
+  fi
+  taskset -c "$CLIENT_CORE" "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx256m "${slow[@]}" -Drateload.slice="${SLICE:-1}" \
+    -cp "$WORK/rateload:$HDR" RateLoad "$1" "$2" "$RATE_SECONDS" "$CONNECTIONS" "$RATE_WARMUP" 'Referer: http://localhost/'
 }
 
 # The edge's threads as "tid name cpu_ns wait_ns slices" lines (/proc/PID/task/*/schedstat: time on
@@ -64,6 +71,20 @@ edge_threads() {
   for task in /proc/"$EDGE_PID"/task/*; do
     printf '%s %s %s\n' "${task##*/}" "$(tr ' ' '_' <"$task/comm" 2>/dev/null)" "$(cat "$task/schedstat" 2>/dev/null)"
   done
+}
+
+# The hypervisor's share of each core ("cpuN total_ticks steal_ticks" lines): on this VM steal
+# comes in spells (10-13 % of both cores in one 10 s run, 2026-12-03) during which any server's
+# p99 grows tenfold, nginx's as much as the edge's; each rate run says how much it had.
+cpu_ticks() { awk '$1 ~ /^cpu[0-9]+$/ {t = 0; for (i = 2; i <= NF; i++) t += $i; print $1, t, $9}' /proc/stat; }
+steal_report() { # $1 before, $2 after
+  python3 - "$1" "$2" <<'PY'
+import sys
+parse = lambda text: {l.split()[0]: tuple(map(int, l.split()[1:])) for l in text.splitlines()}
+b, a = parse(sys.argv[1]), parse(sys.argv[2])
+print("steal during the rate run: " + ", ".join(
+    f"{cpu} {100 * (a[cpu][1] - b[cpu][1]) / max(1, a[cpu][0] - b[cpu][0]):.1f} %" for cpu in sorted(a) if cpu in b))
+PY
 }
 
 threads_report() { # $1 label, $2 before, $3 after: the threads that ran during the run, busiest first
@@ -114,7 +135,7 @@ PY
 # empty = against nginx; "twin" = edge only, its capacity alternated with BASE_URL's (row 4 on a
 # fresh base edge) and given as a ratio to it; "alone" = edge only, compared with ROW4_CAPACITY.
 lat_row() { # $1 label, $2 path, $3 mode; ROW: the row's number
-  local label=$1 path=$2 mode=${3:-} ncap=0 ecap rate e n edge=() nginx=() a0 a1 allocs=() round=0 base=0 caps
+  local label=$1 path=$2 mode=${3:-} ncap=0 ecap rate e n both s0 s1 edge=() nginx=() a0 a1 allocs=() round=0 base=0 caps
   local eurl="http://127.0.0.1:$EDGE_PORT$path" nurl="http://127.0.0.1:$NGINX_PORT$path"
   warm_up "$eurl"
   case "$mode" in
@@ -135,19 +156,28 @@ lat_row() { # $1 label, $2 path, $3 mode; ROW: the row's number
   [ "$ROW" = 4 ] && ROW4_CAPACITY=$ecap
   for _ in $(seq 1 "$ROUNDS"); do
     round=$((round + 1))
-    if [ -z "$mode" ]; then
-      # A failed rate run (an error answer, a stall, the client's own failure: its stderr says
-      # which) marks its row and the run goes on to the next rows.
-      n=$(rate_load "$nurl" "$rate" "row$ROW-nginx-$round") || n=failed
-      nginx+=("$n")
-    fi
     a0=$(edge_allocated)
     t0=$(edge_threads)
-    e=$(rate_load "$eurl" "$rate" "row$ROW-edge-$round") || e=failed
+    s0=$(cpu_ticks)
+    # A failed rate run (an error answer, a stall, the client's own failure: its stderr says
+    # which) marks its row and the run goes on to the next rows.
+    if [ -z "$mode" ]; then
+      # nginx and the edge in turns, in one run: a line each, the last field its errors (the
+      # edge's threads and allocation above and below span nginx's turns too, idle ones).
+      both=$(rate_load "$nurl,$eurl" "$rate" "row$ROW-nginx-$round,row$ROW-edge-$round") || true
+      n=$(sed -n 1p <<<"$both" | awk 'NF == 7 && $7 == 0')
+      e=$(sed -n 2p <<<"$both" | awk 'NF == 7 && $7 == 0')
+      nginx+=("${n:-failed}")
+      e=${e:-failed}
+    else
+      e=$(rate_load "$eurl" "$rate" "row$ROW-edge-$round") || e=failed
+    fi
     edge+=("$e")
+    s1=$(cpu_ticks)
     t1=$(edge_threads)
     a1=$(edge_allocated)
     threads_report "$label" "$t0" "$t1" >&2
+    steal_report "$s0" "$s1" >&2
     if [ "$e" != failed ]; then
       allocs+=("$(( (a1 - a0) / $(echo "$e" | cut -d' ' -f6) ))")
     fi
@@ -181,7 +211,7 @@ PY
 
 want() { case " $ROWS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
-echo "edge-latency: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), capacity: wrk -t1 -c$CONNECTIONS -d$CAPACITY_DURATION x$CAPACITY_ROUNDS alternating (median); latency: RateLoad -c$CONNECTIONS ${RATE_SECONDS}s at $SHARE x nginx's capacity, x$ROUNDS (median); servers on core $SERVER_CORE, load on core $CLIENT_CORE; EDGE_JAVA_OPTS=$EDGE_JAVA_OPTS"
+echo "edge-latency: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), capacity: wrk -t1 -c$CONNECTIONS -d$CAPACITY_DURATION x$CAPACITY_ROUNDS alternating (median); latency: RateLoad -c$CONNECTIONS ${RATE_SECONDS}s each at $SHARE x nginx's capacity, nginx and edge in turns of ${SLICE:-1} s, x$ROUNDS (median); servers on core $SERVER_CORE, load on core $CLIENT_CORE; EDGE_JAVA_OPTS=$EDGE_JAVA_OPTS"
 echo
 table_head
 start_nginx off
