@@ -8,7 +8,9 @@
 MODULE=$(cd "$HERE/.." && pwd)
 # The defaults, named for scripts that start more edges (edge-variants.sh).
 DEFAULT_EDGE_JAR="$MODULE/target/quarkus-app/quarkus-run.jar"
-DEFAULT_EDGE_JAVA_OPTS="-XX:+UseParallelGC -Xms512m -Xmx512m -XX:TieredStopAtLevel=4"
+# The JVM options ./platform ships (PLATFORM_EDGE_JVM_OPTIONS' default); until 2026-12-03 the
+# bench ran without -XX:MetaspaceSize=128m and with -XX:TieredStopAtLevel=4 (the JVM's default).
+DEFAULT_EDGE_JAVA_OPTS="-XX:+UseParallelGC -Xms512m -Xmx512m -XX:MetaspaceSize=128m"
 JAR=${EDGE_JAR:-$DEFAULT_EDGE_JAR}
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 DURATION=${DURATION:-10s}
