@@ -64,7 +64,8 @@ public final class RateLoad {
         double warmup = args.length > 4 ? Double.parseDouble(args[4]) : 2;
         List<String> headers = List.of(args).subList(Math.min(5, args.length), args.length);
         // One target: a single slice of the whole run, as before turns existed.
-        double slice = urls.length == 1 ? Double.MAX_VALUE : Double.parseDouble(System.getProperty("rateload.slice", "1"));
+        long sliceNanos = urls.length == 1 ? Long.MAX_VALUE
+                : (long) (Double.parseDouble(System.getProperty("rateload.slice", "1")) * 1e9);
         String[] slowFiles = System.getProperty("rateload.slow", "").split(",");
 
         long intervalNanos = (long) (connections * 1e9 / rate); // per connection
@@ -78,7 +79,6 @@ public final class RateLoad {
         }
         long warmupNanos = (long) (warmup * 1e9);
         long measuredNanos = (long) (seconds * 1e9);
-        long sliceNanos = (long) Math.min(slice * 1e9, Long.MAX_VALUE / 4);
         boolean failed = false;
         for (boolean measuring : new boolean[] {false, true}) {
             long left = measuring ? measuredNanos : warmupNanos;

@@ -73,17 +73,19 @@ edge_threads() {
   done
 }
 
-# The hypervisor's share of each core ("cpuN total_ticks steal_ticks" lines): on this VM steal
-# comes in spells (10-13 % of both cores in one 10 s run, 2026-12-03) during which any server's
-# p99 grows tenfold, nginx's as much as the edge's; each rate run says how much it had.
-cpu_ticks() { awk '$1 ~ /^cpu[0-9]+$/ {t = 0; for (i = 2; i <= NF; i++) t += $i; print $1, t, $9}' /proc/stat; }
+# The hypervisor's share of the server and client cores (the env's core_ticks of each, "cpuN busy
+# softirq steal idle" lines, busy counting steal): on this VM steal comes in spells (10-13 % of
+# both cores in one 10 s run, 2026-12-03) during which any server's p99 grows tenfold, nginx's as
+# much as the edge's; each rate run says how much it had.
+cpu_ticks() { local core; for core in "$SERVER_CORE" "$CLIENT_CORE"; do echo "cpu$core $(SERVER_CORE=$core core_ticks)"; done; }
 steal_report() { # $1 before, $2 after
   python3 - "$1" "$2" <<'PY'
 import sys
 parse = lambda text: {l.split()[0]: tuple(map(int, l.split()[1:])) for l in text.splitlines()}
 b, a = parse(sys.argv[1]), parse(sys.argv[2])
+delta = lambda cpu, i: a[cpu][i] - b[cpu][i]
 print("steal during the rate run: " + ", ".join(
-    f"{cpu} {100 * (a[cpu][1] - b[cpu][1]) / max(1, a[cpu][0] - b[cpu][0]):.1f} %" for cpu in sorted(a) if cpu in b))
+    f"{cpu} {100 * delta(cpu, 2) / max(1, delta(cpu, 0) + delta(cpu, 3)):.1f} %" for cpu in a))
 PY
 }
 
