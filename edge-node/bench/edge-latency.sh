@@ -76,7 +76,8 @@ edge_threads() {
 # The hypervisor's share of the server and client cores (the env's core_ticks of each, "cpuN busy
 # softirq steal idle" lines, busy counting steal): on this VM steal comes in spells (10-13 % of
 # both cores in one 10 s run, 2026-12-03) during which any server's p99 grows tenfold, nginx's as
-# much as the edge's; each rate run says how much it had.
+# much as the edge's; each rate run says how much it had, and how busy each core was (a client
+# core near 100 % would make the tail the load generator's: row 1's moves 800 MB/s).
 cpu_ticks() { local core; for core in "$SERVER_CORE" "$CLIENT_CORE"; do echo "cpu$core $(SERVER_CORE=$core core_ticks)"; done; }
 steal_report() { # $1 before, $2 after
   python3 - "$1" "$2" <<'PY'
@@ -84,8 +85,9 @@ import sys
 parse = lambda text: {l.split()[0]: tuple(map(int, l.split()[1:])) for l in text.splitlines()}
 b, a = parse(sys.argv[1]), parse(sys.argv[2])
 delta = lambda cpu, i: a[cpu][i] - b[cpu][i]
-print("steal during the rate run: " + ", ".join(
-    f"{cpu} {100 * delta(cpu, 2) / max(1, delta(cpu, 0) + delta(cpu, 3)):.1f} %" for cpu in a))
+share = lambda cpu, i: 100 * delta(cpu, i) / max(1, delta(cpu, 0) + delta(cpu, 3))
+print("during the rate run: " + ", ".join(
+    f"{cpu} busy {share(cpu, 0):.0f} % (steal {share(cpu, 2):.1f} %)" for cpu in a))
 PY
 }
 
