@@ -73,13 +73,13 @@ edge_threads() {
   done
 }
 
-# The hypervisor's share of the server and client cores (the env's core_ticks of each, "cpuN busy
-# softirq steal idle" lines, busy counting steal): on this VM steal comes in spells (10-13 % of
-# both cores in one 10 s run, 2026-12-03) during which any server's p99 grows tenfold, nginx's as
-# much as the edge's; each rate run says how much it had, and how busy each core was (a client
-# core near 100 % would make the tail the load generator's: row 1's moves 800 MB/s).
-cpu_ticks() { local core; for core in "$SERVER_CORE" "$CLIENT_CORE"; do echo "cpu$core $(SERVER_CORE=$core core_ticks)"; done; }
-steal_report() { # $1 before, $2 after
+# How busy the server and client cores were, and the hypervisor's share (the env's core_ticks of
+# each, "cpuN busy softirq steal idle" lines, busy counting steal): on this VM steal comes in spells
+# (10-13 % of both cores in one 10 s run, 2026-12-03) during which any server's p99 grows tenfold,
+# nginx's as much as the edge's; and a client core near 100 % would make the tail the load
+# generator's (row 1's moves 800 MB/s). Each rate run says both.
+both_cores_ticks() { local core; for core in "$SERVER_CORE" "$CLIENT_CORE"; do echo "cpu$core $(core_ticks "$core")"; done; }
+cores_report() { # $1 before, $2 after
   python3 - "$1" "$2" <<'PY'
 import sys
 parse = lambda text: {l.split()[0]: tuple(map(int, l.split()[1:])) for l in text.splitlines()}
@@ -162,7 +162,7 @@ lat_row() { # $1 label, $2 path, $3 mode; ROW: the row's number
     round=$((round + 1))
     a0=$(edge_allocated)
     t0=$(edge_threads)
-    s0=$(cpu_ticks)
+    s0=$(both_cores_ticks)
     # A failed rate run (an error answer, a stall, the client's own failure: its stderr says
     # which) marks its row and the run goes on to the next rows.
     if [ -z "$mode" ]; then
@@ -177,11 +177,11 @@ lat_row() { # $1 label, $2 path, $3 mode; ROW: the row's number
       e=$(rate_load "$eurl" "$rate" "row$ROW-edge-$round") || e=failed
     fi
     edge+=("$e")
-    s1=$(cpu_ticks)
+    s1=$(both_cores_ticks)
     t1=$(edge_threads)
     a1=$(edge_allocated)
     threads_report "$label" "$t0" "$t1" >&2
-    steal_report "$s0" "$s1" >&2
+    cores_report "$s0" "$s1" >&2
     if [ "$e" != failed ]; then
       allocs+=("$(( (a1 - a0) / $(echo "$e" | cut -d' ' -f6) ))")
     fi

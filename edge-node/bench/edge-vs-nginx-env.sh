@@ -139,11 +139,12 @@ wrk_run() {
 requests_of() { echo "$1" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p'; }
 rate_of() { echo "$1" | sed -n 's/Requests\/sec: *//p'; }
 process_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # $1 pid -> user + system clock ticks
-# SERVER_CORE's ticks since boot: "busy softirq steal idle" (busy = user, nice, system, irq, softirq,
-# steal; idle = idle + iowait). Busy over busy + idle around a run is the share of the run the core
-# worked: below ~97 % under wrk, the server waited for something (e.g. Redis) with requests open.
+# A core's ticks since boot ($1, default SERVER_CORE): "busy softirq steal idle" (busy = user, nice,
+# system, irq, softirq, steal; idle = idle + iowait). Busy over busy + idle around a run is the share
+# of the run the core worked: below ~97 % under wrk, the server waited for something (e.g. Redis)
+# with requests open.
 core_ticks() {
-  awk -v c="cpu$SERVER_CORE" '$1 == c {print $2 + $3 + $4 + $7 + $8 + $9, $8, $9, $5 + $6}' /proc/stat
+  awk -v c="cpu${1:-$SERVER_CORE}" '$1 == c {print $2 + $3 + $4 + $7 + $8 + $9, $8, $9, $5 + $6}' /proc/stat
 }
 
 # wrk -> "rps p50_ms p99_ms"
