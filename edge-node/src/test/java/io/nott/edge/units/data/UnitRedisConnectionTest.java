@@ -106,9 +106,9 @@ class UnitRedisConnectionTest {
     }
 
     /**
-     * A loop turn that sends many commands does not hold them all until it ends: every
-     * {@link LoopSocket#FLUSH_AT} go out at once, so Redis works on them while the loop goes on
-     * with the turn. Checked from inside the turn: the loop is held (as by the rest of a turn's
+     * A loop turn that sends many commands does not hold them all until it ends: while Redis has
+     * none of the socket's commands, the first {@link LoopSocket#FLUSH_AT} go out at once, so Redis
+     * works on them while the loop goes on with the turn. Checked from inside the turn: the loop is held (as by the rest of a turn's
      * requests) until Redis has run the first batch, which it never would if the batch waited for
      * the end of the turn.
      */
@@ -117,23 +117,68 @@ class UnitRedisConnectionTest {
         Context loop = vertx.getOrCreateContext();
         String key = "ud:early-flush";
         Node master = cluster.masterOf(key);
-        onLoop(loop, () -> redis.send(cmd(Op.INCRBY, key, "0"))); // the sockets are open before the turn below
-        Poll.upTo(Duration.ofSeconds(60), "the socket is open").until(() -> "0".equals(cluster.cli(master, "GET", key).trim()));
+        openSocketsBeforeTheTurn(loop, key);
 
         boolean seenInTurn = onLoop(loop, () -> {
             for (int i = 0; i < LoopSocket.FLUSH_AT; i++) {
                 redis.send(cmd(Op.INCRBY, key, "1"));
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) {
-                if (String.valueOf(LoopSocket.FLUSH_AT).equals(cluster.cli(master, "GET", key).trim())) {
-                    return true;
-                }
-            }
-            return false;
+            return redisReaches(master, key, LoopSocket.FLUSH_AT, Duration.ofSeconds(30));
         });
         assertThat(seenInTurn).as("Redis ran the turn's first %d commands while the turn was still running",
                 LoopSocket.FLUSH_AT).isTrue();
+    }
+
+    /**
+     * While a batch is unanswered, the turn's later commands wait for the end of the turn: an
+     * early write would start nothing sooner (Redis is busy with the batch) and costs a write. The
+     * loop is held inside the turn, so the first batch's replies stay unread; the second batch must
+     * not reach Redis until the turn ends, and then it must.
+     */
+    @Test
+    void aTurnsLaterCommandsWaitForItsEndWhileABatchIsUnanswered() throws Exception {
+        Context loop = vertx.getOrCreateContext();
+        String key = "ud:held-flush";
+        Node master = cluster.masterOf(key);
+        openSocketsBeforeTheTurn(loop, key);
+
+        List<Future<Response>> second = new ArrayList<>();
+        String inTurn = onLoop(loop, () -> {
+            for (int i = 0; i < LoopSocket.FLUSH_AT; i++) {
+                redis.send(cmd(Op.INCRBY, key, "1"));
+            }
+            if (!redisReaches(master, key, LoopSocket.FLUSH_AT, Duration.ofSeconds(30))) {
+                return "the first batch did not reach Redis within the turn";
+            }
+            for (int i = 0; i < LoopSocket.FLUSH_AT; i++) {
+                second.add(redis.send(cmd(Op.INCRBY, key, "1")));
+            }
+            // Longer than Redis takes to run a batch it has (the first one: well under this here).
+            return redisReaches(master, key, 2 * LoopSocket.FLUSH_AT, Duration.ofSeconds(1))
+                    ? "the second batch reached Redis while the first was unanswered and the turn ran" : "held";
+        });
+        assertThat(inTurn).isEqualTo("held");
+        for (int i = 0; i < second.size(); i++) {
+            assertThat(await(second.get(i)).result().toLong()).as("the second batch's command %d, after the turn", i)
+                    .isEqualTo(LoopSocket.FLUSH_AT + i + 1L);
+        }
+    }
+
+    /** One command answered on {@code loop} first, so the turn under test finds its socket open and idle. */
+    private void openSocketsBeforeTheTurn(Context loop, String key) throws Exception {
+        Future<Response> first = onLoop(loop, () -> redis.send(cmd(Op.INCRBY, key, "0")));
+        assertThat(await(first).succeeded()).as("the first command on the loop's socket").isTrue();
+    }
+
+    /** Polls Redis itself (redis-cli) until {@code key} holds {@code value}, for at most {@code within}. */
+    private static boolean redisReaches(Node master, String key, int value, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (String.valueOf(value).equals(cluster.cli(master, "GET", key).trim())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
