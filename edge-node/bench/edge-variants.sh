@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Several edges side by side on SERVER_CORE, each with its own build, JVM options and units, wrk
-# runs taking turns round-robin on the seed-units playlist (rows 4-6 of edge-latency.sh), so every
-# round sees the same background load; then the medians and each variant's ratio to the first.
+# runs taking turns round-robin on the seed-units playlist (rows 4-6 of edge-latency.sh; even rounds
+# in reverse order), so every round sees the same background load; then the medians, each variant's
+# ratio to the first, and that ratio taken round by round (median over the rounds).
 # edge-ab.sh compares two builds on one row; this compares what differs in more ways: e.g. the
 # Redis row taken apart (which share of its cost is the fifth unit, the suspension, the socket:
 # edge-node README, "The Redis row taken apart").
@@ -80,26 +81,37 @@ for spec in "${SPECS[@]}"; do echo "  $spec"; done
 echo
 echo "| round | edge | req/s | µs CPU/request | core busy % | B/request |"
 echo "|---|---|---|---|---|---|"
+# Even rounds run the edges in reverse order (A B B A ...): the machine drifts within a round (it has
+# slowed for minutes at a time, every edge at once), and a fixed order would charge that to the last.
 runs=()
 for round in $(seq 1 "$ROUNDS"); do
-  for i in "${!names[@]}"; do
+  order=("${!names[@]}")
+  if [ $((round % 2)) = 0 ]; then order=($(printf '%s\n' "${order[@]}" | tac)); fi
+  for i in "${order[@]}"; do
     r=$(edge_run "${pids[$i]}" "http://127.0.0.1:${ports[$i]}$path")
-    runs+=("${names[$i]} $r")
+    runs+=("$round ${names[$i]} $r")
     echo "| $round | ${names[$i]} | ${r// / | } |"
   done
 done
+# Besides the medians over all rounds, each variant's req/s over the first's in the same round (the
+# mean of its edges in that round), median over the rounds: a slow spell that takes a whole round
+# moves both sides of that round's ratio, not one variant's median.
 python3 - "${runs[@]}" <<'PY'
 import statistics, sys
-by = {}
+by, rounds = {}, {}
 for run in sys.argv[1:]:
-    edge, *figures = run.split()
-    by.setdefault(edge.split("#")[0], []).append(tuple(map(float, figures)))
+    round_, edge, *figures = run.split()
+    variant = edge.split("#")[0]
+    by.setdefault(variant, []).append(tuple(map(float, figures)))
+    rounds.setdefault(round_, {}).setdefault(variant, []).append(float(figures[0]))
 med = lambda name, i: statistics.median(r[i] for r in by[name])
 first = next(iter(by))
-print("\n| edge | median req/s | / first | median µs CPU/request | minus first's | median B/request |")
-print("|---|---|---|---|---|---|")
+per_round = lambda name: statistics.median(
+    statistics.mean(v[name]) / statistics.mean(v[first]) for v in rounds.values())
+print("\n| edge | median req/s | / first | / first, per round (median) | median µs CPU/request | minus first's | median B/request |")
+print("|---|---|---|---|---|---|---|")
 for name in by:
-    print(f"| {name} | {med(name, 0):.0f} | {med(name, 0) / med(first, 0):.2f} | {med(name, 1):.1f} | "
-          f"{med(name, 1) - med(first, 1):+.1f} | {med(name, 3):.0f} |")
+    print(f"| {name} | {med(name, 0):.0f} | {med(name, 0) / med(first, 0):.2f} | {per_round(name):.2f} | "
+          f"{med(name, 1):.1f} | {med(name, 1) - med(first, 1):+.1f} | {med(name, 3):.0f} |")
 PY
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
