@@ -116,13 +116,10 @@ class UnitRedisConnectionTest {
     void aTurnsCommandsReachRedisInBatchesBeforeTheTurnEnds() throws Exception {
         Context loop = vertx.getOrCreateContext();
         String key = "ud:early-flush";
-        Node master = cluster.masterOf(key);
-        openSocketsBeforeTheTurn(loop, key);
+        Node master = answeredOnce(loop, key);
 
         boolean seenInTurn = onLoop(loop, () -> {
-            for (int i = 0; i < LoopSocket.FLUSH_AT; i++) {
-                redis.send(cmd(Op.INCRBY, key, "1"));
-            }
+            incrementBatch(key);
             return redisReaches(master, key, LoopSocket.FLUSH_AT, Duration.ofSeconds(30));
         });
         assertThat(seenInTurn).as("Redis ran the turn's first %d commands while the turn was still running",
@@ -139,20 +136,15 @@ class UnitRedisConnectionTest {
     void aTurnsLaterCommandsWaitForItsEndWhileABatchIsUnanswered() throws Exception {
         Context loop = vertx.getOrCreateContext();
         String key = "ud:held-flush";
-        Node master = cluster.masterOf(key);
-        openSocketsBeforeTheTurn(loop, key);
+        Node master = answeredOnce(loop, key);
 
         List<Future<Response>> second = new ArrayList<>();
         String inTurn = onLoop(loop, () -> {
-            for (int i = 0; i < LoopSocket.FLUSH_AT; i++) {
-                redis.send(cmd(Op.INCRBY, key, "1"));
-            }
+            incrementBatch(key);
             if (!redisReaches(master, key, LoopSocket.FLUSH_AT, Duration.ofSeconds(30))) {
                 return "the first batch did not reach Redis within the turn";
             }
-            for (int i = 0; i < LoopSocket.FLUSH_AT; i++) {
-                second.add(redis.send(cmd(Op.INCRBY, key, "1")));
-            }
+            second.addAll(incrementBatch(key));
             // Longer than Redis takes to run a batch it has (the first one: well under this here).
             return redisReaches(master, key, 2 * LoopSocket.FLUSH_AT, Duration.ofSeconds(1))
                     ? "the second batch reached Redis while the first was unanswered and the turn ran" : "held";
@@ -164,10 +156,23 @@ class UnitRedisConnectionTest {
         }
     }
 
-    /** One command answered on {@code loop} first, so the turn under test finds its socket open and idle. */
-    private void openSocketsBeforeTheTurn(Context loop, String key) throws Exception {
+    /** {@link LoopSocket#FLUSH_AT} increments of {@code key} sent in the calling turn; their replies. */
+    private List<Future<Response>> incrementBatch(String key) {
+        List<Future<Response>> replies = new ArrayList<>();
+        for (int i = 0; i < LoopSocket.FLUSH_AT; i++) {
+            replies.add(redis.send(cmd(Op.INCRBY, key, "1")));
+        }
+        return replies;
+    }
+
+    /**
+     * One command on {@code key} answered on {@code loop} first, so the turn under test finds its
+     * socket open and idle; the key's master.
+     */
+    private Node answeredOnce(Context loop, String key) throws Exception {
         Future<Response> first = onLoop(loop, () -> redis.send(cmd(Op.INCRBY, key, "0")));
         assertThat(await(first).succeeded()).as("the first command on the loop's socket").isTrue();
+        return cluster.masterOf(key);
     }
 
     /** Polls Redis itself (redis-cli) until {@code key} holds {@code value}, for at most {@code within}. */
