@@ -18,8 +18,9 @@ import java.util.List;
  * One event loop's socket to one cluster master, pipelining: the commands written in one turn of
  * the loop go out together, one write and one flush per {@link #FLUSH_AT} commands while none of
  * the earlier ones is unanswered and one for the rest (a task queued behind the turn's work), and
- * the replies, which Redis sends in order, answer the commands in the order they were written. Opened, written, read and closed on its loop only,
- * so it needs no lock and its replies wake their callers on the loop that sent them.
+ * the replies, which Redis sends in order, answer the commands in the order they were written.
+ * Opened, written, read and closed on its loop only, so it needs no lock and its replies wake their
+ * callers on the loop that sent them.
  *
  * <p>It answers nothing it is unsure of: a {@code MOVED} or {@code ASK} reply goes back to its
  * owner (the command did not run), and a socket that closes, fails or reads something that is not

@@ -108,9 +108,9 @@ class UnitRedisConnectionTest {
     /**
      * A loop turn that sends many commands does not hold them all until it ends: while Redis has
      * none of the socket's commands, the first {@link LoopSocket#FLUSH_AT} go out at once, so Redis
-     * works on them while the loop goes on with the turn. Checked from inside the turn: the loop is held (as by the rest of a turn's
-     * requests) until Redis has run the first batch, which it never would if the batch waited for
-     * the end of the turn.
+     * works on them while the loop goes on with the turn. Checked from inside the turn: the loop is
+     * held (as by the rest of a turn's requests) until Redis has run the first batch, which it never
+     * would if the batch waited for the end of the turn.
      */
     @Test
     void aTurnsCommandsReachRedisInBatchesBeforeTheTurnEnds() throws Exception {
